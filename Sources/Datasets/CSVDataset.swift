@@ -1,0 +1,119 @@
+/// Loads a data set from a CSV file with a header row: numeric feature columns and one label
+/// column, chosen by name (the last column by default).
+public enum CSVDataset {
+    /// How to read the label column.
+    public enum LabelKind: String, Sendable, Codable, CaseIterable {
+        /// Classes when any label is not a number, or when every label is an integer and there
+        /// are at most ``CSVDataset/maxAutoClasses`` distinct ones; real values otherwise.
+        case auto
+        case classification
+        case regression
+    }
+
+    /// The most distinct integer labels that `auto` still reads as classes.
+    public static let maxAutoClasses = 20
+    /// The most distinct classes accepted at all.
+    public static let maxClasses = 10_000
+
+    /// Reads `path`, streaming: memory grows with the number of values kept, not with the
+    /// size of the file.
+    ///
+    /// Class names are sorted (numerically when they are all numbers) and mapped to indices in
+    /// that order; ``Dataset/classNames`` keeps the mapping.
+    public static func load(path: String, label: String? = nil,
+                            kind: LabelKind = .auto) throws(DatasetError) -> Dataset {
+        var reader = try CSVReader(path: path)
+        guard let header = try reader.nextRecord() else { throw .empty(path: path) }
+        let labelColumn: Int
+        if let label {
+            guard let i = header.firstIndex(of: label) else {
+                throw .missingLabelColumn(path: path, label: label, columns: header)
+            }
+            labelColumn = i
+        } else {
+            labelColumn = header.count - 1
+        }
+        guard header.count >= 2 else {
+            throw .malformed(path: path, line: 1, column: nil,
+                             message: "the header has \(header.count) column; expected at least one feature column and a label column")
+        }
+        let featureNames = header.enumerated().filter { $0.offset != labelColumn }.map(\.element)
+        var features: [Float] = []
+        var labelValues: [Double] = []
+        var labelCodes: [Int32] = []
+        var codes: [String: Int32] = [:]
+        var names: [String] = []
+        var allNumeric = true, allIntegers = true
+        while let record = try reader.nextRecord() {
+            guard record.count == header.count else {
+                throw .malformed(path: path, line: reader.recordLine, column: nil,
+                                 message: "expected \(header.count) fields as in the header, found \(record.count)")
+            }
+            for (j, cell) in record.enumerated() {
+                if j == labelColumn {
+                    guard !cell.isEmpty else {
+                        throw .malformed(path: path, line: reader.recordLine, column: j + 1,
+                                         message: "label column '\(header[j])' is empty; expected a label")
+                    }
+                    let value = Double(cell)
+                    if let value, value.isFinite {
+                        if value != value.rounded() { allIntegers = false }
+                    } else {
+                        allNumeric = false
+                    }
+                    labelValues.append(value ?? .nan)
+                    if kind != .regression {
+                        if let code = codes[cell] {
+                            labelCodes.append(code)
+                        } else if codes.count < maxClasses {
+                            let code = Int32(codes.count)
+                            codes[cell] = code
+                            names.append(cell)
+                            labelCodes.append(code)
+                        } else if !allNumeric || kind == .classification {
+                            throw .malformed(path: path, line: reader.recordLine, column: j + 1,
+                                             message: "more than \(maxClasses) distinct labels in column '\(header[j])'; expected classes")
+                        }
+                    }
+                } else {
+                    guard let v = Float(cell), v.isFinite else {
+                        throw .malformed(path: path, line: reader.recordLine, column: j + 1,
+                                         message: "column '\(header[j])' holds '\(cell.prefix(40))'; expected a finite number")
+                    }
+                    features.append(v)
+                }
+            }
+        }
+        guard !labelValues.isEmpty else { throw .empty(path: path) }
+        let asClasses: Bool
+        switch kind {
+        case .classification: asClasses = true
+        case .regression:
+            guard allNumeric else {
+                let line = labelValues.firstIndex { $0.isNaN }.map { $0 + 2 } ?? 0
+                throw .malformed(path: path, line: line, column: labelColumn + 1,
+                                 message: "label column '\(header[labelColumn])' holds text; expected numbers for regression")
+            }
+            asClasses = false
+        case .auto: asClasses = !allNumeric || (allIntegers && codes.count <= maxAutoClasses)
+        }
+        if !asClasses {
+            return Dataset(features: features, targets: labelValues.map { Float($0) },
+                           featureCount: featureNames.count, task: .regression(outputs: 1), featureNames: featureNames)
+        }
+        guard names.count >= 2 else {
+            throw .malformed(path: path, line: 2, column: labelColumn + 1,
+                             message: "label column '\(header[labelColumn])' has only one class '\(names.first ?? "")'; expected at least two")
+        }
+        // Sort the classes, numerically when they are all numbers, and renumber.
+        let order = names.indices.sorted { a, b in
+            if allNumeric, let x = Double(names[a]), let y = Double(names[b]) { return x < y }
+            return names[a] < names[b]
+        }
+        var newIndex = [Int](repeating: 0, count: names.count)
+        for (rank, old) in order.enumerated() { newIndex[old] = rank }
+        return Dataset(features: features, featureCount: featureNames.count,
+                       classIndices: labelCodes.map { newIndex[Int($0)] }, classCount: names.count,
+                       featureNames: featureNames, classNames: order.map { names[$0] })
+    }
+}

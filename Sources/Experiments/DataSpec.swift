@@ -1,0 +1,62 @@
+import Foundation
+public import Datasets
+
+/// Where a run's data comes from and how it is split: a built-in set by name, or a CSV file.
+public struct DataSpec: Sendable, Hashable, Codable {
+    /// A built-in set (`circle`, `xor`, `gauss`, `spiral`, `plane`, `multigauss`, `moons`,
+    /// `blobs`) or the path of a CSV file.
+    public var dataset: String
+    /// Points to generate (built-in sets).
+    public var samples: Int
+    /// Noise in percent, 0–50 (built-in sets).
+    public var noise: Double
+    /// Share of the samples used for training, in percent (10–90 on the Playground).
+    public var trainRatio: Double
+    /// The label column of a CSV file (default: the last column) and how to read it.
+    public var label: String?
+    public var labelKind: CSVDataset.LabelKind
+    /// Standardise features with the training split's statistics. Default: on for CSV files, off
+    /// for the built-in 2-D sets (the Playground feeds raw coordinates).
+    public var standardize: Bool?
+    /// Split each class on its own so both parts keep the class shares.
+    public var stratified: Bool
+    /// Classes and dimensions of `blobs`.
+    public var classes: Int
+    public var features: Int
+
+    public init(dataset: String = "spiral", samples: Int = 500, noise: Double = 0, trainRatio: Double = 50,
+                label: String? = nil, labelKind: CSVDataset.LabelKind = .auto, standardize: Bool? = nil,
+                stratified: Bool = false, classes: Int = 3, features: Int = 2) {
+        self.dataset = dataset
+        self.samples = samples
+        self.noise = noise
+        self.trainRatio = trainRatio
+        self.label = label
+        self.labelKind = labelKind
+        self.standardize = standardize
+        self.stratified = stratified
+        self.classes = classes
+        self.features = features
+    }
+
+    /// The built-in set named by ``dataset``, or `nil` when it names a file.
+    public var builtin: BuiltinDataset? { BuiltinDataset(rawValue: dataset.lowercased()) }
+
+    /// Generates or reads the data and splits it; `seed` fixes generation and the split.
+    public func load(seed: UInt64) throws(DatasetError) -> DatasetSplit {
+        guard trainRatio > 0 && trainRatio < 100 else {
+            throw .invalidOption(name: "train-ratio", value: "\(trainRatio)", expected: "a percentage between 0 and 100, e.g. 50")
+        }
+        let data: Dataset
+        if let builtin {
+            data = try builtin.generate(samples: samples, noise: noise, seed: seed, classes: classes, features: features)
+        } else if dataset.contains("/") || dataset.lowercased().hasSuffix(".csv") || FileManager.default.fileExists(atPath: dataset) {
+            data = try CSVDataset.load(path: dataset, label: label, kind: labelKind)
+        } else {
+            throw .invalidOption(name: "dataset", value: dataset,
+                                 expected: "one of \(BuiltinDataset.allCases.map(\.rawValue).joined(separator: ", ")) or the path of a CSV file")
+        }
+        let split = try DatasetSplit.split(data, trainFraction: trainRatio / 100, seed: seed, stratified: stratified)
+        return standardize ?? (builtin == nil) ? split.standardized().split : split
+    }
+}

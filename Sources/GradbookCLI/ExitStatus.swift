@@ -1,0 +1,33 @@
+import ArgumentParser
+import Datasets
+import Neural
+
+/// The exit codes Gradbook promises, decided in this one place: 0 success, 1 failure,
+/// 2 bad usage (a bad flag or value), 130/143 interrupted by SIGINT/SIGTERM.
+enum ExitStatus: Int32 {
+    case success = 0
+    case failure = 1
+    case usage = 2
+    case interrupted = 130
+    case terminated = 143
+
+    init(for error: any Error, parserCode: ExitCode) {
+        switch error {
+        case let e as DatasetError:
+            switch e {
+            case .invalidOption, .missingLabelColumn: self = .usage
+            case .unreadable, .empty, .malformed, .tooFewSamples: self = .failure
+            }
+        case let e as TrainingError:
+            switch e {
+            case .invalidConfiguration: self = .usage
+            case .incompatibleData: self = .failure
+            }
+        case let e as ExitCode:
+            self = ExitStatus(rawValue: e.rawValue) ?? .failure
+        default:
+            // ArgumentParser reports unknown flags and failed validation as EX_USAGE (64).
+            self = parserCode == .validationFailure ? .usage : .failure
+        }
+    }
+}

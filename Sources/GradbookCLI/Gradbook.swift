@@ -1,0 +1,38 @@
+public import ArgumentParser
+import Foundation
+
+/// The `gradbook` command: trains multilayer perceptrons and records what they learned.
+public struct Gradbook: ParsableCommand {
+    public static let configuration = CommandConfiguration(
+        commandName: "gradbook",
+        abstract: "Train multilayer perceptrons and see why they trained well or badly.",
+        version: GradbookVersion.current,
+        subcommands: [Run.self]
+    )
+
+    public init() {}
+
+    /// Parses `arguments` (the process's when `nil`), runs the command, and returns the exit
+    /// status: 0 success, 1 failure, 2 bad usage. Messages go to stderr; help to stdout.
+    public static func run(arguments: [String]? = nil) -> Int32 {
+        do {
+            var command = try parseAsRoot(arguments)
+            try command.run()
+            return 0
+        } catch {
+            let code = exitCode(for: error)
+            if code == .success {
+                print(fullMessage(for: error))
+                return 0
+            }
+            let status = ExitStatus(for: error, parserCode: code)
+            FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
+            return status.rawValue
+        }
+    }
+}
+
+/// The version printed by `gradbook --version` and recorded with runs.
+public enum GradbookVersion {
+    public static let current = "0.1.0"
+}

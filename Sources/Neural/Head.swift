@@ -1,0 +1,118 @@
+import Foundation
+public import Datasets
+
+/// The output head: how the last layer's logits become predictions, and the loss on them.
+///
+/// Each head fuses its output function with its loss, so the gradient with respect to the
+/// logits is the simple, stable `p − y` (scaled for the mean), never a division by a
+/// probability near 0.
+public enum Head: String, Sendable, Hashable, Codable, CaseIterable {
+    /// Identity output, mean of `(o − y)²` over the outputs (PyTorch's `MSELoss`). Regression.
+    case meanSquaredError = "mse"
+    /// Sigmoid output, binary cross-entropy on the logit (PyTorch's `BCEWithLogitsLoss`).
+    case binaryCrossEntropy = "bce"
+    /// Softmax output, cross-entropy (PyTorch's `CrossEntropyLoss`). One class per sample.
+    case softmaxCrossEntropy = "softmax"
+    /// One independent sigmoid + binary cross-entropy per class (one-vs-all), for samples that
+    /// carry several labels at once; the probabilities need not sum to 1.
+    case multiLabel = "multilabel"
+
+    /// The head a task calls for.
+    public init(for task: Task) {
+        switch task {
+        case .regression: self = .meanSquaredError
+        case .binary: self = .binaryCrossEntropy
+        case .multiclass: self = .softmaxCrossEntropy
+        case .multilabel: self = .multiLabel
+        }
+    }
+
+    /// Predictions (identity values or probabilities) for a matrix of logits.
+    public func predict(_ logits: Matrix) -> Matrix {
+        var out = Matrix(rows: logits.rows, cols: logits.cols)
+        let zeroTargets = [Float](repeating: 0, count: logits.rows * logits.cols)
+        _ = evaluate(logits.storage, zeroTargets, rows: logits.rows, cols: logits.cols,
+                     predictions: &out.storage, gradient: nil)
+        return out
+    }
+
+    /// The mean loss of a batch of logits against targets (same shape as the logits).
+    public func loss(_ logits: Matrix, targets: [Float]) -> Double {
+        var out = Matrix(rows: logits.rows, cols: logits.cols)
+        return evaluate(logits.storage, targets, rows: logits.rows, cols: logits.cols,
+                        predictions: &out.storage, gradient: nil).loss / Double(max(logits.rows, 1))
+    }
+
+    /// Computes predictions, and optionally the gradient of the batch-mean loss, for `rows`
+    /// samples of `cols` logits.
+    ///
+    /// - Returns: the summed per-sample loss, and the summed per-sample accuracy (the share of a
+    ///   sample's labels that are right; 0 or 1 except for multi-label; 0 for regression).
+    func evaluate(_ z: UnsafePointer<Float>, _ y: UnsafePointer<Float>, rows: Int, cols: Int,
+                  predictions p: UnsafeMutablePointer<Float>,
+                  gradient g: UnsafeMutablePointer<Float>?) -> (loss: Double, correct: Double) {
+        var loss = 0.0, correct = 0.0
+        let n = Float(rows)
+        switch self {
+        case .meanSquaredError:
+            let scale = 2 / (n * Float(cols))
+            for i in 0..<(rows * cols) {
+                p[i] = z[i]
+                let d = z[i] - y[i]
+                loss += Double(d * d)
+                g?[i] = scale * d
+            }
+            loss /= Double(cols)
+        case .binaryCrossEntropy, .multiLabel:
+            let scale = 1 / (n * Float(cols))
+            for i in 0..<(rows * cols) {
+                // −[y·log σ(z) + (1−y)·log(1−σ(z))] = max(z, 0) − z·y + log(1 + e^−|z|).
+                let zi = z[i]
+                loss += Double(max(zi, 0) - zi * y[i] + log1p(exp(-abs(zi))))
+                p[i] = logistic(zi)
+                g?[i] = scale * (p[i] - y[i])
+                if (p[i] >= 0.5) == (y[i] >= 0.5) { correct += 1 }
+            }
+            loss /= Double(cols)
+            correct /= Double(cols)
+        case .softmaxCrossEntropy:
+            let scale = 1 / n
+            for r in 0..<rows {
+                let zr = z + r * cols, yr = y + r * cols, pr = p + r * cols
+                // Subtract the row max before exp so that logits like [1010, 1000, 990] cannot
+                // overflow; log-sum-exp = max + log Σ e^(z − max).
+                var m = zr[0], best = 0, target = 0
+                for j in 1..<cols {
+                    if zr[j] > m { m = zr[j]; best = j }
+                    if yr[j] > yr[target] { target = j }
+                }
+                var sum: Float = 0
+                for j in 0..<cols { let e = exp(zr[j] - m); pr[j] = e; sum += e }
+                let logSum = log(sum)
+                for j in 0..<cols {
+                    pr[j] /= sum
+                    if yr[j] != 0 { loss -= Double(yr[j] * (zr[j] - m - logSum)) }
+                    if let g { g[r * cols + j] = scale * (pr[j] - yr[j]) }
+                }
+                if best == target { correct += 1 }
+            }
+        }
+        if self == .meanSquaredError { correct = 0 }
+        return (loss, correct)
+    }
+}
+
+extension Head {
+    /// `evaluate` over array storage.
+    func evaluate(_ z: [Float], _ y: [Float], rows: Int, cols: Int, predictions: inout [Float],
+                  gradient: UnsafeMutablePointer<Float>?) -> (loss: Double, correct: Double) {
+        z.withUnsafeBufferPointer { zp in
+            y.withUnsafeBufferPointer { yp in
+                predictions.withUnsafeMutableBufferPointer { pp in
+                    evaluate(zp.baseAddress!, yp.baseAddress!, rows: rows, cols: cols,
+                             predictions: pp.baseAddress!, gradient: gradient)
+                }
+            }
+        }
+    }
+}

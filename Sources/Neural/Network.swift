@@ -1,0 +1,203 @@
+public import Datasets
+
+/// A multilayer perceptron: hidden ``Dense`` layers, an output layer, and a ``Head``.
+///
+/// It owns every buffer a step needs, made once for `capacity` rows (the batch size, or the
+/// evaluation chunk if larger).
+public final class Network {
+    public let inputs: Int
+    public let head: Head
+    /// Hidden layers then the output layer (identity activation; the head turns its logits
+    /// into predictions).
+    public let layers: [Dense]
+    let capacity: Int
+    private var batchInput: Matrix
+    private var batchTargets: Matrix
+    private var predictions: Matrix
+
+    /// Rows per forward pass during evaluation.
+    static let evaluationChunk = 256
+
+    /// Makes a network with freshly initialised weights.
+    public init(inputs: Int, hidden: [LayerSpec], outputs: Int, head: Head,
+                initializer: Initializer, batchSize: Int = 1, rng: inout SeededGenerator) {
+        self.inputs = inputs
+        self.head = head
+        capacity = max(batchSize, Self.evaluationChunk)
+        var layers: [Dense] = []
+        var width = inputs
+        for spec in hidden {
+            layers.append(Dense(inputs: width, outputs: spec.units, activation: spec.activation,
+                                batchNorm: spec.batchNorm, dropout: spec.dropout,
+                                initializer: initializer, capacity: capacity, rng: &rng))
+            width = spec.units
+        }
+        layers.append(Dense(inputs: width, outputs: outputs, activation: .identity, batchNorm: false, dropout: 0,
+                            initializer: initializer, capacity: capacity, rng: &rng))
+        self.layers = layers
+        batchInput = Matrix(rows: 0, cols: inputs, capacity: capacity)
+        batchTargets = Matrix(rows: 0, cols: outputs, capacity: capacity)
+        predictions = Matrix(rows: 0, cols: outputs, capacity: capacity)
+    }
+
+    /// Every trainable parameter, layer by layer.
+    public var parameters: [Parameter] { layers.flatMap(\.parameters) }
+
+    public var outputs: Int { layers[layers.count - 1].outputs }
+
+    /// Predictions (values or probabilities) for the rows of `x`, in evaluation mode.
+    public func predict(_ x: Matrix) -> Matrix {
+        precondition(x.cols == inputs, "expected \(inputs) features, got \(x.cols)")
+        var out = Matrix(rows: x.rows, cols: outputs)
+        var rng = SeededGenerator(seed: 0)
+        for start in stride(from: 0, to: x.rows, by: capacity) {
+            let rows = min(capacity, x.rows - start)
+            load(x.storage, rows: start..<(start + rows))
+            batchTargets.rows = rows
+            forward(training: false, rng: &rng)
+            _ = headPass(gradient: false)
+            for i in 0..<(rows * outputs) { out.storage[start * outputs + i] = predictions.storage[i] }
+        }
+        return out
+    }
+
+    /// The mean loss and accuracy on `data`, in evaluation mode (no dropout, batch norm's
+    /// running statistics). With `collectStatistics`, the hidden layers' activation
+    /// statistics of this pass are returned too.
+    public func evaluate(_ data: Dataset, collectStatistics: Bool = false)
+        -> (loss: Double, accuracy: Double?, statistics: [ActivationStatistics]) {
+        var rng = SeededGenerator(seed: 0)
+        var loss = 0.0, correct = 0.0
+        let hidden = layers.dropLast()
+        for l in hidden {
+            l.collectsStatistics = collectStatistics
+            if collectStatistics { l.statistics.reset() }
+        }
+        defer { for l in hidden { l.collectsStatistics = false } }
+        for start in stride(from: 0, to: data.count, by: capacity) {
+            let range = start..<min(start + capacity, data.count)
+            load(data.features, rows: range)
+            loadTargets(data.targets, rows: range)
+            forward(training: false, rng: &rng)
+            let r = headPass(gradient: false)
+            loss += r.loss
+            correct += r.correct
+        }
+        let n = Double(max(data.count, 1))
+        return (loss / n, head == .meanSquaredError ? nil : correct / n,
+                collectStatistics ? hidden.map(\.statistics.statistics) : [])
+    }
+
+    /// One forward and backward pass on the samples `indices` of `data`: every parameter's
+    /// gradient is set to that of the batch-mean loss.
+    /// - Returns: the summed per-sample loss and accuracy of the batch (before the update).
+    @discardableResult
+    public func computeGradients(_ data: Dataset, indices: some Collection<Int>,
+                                 rng: inout SeededGenerator) -> (loss: Double, correct: Double) {
+        gather(data, indices)
+        forward(training: true, rng: &rng)
+        let result = headPass(gradient: true)
+        backward()
+        return result
+    }
+
+    /// The regularisation penalty `λ1·Σ|w| + λ2/2·Σw²` over the weights (not biases).
+    public func penalty(l1: Float, l2: Float) -> Double {
+        guard l1 != 0 || l2 != 0 else { return 0 }
+        var total = 0.0
+        for p in parameters where p.regularized {
+            for w in p.value { total += Double(l1) * Double(abs(w)) + Double(l2) / 2 * Double(w) * Double(w) }
+        }
+        return total
+    }
+
+    /// Adds the penalty's gradient `λ1·sign(w) + λ2·w` to the weights' gradients.
+    func addPenaltyGradients(l1: Float, l2: Float) {
+        guard l1 != 0 || l2 != 0 else { return }
+        for p in parameters where p.regularized {
+            p.value.withUnsafeBufferPointer { w in
+                p.gradient.withUnsafeMutableBufferPointer { g in
+                    for i in 0..<w.count { g[i] += l2 * w[i] + (w[i] > 0 ? l1 : (w[i] < 0 ? -l1 : 0)) }
+                }
+            }
+        }
+    }
+
+    // MARK: - The passes
+
+    private func forward(training: Bool, rng: inout SeededGenerator) {
+        var input = batchInput
+        for layer in layers {
+            layer.forward(input, training: training, rng: &rng)
+            input = layer.result
+        }
+    }
+
+    /// The head on the output layer's logits, into ``predictions``; with `gradient`, also
+    /// writes ∂loss/∂logits into the output layer's `delta`.
+    private func headPass(gradient: Bool) -> (loss: Double, correct: Double) {
+        let out = layers[layers.count - 1]
+        let logits = out.result
+        let rows = logits.rows, k = out.outputs
+        predictions.rows = rows
+        return logits.storage.withUnsafeBufferPointer { z in
+            batchTargets.storage.withUnsafeBufferPointer { y in
+                predictions.storage.withUnsafeMutableBufferPointer { p in
+                    guard gradient else {
+                        return head.evaluate(z.baseAddress!, y.baseAddress!, rows: rows, cols: k,
+                                             predictions: p.baseAddress!, gradient: nil)
+                    }
+                    return out.delta.storage.withUnsafeMutableBufferPointer { g in
+                        head.evaluate(z.baseAddress!, y.baseAddress!, rows: rows, cols: k,
+                                      predictions: p.baseAddress!, gradient: g.baseAddress!)
+                    }
+                }
+            }
+        }
+    }
+
+    private func backward() {
+        for i in stride(from: layers.count - 1, through: 0, by: -1) {
+            let input = i == 0 ? batchInput : layers[i - 1].result
+            if i == 0 {
+                layers[0].backward(input, inputGradient: nil)
+            } else {
+                layers[i - 1].delta.storage.withUnsafeMutableBufferPointer { g in
+                    layers[i].backward(input, inputGradient: g.baseAddress!)
+                }
+            }
+        }
+    }
+
+    // MARK: - Batches
+
+    private func gather(_ data: Dataset, _ indices: some Collection<Int>) {
+        let d = inputs, k = outputs, rows = indices.count
+        precondition(rows <= capacity, "batch of \(rows) exceeds capacity \(capacity)")
+        batchInput.rows = rows
+        batchTargets.rows = rows
+        batchInput.storage.withUnsafeMutableBufferPointer { x in
+            data.features.withUnsafeBufferPointer { f in
+                for (r, i) in indices.enumerated() { for j in 0..<d { x[r * d + j] = f[i * d + j] } }
+            }
+        }
+        batchTargets.storage.withUnsafeMutableBufferPointer { y in
+            data.targets.withUnsafeBufferPointer { t in
+                for (r, i) in indices.enumerated() { for j in 0..<k { y[r * k + j] = t[i * k + j] } }
+            }
+        }
+    }
+
+    private func load(_ features: [Float], rows range: Range<Int>) {
+        batchInput.rows = range.count
+        for (r, i) in range.enumerated() {
+            for j in 0..<inputs { batchInput.storage[r * inputs + j] = features[i * inputs + j] }
+        }
+    }
+
+    private func loadTargets(_ targets: [Float], rows range: Range<Int>) {
+        let k = outputs
+        batchTargets.rows = range.count
+        for (r, i) in range.enumerated() { for j in 0..<k { batchTargets.storage[r * k + j] = targets[i * k + j] } }
+    }
+}

@@ -1,0 +1,69 @@
+import Foundation
+
+/// How gradients update parameters.
+public enum Optimizer: Sendable, Hashable, TextCodable {
+    /// Plain stochastic gradient descent: `p −= lr · g`.
+    case sgd
+    /// SGD with momentum as in PyTorch: `v = β·v + g; p −= lr · v` (default β = 0.9).
+    case momentum(beta: Float = 0.9)
+    /// Adam with bias correction (defaults β1 = 0.9, β2 = 0.999, ε = 1e-8, as in PyTorch).
+    case adam(beta1: Float = 0.9, beta2: Float = 0.999, epsilon: Float = 1e-8)
+
+    public static let names = ["sgd", "momentum", "momentum(β)", "adam", "adam(β1, β2, ε)"]
+
+    public init?(parsing text: String) {
+        guard let parsed = ParameterizedName(text) else { return nil }
+        switch parsed.name {
+        case "sgd": guard parsed.arguments.isEmpty else { return nil }; self = .sgd
+        case "momentum":
+            guard let a = parsed.arguments(defaults: [0.9]), a[0] >= 0, a[0] < 1 else { return nil }
+            self = .momentum(beta: a[0])
+        case "adam":
+            guard let a = parsed.arguments(defaults: [0.9, 0.999, 1e-8]),
+                  a[0] >= 0, a[0] < 1, a[1] >= 0, a[1] < 1, a[2] > 0 else { return nil }
+            self = .adam(beta1: a[0], beta2: a[1], epsilon: a[2])
+        default: return nil
+        }
+    }
+
+    public var description: String {
+        switch self {
+        case .sgd: "sgd"
+        case .momentum(let b): formatName("momentum", [b], defaults: [0.9])
+        case let .adam(b1, b2, e): formatName("adam", [b1, b2, e], defaults: [0.9, 0.999, 1e-8])
+        }
+    }
+
+    /// Applies one update to `p` from its gradient; `step` counts updates from 1 (for Adam's
+    /// bias correction).
+    func update(_ p: Parameter, lr: Float, step: Int) {
+        let n = p.value.count
+        if p.moment1.count != n { p.moment1 = [Float](repeating: 0, count: n) }
+        if case .adam = self, p.moment2.count != n { p.moment2 = [Float](repeating: 0, count: n) }
+        p.value.withUnsafeMutableBufferPointer { w in
+        p.gradient.withUnsafeBufferPointer { g in
+        p.moment1.withUnsafeMutableBufferPointer { m in
+            switch self {
+            case .sgd:
+                for i in 0..<n { w[i] -= lr * g[i] }
+            case .momentum(let beta):
+                for i in 0..<n {
+                    m[i] = beta * m[i] + g[i]
+                    w[i] -= lr * m[i]
+                }
+            case let .adam(b1, b2, eps):
+                let c1 = 1 - pow(b1, Float(step)), c2 = 1 - pow(b2, Float(step))
+                p.moment2.withUnsafeMutableBufferPointer { v in
+                    for i in 0..<n {
+                        let gi = g[i]
+                        m[i] = b1 * m[i] + (1 - b1) * gi
+                        v[i] = b2 * v[i] + (1 - b2) * gi * gi
+                        w[i] -= lr * (m[i] / c1) / ((v[i] / c2).squareRoot() + eps)
+                    }
+                }
+            }
+        }
+        }
+        }
+    }
+}

@@ -1,0 +1,197 @@
+import Foundation
+public import Datasets
+
+/// What an observer tells the trainer after an epoch.
+public enum TrainingDecision: Sendable {
+    case proceed
+    case stop
+}
+
+/// How training ended.
+public enum StopReason: Sendable, Equatable {
+    /// Every configured epoch ran.
+    case completed
+    /// The observer asked to stop after the given epoch.
+    case stoppedByObserver
+    /// The interruption check answered true; the epoch in progress was abandoned.
+    case interrupted
+    /// The loss, a gradient or a weight became NaN or infinite; `message` says which and when.
+    case diverged(epoch: Int, message: String)
+}
+
+/// The result of ``Trainer/train(interrupted:observer:)``.
+public struct TrainingOutcome: Sendable, Equatable {
+    /// Epochs completed and reported.
+    public var epochs: Int
+    public var reason: StopReason
+}
+
+/// Trains a ``Network`` on a ``DatasetSplit``, one minibatch epoch at a time, handing an
+/// ``EpochReport`` to an observer after each epoch.
+///
+/// One seed drives initialisation (stream 1), minibatch order (stream 2) and dropout
+/// (stream 3): the same configuration and seed give bit-identical curves on one machine.
+public final class Trainer {
+    public let config: TrainingConfig
+    public let data: DatasetSplit
+    public let network: Network
+    private var shuffleRNG: SeededGenerator
+    private var dropoutRNG: SeededGenerator
+    private var step = 0
+    private var order: [Int]
+
+    /// Builds the network for `data` (input width from its features, output head from its task).
+    public init(config: TrainingConfig, data: DatasetSplit) throws(TrainingError) {
+        try config.validate()
+        guard data.train.featureCount == data.test.featureCount, data.train.task == data.test.task else {
+            throw .incompatibleData("the training and test sets differ in features or task")
+        }
+        guard data.train.count > 0 else { throw .incompatibleData("the training set is empty") }
+        self.config = config
+        self.data = data
+        let root = SeededGenerator(seed: config.seed)
+        var initRNG = root.derived(1)
+        shuffleRNG = root.derived(2)
+        dropoutRNG = root.derived(3)
+        network = Network(inputs: data.train.featureCount, hidden: config.hidden,
+                          outputs: data.train.task.outputCount, head: Head(for: data.train.task),
+                          initializer: config.initializer, batchSize: config.batchSize, rng: &initRNG)
+        order = Array(0..<data.train.count)
+    }
+
+    /// Runs up to `config.epochs` epochs.
+    ///
+    /// - Parameters:
+    ///   - interrupted: checked before every step; when it returns true the epoch in progress
+    ///     is abandoned (never reported half done) and training ends as ``StopReason/interrupted``.
+    ///   - observer: receives each epoch's report and may stop training; an error it throws
+    ///     ends training and is rethrown.
+    public func train(interrupted: () -> Bool = { false },
+                      observer: (EpochReport) throws -> TrainingDecision) rethrows -> TrainingOutcome {
+        for epoch in 1...config.epochs {
+            let result = runEpoch(epoch, interrupted: interrupted)
+            switch result {
+            case .stop(let reason):
+                return TrainingOutcome(epochs: epoch - 1, reason: reason)
+            case .report(let report):
+                if try observer(report) == .stop {
+                    return TrainingOutcome(epochs: epoch, reason: .stoppedByObserver)
+                }
+            }
+        }
+        return TrainingOutcome(epochs: config.epochs, reason: .completed)
+    }
+
+    private func runEpoch(_ epoch: Int, interrupted: () -> Bool) -> EpochResult {
+        let start = DispatchTime.now().uptimeNanoseconds
+        let train = data.train
+        let hidden = network.layers.dropLast()
+        for layer in hidden { layer.statistics.reset(); layer.collectsStatistics = true }
+        let startWeights = network.layers.map(\.weight.value)
+        shuffleRNG.shuffle(&order)
+        let batches = (train.count + config.batchSize - 1) / config.batchSize
+        var tracker = GradientTracker(layers: network.layers.count, steps: batches)
+        var lossSum = 0.0, correctSum = 0.0
+        for b in 0..<batches {
+            if interrupted() { return .stop(.interrupted) }
+            let indices = order[(b * config.batchSize)..<min((b + 1) * config.batchSize, train.count)]
+            let r = network.computeGradients(train, indices: indices, rng: &dropoutRNG)
+            guard r.loss.isFinite else {
+                return .stop(.diverged(epoch: epoch, message: "the training loss became \(r.loss) at epoch \(epoch), step \(b + 1)"))
+            }
+            lossSum += r.loss
+            correctSum += r.correct
+            let norm = tracker.record(network.layers)
+            guard norm.isFinite else {
+                return .stop(.diverged(epoch: epoch, message: "the gradient norm became \(norm) at epoch \(epoch), step \(b + 1)"))
+            }
+            network.addPenaltyGradients(l1: config.l1, l2: config.l2)
+            clipGradients()
+            step += 1
+            for p in network.parameters { config.optimizer.update(p, lr: config.learningRate, step: step) }
+        }
+        let trainingActivations = hidden.map(\.statistics.statistics)
+        var trainLoss = lossSum / Double(train.count)
+        var trainAccuracy: Double? = network.head == .meanSquaredError ? nil : correctSum / Double(train.count)
+        var evaluationActivations: [ActivationStatistics] = []
+        if config.evaluateTrainingSet {
+            let e = network.evaluate(train, collectStatistics: true)
+            (trainLoss, trainAccuracy, evaluationActivations) = (e.loss, e.accuracy, e.statistics)
+        }
+        for layer in hidden { layer.collectsStatistics = false }
+        let test = network.evaluate(data.test)
+        let layers = network.layers.enumerated().map { i, layer in
+            LayerReport(
+                index: i, units: layer.outputs, activation: layer.activation,
+                weightGradientNorms: tracker.weightNorms[i], biasGradientNorms: tracker.biasNorms[i],
+                weightNorm: layer.weight.norm, biasNorm: layer.bias.norm,
+                updateNorm: distance(layer.weight.value, startWeights[i]),
+                activations: i < hidden.count ? trainingActivations[i] : nil,
+                evaluationActivations: i < evaluationActivations.count ? evaluationActivations[i] : nil,
+                weights: layer.weight.value, biases: layer.bias.value, weightShape: layer.weight.shape)
+        }
+        if let bad = layers.first(where: { !$0.weightNorm.isFinite || !$0.biasNorm.isFinite }) {
+            return .stop(.diverged(epoch: epoch, message: "the weights of layer \(bad.index + 1) became non-finite at epoch \(epoch)"))
+        }
+        guard test.loss.isFinite else {
+            return .stop(.diverged(epoch: epoch, message: "the test loss became \(test.loss) at epoch \(epoch)"))
+        }
+        let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+        return .report(EpochReport(
+            epoch: epoch, trainLoss: trainLoss, testLoss: test.loss, trainAccuracy: trainAccuracy,
+            testAccuracy: test.accuracy, learningRate: Double(config.learningRate), steps: batches,
+            seconds: seconds, gradientNorms: tracker.globalNorms, layers: layers))
+    }
+
+    /// Scales all gradients down when their global norm exceeds `config.clipNorm`.
+    private func clipGradients() {
+        guard let bound = config.clipNorm else { return }
+        let params = network.parameters
+        let norm = params.reduce(0.0) { $0 + $1.gradientNorm * $1.gradientNorm }.squareRoot()
+        guard norm > Double(bound) else { return }
+        let scale = Float(Double(bound) / (norm + 1e-6))
+        for p in params { for i in p.gradient.indices { p.gradient[i] *= scale } }
+    }
+}
+
+/// An epoch's end: its report, or the reason it could not finish.
+private enum EpochResult {
+    case report(EpochReport)
+    case stop(StopReason)
+}
+
+/// Collects the per-step gradient norms of an epoch, layer by layer.
+private struct GradientTracker {
+    var weightNorms: [[Float]]
+    var biasNorms: [[Float]]
+    var globalNorms: [Float]
+
+    init(layers: Int, steps: Int) {
+        weightNorms = (0..<layers).map { _ in { var a = [Float](); a.reserveCapacity(steps); return a }() }
+        biasNorms = weightNorms
+        globalNorms = []
+        globalNorms.reserveCapacity(steps)
+    }
+
+    /// Records the current gradients; returns the global norm over every parameter.
+    mutating func record(_ layers: [Dense]) -> Double {
+        var total = 0.0
+        for (i, layer) in layers.enumerated() {
+            let w = layer.weight.gradientNorm, b = layer.bias.gradientNorm
+            weightNorms[i].append(Float(w))
+            biasNorms[i].append(Float(b))
+            total += w * w + b * b
+            if let bn = layer.batchNorm {
+                total += bn.gamma.gradientNorm * bn.gamma.gradientNorm + bn.beta.gradientNorm * bn.beta.gradientNorm
+            }
+        }
+        globalNorms.append(Float(total.squareRoot()))
+        return total.squareRoot()
+    }
+}
+
+private func distance(_ a: [Float], _ b: [Float]) -> Double {
+    var sum = 0.0
+    for i in a.indices { let d = Double(a[i]) - Double(b[i]); sum += d * d }
+    return sum.squareRoot()
+}

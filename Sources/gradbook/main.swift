@@ -1,0 +1,4 @@
+import Foundation
+import GradbookCLI
+
+exit(Gradbook.run())
