@@ -86,9 +86,15 @@ public enum Head: String, Sendable, Hashable, Codable, CaseIterable {
                     if zr[j] > m { m = zr[j]; best = j }
                     if yr[j] > yr[target] { target = j }
                 }
-                var sum: Float = 0
-                for j in 0..<cols { let e = exp(zr[j] - m); pr[j] = e; sum += e }
-                let logSum = log(sum)
+                // The max term is e⁰ = 1; summing the others apart and taking log1p keeps the
+                // loss of a confident, correct prediction accurate (4.54e-5 for the example).
+                var others: Float = 0
+                for j in 0..<cols {
+                    let e = exp(zr[j] - m)
+                    pr[j] = e
+                    if j != best { others += e }
+                }
+                let sum = 1 + others, logSum = log1p(others)
                 for j in 0..<cols {
                     pr[j] /= sum
                     if yr[j] != 0 { loss -= Double(yr[j] * (zr[j] - m - logSum)) }

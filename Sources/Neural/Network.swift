@@ -112,7 +112,7 @@ public final class Network {
     }
 
     /// Adds the penalty's gradient `λ1·sign(w) + λ2·w` to the weights' gradients.
-    func addPenaltyGradients(l1: Float, l2: Float) {
+    public func addPenaltyGradients(l1: Float, l2: Float) {
         guard l1 != 0 || l2 != 0 else { return }
         for p in parameters where p.regularized {
             p.value.withUnsafeBufferPointer { w in

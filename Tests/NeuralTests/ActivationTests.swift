@@ -1,0 +1,64 @@
+import Datasets
+import Neural
+import XCTest
+
+final class ActivationTests: XCTestCase {
+    static let all: [Activation] = [.identity, .sigmoid, .tanh, .relu, .leakyRelu(alpha: 0.01), .leakyRelu(alpha: 0.2),
+                                    .elu(alpha: 1), .elu(alpha: 0.5), .gelu, .softsign, .softplus, .swish]
+
+    func testDerivativesMatchCentralDifferences() {
+        // Points away from 0, where ReLU-family kinks make the difference quotient meaningless.
+        let points: [Float] = [-4, -2.5, -1.2, -0.4, 0.3, 0.9, 1.7, 3.5]
+        let h: Float = 1e-2
+        for a in Self.all {
+            for x in points {
+                let numeric = (Double(a.value(x + h)) - Double(a.value(x - h))) / Double(2 * h)
+                let analytic = Double(a.derivative(x))
+                XCTAssertEqual(analytic, numeric, accuracy: 2e-3 + 2e-3 * abs(numeric), "\(a) at \(x)")
+            }
+        }
+    }
+
+    func testKnownValues() {
+        XCTAssertEqual(Activation.sigmoid.value(0), 0.5)
+        XCTAssertEqual(Activation.sigmoid.value(2), 0.880797, accuracy: 1e-6)
+        XCTAssertEqual(Activation.tanh.value(1), 0.761594, accuracy: 1e-6)
+        XCTAssertEqual(Activation.relu.value(-3), 0)
+        XCTAssertEqual(Activation.relu.value(2.5), 2.5)
+        XCTAssertEqual(Activation.leakyRelu(alpha: 0.01).value(-2), -0.02, accuracy: 1e-7)
+        XCTAssertEqual(Activation.elu(alpha: 1).value(-1), exp(-1) - 1, accuracy: 1e-6)
+        // Exact GELU, values from 0.5·x·(1 + erf(x/√2)).
+        XCTAssertEqual(Activation.gelu.value(1), 0.841_344_75, accuracy: 1e-6)
+        XCTAssertEqual(Activation.gelu.value(-0.5), -0.154_268_77, accuracy: 1e-6)
+        XCTAssertEqual(Activation.softsign.value(3), 0.75)
+        XCTAssertEqual(Activation.softplus.value(0), log(2), accuracy: 1e-6)
+        XCTAssertEqual(Activation.swish.value(1), 0.731_058_6, accuracy: 1e-6)
+        XCTAssertEqual(Activation.relu.derivative(-1), 0)
+        XCTAssertEqual(Activation.leakyRelu(alpha: 0.2).derivative(-1), 0.2, accuracy: 1e-7)
+    }
+
+    func testExtremeInputsStayFinite() {
+        for a in Self.all {
+            for x: Float in [-500, -90, 90, 500] {
+                XCTAssertTrue(a.value(x).isFinite, "\(a)(\(x))")
+                XCTAssertTrue(a.derivative(x).isFinite, "\(a)'(\(x))")
+            }
+        }
+        XCTAssertEqual(Activation.softplus.value(200), 200, accuracy: 1e-3)
+        XCTAssertEqual(Activation.sigmoid.value(-200), 0)
+    }
+
+    func testNamesRoundTrip() throws {
+        for a in Self.all {
+            XCTAssertEqual(Activation(parsing: a.description), a, a.description)
+            let json = try JSONEncoder().encode([a])
+            XCTAssertEqual(try JSONDecoder().decode([Activation].self, from: json), [a])
+        }
+        XCTAssertEqual(Activation(parsing: "linear"), .identity)
+        XCTAssertEqual(Activation(parsing: "SiLU"), .swish)
+        XCTAssertEqual(Activation(parsing: "leaky_relu(0.2)"), .leakyRelu(alpha: 0.2))
+        XCTAssertNil(Activation(parsing: "relu6"))
+        XCTAssertNil(Activation(parsing: "elu(x)"))
+        XCTAssertNil(Activation(parsing: "tanh(1)"))
+    }
+}

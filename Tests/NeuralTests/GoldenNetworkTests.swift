@@ -1,0 +1,54 @@
+import Datasets
+import Neural
+import XCTest
+
+final class GoldenNetworkTests: XCTestCase {
+    /// The 2-3-2-2 sigmoid network of "Deep Learning from Scratch", chapter 3 (identity output).
+    func testDeepLearningFromScratchChapter3Network() {
+        let net = makeNetwork(inputs: 2, hidden: [LayerSpec(units: 3, activation: .sigmoid),
+                                                  LayerSpec(units: 2, activation: .sigmoid)],
+                              outputs: 2, head: .meanSquaredError)
+        net.layers[0].weight.set([0.1, 0.3, 0.5, 0.2, 0.4, 0.6])
+        net.layers[0].bias.set([0.1, 0.2, 0.3])
+        net.layers[1].weight.set([0.1, 0.4, 0.2, 0.5, 0.3, 0.6])
+        net.layers[1].bias.set([0.1, 0.2])
+        net.layers[2].weight.set([0.1, 0.3, 0.2, 0.4])
+        net.layers[2].bias.set([0.1, 0.2])
+        let y = net.predict(Matrix(rows: 1, cols: 2, values: [1.0, 0.5]))
+        XCTAssertEqual(y[0, 0], 0.316_827_08, accuracy: 1e-6)
+        XCTAssertEqual(y[0, 1], 0.696_279_09, accuracy: 1e-6)
+    }
+
+    /// One SGD step on a 1-1 linear model, worked by hand: loss (w·x + b − y)², x = 2, y = 1,
+    /// w = 0.5, b = 0: output 1 … let w = 1 instead: output 2, error 1, ∂/∂w = 2·1·2 = 4,
+    /// ∂/∂b = 2; with lr 0.1: w = 0.6, b = −0.2.
+    func testOneSGDStepByHand() throws {
+        let data = Dataset(features: [2], targets: [1], featureCount: 1, task: .regression(outputs: 1))
+        let config = TrainingConfig(hidden: [], initializer: .zeros, learningRate: 0.1, batchSize: 1, epochs: 1)
+        let trainer = try Trainer(config: config, data: DatasetSplit(train: data, test: data))
+        trainer.network.layers[0].weight.set([1])
+        _ = trainer.train { _ in .proceed }
+        XCTAssertEqual(trainer.network.layers[0].weight.value[0], 0.6, accuracy: 1e-6)
+        XCTAssertEqual(trainer.network.layers[0].bias.value[0], -0.2, accuracy: 1e-6)
+    }
+
+    /// Momentum (PyTorch's form v = βv + g) and Adam, two steps with a constant gradient g = 4 on w.
+    func testMomentumAndAdamSteps() throws {
+        let data = Dataset(features: [2], targets: [1], featureCount: 1, task: .regression(outputs: 1))
+        func weightAfterTwoSteps(_ optimizer: Optimizer) throws -> Float {
+            let config = TrainingConfig(hidden: [], initializer: .zeros, optimizer: optimizer,
+                                        learningRate: 0.01, batchSize: 1, epochs: 1)
+            let split = DatasetSplit(train: Dataset(features: [2, 2], targets: [1, 1], featureCount: 1,
+                                                    task: .regression(outputs: 1)), test: data)
+            let trainer = try Trainer(config: config, data: split)
+            trainer.network.layers[0].weight.set([1])
+            _ = trainer.train { _ in .proceed }
+            return trainer.network.layers[0].weight.value[0]
+        }
+        // Momentum: step 1 g = 2·(2 − 1)·2 = 4, v = 4, w = 1 − 0.04 = 0.96, b = −0.02;
+        // step 2 output 1.9 (0.96·2 − 0.02), g = 2·0.9·2 = 3.6, v = 0.9·4 + 3.6 = 7.2, w = 0.96 − 0.072.
+        XCTAssertEqual(try weightAfterTwoSteps(.momentum(beta: 0.9)), 0.888, accuracy: 1e-5)
+        // Adam's bias-corrected first steps move each weight by lr·sign(g) (while g keeps its sign).
+        XCTAssertEqual(try weightAfterTwoSteps(.adam()), 0.98, accuracy: 1e-5)
+    }
+}

@@ -1,0 +1,45 @@
+import Neural
+import XCTest
+
+final class HeadTests: XCTestCase {
+    func testSoftmaxGoldenValues() {
+        let p = Head.softmaxCrossEntropy.predict(Matrix(rows: 1, cols: 3, values: [0.3, 2.9, 4.0]))
+        // numpy: exp(a − max) / Σ exp(a − max)
+        for (got, want) in zip(p.values, [0.018_211_27, 0.245_191_81, 0.736_596_91] as [Float]) {
+            XCTAssertEqual(got, want, accuracy: 1e-6)
+        }
+    }
+
+    func testSoftmaxOfHugeLogitsDoesNotOverflow() {
+        let logits = Matrix(rows: 1, cols: 3, values: [1010, 1000, 990])
+        let p = Head.softmaxCrossEntropy.predict(logits)
+        XCTAssertEqual(p[0, 0], 0.999_954_6, accuracy: 1e-6)
+        XCTAssertEqual(p[0, 1], 4.539_786_9e-5, accuracy: 1e-9)
+        XCTAssertEqual(p[0, 2], 2.061_060_1e-9, accuracy: 1e-13)
+        // −log p for each class as the target: 4.54e-5, 10.0000454, 20.0000454.
+        XCTAssertEqual(Head.softmaxCrossEntropy.loss(logits, targets: [1, 0, 0]), 4.540_096e-5, accuracy: 1e-8)
+        XCTAssertEqual(Head.softmaxCrossEntropy.loss(logits, targets: [0, 0, 1]), 20.000_045, accuracy: 1e-4)
+    }
+
+    func testBinaryCrossEntropyIsStableForLargeLogits() {
+        let logits = Matrix(rows: 2, cols: 1, values: [200, -200])
+        XCTAssertEqual(Head.binaryCrossEntropy.loss(logits, targets: [1, 0]), 0, accuracy: 1e-12)
+        XCTAssertEqual(Head.binaryCrossEntropy.loss(logits, targets: [0, 1]), 200, accuracy: 1e-3)
+        // log 2 at a zero logit.
+        XCTAssertEqual(Head.binaryCrossEntropy.loss(Matrix(rows: 1, cols: 1, values: [0]), targets: [1]), log(2), accuracy: 1e-6)
+    }
+
+    func testMeanSquaredErrorIsTheMeanOverOutputs() {
+        let out = Matrix(rows: 2, cols: 2, values: [1, 2, 3, 4])
+        // ((1−0)² + (2−0)² + (3−1)² + (4−1)²) / 4 = (1 + 4 + 4 + 9) / 4
+        XCTAssertEqual(Head.meanSquaredError.loss(out, targets: [0, 0, 1, 1]), 4.5, accuracy: 1e-9)
+    }
+
+    func testMultiLabelProbabilitiesAreIndependent() {
+        let p = Head.multiLabel.predict(Matrix(rows: 1, cols: 3, values: [3, 2, -1]))
+        let sum = p.values.reduce(0, +)
+        XCTAssertGreaterThan(sum, 1.5, "one-vs-all sigmoids need not sum to 1")
+        XCTAssertEqual(p[0, 0], 1 / (1 + exp(-3)), accuracy: 1e-6)
+        XCTAssertEqual(p[0, 2], 1 / (1 + exp(1)), accuracy: 1e-6)
+    }
+}

@@ -1,0 +1,80 @@
+import Datasets
+import Neural
+import XCTest
+
+/// A small random data set whose targets fit `head`.
+func randomData(samples: Int, features: Int, outputs: Int, head: Head, seed: UInt64) -> Dataset {
+    var rng = SeededGenerator(seed: seed)
+    let x = (0..<(samples * features)).map { _ in Float(rng.normal()) }
+    var y = [Float](repeating: 0, count: samples * outputs)
+    for i in 0..<samples {
+        switch head {
+        case .meanSquaredError: for j in 0..<outputs { y[i * outputs + j] = Float(rng.normal()) }
+        case .binaryCrossEntropy, .multiLabel: for j in 0..<outputs { y[i * outputs + j] = rng.below(2) == 0 ? 0 : 1 }
+        case .softmaxCrossEntropy: y[i * outputs + rng.below(outputs)] = 1
+        }
+    }
+    let task: Task = switch head {
+    case .meanSquaredError: .regression(outputs: outputs)
+    case .binaryCrossEntropy: .binary
+    case .softmaxCrossEntropy: .multiclass(classes: outputs)
+    case .multiLabel: .multilabel(labels: outputs)
+    }
+    return Dataset(features: x, targets: y, featureCount: features, task: task)
+}
+
+func makeNetwork(inputs: Int, hidden: [LayerSpec], outputs: Int, head: Head,
+                 initializer: Initializer = .normal(std: 0.8), batchSize: Int = 8, seed: UInt64 = 3) -> Network {
+    var rng = SeededGenerator(seed: seed)
+    return Network(inputs: inputs, hidden: hidden, outputs: outputs, head: head,
+                   initializer: initializer, batchSize: batchSize, rng: &rng)
+}
+
+/// Compares every parameter's back-propagated gradient with central differences of the
+/// objective (batch-mean loss plus penalty). The dropout stream is replayed for each
+/// evaluation, so a network with dropout sees the same mask every time.
+///
+/// Where the one-sided differences disagree, a perturbation crossed a kink (ReLU at 0) and the
+/// coordinate is skipped; at most a quarter may be skipped, so the check never goes vacuous.
+func assertGradientsMatchFiniteDifferences(
+    _ network: Network, _ data: Dataset, l1: Float = 0, l2: Float = 0, h: Float = 1e-3,
+    _ message: String, file: StaticString = #filePath, line: UInt = #line
+) {
+    let indices = Array(0..<data.count)
+    let dropoutStream = SeededGenerator(seed: 77)
+    func objective() -> Double {
+        var rng = dropoutStream
+        let r = network.computeGradients(data, indices: indices, rng: &rng)
+        return r.loss / Double(data.count) + network.penalty(l1: l1, l2: l2)
+    }
+    let center = objective()
+    network.addPenaltyGradients(l1: l1, l2: l2)
+    let analytic = network.parameters.map(\.gradient)
+    var checked = 0, skipped = 0
+    for (k, p) in network.parameters.enumerated() {
+        let original = p.value
+        for i in original.indices {
+            var v = original
+            v[i] = original[i] + h; p.set(v)
+            let plus = objective()
+            v[i] = original[i] - h; p.set(v)
+            let minus = objective()
+            p.set(original)
+            let tolerance = { (x: Double) in 2e-3 + 2e-2 * abs(x) }
+            let right = (plus - center) / Double(h), left = (center - minus) / Double(h)
+            let numeric = (plus - minus) / Double(2 * h)
+            if abs(right - left) > tolerance(numeric) {
+                skipped += 1
+                continue
+            }
+            checked += 1
+            let a = Double(analytic[k][i])
+            if abs(a - numeric) > tolerance(max(abs(a), abs(numeric))) {
+                XCTFail("\(message): \(p.name) of parameter \(k) [\(i)]: backprop \(a), finite difference \(numeric)",
+                        file: file, line: line)
+                return
+            }
+        }
+    }
+    XCTAssertLessThanOrEqual(skipped * 4, checked + skipped, "\(message): too many kinks skipped", file: file, line: line)
+}
