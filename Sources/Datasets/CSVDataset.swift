@@ -44,44 +44,42 @@ public enum CSVDataset {
         var codes: [String: Int32] = [:]
         var names: [String] = []
         var allNumeric = true, allIntegers = true
-        while let record = try reader.nextRecord() {
-            guard record.count == header.count else {
+        while try reader.advance() {
+            guard reader.fieldCount == header.count else {
                 throw .malformed(path: path, line: reader.recordLine, column: nil,
-                                 message: "expected \(header.count) fields as in the header, found \(record.count)")
+                                 message: "expected \(header.count) fields as in the header, found \(reader.fieldCount)")
             }
-            for (j, cell) in record.enumerated() {
-                if j == labelColumn {
-                    guard !cell.isEmpty else {
-                        throw .malformed(path: path, line: reader.recordLine, column: j + 1,
-                                         message: "label column '\(header[j])' is empty; expected a label")
-                    }
-                    let value = Double(cell)
-                    if let value, value.isFinite {
-                        if value != value.rounded() { allIntegers = false }
-                    } else {
-                        allNumeric = false
-                    }
-                    labelValues.append(value ?? .nan)
-                    if kind != .regression {
-                        if let code = codes[cell] {
-                            labelCodes.append(code)
-                        } else if codes.count < maxClasses {
-                            let code = Int32(codes.count)
-                            codes[cell] = code
-                            names.append(cell)
-                            labelCodes.append(code)
-                        } else if !allNumeric || kind == .classification {
-                            throw .malformed(path: path, line: reader.recordLine, column: j + 1,
-                                             message: "more than \(maxClasses) distinct labels in column '\(header[j])'; expected classes")
-                        }
-                    }
-                } else {
-                    guard let v = Float(cell), v.isFinite else {
-                        throw .malformed(path: path, line: reader.recordLine, column: j + 1,
-                                         message: "column '\(header[j])' holds '\(cell.prefix(40))'; expected a finite number")
-                    }
-                    features.append(v)
+            for j in 0..<header.count where j != labelColumn {
+                guard let v = reader.float(at: j) else {
+                    let cell = try reader.string(at: j)
+                    throw .malformed(path: path, line: reader.recordLine, column: j + 1,
+                                     message: "column '\(header[j])' holds '\(cell.prefix(40))'; expected a finite number")
                 }
+                features.append(v)
+            }
+            let cell = try reader.string(at: labelColumn)
+            guard !cell.isEmpty else {
+                throw .malformed(path: path, line: reader.recordLine, column: labelColumn + 1,
+                                 message: "label column '\(header[labelColumn])' is empty; expected a label")
+            }
+            let value = reader.float(at: labelColumn).map(Double.init)
+            if let value {
+                if value != value.rounded() { allIntegers = false }
+            } else {
+                allNumeric = false
+            }
+            labelValues.append(value ?? .nan)
+            guard kind != .regression else { continue }
+            if let code = codes[cell] {
+                labelCodes.append(code)
+            } else if codes.count < maxClasses {
+                let code = Int32(codes.count)
+                codes[cell] = code
+                names.append(cell)
+                labelCodes.append(code)
+            } else if !allNumeric || kind == .classification {
+                throw .malformed(path: path, line: reader.recordLine, column: labelColumn + 1,
+                                 message: "more than \(maxClasses) distinct labels in column '\(header[labelColumn])'; expected classes")
             }
         }
         guard !labelValues.isEmpty else { throw .empty(path: path) }

@@ -24,6 +24,11 @@ public struct TrainingOutcome: Sendable, Equatable {
     /// Epochs completed and reported.
     public var epochs: Int
     public var reason: StopReason
+
+    public init(epochs: Int, reason: StopReason) {
+        self.epochs = epochs
+        self.reason = reason
+    }
 }
 
 /// Trains a ``Network`` on a ``DatasetSplit``, one minibatch epoch at a time, handing an

@@ -1,0 +1,142 @@
+import Datasets
+import Foundation
+import XCTest
+
+final class CSVDatasetTests: XCTestCase {
+    private var folder: URL!
+
+    override func setUpWithError() throws {
+        folder = FileManager.default.temporaryDirectory.appendingPathComponent("gradbook-csv-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    }
+
+    override func tearDownWithError() throws {
+        try? FileManager.default.removeItem(at: folder)
+    }
+
+    private func write(_ text: String, _ name: String = "data.csv") throws -> String {
+        let url = folder.appendingPathComponent(name)
+        try Data(text.utf8).write(to: url)
+        return url.path
+    }
+
+    private func assertError(_ text: String, label: String? = nil, _ expected: String,
+                             file: StaticString = #filePath, line: UInt = #line) throws {
+        let path = try write(text)
+        XCTAssertThrowsError(try CSVDataset.load(path: path, label: label), file: file, line: line) { error in
+            XCTAssertEqual("\(error)", expected.replacingOccurrences(of: "PATH", with: path), file: file, line: line)
+        }
+    }
+
+    func testStringLabelsAreSortedIntoClasses() throws {
+        let d = try CSVDataset.load(path: try write("a,b,species\n1,2,setosa\n3,4,virginica\n5,6,versicolor\n7,8,setosa\n"))
+        XCTAssertEqual(d.featureNames, ["a", "b"])
+        XCTAssertEqual(d.classNames, ["setosa", "versicolor", "virginica"])
+        XCTAssertEqual(d.classIndices, [0, 2, 1, 0])
+        XCTAssertEqual(d.features, [1, 2, 3, 4, 5, 6, 7, 8])
+        XCTAssertEqual(d.task, .multiclass(classes: 3))
+    }
+
+    func testLabelColumnByNameAndNumericClasses() throws {
+        let d = try CSVDataset.load(path: try write("y,f1,f2\n10,0.5,1\n2,1.5,2\n10,2.5,3\n"), label: "y")
+        XCTAssertEqual(d.featureNames, ["f1", "f2"])
+        XCTAssertEqual(d.classNames, ["2", "10"], "numbers sort as numbers")
+        XCTAssertEqual(d.task, .binary)
+        XCTAssertEqual(d.targets, [1, 0, 1])
+    }
+
+    func testRealLabelsMeanRegression() throws {
+        let d = try CSVDataset.load(path: try write("x,y\n1,0.25\n2,0.5\n3,-1.75\n"))
+        XCTAssertEqual(d.task, .regression(outputs: 1))
+        XCTAssertEqual(d.targets, [0.25, 0.5, -1.75])
+    }
+
+    func testQuotesCRLFAndByteOrderMark() throws {
+        let text = "\u{FEFF}\"first, name\",x,label\r\n\"3\",\"4.5\",\"a \"\"quoted\"\"\nlabel\"\r\n1,2,b\r\n\r\n"
+        let d = try CSVDataset.load(path: try write(text), label: "label")
+        XCTAssertEqual(d.featureNames, ["first, name", "x"])
+        XCTAssertEqual(d.classNames, ["a \"quoted\"\nlabel", "b"])
+        XCTAssertEqual(d.features, [3, 4.5, 1, 2])
+    }
+
+    func testOldMacLineEnds() throws {
+        let d = try CSVDataset.load(path: try write("x,y\r1,a\r2,b\r"))
+        XCTAssertEqual(d.count, 2)
+    }
+
+    func testRaggedRowNamesTheLine() throws {
+        try assertError("x,y,label\n1,2,a\n3,b\n", "PATH:3: expected 3 fields as in the header, found 2")
+    }
+
+    func testNonNumericCellNamesLineColumnAndValue() throws {
+        try assertError("x,y,label\n1,2,a\n3,oops,b\n", "PATH:3:2: column 'y' holds 'oops'; expected a finite number")
+        try assertError("x,y,label\n1,,a\n", "PATH:2:2: column 'y' holds ''; expected a finite number")
+    }
+
+    func testEmptyFileAndHeaderOnly() throws {
+        try assertError("", "'PATH' is empty: expected a header row and at least one data row")
+        try assertError("x,label\n", "'PATH' is empty: expected a header row and at least one data row")
+    }
+
+    func testMissingLabelColumnListsTheColumns() throws {
+        try assertError("x,y,label\n1,2,a\n", label: "class", "'PATH' has no column 'class': its columns are 'x', 'y', 'label'")
+    }
+
+    func testNulBytesAndUnclosedQuotes() throws {
+        try assertError("x,label\n1,a\0\n", "PATH:2:2: NUL byte in the file; expected text")
+        try assertError("x,label\n1,\"a\n", "PATH:2:2: a quoted field is not closed before the end of the file")
+    }
+
+    func testMissingFileAndDirectory() {
+        XCTAssertThrowsError(try CSVDataset.load(path: folder.appendingPathComponent("nope.csv").path)) { error in
+            XCTAssertTrue("\(error)".contains("No such file or directory"), "\(error)")
+        }
+        XCTAssertThrowsError(try CSVDataset.load(path: folder.path)) { error in
+            XCTAssertTrue("\(error)".contains("it is a directory"), "\(error)")
+        }
+    }
+
+    func testLargeFileStreamsWithBoundedMemory() throws {
+        // About 50 MB of text, 500,000 rows × 12 features: kept as Float, about 24 MB.
+        let url = folder.appendingPathComponent("big.csv")
+        FileManager.default.createFile(atPath: url.path, contents: nil)
+        let handle = try FileHandle(forWritingTo: url)
+        handle.write(Data((((0..<12).map { "f\($0)" } + ["label"]).joined(separator: ",") + "\n").utf8))
+        var chunk: [UInt8] = []
+        for i in 0..<500_000 {
+            for j in 0..<12 {
+                chunk += Array(String((i * 7 + j * 13) % 100_000).utf8)
+                chunk += [UInt8(ascii: "."), UInt8(ascii: "5"), UInt8(ascii: ",")]
+            }
+            chunk += Array((i % 3 == 0 ? "cat\n" : "dog\n").utf8)
+            if chunk.count > 1 << 20 { handle.write(Data(chunk)); chunk.removeAll(keepingCapacity: true) }
+        }
+        handle.write(Data(chunk))
+        try handle.close()
+        let size = try FileManager.default.attributesOfItem(atPath: url.path)[.size] as! Int
+        XCTAssertGreaterThan(size, 45_000_000)
+        let before = try resetPeakResidentBytes()
+        let d = try CSVDataset.load(path: url.path)
+        let growth = try peakResidentBytes() - before
+        XCTAssertEqual(d.count, 500_000)
+        XCTAssertEqual(d.classNames, ["cat", "dog"])
+        XCTAssertEqual(d.features[12 * 7 + 1], Float((7 * 7 + 13) % 100_000) + 0.5)
+        print("CSV load: \(size) bytes, peak memory growth \(growth) bytes")
+        XCTAssertLessThan(growth, size, "peak memory grew by \(growth) bytes for a \(size)-byte file")
+    }
+}
+
+/// Resets the kernel's peak-RSS mark for this process (Linux: `5` into clear_refs) and returns
+/// the current resident size.
+private func resetPeakResidentBytes() throws -> Int {
+    try "5".write(toFile: "/proc/self/clear_refs", atomically: false, encoding: .utf8)
+    return try peakResidentBytes()
+}
+
+/// The peak resident size (VmHWM) from /proc/self/status.
+private func peakResidentBytes() throws -> Int {
+    let status = try String(contentsOfFile: "/proc/self/status", encoding: .utf8)
+    let line = try XCTUnwrap(status.split(separator: "\n").first { $0.hasPrefix("VmHWM:") })
+    let kb = try XCTUnwrap(Int(line.split(separator: " ", omittingEmptySubsequences: true)[1]))
+    return kb * 1024
+}

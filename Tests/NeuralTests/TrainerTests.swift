@@ -1,0 +1,169 @@
+import Datasets
+import Foundation
+import Neural
+import XCTest
+
+final class TrainerTests: XCTestCase {
+    private let twoLayers = [LayerSpec(units: 8, activation: .tanh), LayerSpec(units: 8, activation: .tanh)]
+
+    private func curve(_ config: TrainingConfig, _ data: DatasetSplit) throws -> [Double] {
+        let trainer = try Trainer(config: config, data: data)
+        var losses: [Double] = []
+        _ = trainer.train { losses += [$0.trainLoss, $0.testLoss]; return .proceed }
+        return losses
+    }
+
+    private func spiral(seed: UInt64 = 1) throws -> DatasetSplit {
+        try DatasetSplit.split(BuiltinDataset.spiral.generate(noise: 10, seed: seed), trainFraction: 0.5, seed: seed)
+    }
+
+    func testSameSeedGivesBitIdenticalCurves() throws {
+        let hidden = [LayerSpec(units: 8, activation: .relu, batchNorm: true, dropout: 0.2), LayerSpec(units: 6, activation: .gelu)]
+        let config = TrainingConfig(hidden: hidden, initializer: .he, optimizer: .adam(), learningRate: 0.01, epochs: 15, seed: 7)
+        let a = try curve(config, spiral()), b = try curve(config, spiral())
+        XCTAssertEqual(a.map(\.bitPattern), b.map(\.bitPattern))
+    }
+
+    func testDifferentSeedsGiveDifferentCurves() throws {
+        var config = TrainingConfig(hidden: twoLayers, epochs: 5, seed: 1)
+        let a = try curve(config, spiral())
+        config.seed = 2
+        XCTAssertNotEqual(a, try curve(config, spiral()))
+    }
+
+    func testReportCarriesTheDiagnosticsMaterial() throws {
+        let data = try spiral()
+        let hidden = [LayerSpec(units: 8, activation: .relu), LayerSpec(units: 8, activation: .sigmoid)]
+        let trainer = try Trainer(config: TrainingConfig(hidden: hidden, batchSize: 32, epochs: 2, evaluateTrainingSet: true), data: data)
+        var reports: [EpochReport] = []
+        _ = trainer.train { reports.append($0); return .proceed }
+        let r = try XCTUnwrap(reports.last)
+        let steps = (data.train.count + 31) / 32
+        XCTAssertEqual(r.steps, steps)
+        XCTAssertEqual(r.gradientNorms.count, steps)
+        XCTAssertEqual(r.layers.count, 3)
+        for layer in r.layers {
+            XCTAssertEqual(layer.weightGradientNorms.count, steps)
+            XCTAssertTrue(layer.weightGradientNorms.allSatisfy { $0 > 0 && $0.isFinite })
+            XCTAssertEqual(layer.weights, trainer.network.layers[layer.index].weight.value)
+            XCTAssertEqual(layer.weightNorm, trainer.network.layers[layer.index].weight.norm, accuracy: 1e-9)
+            XCTAssertGreaterThan(layer.updateNorm, 0)
+        }
+        // The global norm is the root of the layers' squared norms.
+        let global = r.layers.reduce(0.0) { $0 + Double($1.weightGradientNorms[0] * $1.weightGradientNorms[0]) + Double($1.biasGradientNorms[0] * $1.biasGradientNorms[0]) }
+        XCTAssertEqual(Double(r.gradientNorms[0]), global.squareRoot(), accuracy: 1e-4 * global.squareRoot())
+        let relu = try XCTUnwrap(r.layers[0].activations), sigmoid = try XCTUnwrap(r.layers[1].activations)
+        XCTAssertEqual(relu.samples, data.train.count)
+        XCTAssertNotNil(relu.deadUnits)
+        XCTAssertNil(relu.saturatedFraction)
+        XCTAssertNil(sigmoid.deadUnits)
+        XCTAssertNotNil(sigmoid.saturatedFraction)
+        XCTAssertGreaterThan(sigmoid.mean, 0)
+        XCTAssertLessThan(sigmoid.mean, 1)
+        XCTAssertNotNil(r.layers[0].evaluationActivations)
+        XCTAssertNil(r.layers[2].activations, "the output layer has no hidden activation")
+        // With evaluateTrainingSet, the train loss is the loss of a full pass with the final weights.
+        XCTAssertEqual(r.trainLoss, trainer.network.evaluate(data.train).loss, accuracy: 1e-12)
+    }
+
+    func testDeadReluUnitsAreCounted() throws {
+        // A large negative bias start kills every unit: no input gets past the ReLU.
+        let data = try spiral()
+        let trainer = try Trainer(config: TrainingConfig(hidden: [LayerSpec(units: 6, activation: .relu)], epochs: 1), data: data)
+        trainer.network.layers[0].bias.set([Float](repeating: -100, count: 6))
+        var report: EpochReport?
+        _ = trainer.train { report = $0; return .proceed }
+        XCTAssertEqual(report?.layers[0].activations?.deadUnits, 6)
+        XCTAssertEqual(report?.layers[0].activations?.deadFraction, 1)
+    }
+
+    func testAHugeLearningRateDivergesWithAReason() throws {
+        let config = TrainingConfig(hidden: [LayerSpec(units: 8, activation: .relu)], initializer: .he, learningRate: 1e6, epochs: 50)
+        let data = try DatasetSplit.split(BuiltinDataset.plane.generate(seed: 1), trainFraction: 0.5, seed: 1)
+        let trainer = try Trainer(config: config, data: data)
+        var epochs = 0
+        let outcome = trainer.train { _ in epochs += 1; return .proceed }
+        guard case .diverged(let epoch, let message) = outcome.reason else { return XCTFail("expected divergence, got \(outcome)") }
+        XCTAssertEqual(outcome.epochs, epoch - 1)
+        XCTAssertEqual(epochs, epoch - 1, "the diverged epoch is never reported")
+        XCTAssertTrue(message.contains("epoch \(epoch)"), message)
+    }
+
+    func testObserverCanStopAndInterruptionAbandonsTheEpoch() throws {
+        let data = try spiral()
+        let stopped = try Trainer(config: TrainingConfig(hidden: twoLayers, epochs: 50), data: data)
+            .train { $0.epoch == 3 ? .stop : .proceed }
+        XCTAssertEqual(stopped, TrainingOutcome(epochs: 3, reason: .stoppedByObserver))
+        var checks = 0
+        let interrupted = try Trainer(config: TrainingConfig(hidden: twoLayers, epochs: 50), data: data)
+            .train(interrupted: { checks += 1; return checks > 60 }) { _ in .proceed }
+        // 25 steps an epoch: steps 1–50 finish epochs 1 and 2; the 61st check falls inside epoch 3.
+        XCTAssertEqual(interrupted, TrainingOutcome(epochs: 2, reason: .interrupted))
+    }
+
+    func testGradientClippingBoundsTheStep() throws {
+        let data = Dataset(features: [100, -50], targets: [1e4, -1e4], featureCount: 1, task: .regression(outputs: 1))
+        let config = TrainingConfig(hidden: [], learningRate: 0.1, batchSize: 2, epochs: 1, clipNorm: 1)
+        let trainer = try Trainer(config: config, data: DatasetSplit(train: data, test: data))
+        let before = trainer.network.parameters.flatMap(\.value)
+        _ = trainer.train { _ in .proceed }
+        let after = trainer.network.parameters.flatMap(\.value)
+        let step = zip(before, after).reduce(0.0) { $0 + Double(($1.0 - $1.1) * ($1.0 - $1.1)) }.squareRoot()
+        XCTAssertEqual(step, 0.1, accuracy: 1e-4, "one SGD step of lr · clip norm")
+    }
+
+    func testBatchNormUsesRunningStatisticsAtEvaluation() throws {
+        let data = try DatasetSplit.split(BuiltinDataset.circle.generate(seed: 1), trainFraction: 0.5, seed: 1)
+        let config = TrainingConfig(hidden: [LayerSpec(units: 8, activation: .relu, batchNorm: true)], initializer: .he,
+                                    optimizer: .adam(), learningRate: 0.01, epochs: 30)
+        let trainer = try Trainer(config: config, data: data)
+        _ = trainer.train { _ in .proceed }
+        // Evaluation of one sample alone equals its evaluation within the whole set: no batch statistics.
+        let x = Matrix(rows: data.test.count, cols: 2, values: data.test.features)
+        let all = trainer.network.predict(x)
+        let one = trainer.network.predict(Matrix(rows: 1, cols: 2, values: Array(data.test.features[0..<2])))
+        XCTAssertEqual(one[0, 0], all[0, 0], accuracy: 1e-6)
+        XCTAssertGreaterThan(trainer.network.evaluate(data.test).accuracy!, 0.9)
+    }
+
+    func testDropoutIsOffAtEvaluation() throws {
+        let data = try spiral()
+        let trainer = try Trainer(config: TrainingConfig(hidden: [LayerSpec(units: 16, activation: .tanh, dropout: 0.5)], epochs: 3), data: data)
+        _ = trainer.train { _ in .proceed }
+        let a = trainer.network.evaluate(data.test), b = trainer.network.evaluate(data.test)
+        XCTAssertEqual(a.loss, b.loss)
+    }
+
+    func testMultiLabelSamplesAreLearned() throws {
+        // Two labels per point: "x > 0" and "y > 0", so a point can carry both, one or none.
+        var rng = SeededGenerator(seed: 3)
+        var features: [Float] = [], targets: [Float] = []
+        for _ in 0..<400 {
+            let x = Float(rng.uniform(-1, 1)), y = Float(rng.uniform(-1, 1))
+            features += [x, y]
+            targets += [x > 0 ? 1 : 0, y > 0 ? 1 : 0]
+        }
+        let all = Dataset(features: features, targets: targets, featureCount: 2, task: .multilabel(labels: 2))
+        let data = try DatasetSplit.split(all, trainFraction: 0.5, seed: 1)
+        let trainer = try Trainer(config: TrainingConfig(hidden: [LayerSpec(units: 8, activation: .tanh)], optimizer: .adam(),
+                                                         learningRate: 0.03, epochs: 60), data: data)
+        XCTAssertEqual(trainer.network.head, .multiLabel)
+        var last: EpochReport?
+        _ = trainer.train { last = $0; return .proceed }
+        XCTAssertGreaterThan(try XCTUnwrap(last?.testAccuracy), 0.95)
+        let p = trainer.network.predict(Matrix(rows: 1, cols: 2, values: [0.8, 0.8]))
+        XCTAssertGreaterThan(p[0, 0], 0.5)
+        XCTAssertGreaterThan(p[0, 1], 0.5, "both labels at once: the probabilities need not sum to 1")
+    }
+
+    func testInvalidConfigurationIsRejectedWithTheValueNamed() {
+        let data = Dataset(features: [0, 1], targets: [0, 1], featureCount: 1, task: .binary)
+        let split = DatasetSplit(train: data, test: data)
+        XCTAssertThrowsError(try Trainer(config: TrainingConfig(hidden: [], learningRate: -0.1), data: split)) { error in
+            XCTAssertEqual("\(error)", "invalid lr '-0.1': expected a positive number")
+        }
+        XCTAssertThrowsError(try Trainer(config: TrainingConfig(hidden: [LayerSpec(units: 3, activation: .relu, dropout: 1)]), data: split)) { error in
+            XCTAssertTrue("\(error)".contains("dropout '1.0'"), "\(error)")
+        }
+    }
+}
