@@ -35,13 +35,14 @@ public final class Network {
         layers.append(Dense(inputs: width, outputs: outputs, activation: .identity, batchNorm: false, dropout: 0,
                             initializer: initializer, capacity: capacity, rng: &rng))
         self.layers = layers
+        parameters = layers.flatMap(\.parameters)
         batchInput = Matrix(rows: 0, cols: inputs, capacity: capacity)
         batchTargets = Matrix(rows: 0, cols: outputs, capacity: capacity)
         predictions = Matrix(rows: 0, cols: outputs, capacity: capacity)
     }
 
-    /// Every trainable parameter, layer by layer.
-    public var parameters: [Parameter] { layers.flatMap(\.parameters) }
+    /// Every trainable parameter, layer by layer (made once: the training loop reads it every step).
+    public let parameters: [Parameter]
 
     public var outputs: Int { layers[layers.count - 1].outputs }
 
