@@ -16,6 +16,8 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
     ],
     targets: [
         // OpenBLAS through its C interface; every matrix product is a `cblas_sgemm`.
@@ -25,18 +27,35 @@ let package = Package(
         ),
         .target(name: "Datasets", swiftSettings: strict),
         .target(name: "Neural", dependencies: ["CBLAS", "Datasets"], swiftSettings: strict),
-        .target(name: "Experiments", dependencies: ["Neural", "Datasets"], swiftSettings: strict),
+        // The store. Knows nothing of training: it keeps plain values.
+        .target(
+            name: "Tracking",
+            dependencies: [.product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: strict,
+            plugins: ["EmbedMigrations"]
+        ),
+        // migrations/*.sql → EmbeddedMigrations.swift, so an installed binary needs no checkout.
+        .executableTarget(name: "MigrationEmbedder"),
+        .plugin(name: "EmbedMigrations", capability: .buildTool(), dependencies: ["MigrationEmbedder"]),
+        .target(name: "Experiments", dependencies: ["Neural", "Datasets", "Tracking"], swiftSettings: strict),
         .target(
             name: "GradbookCLI",
             dependencies: [
-                "Experiments", "Neural", "Datasets",
+                "Experiments", "Neural", "Datasets", "Tracking",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Yams", package: "Yams"),
             ],
             swiftSettings: strict
         ),
         .executableTarget(name: "gradbook", dependencies: ["GradbookCLI"], swiftSettings: strict),
         .testTarget(name: "NeuralTests", dependencies: ["Neural", "Datasets"], swiftSettings: strict),
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets"], swiftSettings: strict),
+        .testTarget(
+            name: "TrackingTests",
+            dependencies: ["Tracking", .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: strict
+        ),
+        .testTarget(name: "ExperimentsTests", dependencies: ["Experiments", "Tracking", "Neural", "Datasets"], swiftSettings: strict),
         .testTarget(
             name: "EndToEndTests",
             dependencies: ["gradbook"],

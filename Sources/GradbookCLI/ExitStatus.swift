@@ -1,6 +1,7 @@
 import ArgumentParser
 import Datasets
 import Neural
+import Tracking
 
 /// The exit codes Gradbook promises, decided in this one place: 0 success, 1 failure,
 /// 2 bad usage (a bad flag or value), 130/143 interrupted by SIGINT/SIGTERM.
@@ -23,6 +24,8 @@ enum ExitStatus: Int32 {
             case .invalidConfiguration: self = .usage
             case .incompatibleData: self = .failure
             }
+        case is StoreError:
+            self = .failure
         case let e as ExitCode:
             self = ExitStatus(rawValue: e.rawValue) ?? .failure
         default:

@@ -7,7 +7,7 @@ public struct Gradbook: ParsableCommand {
         commandName: "gradbook",
         abstract: "Train multilayer perceptrons and see why they trained well or badly.",
         version: GradbookVersion.current,
-        subcommands: [Run.self]
+        subcommands: [Run.self, Runs.self]
     )
 
     public init() {}

@@ -2,33 +2,61 @@ import ArgumentParser
 import Experiments
 import Foundation
 import Neural
+import Tracking
 
-/// `gradbook run`: trains one network and prints a summary.
+/// `gradbook run`: trains one network and records it in the store.
 struct Run: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Train one network.",
-        discussion: "Progress goes to stderr when it is a terminal; the summary goes to stdout.")
+        abstract: "Train one network and record it.",
+        discussion: """
+            Progress goes to stderr when it is a terminal; the run id and a summary go to stdout.
+            SIGINT or SIGTERM closes the run as 'interrupted' with whole epochs only (exit 130 or 143).
+            """)
 
+    @OptionGroup var store: StoreOptions
     @OptionGroup var options: RunOptions
 
-    @Option(name: .customLong("blas-threads"), help: "Threads for OpenBLAS (default: OpenBLAS's own choice).")
+    @Option(help: "A name for the run.")
+    var name: String?
+
+    @Option(help: "The experiment the run belongs to (created if new).")
+    var experiment: String?
+
+    @Option(name: .customLong("tag"), help: "A tag KEY=VALUE (repeatable).")
+    var tags: [String] = []
+
+    @Option(name: .customLong("blas-threads"), help: "Threads for OpenBLAS. (default: OpenBLAS's own choice)")
     var blasThreads: Int?
 
     mutating func run() throws {
         let config = try options.configuration()
+        let file = try options.configFile()
+        let tags = try Self.parseTags(self.tags.isEmpty ? (file?.string("tag").map { $0.split(separator: ",").map(String.init) } ?? []) : self.tags)
         if let blasThreads { BLAS.threads = blasThreads }
-        let trainer = try config.makeTrainer()
+        let runner = Runner(store: try store.open())
+        let trap = SignalTrap()
         let progress = ProgressLine(total: config.training.epochs)
-        var last: EpochReport?
-        var seconds = 0.0
-        let outcome = trainer.train { report in
-            last = report
-            seconds += report.seconds
-            progress.update(report)
-            return .proceed
-        }
+        let result = try runner.run(config, name: name ?? file?.string("name"), experiment: experiment ?? file?.string("experiment"),
+                                    tags: tags, version: GradbookVersion.current,
+                                    interrupted: { trap.signal != 0 }, onEpoch: progress.update)
         progress.finish()
-        print(RunSummary(config: config, outcome: outcome, last: last, seconds: seconds).text)
-        if case .diverged = outcome.reason { throw ExitCode(ExitStatus.failure.rawValue) }
+        print(RunSummary(config: config, result: result).text)
+        switch result.status {
+        case .finished: return
+        case .interrupted: throw ExitCode(trap.exitStatus.rawValue)
+        default: throw ExitCode(ExitStatus.failure.rawValue)
+        }
+    }
+
+    /// Parses `key=value` tags (a bare `key` gets an empty value).
+    static func parseTags(_ items: [String]) throws -> [String: String] {
+        var tags: [String: String] = [:]
+        for item in items {
+            let parts = item.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            let key = parts[0].trimmingCharacters(in: .whitespaces)
+            guard !key.isEmpty else { throw ValidationError("invalid --tag '\(item)': expected KEY=VALUE") }
+            tags[key] = parts.count > 1 ? String(parts[1]) : ""
+        }
+        return tags
     }
 }

@@ -1,0 +1,93 @@
+import Foundation
+public import Neural
+public import Tracking
+
+/// Trains one run and records it: opens it in the store, writes each epoch in one transaction,
+/// keeps its heartbeat, and closes it with the status training ended with.
+///
+/// The data are loaded and the configuration checked before anything is written, so bad input
+/// leaves the store untouched.
+public struct Runner: Sendable {
+    public let store: RunStore
+    /// Seconds between heartbeats.
+    public var heartbeatInterval: Double
+
+    public init(store: RunStore, heartbeatInterval: Double = 5) {
+        self.store = store
+        self.heartbeatInterval = heartbeatInterval
+    }
+
+    /// What a recorded run ended with.
+    public struct Result: Sendable {
+        public var runID: Int64
+        public var status: RunStatus
+        public var outcome: TrainingOutcome
+        /// The last epoch's report, if any epoch completed.
+        public var last: EpochReport?
+        /// Training time summed over the epochs.
+        public var seconds: Double
+    }
+
+    /// Trains and records the run.
+    ///
+    /// - Parameters:
+    ///   - interrupted: checked between steps (e.g. "SIGINT arrived"); the epoch in progress is
+    ///     dropped and the run closed as `interrupted`.
+    ///   - onEpoch: called after each epoch is stored (progress display).
+    /// - Throws: data and configuration errors before the run exists; store errors after it
+    ///   exists, once the run has been closed as `failed` where the store can still be written.
+    public func run(_ config: RunConfiguration, name: String? = nil, experiment: String? = nil,
+                    tags: [String: String] = [:], version: String,
+                    interrupted: () -> Bool = { false },
+                    onEpoch: (EpochReport) -> Void = { _ in }) throws -> Result {
+        let trainer = try config.makeTrainer()
+        let json = String(decoding: try JSONEncoder.sorted.encode(config), as: UTF8.self)
+        let runID = try store.startRun(NewRun(
+            name: name, experiment: experiment, seed: Int64(clamping: config.training.seed),
+            epochsPlanned: config.training.epochs, configJSON: json, params: config.params, tags: tags,
+            gradbookVersion: version))
+        let heartbeat = Heartbeat(store: store, run: runID, interval: heartbeatInterval)
+        defer { heartbeat.stop() }
+        var last: EpochReport?
+        var seconds = 0.0
+        let outcome: TrainingOutcome
+        do {
+            outcome = try trainer.train(interrupted: interrupted) { report in
+                try store.recordEpoch(run: runID, EpochRecord(report))
+                last = report
+                seconds += report.seconds
+                onEpoch(report)
+                return .proceed
+            }
+        } catch {
+            try? store.finishRun(run: runID, status: .failed, error: "\(error)")
+            throw error
+        }
+        let status: RunStatus
+        var message: String?
+        switch outcome.reason {
+        case .completed, .stoppedByObserver: status = .finished
+        case .interrupted: status = .interrupted
+        case .diverged(_, let reason): status = .diverged; message = reason
+        }
+        try store.finishRun(run: runID, status: status, error: message)
+        return Result(runID: runID, status: status, outcome: outcome, last: last, seconds: seconds)
+    }
+}
+
+extension EpochRecord {
+    /// The store's plain-value form of an epoch report.
+    init(_ r: EpochReport) {
+        self.init(epoch: r.epoch, trainLoss: r.trainLoss, testLoss: r.testLoss, trainAccuracy: r.trainAccuracy,
+                  testAccuracy: r.testAccuracy, learningRate: r.learningRate, seconds: r.seconds)
+    }
+}
+
+extension JSONEncoder {
+    /// Sorted keys, so the same configuration always gives the same text.
+    static var sorted: JSONEncoder {
+        let e = JSONEncoder()
+        e.outputFormatting = [.sortedKeys]
+        return e
+    }
+}

@@ -1,0 +1,25 @@
+/// One epoch's metrics as the store keeps them: plain values, no training types.
+public struct EpochRecord: Sendable, Equatable {
+    public var epoch: Int
+    public var trainLoss: Double?
+    public var testLoss: Double?
+    public var trainAccuracy: Double?
+    public var testAccuracy: Double?
+    public var learningRate: Double?
+    public var seconds: Double?
+    /// Any other named metric of the epoch.
+    public var extra: [String: Double]
+
+    public init(epoch: Int, trainLoss: Double? = nil, testLoss: Double? = nil, trainAccuracy: Double? = nil,
+                testAccuracy: Double? = nil, learningRate: Double? = nil, seconds: Double? = nil,
+                extra: [String: Double] = [:]) {
+        self.epoch = epoch
+        self.trainLoss = trainLoss
+        self.testLoss = testLoss
+        self.trainAccuracy = trainAccuracy
+        self.testAccuracy = testAccuracy
+        self.learningRate = learningRate
+        self.seconds = seconds
+        self.extra = extra
+    }
+}

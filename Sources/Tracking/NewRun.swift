@@ -1,0 +1,25 @@
+/// What the store needs to open a run.
+public struct NewRun: Sendable {
+    public var name: String?
+    public var experiment: String?
+    public var seed: Int64?
+    public var epochsPlanned: Int?
+    /// The whole configuration as JSON, enough to repeat the run.
+    public var configJSON: String
+    /// Every hyperparameter that shaped the run, defaults included.
+    public var params: [String: ParamValue]
+    public var tags: [String: String]
+    public var gradbookVersion: String
+
+    public init(name: String? = nil, experiment: String? = nil, seed: Int64? = nil, epochsPlanned: Int? = nil,
+                configJSON: String, params: [String: ParamValue], tags: [String: String] = [:], gradbookVersion: String) {
+        self.name = name
+        self.experiment = experiment
+        self.seed = seed
+        self.epochsPlanned = epochsPlanned
+        self.configJSON = configJSON
+        self.params = params
+        self.tags = tags
+        self.gradbookVersion = gradbookVersion
+    }
+}

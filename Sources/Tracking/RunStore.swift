@@ -1,0 +1,198 @@
+import Foundation
+public import GRDB
+
+/// The Gradbook database: one SQLite file in WAL mode holding runs, their hyperparameters and
+/// their per-epoch metrics.
+///
+/// Opening validates the file before anything is written (an SQLite file, a schema this binary
+/// knows, unchanged migrations), then applies pending migrations. Concurrent writers, in this
+/// process or others, wait for each other up to the busy timeout instead of failing.
+///
+/// ## Topics
+/// - ``init(path:busyTimeout:)``
+/// - ``startRun(_:identity:)``, ``recordEpoch(run:_:)``, ``beat(run:)``, ``finishRun(run:status:error:)``
+/// - ``reapCrashedRuns(identity:)``
+public final class RunStore: Sendable {
+    /// `./gradbook.sqlite`, unless `--db` or `GRADBOOK_DB` say otherwise.
+    public static let defaultPath = "gradbook.sqlite"
+    /// A `running` run whose heartbeat is older than this has lost its process (the views use
+    /// the same bound).
+    public static let staleAfter: Double = 60
+
+    public let path: String
+    /// The connection pool, for queries beyond this type's own.
+    public let pool: DatabasePool
+    let migrator: SchemaMigrator
+
+    /// Opens (creating if needed) the database at `path` and brings its schema up to date.
+    ///
+    /// - Throws: ``StoreError`` for a file that is not SQLite, a newer schema, an edited
+    ///   migration (in all three cases the file is left untouched), or a file that cannot be
+    ///   opened for writing.
+    public init(path: String, busyTimeout: Double = 10) throws(StoreError) {
+        self.path = path
+        migrator = SchemaMigrator(migrations: Migration.embedded, path: path)
+        var config = Configuration()
+        config.busyMode = .timeout(busyTimeout)
+        config.foreignKeysEnabled = true
+        config.prepareDatabase { db in
+            // WAL with synchronous=NORMAL: a commit survives any crash of the process; only a
+            // power loss can drop the last commits, never corrupt the file.
+            try db.execute(sql: "PRAGMA synchronous = NORMAL")
+        }
+        if FileManager.default.fileExists(atPath: path) {
+            try Self.validateReadOnly(path: path, migrator: migrator, busyTimeout: busyTimeout)
+        }
+        do {
+            pool = try DatabasePool(path: path, configuration: config)
+            try migrator.migrate(pool)
+        } catch let error as StoreError {
+            throw error
+        } catch let error as DatabaseError {
+            if error.resultCode == .SQLITE_NOTADB { throw .notADatabase(path: path) }
+            throw .cannotOpen(path: path, reason: error.message ?? "\(error)")
+        } catch {
+            throw .cannotOpen(path: path, reason: "\(error)")
+        }
+    }
+
+    /// Checks an existing file through a read-only connection, so a refused file is never written.
+    private static func validateReadOnly(path: String, migrator: SchemaMigrator, busyTimeout: Double) throws(StoreError) {
+        var config = Configuration()
+        config.readonly = true
+        config.busyMode = .timeout(busyTimeout)
+        do {
+            let queue = try DatabaseQueue(path: path, configuration: config)
+            defer { try? queue.close() }
+            try queue.read { db in try migrator.validate(db) }
+        } catch let error as StoreError {
+            throw error
+        } catch let error as DatabaseError {
+            if error.resultCode == .SQLITE_NOTADB { throw .notADatabase(path: path) }
+            throw .cannotOpen(path: path, reason: error.message ?? "\(error)")
+        } catch {
+            throw .cannotOpen(path: path, reason: "\(error)")
+        }
+    }
+
+    /// The schema version applied to this database.
+    public func schemaVersion() throws(StoreError) -> Int {
+        try read { db in try Int.fetchOne(db, sql: "SELECT MAX(version) FROM schema_migrations") ?? 0 }
+    }
+
+    // MARK: - Run lifecycle
+
+    /// Opens a run as `running`, with its hyperparameters and tags, in one transaction.
+    /// - Returns: the run's short id.
+    public func startRun(_ new: NewRun, identity: ProcessIdentity = .current) throws(StoreError) -> Int64 {
+        try write { db in
+            var experimentID: Int64?
+            if let name = new.experiment {
+                try db.execute(sql: "INSERT INTO experiments (name, created_at) VALUES (?, \(Timestamp.nowSQL)) ON CONFLICT(name) DO NOTHING",
+                               arguments: [name])
+                experimentID = try Int64.fetchOne(db, sql: "SELECT id FROM experiments WHERE name = ?", arguments: [name])
+            }
+            try db.execute(sql: """
+                INSERT INTO runs (uuid, name, experiment_id, status, created_at, started_at, heartbeat_at, pid, host,
+                                  seed, epochs_planned, config, gradbook_version)
+                VALUES (?, ?, ?, 'running', \(Timestamp.nowSQL), \(Timestamp.nowSQL), \(Timestamp.nowSQL), ?, ?, ?, ?, ?, ?)
+                """, arguments: [UUID().uuidString.lowercased(), new.name, experimentID, identity.pid, identity.host,
+                                 new.seed, new.epochsPlanned, new.configJSON, new.gradbookVersion])
+            let id = db.lastInsertedRowID
+            for (name, value) in new.params.sorted(by: { $0.key < $1.key }) {
+                try db.cachedStatement(sql: "INSERT INTO params (run_id, name, value) VALUES (?, ?, ?)")
+                    .execute(arguments: [id, name, value.databaseValue])
+            }
+            for (key, value) in new.tags.sorted(by: { $0.key < $1.key }) {
+                try db.execute(sql: "INSERT INTO tags (run_id, key, value) VALUES (?, ?, ?)", arguments: [id, key, value])
+            }
+            return id
+        }
+    }
+
+    /// Records one epoch, its extra metrics and the run's progress in one transaction: a
+    /// reader sees the whole epoch or none of it. Non-finite values are stored as NULL.
+    public func recordEpoch(run: Int64, _ e: EpochRecord) throws(StoreError) {
+        try write { db in
+            try db.cachedStatement(sql: """
+                INSERT INTO epochs (run_id, epoch, train_loss, test_loss, train_accuracy, test_accuracy, learning_rate, seconds, recorded_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, \(Timestamp.nowSQL))
+                """).execute(arguments: [run, e.epoch, storable(e.trainLoss), storable(e.testLoss), storable(e.trainAccuracy),
+                                         storable(e.testAccuracy), storable(e.learningRate), storable(e.seconds)])
+            for (name, value) in e.extra {
+                try db.cachedStatement(sql: "INSERT INTO metrics (run_id, epoch, name, value) VALUES (?, ?, ?, ?)")
+                    .execute(arguments: [run, e.epoch, name, storable(value)])
+            }
+            try db.cachedStatement(sql: "UPDATE runs SET epochs_done = ?, heartbeat_at = \(Timestamp.nowSQL) WHERE id = ?")
+                .execute(arguments: [e.epoch, run])
+        }
+    }
+
+    /// Marks the run alive now.
+    public func beat(run: Int64) throws(StoreError) {
+        try write { db in
+            try db.execute(sql: "UPDATE runs SET heartbeat_at = \(Timestamp.nowSQL) WHERE id = ? AND status = 'running'", arguments: [run])
+        }
+    }
+
+    /// Closes the run with its final status and, for failures, the error text.
+    public func finishRun(run: Int64, status: RunStatus, error: String? = nil) throws(StoreError) {
+        try write { db in
+            try db.execute(sql: """
+                UPDATE runs SET status = ?, error = ?, ended_at = \(Timestamp.nowSQL), heartbeat_at = \(Timestamp.nowSQL) WHERE id = ?
+                """, arguments: [status.rawValue, error, run])
+        }
+    }
+
+    /// Marks as `crashed` every `running` run whose process is gone: on this host, a pid that no
+    /// longer exists; anywhere, a heartbeat older than ``staleAfter``.
+    /// - Returns: the ids of the runs marked.
+    @discardableResult
+    public func reapCrashedRuns(identity: ProcessIdentity = .current) throws(StoreError) -> [Int64] {
+        try write { db in
+            let rows = try Row.fetchAll(db, sql: """
+                SELECT id, pid, host, heartbeat_at,
+                       COALESCE(heartbeat_at, created_at) < strftime('%Y-%m-%d %H:%M:%f', 'now', ?) AS stale
+                FROM runs WHERE status = 'running'
+                """, arguments: ["-\(Int(Self.staleAfter)) seconds"])
+            var reaped: [Int64] = []
+            for row in rows {
+                let id: Int64 = row["id"], pid: Int32? = row["pid"], host: String? = row["host"], stale: Bool = row["stale"]
+                let here = host == identity.host
+                let dead = here && pid.map { $0 != identity.pid && !ProcessIdentity.isAlive(pid: $0) } ?? false
+                guard dead || stale else { continue }
+                let last: String? = row["heartbeat_at"]
+                let reason = "process \(pid.map(String.init) ?? "?") on \(host ?? "?") stopped without closing the run"
+                    + (last.map { " (last heartbeat \($0) UTC)" } ?? "")
+                try db.execute(sql: """
+                    UPDATE runs SET status = 'crashed', ended_at = COALESCE(heartbeat_at, created_at), error = ?
+                    WHERE id = ? AND status = 'running'
+                    """, arguments: [reason, id])
+                reaped.append(id)
+            }
+            return reaped
+        }
+    }
+
+    // MARK: - Access
+
+    func write<T>(_ body: (Database) throws -> T) throws(StoreError) -> T {
+        do { return try pool.write(body) } catch { throw mapped(error) }
+    }
+
+    func read<T>(_ body: (Database) throws -> T) throws(StoreError) -> T {
+        do { return try pool.read(body) } catch { throw mapped(error) }
+    }
+
+    private func mapped(_ error: any Error) -> StoreError {
+        if let e = error as? StoreError { return e }
+        if let e = error as? DatabaseError { return .database(path: path, reason: e.message ?? "\(e)") }
+        return .database(path: path, reason: "\(error)")
+    }
+}
+
+/// NULL for a missing or non-finite value (GRDB refuses NaN).
+private func storable(_ v: Double?) -> Double? {
+    guard let v, v.isFinite else { return nil }
+    return v
+}

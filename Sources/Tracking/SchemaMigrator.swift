@@ -1,0 +1,58 @@
+import Foundation
+import GRDB
+
+/// Applies the embedded migrations in version order, each in its own IMMEDIATE transaction,
+/// and records each with its checksum in `schema_migrations`.
+///
+/// Unlike GRDB's `DatabaseMigrator`, which reads the applied migrations outside a transaction,
+/// each step re-reads them inside its write transaction, so two processes opening a fresh
+/// file at once cannot both apply the same migration.
+struct SchemaMigrator {
+    let migrations: [Migration]
+    let path: String
+
+    /// The highest version this binary knows.
+    var latestVersion: Int { migrations.map(\.version).max() ?? 0 }
+
+    /// Checks, without writing anything, that the database can be used: it is SQLite, its
+    /// schema is not newer than ours, and every applied migration has our checksum.
+    func validate(_ db: Database) throws(StoreError) {
+        do {
+            guard try db.tableExists("schema_migrations") else { return }
+            for row in try Row.fetchAll(db, sql: "SELECT version, name, checksum FROM schema_migrations ORDER BY version") {
+                let version: Int = row["version"], name: String = row["name"], checksum: String = row["checksum"]
+                guard let ours = migrations.first(where: { $0.version == version }) else {
+                    throw StoreError.newerSchema(path: path, version: version, supported: latestVersion)
+                }
+                guard ours.checksum == checksum else {
+                    throw StoreError.checksumMismatch(path: path, version: version, name: name)
+                }
+            }
+        } catch let error as StoreError {
+            throw error
+        } catch let error as DatabaseError where error.resultCode == .SQLITE_NOTADB {
+            throw .notADatabase(path: path)
+        } catch {
+            throw .database(path: path, reason: "\(error)")
+        }
+    }
+
+    /// Applies every migration not yet applied.
+    func migrate(_ writer: some DatabaseWriter) throws {
+        for migration in migrations.sorted(by: { $0.version < $1.version }) {
+            try writer.write { db in
+                try db.execute(sql: """
+                    CREATE TABLE IF NOT EXISTS schema_migrations (
+                        version INTEGER PRIMARY KEY, name TEXT NOT NULL, checksum TEXT NOT NULL, applied_at TEXT NOT NULL)
+                    """)
+                try validate(db)
+                let applied = try Bool.fetchOne(db, sql: "SELECT 1 FROM schema_migrations WHERE version = ?",
+                                                arguments: [migration.version]) ?? false
+                guard !applied else { return }
+                try db.execute(sql: migration.sql)
+                try db.execute(sql: "INSERT INTO schema_migrations (version, name, checksum, applied_at) VALUES (?, ?, ?, \(Timestamp.nowSQL))",
+                               arguments: [migration.version, migration.name, migration.checksum])
+            }
+        }
+    }
+}

@@ -1,0 +1,35 @@
+/// Why the store could not be opened or written. Messages are written for the user and name
+/// the file.
+public enum StoreError: Error, Sendable, CustomStringConvertible {
+    /// The file exists but is not an SQLite database.
+    case notADatabase(path: String)
+    /// The database was written by a newer Gradbook; it is left untouched.
+    case newerSchema(path: String, version: Int, supported: Int)
+    /// An applied migration's recorded checksum differs from the one this binary carries.
+    case checksumMismatch(path: String, version: Int, name: String)
+    /// SQLite or the file system refused to open the file.
+    case cannotOpen(path: String, reason: String)
+    /// A write or read failed.
+    case database(path: String, reason: String)
+    /// No run has that id or uuid.
+    case unknownRun(String)
+
+    public var description: String {
+        switch self {
+        case let .notADatabase(path):
+            "'\(path)' is not a Gradbook database (not an SQLite file); it was left untouched"
+        case let .newerSchema(path, version, supported):
+            "'\(path)' has schema version \(version), newer than this gradbook supports (\(supported)); "
+                + "upgrade gradbook to use it. The file was left untouched"
+        case let .checksumMismatch(path, version, name):
+            "'\(path)' applied migration \(version) (\(name)) with a different text than this gradbook carries; "
+                + "refusing to use it. The file was left untouched"
+        case let .cannotOpen(path, reason):
+            "cannot open database '\(path)': \(reason)"
+        case let .database(path, reason):
+            "database '\(path)': \(reason)"
+        case let .unknownRun(id):
+            "no run '\(id)' in the database"
+        }
+    }
+}

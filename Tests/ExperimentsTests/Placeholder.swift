@@ -1,0 +1,2 @@
+import XCTest
+final class PlaceholderExperimentsTests: XCTestCase { func testNothing() { XCTAssertTrue(true) } }
