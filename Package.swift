@@ -55,10 +55,14 @@ let package = Package(
             dependencies: ["Tracking", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: strict
         ),
-        .testTarget(name: "ExperimentsTests", dependencies: ["Experiments", "Tracking", "Neural", "Datasets"], swiftSettings: strict),
+        .testTarget(
+            name: "ExperimentsTests",
+            dependencies: ["Experiments", "Tracking", "Neural", "Datasets", .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: strict
+        ),
         .testTarget(
             name: "EndToEndTests",
-            dependencies: ["gradbook"],
+            dependencies: ["gradbook", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: strict
         ),
     ],

@@ -31,16 +31,18 @@ public struct Runner: Sendable {
     /// Trains and records the run.
     ///
     /// - Parameters:
+    ///   - trainer: a trainer already made from `config` (so that bad data is found before the
+    ///     store is even opened); made here when `nil`.
     ///   - interrupted: checked between steps (e.g. "SIGINT arrived"); the epoch in progress is
     ///     dropped and the run closed as `interrupted`.
     ///   - onEpoch: called after each epoch is stored (progress display).
     /// - Throws: data and configuration errors before the run exists; store errors after it
     ///   exists, once the run has been closed as `failed` where the store can still be written.
-    public func run(_ config: RunConfiguration, name: String? = nil, experiment: String? = nil,
+    public func run(_ config: RunConfiguration, trainer: Trainer? = nil, name: String? = nil, experiment: String? = nil,
                     tags: [String: String] = [:], version: String,
                     interrupted: () -> Bool = { false },
                     onEpoch: (EpochReport) -> Void = { _ in }) throws -> Result {
-        let trainer = try config.makeTrainer()
+        let trainer = try trainer ?? config.makeTrainer()
         let json = String(decoding: try JSONEncoder.sorted.encode(config), as: UTF8.self)
         let runID = try store.startRun(NewRun(
             name: name, experiment: experiment, seed: Int64(clamping: config.training.seed),

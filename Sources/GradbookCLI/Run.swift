@@ -33,10 +33,13 @@ struct Run: ParsableCommand {
         let file = try options.configFile()
         let tags = try Self.parseTags(self.tags.isEmpty ? (file?.string("tag").map { $0.split(separator: ",").map(String.init) } ?? []) : self.tags)
         if let blasThreads { BLAS.threads = blasThreads }
-        let runner = Runner(store: try store.open())
+        // Data and configuration first: bad input must not touch the store.
+        let trainer = try config.makeTrainer()
+        let store = try store.open()
+        defer { try? store.close() }
         let trap = SignalTrap()
         let progress = ProgressLine(total: config.training.epochs)
-        let result = try runner.run(config, name: name ?? file?.string("name"), experiment: experiment ?? file?.string("experiment"),
+        let result = try Runner(store: store).run(config, trainer: trainer, name: name ?? file?.string("name"), experiment: experiment ?? file?.string("experiment"),
                                     tags: tags, version: GradbookVersion.current,
                                     interrupted: { trap.signal != 0 }, onEpoch: progress.update)
         progress.finish()

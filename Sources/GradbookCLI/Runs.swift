@@ -17,6 +17,7 @@ struct Runs: ParsableCommand {
 
     mutating func run() throws {
         let store = try store.open()
+        defer { try? store.close() }
         let rows = try store.runs().map { run -> [String] in
             let last = try store.epochs(run: run.id).last
             return ["\(run.id)", run.name ?? "", run.status.rawValue, "\(run.epochsDone)/\(run.epochsPlanned.map(String.init) ?? "?")",

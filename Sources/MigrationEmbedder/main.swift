@@ -27,7 +27,7 @@ let source = """
 
     extension Migration {
         /// The migrations of migrations/*.sql, in version order.
-        static let embedded: [Migration] = [
+        public static let embedded: [Migration] = [
     \(entries.joined(separator: "\n"))
         ]
     }

@@ -6,6 +6,11 @@ public struct ProcessIdentity: Sendable, Equatable {
     public var pid: Int32
     public var host: String
 
+    public init(pid: Int32, host: String) {
+        self.pid = pid
+        self.host = host
+    }
+
     public static var current: ProcessIdentity {
         ProcessIdentity(pid: getpid(), host: ProcessInfo.processInfo.hostName)
     }

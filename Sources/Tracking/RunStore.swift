@@ -40,39 +40,61 @@ public final class RunStore: Sendable {
             // power loss can drop the last commits, never corrupt the file.
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
         }
-        if FileManager.default.fileExists(atPath: path) {
-            try Self.validateReadOnly(path: path, migrator: migrator, busyTimeout: busyTimeout)
+        // Processes that open a new file at the same instant race to create it and switch it
+        // to WAL, a step where SQLite answers "busy" without waiting: retry until the timeout.
+        let deadline = Date().addingTimeInterval(busyTimeout)
+        var pause = 0.005
+        while true {
+            do {
+                pool = try Self.openAndMigrate(path: path, migrator: migrator, config: config, busyTimeout: busyTimeout)
+                return
+            } catch let error as DatabaseError where (error.resultCode == .SQLITE_BUSY || error.resultCode == .SQLITE_LOCKED) && Date() < deadline {
+                Thread.sleep(forTimeInterval: pause * Double.random(in: 0.5...1.5))
+                pause = min(pause * 2, 0.2)
+            } catch let error as StoreError {
+                throw error
+            } catch let error as DatabaseError {
+                if error.resultCode == .SQLITE_NOTADB { throw .notADatabase(path: path) }
+                throw .cannotOpen(path: path, reason: error.message ?? "\(error)")
+            } catch {
+                throw .cannotOpen(path: path, reason: "\(error)")
+            }
         }
+    }
+
+    /// Validates an existing file read-only, then opens the pool and applies pending migrations.
+    private static func openAndMigrate(path: String, migrator: SchemaMigrator, config: Configuration,
+                                       busyTimeout: Double) throws -> DatabasePool {
+        if FileManager.default.fileExists(atPath: path) {
+            try validateReadOnly(path: path, migrator: migrator, busyTimeout: busyTimeout)
+        }
+        let pool = try DatabasePool(path: path, configuration: config)
+        try migrator.migrate(pool)
+        return pool
+    }
+
+    /// Folds the write-ahead log back into the database file, then closes every connection.
+    ///
+    /// The checkpoint is passive (it never waits for other processes' readers), and it is
+    /// explicit because GRDB closes the pool's writer before its read-only readers, so the last
+    /// connection to close cannot checkpoint by itself.
+    public func close() throws(StoreError) {
         do {
-            pool = try DatabasePool(path: path, configuration: config)
-            try migrator.migrate(pool)
-        } catch let error as StoreError {
-            throw error
-        } catch let error as DatabaseError {
-            if error.resultCode == .SQLITE_NOTADB { throw .notADatabase(path: path) }
-            throw .cannotOpen(path: path, reason: error.message ?? "\(error)")
+            try pool.writeWithoutTransaction { db in _ = try db.checkpoint(.passive) }
+            try pool.close()
         } catch {
-            throw .cannotOpen(path: path, reason: "\(error)")
+            throw .database(path: path, reason: "\(error)")
         }
     }
 
     /// Checks an existing file through a read-only connection, so a refused file is never written.
-    private static func validateReadOnly(path: String, migrator: SchemaMigrator, busyTimeout: Double) throws(StoreError) {
+    private static func validateReadOnly(path: String, migrator: SchemaMigrator, busyTimeout: Double) throws {
         var config = Configuration()
         config.readonly = true
         config.busyMode = .timeout(busyTimeout)
-        do {
-            let queue = try DatabaseQueue(path: path, configuration: config)
-            defer { try? queue.close() }
-            try queue.read { db in try migrator.validate(db) }
-        } catch let error as StoreError {
-            throw error
-        } catch let error as DatabaseError {
-            if error.resultCode == .SQLITE_NOTADB { throw .notADatabase(path: path) }
-            throw .cannotOpen(path: path, reason: error.message ?? "\(error)")
-        } catch {
-            throw .cannotOpen(path: path, reason: "\(error)")
-        }
+        let queue = try DatabaseQueue(path: path, configuration: config)
+        defer { try? queue.close() }
+        try queue.read { db in try migrator.validate(db) }
     }
 
     /// The schema version applied to this database.
@@ -149,7 +171,11 @@ public final class RunStore: Sendable {
     /// - Returns: the ids of the runs marked.
     @discardableResult
     public func reapCrashedRuns(identity: ProcessIdentity = .current) throws(StoreError) -> [Int64] {
-        try write { db in
+        let candidates = try read { db in
+            try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM runs WHERE status = 'running'") ?? 0
+        }
+        guard candidates > 0 else { return [] }
+        return try write { db in
             let rows = try Row.fetchAll(db, sql: """
                 SELECT id, pid, host, heartbeat_at,
                        COALESCE(heartbeat_at, created_at) < strftime('%Y-%m-%d %H:%M:%f', 'now', ?) AS stale

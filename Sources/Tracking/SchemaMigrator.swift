@@ -16,7 +16,7 @@ struct SchemaMigrator {
 
     /// Checks, without writing anything, that the database can be used: it is SQLite, its
     /// schema is not newer than ours, and every applied migration has our checksum.
-    func validate(_ db: Database) throws(StoreError) {
+    func validate(_ db: Database) throws {
         do {
             guard try db.tableExists("schema_migrations") else { return }
             for row in try Row.fetchAll(db, sql: "SELECT version, name, checksum FROM schema_migrations ORDER BY version") {
@@ -28,12 +28,8 @@ struct SchemaMigrator {
                     throw StoreError.checksumMismatch(path: path, version: version, name: name)
                 }
             }
-        } catch let error as StoreError {
-            throw error
         } catch let error as DatabaseError where error.resultCode == .SQLITE_NOTADB {
-            throw .notADatabase(path: path)
-        } catch {
-            throw .database(path: path, reason: "\(error)")
+            throw StoreError.notADatabase(path: path)
         }
     }
 

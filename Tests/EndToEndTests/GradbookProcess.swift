@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 import XCTest
 
 /// Runs the built `gradbook` binary as a user would, from a temporary working folder.
@@ -16,9 +17,24 @@ struct GradbookProcess {
         return bundle.deletingLastPathComponent().appendingPathComponent("gradbook")
     }
 
-    static func run(_ arguments: [String], in folder: URL, environment: [String: String] = [:]) throws -> Result {
+    /// Starts the binary without waiting; its output goes to files in `folder`.
+    static func start(_ arguments: [String], in folder: URL, environment: [String: String] = [:],
+                      executable: URL = binary) throws -> Process {
         let process = Process()
-        process.executableURL = binary
+        process.executableURL = executable
+        process.arguments = arguments
+        process.currentDirectoryURL = folder
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        return process
+    }
+
+    static func run(_ arguments: [String], in folder: URL, environment: [String: String] = [:],
+                    executable: URL = binary) throws -> Result {
+        let process = Process()
+        process.executableURL = executable
         process.arguments = arguments
         process.currentDirectoryURL = folder
         process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
@@ -52,5 +68,26 @@ class EndToEndTestCase: XCTestCase {
 
     func gradbook(_ arguments: String...) throws -> GradbookProcess.Result {
         try GradbookProcess.run(arguments, in: folder)
+    }
+
+    var databasePath: String { folder.appendingPathComponent("gradbook.sqlite").path }
+
+    /// Reads the database a command wrote, read-only.
+    func query<T>(_ path: String? = nil, _ body: (Database) throws -> T) throws -> T {
+        var config = Configuration()
+        config.readonly = true
+        let queue = try DatabaseQueue(path: path ?? databasePath, configuration: config)
+        defer { try? queue.close() }
+        return try queue.read(body)
+    }
+
+    /// Waits until `condition` holds, polling, for at most `seconds`.
+    func wait(upTo seconds: Double, for condition: () throws -> Bool) rethrows -> Bool {
+        let deadline = Date().addingTimeInterval(seconds)
+        while Date() < deadline {
+            if try condition() { return true }
+            Thread.sleep(forTimeInterval: 0.05)
+        }
+        return false
     }
 }

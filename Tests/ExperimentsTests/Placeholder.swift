@@ -1,2 +1,0 @@
-import XCTest
-final class PlaceholderExperimentsTests: XCTestCase { func testNothing() { XCTAssertTrue(true) } }

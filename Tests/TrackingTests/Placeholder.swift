@@ -1,2 +1,0 @@
-import XCTest
-final class PlaceholderTrackingTests: XCTestCase { func testNothing() { XCTAssertTrue(true) } }

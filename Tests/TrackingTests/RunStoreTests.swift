@@ -1,0 +1,136 @@
+import Foundation
+import GRDB
+import Tracking
+import XCTest
+
+final class RunStoreTests: StoreTestCase {
+    func testRunIsRecordedAndReadBackExactly() throws {
+        let store = try RunStore(path: path())
+        let id = try store.startRun(sampleRun("alpha"))
+        let epochs = [
+            EpochRecord(epoch: 1, trainLoss: 0.9, testLoss: 0.95, trainAccuracy: 0.5, testAccuracy: 0.45, learningRate: 0.03, seconds: 0.01,
+                        extra: ["grad_norm": 1.5]),
+            EpochRecord(epoch: 2, trainLoss: 0.5, testLoss: 0.6, trainAccuracy: 0.8, testAccuracy: 0.7, learningRate: 0.03, seconds: 0.012,
+                        extra: ["grad_norm": 0.75]),
+            EpochRecord(epoch: 3, trainLoss: 0.3, testLoss: 0.65, trainAccuracy: 0.9, testAccuracy: 0.72, learningRate: 0.03, seconds: 0.011),
+        ]
+        for e in epochs { try store.recordEpoch(run: id, e) }
+        try store.finishRun(run: id, status: .finished)
+
+        let reopened = try RunStore(path: path())
+        let run = try reopened.run("\(id)")
+        XCTAssertEqual(run.name, "alpha")
+        XCTAssertEqual(run.experiment, "exp")
+        XCTAssertEqual(run.status, .finished)
+        XCTAssertEqual(run.seed, 7)
+        XCTAssertEqual(run.epochsDone, 3)
+        XCTAssertEqual(run.epochsPlanned, 3)
+        XCTAssertEqual(run.pid, getpid())
+        XCTAssertEqual(run.configJSON, #"{"lr":0.03}"#)
+        XCTAssertNotNil(run.endedAt)
+        XCTAssertEqual(try reopened.run(String(run.uuid.prefix(8))).id, id, "a uuid prefix finds the run")
+        XCTAssertEqual(try reopened.epochs(run: id), epochs)
+        XCTAssertEqual(try reopened.params(run: id), ["lr": .number(0.03), "activation": .text("relu"), "batch_size": .integer(10),
+                                                      "batch_norm": .integer(0), "clip_norm": .none])
+        XCTAssertEqual(try reopened.tags(run: id), ["team": "vision"])
+    }
+
+    func testParamsAreQueryableAsNumbers() throws {
+        let store = try RunStore(path: path())
+        for lr in [0.3, 0.1, 0.03, 0.01] { _ = try store.startRun(sampleRun("lr\(lr)", lr: lr)) }
+        let names = try store.pool.read { db in
+            try String.fetchAll(db, sql: """
+                SELECT r.name FROM runs r JOIN params p ON p.run_id = r.id
+                WHERE p.name = 'lr' AND p.value < 0.1 AND typeof(p.value) = 'real' ORDER BY p.value
+                """)
+        }
+        XCTAssertEqual(names, ["lr0.01", "lr0.03"])
+        let exact = try store.pool.read { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM params WHERE name = 'lr' AND value = 0.03") }
+        XCTAssertEqual(exact, 1)
+    }
+
+    func testViewsGiveFinalAndBestMetricsAndLongCurves() throws {
+        let store = try RunStore(path: path())
+        let id = try store.startRun(sampleRun())
+        for (i, loss) in [0.8, 0.4, 0.5].enumerated() {
+            try store.recordEpoch(run: id, EpochRecord(epoch: i + 1, trainLoss: loss - 0.1, testLoss: loss, trainAccuracy: 0.5,
+                                                       testAccuracy: 1 - loss, learningRate: 0.03, seconds: 0.1, extra: ["x": Double(i)]))
+        }
+        try store.finishRun(run: id, status: .finished)
+        let row = try XCTUnwrap(try store.pool.read { try Row.fetchOne($0, sql: "SELECT * FROM run_summary WHERE run_id = ?", arguments: [id]) })
+        XCTAssertEqual(row["final_test_loss"], 0.5)
+        XCTAssertEqual(row["best_test_loss"], 0.4)
+        XCTAssertEqual(row["best_test_loss_epoch"], 2)
+        XCTAssertEqual(row["activation"], "relu")
+        XCTAssertEqual(row["lr"], 0.03)
+        XCTAssertEqual(row["experiment"], "exp")
+        XCTAssertEqual(row["status"], "finished")
+        let curve = try store.pool.read { try Double.fetchAll($0, sql: "SELECT value FROM curves WHERE run_id = ? AND metric = 'test_loss' ORDER BY epoch", arguments: [id]) }
+        XCTAssertEqual(curve, [0.8, 0.4, 0.5])
+        let extra = try store.pool.read { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM curves WHERE metric = 'x'") }
+        XCTAssertEqual(extra, 3)
+    }
+
+    func testNonFiniteValuesAreStoredAsNull() throws {
+        let store = try RunStore(path: path())
+        let id = try store.startRun(sampleRun())
+        try store.recordEpoch(run: id, EpochRecord(epoch: 1, trainLoss: .nan, testLoss: .infinity, extra: ["g": .nan]))
+        let e = try store.epochs(run: id)
+        XCTAssertEqual(e.count, 1)
+        XCTAssertNil(e[0].trainLoss)
+        XCTAssertNil(e[0].testLoss)
+    }
+
+    func testAnEpochIsWrittenWholeOrNotAtAll() throws {
+        let store = try RunStore(path: path())
+        let id = try store.startRun(sampleRun())
+        try store.recordEpoch(run: id, EpochRecord(epoch: 1, trainLoss: 1, extra: ["a": 1]))
+        // Epoch 1 again violates the primary key after nothing else was written for it:
+        // the transaction rolls back and epochs_done stays 1.
+        XCTAssertThrowsError(try store.recordEpoch(run: id, EpochRecord(epoch: 1, trainLoss: 2, extra: ["b": 2])))
+        XCTAssertEqual(try store.epochs(run: id).map(\.trainLoss), [1])
+        let extras = try store.pool.read { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM metrics") }
+        XCTAssertEqual(extras, 1)
+    }
+
+    func testDeadProcessesAndStaleHeartbeatsShowAsCrashed() throws {
+        let store = try RunStore(path: path())
+        let here = ProcessIdentity.current
+        // A pid that cannot exist (above pid_max) on this host: dead.
+        let dead = try store.startRun(sampleRun("dead"), identity: ProcessIdentity(pid: 99_999_999, host: here.host))
+        // This very process: alive.
+        let alive = try store.startRun(sampleRun("alive"))
+        // Another host, beating: unknown liveness, fresh heartbeat, so running.
+        let remote = try store.startRun(sampleRun("remote"), identity: ProcessIdentity(pid: 1, host: "elsewhere"))
+        // Another host, silent for ten minutes: crashed.
+        let silent = try store.startRun(sampleRun("silent"), identity: ProcessIdentity(pid: 1, host: "elsewhere"))
+        try store.pool.write { db in
+            try db.execute(sql: "UPDATE runs SET heartbeat_at = strftime('%Y-%m-%d %H:%M:%f', 'now', '-10 minutes') WHERE id = ?", arguments: [silent])
+        }
+        // The views see the stale heartbeat before anything is reaped.
+        XCTAssertEqual(try store.run("\(silent)").status, .crashed)
+        XCTAssertEqual(try store.run("\(dead)").status, .running, "the view cannot see pids")
+        XCTAssertEqual(Set(try store.reapCrashedRuns()), [dead, silent])
+        XCTAssertEqual(try store.run("\(dead)").status, .crashed)
+        XCTAssertTrue(try store.run("\(dead)").error!.contains("process 99999999 on \(here.host) stopped without closing the run"))
+        XCTAssertEqual(try store.run("\(alive)").status, .running)
+        XCTAssertEqual(try store.run("\(remote)").status, .running)
+        let stored = try store.pool.read { try String.fetchOne($0, sql: "SELECT status FROM runs WHERE id = ?", arguments: [silent]) }
+        XCTAssertEqual(stored, "crashed")
+    }
+
+    func testUnknownRunsAreNamed() throws {
+        let store = try RunStore(path: path())
+        XCTAssertThrowsError(try store.run("42")) { XCTAssertEqual("\($0)", "no run '42' in the database") }
+        XCTAssertThrowsError(try store.run("a%")) { XCTAssertEqual("\($0)", "no run 'a%' in the database") }
+    }
+
+    func testWritersInOneProcessDoNotLoseEpochs() throws {
+        let store = try RunStore(path: path())
+        let ids = try (0..<4).map { _ in try store.startRun(sampleRun()) }
+        DispatchQueue.concurrentPerform(iterations: 4) { i in
+            for epoch in 1...50 { try! store.recordEpoch(run: ids[i], EpochRecord(epoch: epoch, trainLoss: Double(epoch))) }
+        }
+        for id in ids { XCTAssertEqual(try store.epochs(run: id).map(\.epoch), Array(1...50)) }
+    }
+}
