@@ -35,7 +35,6 @@ CREATE TABLE runs (
     host              TEXT,
     seed              INTEGER,
     epochs_planned    INTEGER,
-    epochs_done       INTEGER NOT NULL DEFAULT 0,
     config            TEXT NOT NULL,                  -- JSON: the whole recipe of the run
     error             TEXT,
     gradbook_version  TEXT NOT NULL
@@ -146,7 +145,7 @@ WITH last AS (
     FROM params GROUP BY run_id
 )
 SELECT r.id AS run_id, r.uuid, r.name, x.name AS experiment, s.name AS sweep,
-       st.status, r.created_at, r.started_at, r.ended_at, r.seed, r.epochs_done, r.error,
+       st.status, r.created_at, r.started_at, r.ended_at, r.seed, COALESCE(last.epoch, 0) AS epochs_done, r.error,
        p.dataset, p.layers, p.activation, p.initializer, p.optimizer, p.lr, p.batch_size, p.epochs,
        p.l1, p.l2, p.dropout, p.batch_norm, p.noise, p.train_ratio,
        last.epoch AS final_epoch, last.train_loss AS final_train_loss, last.test_loss AS final_test_loss,

@@ -26,6 +26,8 @@ public struct Runner: Sendable {
         public var last: EpochReport?
         /// Training time summed over the epochs.
         public var seconds: Double
+        /// Time spent writing epochs to the store, on a background queue that overlaps training.
+        public var storeSeconds: Double
     }
 
     /// Trains and records the run.
@@ -50,18 +52,22 @@ public struct Runner: Sendable {
             gradbookVersion: version))
         let heartbeat = Heartbeat(store: store, run: runID, interval: heartbeatInterval)
         defer { heartbeat.stop() }
+        let writer = EpochWriter(store: store, run: runID)
         var last: EpochReport?
         var seconds = 0.0
         let outcome: TrainingOutcome
+        let storeSeconds: Double
         do {
             outcome = try trainer.train(interrupted: interrupted) { report in
-                try store.recordEpoch(run: runID, EpochRecord(report))
+                try writer.enqueue(EpochRecord(report))
                 last = report
                 seconds += report.seconds
                 onEpoch(report)
                 return .proceed
             }
+            storeSeconds = try writer.drain()
         } catch {
+            _ = try? writer.drain()
             try? store.finishRun(run: runID, status: .failed, error: "\(error)")
             throw error
         }
@@ -73,7 +79,7 @@ public struct Runner: Sendable {
         case .diverged(_, let reason): status = .diverged; message = reason
         }
         try store.finishRun(run: runID, status: status, error: message)
-        return Result(runID: runID, status: status, outcome: outcome, last: last, seconds: seconds)
+        return Result(runID: runID, status: status, outcome: outcome, last: last, seconds: seconds, storeSeconds: storeSeconds)
     }
 }
 

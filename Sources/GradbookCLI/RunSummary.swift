@@ -17,7 +17,9 @@ struct RunSummary {
         var status = result.status.rawValue
         if case .diverged(_, let message) = outcome.reason { status += ": \(message)" }
         let perEpoch = outcome.epochs > 0 ? result.seconds / Double(outcome.epochs) * 1000 : 0
-        lines.append(String(format: "%@ after %d epochs in %.2f s (%.2f ms/epoch)", status, outcome.epochs, result.seconds, perEpoch))
+        lines.append(String(format: "%@ after %d epochs in %.2f s (%.2f ms/epoch); writing them to the store took %.3f s in the background (%.1f%%)",
+                            status, outcome.epochs, result.seconds, perEpoch, result.storeSeconds,
+                            result.seconds > 0 ? result.storeSeconds / result.seconds * 100 : 0))
         if let last = result.last {
             var metrics = String(format: "train loss %.4f  test loss %.4f", last.trainLoss, last.testLoss)
             if let a = last.trainAccuracy, let b = last.testAccuracy {

@@ -145,8 +145,6 @@ public final class RunStore: Sendable {
                 try db.cachedStatement(sql: "INSERT INTO metrics (run_id, epoch, name, value) VALUES (?, ?, ?, ?)")
                     .execute(arguments: [run, e.epoch, name, storable(value)])
             }
-            try db.cachedStatement(sql: "UPDATE runs SET epochs_done = ?, heartbeat_at = \(Timestamp.nowSQL) WHERE id = ?")
-                .execute(arguments: [e.epoch, run])
         }
     }
 

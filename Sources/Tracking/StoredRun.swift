@@ -17,6 +17,7 @@ public struct StoredRun: Sendable, Equatable, FetchableRecord {
     public var host: String?
     public var seed: Int64?
     public var epochsPlanned: Int?
+    /// The last epoch recorded (0 before the first).
     public var epochsDone: Int
     public var configJSON: String
     public var error: String?
@@ -25,7 +26,8 @@ public struct StoredRun: Sendable, Equatable, FetchableRecord {
     /// The columns and joins that ``init(row:)`` reads.
     static let selectSQL = """
         SELECT r.id, r.uuid, r.name, x.name AS experiment, s.name AS sweep, st.status, r.created_at, r.started_at,
-               r.ended_at, r.heartbeat_at, r.pid, r.host, r.seed, r.epochs_planned, r.epochs_done, r.config, r.error,
+               r.ended_at, r.heartbeat_at, r.pid, r.host, r.seed, r.epochs_planned,
+               (SELECT COALESCE(MAX(e.epoch), 0) FROM epochs e WHERE e.run_id = r.id) AS epochs_done, r.config, r.error,
                r.gradbook_version
         FROM runs r
         JOIN run_status st ON st.run_id = r.id

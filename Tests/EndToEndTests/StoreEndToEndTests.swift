@@ -65,7 +65,7 @@ final class StoreEndToEndTests: EndToEndTestCase {
             kill(process.processIdentifier, signal)
             process.waitUntilExit()
             XCTAssertEqual(process.terminationStatus, status)
-            let run = try XCTUnwrap(try query(db) { try Row.fetchOne($0, sql: "SELECT status, epochs_done, ended_at FROM runs WHERE id = 1") })
+            let run = try XCTUnwrap(try query(db) { try Row.fetchOne($0, sql: "SELECT status, ended_at, (SELECT MAX(epoch) FROM epochs) AS epochs_done FROM runs WHERE id = 1") })
             XCTAssertEqual(run["status"], "interrupted")
             XCTAssertNotNil(run["ended_at"] as String?)
             let done: Int = run["epochs_done"]
@@ -84,7 +84,7 @@ final class StoreEndToEndTests: EndToEndTestCase {
         XCTAssertTrue(line.contains(",crashed,"), String(line))
         XCTAssertEqual(try query { try String.fetchOne($0, sql: "SELECT status FROM runs WHERE id = 1") }, "crashed")
         XCTAssertEqual(try query { try String.fetchOne($0, sql: "PRAGMA integrity_check") }, "ok")
-        let done = try query { try Int.fetchOne($0, sql: "SELECT epochs_done FROM runs WHERE id = 1") } ?? -1
+        let done = try query { try Int.fetchOne($0, sql: "SELECT MAX(epoch) FROM epochs WHERE run_id = 1") } ?? -1
         XCTAssertEqual(try epochs(1), Array(1...done))
     }
 

@@ -88,4 +88,21 @@ final class RunnerTests: XCTestCase {
         XCTAssertNotNil(first)
         XCTAssertGreaterThan(beats ?? "", first ?? "")
     }
+
+    func testAFailedWriteStopsTrainingAndClosesTheRunAsFailed() throws {
+        let store = try store()
+        var seen = 0
+        XCTAssertThrowsError(try Runner(store: store).run(config(epochs: 40), version: "t", onEpoch: { report in
+            seen = report.epoch
+            // Break the store under the run's feet after its third epoch.
+            if report.epoch == 3 { try? store.pool.write { try $0.execute(sql: "DROP TABLE epochs") } }
+        })) { error in
+            XCTAssertTrue("\(error)".contains("epochs"), "\(error)")
+        }
+        XCTAssertLessThan(seen, 40, "training stopped early")
+        let row = try XCTUnwrap(try store.pool.read { try Row.fetchOne($0, sql: "SELECT status, error FROM runs") })
+        XCTAssertEqual(row["status"], "failed")
+        let message: String = row["error"] ?? "no error"
+        XCTAssertTrue(message.contains("no such table: epochs"), message)
+    }
 }

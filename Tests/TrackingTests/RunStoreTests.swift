@@ -86,7 +86,7 @@ final class RunStoreTests: StoreTestCase {
         let id = try store.startRun(sampleRun())
         try store.recordEpoch(run: id, EpochRecord(epoch: 1, trainLoss: 1, extra: ["a": 1]))
         // Epoch 1 again violates the primary key after nothing else was written for it:
-        // the transaction rolls back and epochs_done stays 1.
+        // the transaction rolls back, taking the extra metric with it.
         XCTAssertThrowsError(try store.recordEpoch(run: id, EpochRecord(epoch: 1, trainLoss: 2, extra: ["b": 2])))
         XCTAssertEqual(try store.epochs(run: id).map(\.trainLoss), [1])
         let extras = try store.pool.read { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM metrics") }

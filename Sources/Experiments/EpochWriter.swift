@@ -1,0 +1,60 @@
+import Dispatch
+import Synchronization
+import Tracking
+
+/// Writes epochs to the store on a background queue, one transaction per epoch, so that the
+/// training thread only hands the epoch over: on small networks an epoch takes about as long
+/// as a commit, and tracking must not slow training down.
+///
+/// Writes keep their order. A failed write is reported at the next ``enqueue(_:)`` or at
+/// ``drain()``; at most ``maxPending`` epochs wait at once, so a slow disk slows training
+/// rather than filling memory.
+final class EpochWriter: Sendable {
+    static let maxPending = 64
+
+    private let store: RunStore
+    private let run: Int64
+    private let queue = DispatchQueue(label: "gradbook.epoch-writer")
+    private let slots = DispatchSemaphore(value: maxPending)
+    private let state = Mutex<State>(State())
+
+    private struct State {
+        var failure: StoreError?
+        var seconds = 0.0
+    }
+
+    init(store: RunStore, run: Int64) {
+        self.store = store
+        self.run = run
+    }
+
+    /// Queues one epoch for writing.
+    /// - Throws: the error of an earlier write that failed.
+    func enqueue(_ record: EpochRecord) throws(StoreError) {
+        if let failure = state.withLock({ $0.failure }) { throw failure }
+        slots.wait()
+        queue.async { [self] in
+            defer { slots.signal() }
+            guard state.withLock({ $0.failure }) == nil else { return }
+            let start = DispatchTime.now().uptimeNanoseconds
+            do throws(StoreError) {
+                try store.recordEpoch(run: run, record)
+                let elapsed = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+                state.withLock { $0.seconds += elapsed }
+            } catch {
+                state.withLock { $0.failure = error }
+            }
+        }
+    }
+
+    /// Waits for every queued epoch to be written.
+    /// - Returns: the time the writes took, in seconds.
+    /// - Throws: the first write error, if any.
+    @discardableResult
+    func drain() throws(StoreError) -> Double {
+        queue.sync {}
+        let (failure, seconds) = state.withLock { ($0.failure, $0.seconds) }
+        if let failure { throw failure }
+        return seconds
+    }
+}
