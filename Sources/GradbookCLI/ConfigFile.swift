@@ -1,4 +1,5 @@
 import ArgumentParser
+import Experiments
 import Foundation
 import Yams
 
@@ -9,12 +10,8 @@ struct ConfigFile {
     let path: String
     private var values: [String: String]
 
-    /// The keys a file may hold.
-    static let keys: Set<String> = [
-        "dataset", "samples", "noise", "train-ratio", "label", "label-kind", "standardize", "stratify",
-        "classes", "features", "layers", "activation", "batch-norm", "dropout", "initializer", "optimizer", "lr",
-        "batch-size", "epochs", "l1", "l2", "clip-norm", "seed", "evaluate-train", "name", "experiment", "tag",
-    ]
+    /// Keys about the run rather than its training.
+    static let runKeys = ["name", "experiment", "tag"]
 
     init(path: String) throws {
         self.path = path
@@ -31,13 +28,19 @@ struct ConfigFile {
         }
         var values: [String: String] = [:]
         for (rawKey, value) in mapping {
-            let key = rawKey.lowercased().replacingOccurrences(of: "_", with: "-")
-            guard Self.keys.contains(key) else {
-                throw ValidationError("unknown key '\(rawKey)' in --config '\(path)': expected one of \(Self.keys.sorted().joined(separator: ", "))")
+            let key = RunSettings.canonical(rawKey)
+            guard RunSettings.keys.contains(key) || Self.runKeys.contains(key) else {
+                throw SettingsError.unknownKey(key: rawKey, known: RunSettings.keys + Self.runKeys, source: "--config '\(path)'")
             }
             values[key] = try Self.text(value, key: rawKey, path: path)
         }
         self.values = values
+        // Check the file's own values now, so that an error names the file.
+        do {
+            _ = try settings.configuration()
+        } catch let SettingsError.invalid(key, value, expected, _) {
+            throw SettingsError.invalid(key: key, value: value, expected: expected, source: "--config '\(path)'")
+        }
     }
 
     private static func text(_ value: Any, key: String, path: String) throws -> String {
@@ -56,23 +59,8 @@ struct ConfigFile {
     /// The text given for `key`, if any.
     func string(_ key: String) -> String? { values[key] }
 
-    /// The value of `key` read as `T`, if given; an error names the key and file otherwise.
-    func value<T: LosslessStringConvertible>(_ key: String, as: T.Type = T.self) throws -> T? {
-        guard let text = values[key] else { return nil }
-        if T.self == Bool.self, let b = ["true": true, "yes": true, "on": true, "false": false, "no": false, "off": false][text.lowercased()] {
-            return b as? T
-        }
-        guard let v = T(text) else {
-            throw ValidationError("invalid \(key) '\(text)' in --config '\(path)': expected \(Self.expectation(T.self))")
-        }
-        return v
-    }
-
-    private static func expectation(_ type: Any.Type) -> String {
-        switch type {
-        case is Bool.Type: "true or false"
-        case is Int.Type, is UInt64.Type: "a whole number"
-        default: "a number"
-        }
+    /// The training settings the file holds.
+    var settings: RunSettings {
+        RunSettings(values.filter { !Self.runKeys.contains($0.key) })
     }
 }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Datasets
+import Experiments
 import Neural
 import Tracking
 
@@ -24,6 +25,8 @@ enum ExitStatus: Int32 {
             case .invalidConfiguration: self = .usage
             case .incompatibleData: self = .failure
             }
+        case is SettingsError:
+            self = .usage
         case is StoreError:
             self = .failure
         case let e as ExitCode:

@@ -1,0 +1,129 @@
+import Datasets
+import Foundation
+public import Neural
+
+/// A run's options as text, keyed by the long flag names of `gradbook run` (`lr`,
+/// `batch-size`, …), as they come from flags, YAML files and sweep specs; resolved into a
+/// ``RunConfiguration`` in one place, so every source gets the same checks and messages.
+public struct RunSettings: Sendable, Hashable, Codable {
+    /// Values given, by key; missing keys take ``defaults``.
+    public var values: [String: String]
+
+    /// Every key, in the order help texts list them.
+    public static let keys = [
+        "dataset", "samples", "noise", "train-ratio", "label", "label-kind", "standardize", "stratify", "classes",
+        "features", "layers", "activation", "batch-norm", "dropout", "initializer", "optimizer", "lr", "batch-size",
+        "epochs", "l1", "l2", "clip-norm", "seed", "evaluate-train",
+    ]
+
+    /// The default of each key that has one (`label`, `standardize` and `clip-norm` have none).
+    public static let defaults: [String: String] = [
+        "dataset": "spiral", "samples": "500", "noise": "0", "train-ratio": "50", "label-kind": "auto",
+        "stratify": "false", "classes": "3", "features": "2", "layers": "8,8", "activation": "tanh",
+        "batch-norm": "false", "dropout": "0", "initializer": "xavier", "optimizer": "sgd", "lr": "0.03",
+        "batch-size": "10", "epochs": "100", "l1": "0", "l2": "0", "seed": "1", "evaluate-train": "false",
+    ]
+
+    public init(_ values: [String: String] = [:]) {
+        self.values = values
+    }
+
+    /// `key` in canonical form: lower case, `-` for `_`.
+    public static func canonical(_ key: String) -> String {
+        key.lowercased().replacingOccurrences(of: "_", with: "-")
+    }
+
+    /// These settings with `other`'s values on top.
+    public func merging(_ other: RunSettings) -> RunSettings {
+        RunSettings(values.merging(other.values) { $1 })
+    }
+
+    /// Checks that every key is known; `source` names where the keys came from in messages.
+    public func checkKeys(source: String? = nil) throws(SettingsError) {
+        for key in values.keys.sorted() where !Self.keys.contains(key) {
+            throw .unknownKey(key: key, known: Self.keys, source: source)
+        }
+    }
+
+    /// The configuration these settings describe; a bad value is an error naming it.
+    public func configuration() throws(SettingsError) -> RunConfiguration {
+        let widths = try parseWidths(text("layers"))
+        let names = text("activation").split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+        guard names.count == 1 || names.count == widths.count else {
+            throw .invalid(key: "activation", value: text("activation"),
+                           expected: "one activation, or one per hidden layer (\(widths.count))")
+        }
+        var activations: [Activation] = []
+        for name in names {
+            guard let a = Activation(parsing: name) else {
+                throw .invalid(key: "activation", value: name, expected: "one of \(Activation.names.joined(separator: ", "))")
+            }
+            activations.append(a)
+        }
+        guard let initializer = Initializer(parsing: text("initializer")) else {
+            throw .invalid(key: "initializer", value: text("initializer"), expected: "one of \(Initializer.names.joined(separator: ", "))")
+        }
+        guard let optimizer = Optimizer(parsing: text("optimizer")) else {
+            throw .invalid(key: "optimizer", value: text("optimizer"), expected: "one of \(Optimizer.names.joined(separator: ", "))")
+        }
+        guard let labelKind = CSVDataset.LabelKind(rawValue: text("label-kind")) else {
+            throw .invalid(key: "label-kind", value: text("label-kind"), expected: "auto, classification or regression")
+        }
+        let seed: UInt64 = try value("seed", "a whole number from 0 to \(Int64.max)")
+        guard seed <= UInt64(Int64.max) else { throw .invalid(key: "seed", value: text("seed"), expected: "a whole number from 0 to \(Int64.max)") }
+        let batchNorm = try flag("batch-norm"), dropout: Float = try value("dropout", "a probability in [0, 1)")
+        let hidden = widths.enumerated().map { i, w in
+            LayerSpec(units: w, activation: activations.count == 1 ? activations[0] : activations[i], batchNorm: batchNorm, dropout: dropout)
+        }
+        let training = TrainingConfig(
+            hidden: hidden, initializer: initializer, optimizer: optimizer,
+            learningRate: try value("lr", "a positive number"), batchSize: try value("batch-size", "a whole number of at least 1"),
+            epochs: try value("epochs", "a whole number of at least 1"), l1: try value("l1", "a number ≥ 0"),
+            l2: try value("l2", "a number ≥ 0"), clipNorm: try optional("clip-norm", "a positive number"), seed: seed,
+            evaluateTrainingSet: try flag("evaluate-train"))
+        let data = DataSpec(
+            dataset: text("dataset"), samples: try value("samples", "a whole number of at least 2"),
+            noise: try value("noise", "a percentage from 0 to 50"), trainRatio: try value("train-ratio", "a percentage between 0 and 100"),
+            label: values["label"], labelKind: labelKind, standardize: values["standardize"] == nil ? nil : try flag("standardize"),
+            stratified: try flag("stratify"), classes: try value("classes", "a whole number of at least 2"),
+            features: try value("features", "a whole number of at least 1"))
+        return RunConfiguration(data: data, training: training)
+    }
+
+    private func text(_ key: String) -> String { values[key] ?? Self.defaults[key] ?? "" }
+
+    private func value<T: LosslessStringConvertible>(_ key: String, _ expected: String) throws(SettingsError) -> T {
+        guard let v = T(text(key).trimmingCharacters(in: .whitespaces)) else {
+            throw .invalid(key: key, value: text(key), expected: expected)
+        }
+        return v
+    }
+
+    private func optional<T: LosslessStringConvertible>(_ key: String, _ expected: String) throws(SettingsError) -> T? {
+        guard let raw = values[key], !["", "none", "null"].contains(raw.lowercased()) else { return nil }
+        guard let v = T(raw) else { throw .invalid(key: key, value: raw, expected: expected) }
+        return v
+    }
+
+    private func flag(_ key: String) throws(SettingsError) -> Bool {
+        switch text(key).lowercased() {
+        case "true", "yes", "on", "1": return true
+        case "false", "no", "off", "0": return false
+        default: throw .invalid(key: key, value: text(key), expected: "true or false")
+        }
+    }
+
+    /// `8,8` → [8, 8]; `none` or empty → no hidden layer.
+    private func parseWidths(_ text: String) throws(SettingsError) -> [Int] {
+        let trimmed = text.trimmingCharacters(in: .whitespaces)
+        if trimmed.isEmpty || trimmed.lowercased() == "none" { return [] }
+        var widths: [Int] = []
+        for part in trimmed.split(separator: ",", omittingEmptySubsequences: false) {
+            guard let w = Int(part.trimmingCharacters(in: .whitespaces)), w > 0 else {
+                throw .invalid(key: "layers", value: text, expected: "comma-separated positive widths such as 8,8 ('\(part)' is not one)")
+            }
+            widths.append(w)
+        }
+        return widths
+    }
+}

@@ -1,0 +1,14 @@
+/// A run setting that cannot be used: which key, which value, and what is accepted.
+public enum SettingsError: Error, Sendable, Equatable, CustomStringConvertible {
+    case invalid(key: String, value: String, expected: String, source: String? = nil)
+    case unknownKey(key: String, known: [String], source: String? = nil)
+
+    public var description: String {
+        switch self {
+        case let .invalid(key, value, expected, source):
+            "invalid \(source == nil ? "--" : "")\(key) '\(value)'\(source.map { " in \($0)" } ?? ""): expected \(expected)"
+        case let .unknownKey(key, known, source):
+            "unknown key '\(key)'\(source.map { " in \($0)" } ?? ""): expected one of \(known.joined(separator: ", "))"
+        }
+    }
+}
