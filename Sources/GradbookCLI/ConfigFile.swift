@@ -35,12 +35,7 @@ struct ConfigFile {
             values[key] = try Self.text(value, key: rawKey, path: path)
         }
         self.values = values
-        // Check the file's own values now, so that an error names the file.
-        do {
-            _ = try settings.configuration()
-        } catch let SettingsError.invalid(key, value, expected, _) {
-            throw SettingsError.invalid(key: key, value: value, expected: expected, source: "--config '\(path)'")
-        }
+        try Self.check(RunSettings(values.filter { !Self.runKeys.contains($0.key) }), path: path)
     }
 
     private static func text(_ value: Any, key: String, path: String) throws -> String {
@@ -58,6 +53,16 @@ struct ConfigFile {
 
     /// The text given for `key`, if any.
     func string(_ key: String) -> String? { values[key] }
+
+    /// Checks the file's own values, so that an error names the file.
+    private static func check(_ settings: RunSettings, path: String) throws {
+        do {
+            _ = try settings.configuration()
+        } catch {
+            guard case let .invalid(key, value, expected, _) = error else { throw error }
+            throw SettingsError.invalid(key: key, value: value, expected: expected, source: "--config '\(path)'")
+        }
+    }
 
     /// The training settings the file holds.
     var settings: RunSettings {
