@@ -37,7 +37,11 @@ let package = Package(
         // migrations/*.sql → EmbeddedMigrations.swift, so an installed binary needs no checkout.
         .executableTarget(name: "MigrationEmbedder"),
         .plugin(name: "EmbedMigrations", capability: .buildTool(), dependencies: ["MigrationEmbedder"]),
-        .target(name: "Experiments", dependencies: ["Neural", "Datasets", "Tracking"], swiftSettings: strict),
+        .target(
+            name: "Experiments",
+            dependencies: ["Neural", "Datasets", "Tracking", .product(name: "Yams", package: "Yams")],
+            swiftSettings: strict
+        ),
         .target(
             name: "GradbookCLI",
             dependencies: [

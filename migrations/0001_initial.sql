@@ -15,9 +15,23 @@ CREATE TABLE sweeps (
     experiment_id  INTEGER REFERENCES experiments(id),
     status         TEXT NOT NULL DEFAULT 'pending'
                    CHECK (status IN ('pending', 'running', 'finished', 'interrupted', 'failed')),
-    spec           TEXT NOT NULL DEFAULT '{}',     -- JSON
-    created_at     TEXT NOT NULL
+    method         TEXT NOT NULL,                  -- grid | random
+    metric         TEXT NOT NULL,                  -- e.g. test_loss
+    goal           TEXT NOT NULL,                  -- minimize | maximize
+    spec           TEXT NOT NULL,                  -- JSON: the sweep as given
+    created_at     TEXT NOT NULL,
+    updated_at     TEXT NOT NULL
 );
+
+-- The sweep's expanded configurations, stored before its first run starts: what --resume
+-- and the shards run, by index.
+CREATE TABLE sweep_configs (
+    sweep_id  INTEGER NOT NULL REFERENCES sweeps(id) ON DELETE CASCADE,
+    idx       INTEGER NOT NULL,
+    settings  TEXT NOT NULL,                       -- JSON: the options that vary, by flag name
+    config    TEXT NOT NULL,                       -- JSON: the whole run configuration
+    PRIMARY KEY (sweep_id, idx)
+) WITHOUT ROWID;
 
 CREATE TABLE runs (
     id                INTEGER PRIMARY KEY,            -- the short id users type
@@ -25,6 +39,7 @@ CREATE TABLE runs (
     name              TEXT,
     experiment_id     INTEGER REFERENCES experiments(id),
     sweep_id          INTEGER REFERENCES sweeps(id),
+    sweep_index       INTEGER,                        -- which of the sweep's configurations
     status            TEXT NOT NULL
                       CHECK (status IN ('running', 'finished', 'failed', 'diverged', 'interrupted', 'crashed')),
     created_at        TEXT NOT NULL,
@@ -41,7 +56,7 @@ CREATE TABLE runs (
 );
 CREATE INDEX runs_by_status ON runs(status);
 CREATE INDEX runs_by_experiment ON runs(experiment_id);
-CREATE INDEX runs_by_sweep ON runs(sweep_id);
+CREATE INDEX runs_by_sweep ON runs(sweep_id, sweep_index);
 
 -- One row per hyperparameter. `value` has no declared type, so numbers stay numbers
 -- (typeof = 'real' or 'integer', comparable with <) and text stays text.
@@ -144,7 +159,7 @@ WITH last AS (
            MAX(CASE WHEN name = 'train_ratio'   THEN value END) AS train_ratio
     FROM params GROUP BY run_id
 )
-SELECT r.id AS run_id, r.uuid, r.name, x.name AS experiment, s.name AS sweep,
+SELECT r.id AS run_id, r.uuid, r.name, x.name AS experiment, s.name AS sweep, r.sweep_index,
        st.status, r.created_at, r.started_at, r.ended_at, r.seed, COALESCE(last.epoch, 0) AS epochs_done, r.error,
        p.dataset, p.layers, p.activation, p.initializer, p.optimizer, p.lr, p.batch_size, p.epochs,
        p.l1, p.l2, p.dropout, p.batch_norm, p.noise, p.train_ratio,

@@ -41,7 +41,7 @@ public struct Runner: Sendable {
     /// - Throws: data and configuration errors before the run exists; store errors after it
     ///   exists, once the run has been closed as `failed` where the store can still be written.
     public func run(_ config: RunConfiguration, trainer: Trainer? = nil, name: String? = nil, experiment: String? = nil,
-                    tags: [String: String] = [:], version: String,
+                    tags: [String: String] = [:], version: String, sweep: (id: Int64, index: Int)? = nil,
                     interrupted: () -> Bool = { false },
                     onEpoch: (EpochReport) -> Void = { _ in }) throws -> Result {
         let trainer = try trainer ?? config.makeTrainer()
@@ -49,7 +49,7 @@ public struct Runner: Sendable {
         let runID = try store.startRun(NewRun(
             name: name, experiment: experiment, seed: Int64(clamping: config.training.seed),
             epochsPlanned: config.training.epochs, configJSON: json, params: config.params, tags: tags,
-            gradbookVersion: version))
+            gradbookVersion: version, sweepID: sweep?.id, sweepIndex: sweep?.index))
         let heartbeat = Heartbeat(store: store, run: runID, interval: heartbeatInterval)
         defer { heartbeat.stop() }
         let writer = EpochWriter(store: store, run: runID)

@@ -25,7 +25,9 @@ enum ExitStatus: Int32 {
             case .invalidConfiguration: self = .usage
             case .incompatibleData: self = .failure
             }
-        case is SettingsError:
+        case is SettingsError, is SweepSpecError:
+            self = .usage
+        case StoreError.sweepMismatch, StoreError.unknownSweep:
             self = .usage
         case is StoreError:
             self = .failure

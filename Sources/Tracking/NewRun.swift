@@ -10,9 +10,13 @@ public struct NewRun: Sendable {
     public var params: [String: ParamValue]
     public var tags: [String: String]
     public var gradbookVersion: String
+    /// The sweep and the index of its configuration this run carries out, if any.
+    public var sweepID: Int64?
+    public var sweepIndex: Int?
 
     public init(name: String? = nil, experiment: String? = nil, seed: Int64? = nil, epochsPlanned: Int? = nil,
-                configJSON: String, params: [String: ParamValue], tags: [String: String] = [:], gradbookVersion: String) {
+                configJSON: String, params: [String: ParamValue], tags: [String: String] = [:], gradbookVersion: String,
+                sweepID: Int64? = nil, sweepIndex: Int? = nil) {
         self.name = name
         self.experiment = experiment
         self.seed = seed
@@ -21,5 +25,7 @@ public struct NewRun: Sendable {
         self.params = params
         self.tags = tags
         self.gradbookVersion = gradbookVersion
+        self.sweepID = sweepID
+        self.sweepIndex = sweepIndex
     }
 }

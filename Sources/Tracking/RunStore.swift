@@ -108,18 +108,13 @@ public final class RunStore: Sendable {
     /// - Returns: the run's short id.
     public func startRun(_ new: NewRun, identity: ProcessIdentity = .current) throws(StoreError) -> Int64 {
         try write { db in
-            var experimentID: Int64?
-            if let name = new.experiment {
-                try db.execute(sql: "INSERT INTO experiments (name, created_at) VALUES (?, \(Timestamp.nowSQL)) ON CONFLICT(name) DO NOTHING",
-                               arguments: [name])
-                experimentID = try Int64.fetchOne(db, sql: "SELECT id FROM experiments WHERE name = ?", arguments: [name])
-            }
+            let experimentID = try Self.experimentID(new.experiment, db)
             try db.execute(sql: """
-                INSERT INTO runs (uuid, name, experiment_id, status, created_at, started_at, heartbeat_at, pid, host,
-                                  seed, epochs_planned, config, gradbook_version)
-                VALUES (?, ?, ?, 'running', \(Timestamp.nowSQL), \(Timestamp.nowSQL), \(Timestamp.nowSQL), ?, ?, ?, ?, ?, ?)
-                """, arguments: [UUID().uuidString.lowercased(), new.name, experimentID, identity.pid, identity.host,
-                                 new.seed, new.epochsPlanned, new.configJSON, new.gradbookVersion])
+                INSERT INTO runs (uuid, name, experiment_id, sweep_id, sweep_index, status, created_at, started_at, heartbeat_at,
+                                  pid, host, seed, epochs_planned, config, gradbook_version)
+                VALUES (?, ?, ?, ?, ?, 'running', \(Timestamp.nowSQL), \(Timestamp.nowSQL), \(Timestamp.nowSQL), ?, ?, ?, ?, ?, ?)
+                """, arguments: [UUID().uuidString.lowercased(), new.name, experimentID, new.sweepID, new.sweepIndex,
+                                 identity.pid, identity.host, new.seed, new.epochsPlanned, new.configJSON, new.gradbookVersion])
             let id = db.lastInsertedRowID
             for (name, value) in new.params.sorted(by: { $0.key < $1.key }) {
                 try db.cachedStatement(sql: "INSERT INTO params (run_id, name, value) VALUES (?, ?, ?)")
@@ -196,6 +191,14 @@ public final class RunStore: Sendable {
             }
             return reaped
         }
+    }
+
+    /// The id of the experiment named `name`, created if new; `nil` for no name.
+    static func experimentID(_ name: String?, _ db: Database) throws -> Int64? {
+        guard let name else { return nil }
+        try db.execute(sql: "INSERT INTO experiments (name, created_at) VALUES (?, \(Timestamp.nowSQL)) ON CONFLICT(name) DO NOTHING",
+                       arguments: [name])
+        return try Int64.fetchOne(db, sql: "SELECT id FROM experiments WHERE name = ?", arguments: [name])
     }
 
     // MARK: - Access

@@ -13,6 +13,10 @@ public enum StoreError: Error, Sendable, CustomStringConvertible {
     case database(path: String, reason: String)
     /// No run has that id or uuid.
     case unknownRun(String)
+    /// No sweep has that name.
+    case unknownSweep(String)
+    /// A sweep of that name exists with other configurations.
+    case sweepMismatch(name: String)
 
     public var description: String {
         switch self {
@@ -30,6 +34,10 @@ public enum StoreError: Error, Sendable, CustomStringConvertible {
             "database '\(path)': \(reason)"
         case let .unknownRun(id):
             "no run '\(id)' in the database"
+        case let .unknownSweep(name):
+            "no sweep '\(name)' in the database"
+        case let .sweepMismatch(name):
+            "a sweep named '\(name)' already exists with other configurations; choose another --name, or --resume '\(name)' to finish it"
         }
     }
 }

@@ -1,0 +1,151 @@
+import Foundation
+public import Neural
+import Synchronization
+public import Tracking
+
+/// Runs a stored sweep's configurations that are not done yet, several at once, all writing
+/// the one store; a failed or diverged run is recorded and the sweep goes on.
+public final class SweepRunner: Sendable {
+    /// How to run.
+    public struct Options: Sendable {
+        /// Runs at once, each in its own thread with one BLAS thread.
+        public var jobs: Int
+        /// Run only the configurations whose index modulo `count` is `index − 1` (1-based).
+        public var shard: (index: Int, count: Int)?
+        /// Run `failed` configurations again (finished and diverged ones are done).
+        public var retryFailed: Bool
+        public var version: String
+
+        public init(jobs: Int, shard: (index: Int, count: Int)? = nil, retryFailed: Bool = false, version: String) {
+            self.jobs = jobs
+            self.shard = shard
+            self.retryFailed = retryFailed
+            self.version = version
+        }
+    }
+
+    /// What the sweep reports while it runs (from worker threads).
+    public enum Event: Sendable {
+        case started(index: Int)
+        case finished(index: Int, run: Int64, status: RunStatus, best: Double?)
+        case failed(index: Int, message: String)
+    }
+
+    /// How the sweep run ended.
+    public struct Outcome: Sendable {
+        /// Configurations run now, by result.
+        public var finished = 0
+        public var diverged = 0
+        public var failed = 0
+        /// Whether an interruption stopped it before every pending configuration ran.
+        public var interrupted = false
+    }
+
+    public let store: RunStore
+    public let sweep: StoredSweep
+    public let options: Options
+    private let queue: Mutex<[Int]>
+    private let outcome = Mutex(Outcome())
+
+    public init(store: RunStore, sweep: StoredSweep, options: Options) {
+        self.store = store
+        self.sweep = sweep
+        self.options = options
+        queue = Mutex([])
+    }
+
+    /// The configuration indices this process should run: in its shard, and without a
+    /// finished or diverged run (nor a failed one, unless retrying), nor one running elsewhere.
+    public func pending() throws(StoreError) -> [Int] {
+        let statuses = try store.sweepRunStatuses(sweep: sweep.id)
+        return sweep.configs.map(\.index).filter { i in
+            if let shard = options.shard, i % shard.count != shard.index - 1 { return false }
+            let s = statuses[i] ?? []
+            if s.contains(.finished) || s.contains(.diverged) || s.contains(.running) { return false }
+            if s.contains(.failed) && !options.retryFailed { return false }
+            return true
+        }
+    }
+
+    /// Runs the pending configurations with `options.jobs` worker threads.
+    public func run(interrupted: @escaping @Sendable () -> Bool,
+                    events: @escaping @Sendable (Event) -> Void) throws -> Outcome {
+        let todo = try pending()
+        queue.withLock { $0 = todo }
+        if options.jobs > 1 { BLAS.threads = 1 }
+        try store.setSweepStatus(sweep.id, "running")
+        let group = DispatchGroup()
+        for _ in 0..<max(1, min(options.jobs, todo.count)) {
+            group.enter()
+            let thread = Thread { [self] in
+                defer { group.leave() }
+                work(interrupted: interrupted, events: events)
+            }
+            thread.start()
+        }
+        group.wait()
+        var result = outcome.withLock { $0 }
+        result.interrupted = interrupted() || result.interrupted
+        let remaining = try pending()
+        let status = result.interrupted ? "interrupted" : (remaining.isEmpty ? "finished" : "failed")
+        try store.setSweepStatus(sweep.id, status)
+        return result
+    }
+
+    private func work(interrupted: @escaping @Sendable () -> Bool, events: @Sendable (Event) -> Void) {
+        while !interrupted(), let index = queue.withLock({ $0.isEmpty ? nil : $0.removeFirst() }) {
+            events(.started(index: index))
+            let entry = sweep.configs[index]
+            let new = NewRun(name: "\(sweep.name)/\(index)", experiment: sweep.experiment, configJSON: entry.configJSON,
+                             params: [:], gradbookVersion: options.version, sweepID: sweep.id, sweepIndex: index)
+            do {
+                let config = try JSONDecoder().decode(RunConfiguration.self, from: Data(entry.configJSON.utf8))
+                let trainer: Trainer
+                do {
+                    trainer = try config.makeTrainer()
+                } catch {
+                    var failed = new
+                    failed.params = config.params
+                    try store.recordFailedRun(failed, error: "\(error)")
+                    outcome.withLock { $0.failed += 1 }
+                    events(.failed(index: index, message: "\(error)"))
+                    continue
+                }
+                var best: Double?
+                let result = try Runner(store: store).run(
+                    config, trainer: trainer, name: new.name, experiment: sweep.experiment, version: options.version,
+                    sweep: (sweep.id, index), interrupted: interrupted,
+                    onEpoch: { report in
+                        if let v = report.value(of: sweep.metric) {
+                            best = best.map { sweep.goal == "minimize" ? min($0, v) : max($0, v) } ?? v
+                        }
+                    })
+                outcome.withLock {
+                    switch result.status {
+                    case .finished: $0.finished += 1
+                    case .diverged: $0.diverged += 1
+                    case .interrupted: $0.interrupted = true
+                    default: $0.failed += 1
+                    }
+                }
+                events(.finished(index: index, run: result.runID, status: result.status, best: best))
+            } catch {
+                outcome.withLock { $0.failed += 1 }
+                events(.failed(index: index, message: "\(error)"))
+            }
+        }
+    }
+}
+
+extension EpochReport {
+    /// The value of a sweep metric (`test_loss`, `train_loss`, `test_accuracy`, `train_accuracy`).
+    func value(of metric: String) -> Double? {
+        switch metric {
+        case "test_loss": testLoss
+        case "train_loss": trainLoss
+        case "test_accuracy": testAccuracy
+        case "train_accuracy": trainAccuracy
+        default: nil
+        }
+    }
+}

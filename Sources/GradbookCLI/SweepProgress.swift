@@ -1,0 +1,67 @@
+import Experiments
+import Foundation
+import Synchronization
+import Tracking
+
+/// Progress of a sweep on stderr: on a terminal one redrawn line (done/total, running,
+/// failures, best so far, ETA); otherwise one line per finished run.
+final class SweepProgress: Sendable {
+    private struct State {
+        var done = 0, running = 0, failed = 0
+        var best: (value: Double, index: Int)?
+    }
+
+    private let sweep: StoredSweep
+    private let total: Int
+    private let start = Date()
+    private let terminal = isatty(STDERR_FILENO) == 1
+    private let state = Mutex(State())
+
+    init(sweep: StoredSweep, total: Int) {
+        self.sweep = sweep
+        self.total = total
+    }
+
+    func handle(_ event: SweepRunner.Event) {
+        let line: String? = state.withLock { s in
+            switch event {
+            case .started:
+                s.running += 1
+                return nil
+            case let .finished(index, run, status, best):
+                s.running -= 1
+                s.done += 1
+                if status == .failed { s.failed += 1 }
+                if let best, s.best.map({ sweep.goal == "minimize" ? best < $0.value : best > $0.value }) ?? true {
+                    s.best = (best, index)
+                }
+                let metric = best.map { String(format: "%@ %.4g", sweep.metric, $0) } ?? "no \(sweep.metric)"
+                return "[\(s.done)/\(total)] run \(run) (#\(index)): \(status.rawValue), best \(metric)"
+            case let .failed(index, message):
+                s.running -= 1
+                s.done += 1
+                s.failed += 1
+                return "[\(s.done)/\(total)] #\(index) failed: \(message)"
+            }
+        }
+        if terminal {
+            draw()
+        } else if let line {
+            FileHandle.standardError.write(Data((line + "\n").utf8))
+        }
+    }
+
+    private func draw() {
+        let s = state.withLock { $0 }
+        let elapsed = Date().timeIntervalSince(start)
+        let eta = s.done > 0 ? elapsed / Double(s.done) * Double(total - s.done) : 0
+        let best = s.best.map { String(format: "best %@ %.4g (#%d)", sweep.metric, $0.value, $0.index) } ?? ""
+        let line = String(format: "\r%@: %d/%d done, %d running, %d failed  %@  ETA %.0fs\u{1B}[K",
+                          sweep.name, s.done, total, s.running, s.failed, best, eta)
+        FileHandle.standardError.write(Data(line.utf8))
+    }
+
+    func finish() {
+        if terminal { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
+    }
+}

@@ -1,0 +1,68 @@
+import Foundation
+import Tracking
+
+/// The table printed when a sweep ends: the sweep metric (best over each run's epochs) as a
+/// pivot of its first two axes (activation × learning rate when they are axes), mean ± std
+/// over seeds and any other axis, and the command that exports the runs.
+struct SweepSummary {
+    let store: RunStore
+    let sweep: StoredSweep
+
+    var text: String {
+        get throws {
+            let settings = sweep.configs.map { c in
+                (try? JSONDecoder().decode([String: String].self, from: Data(c.settingsJSON.utf8))) ?? [:]
+            }
+            let keys = Set(settings.flatMap(\.keys)).filter { k in Set(settings.map { $0[k] }).count > 1 && k != "seed" }
+            let ordered = keys.sorted { a, b in (rank(a), a) < (rank(b), b) }
+            let rowKey = ordered.first, colKey = ordered.dropFirst().first
+            let results = try store.sweepResults(sweep: sweep.id, metric: sweep.metric, minimize: sweep.goal == "minimize")
+            // The latest finished or diverged run of each configuration counts.
+            var byIndex: [Int: Double?] = [:]
+            for r in results where r.status == .finished || r.status == .diverged { byIndex[r.index] = r.best }
+            var cells: [String: [String: [Double]]] = [:]
+            var rows: [String] = [], cols: [String] = []
+            for (i, s) in settings.enumerated() {
+                let row = rowKey.map { s[$0] ?? "" } ?? "all", col = colKey.map { s[$0] ?? "" } ?? sweep.metric
+                if !rows.contains(row) { rows.append(row) }
+                if !cols.contains(col) { cols.append(col) }
+                if let value = byIndex[i], let v = value { cells[row, default: [:]][col, default: []].append(v) }
+            }
+            let counts = Dictionary(grouping: results, by: \.status).mapValues(\.count)
+            var lines = ["sweep \(sweep.name): \(sweep.configs.count) configurations; runs \(counts[.finished] ?? 0) finished, "
+                + "\(counts[.diverged] ?? 0) diverged, \(counts[.failed] ?? 0) failed, \(counts[.interrupted] ?? 0) interrupted. "
+                + "Best \(sweep.metric) per run (\(sweep.goal == "minimize" ? "lowest" : "highest") over epochs), mean over repeats:"]
+            let header = ["\(rowKey ?? "") \\ \(colKey ?? "")"] + cols
+            let body = rows.map { row in
+                [row] + cols.map { col in Self.format(cells[row]?[col] ?? []) }
+            }
+            lines.append(TextTable(header: header, rows: body).render(as: .aligned))
+            lines.append("export: " + Self.exportCommand(path: store.path, sweep: sweep.name))
+            return lines.joined(separator: "\n")
+        }
+    }
+
+    /// Activation first, then learning rate, then the rest by name.
+    private func rank(_ key: String) -> Int { key == "activation" ? 0 : key == "lr" ? 1 : 2 }
+
+    /// `mean` alone, or `mean ±std (n)` with several values; `-` with none.
+    static func format(_ values: [Double]) -> String {
+        guard !values.isEmpty else { return "-" }
+        let mean = values.reduce(0, +) / Double(values.count)
+        guard values.count > 1 else { return String(format: "%.4g", mean) }
+        let std = (values.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Double(values.count - 1)).squareRoot()
+        return String(format: "%.4g ±%.2g (%d)", mean, std, values.count)
+    }
+
+    /// A shell command printing the sweep's runs as CSV, quoted simply when the names allow.
+    static func exportCommand(path: String, sweep: String) -> String {
+        let plain = { (s: String) in s.allSatisfy { $0.isLetter || $0.isNumber || "-_./".contains($0) } }
+        if plain(path) && plain(sweep) {
+            return "sqlite3 -header -csv \(path) \"SELECT * FROM run_summary WHERE sweep = '\(sweep)'\""
+        }
+        return "sqlite3 -header -csv \(quoted(path)) \(quoted("SELECT * FROM run_summary WHERE sweep = '\(sweep.replacingOccurrences(of: "'", with: "''"))'"))"
+    }
+
+    /// Single-quoted for a POSIX shell.
+    static func quoted(_ s: String) -> String { "'" + s.replacingOccurrences(of: "'", with: "'\\''") + "'" }
+}

@@ -1,0 +1,149 @@
+import Foundation
+import GRDB
+import XCTest
+
+final class SweepEndToEndTests: EndToEndTestCase {
+    private let grid = ["sweep", "--dataset", "circle", "--epochs", "20", "--activation", "relu,tanh", "--lr", "0.1,0.03,0.01",
+                        "--seeds", "2", "--jobs", "2", "--name", "grid"]
+
+    private func curves(_ path: String) throws -> [String] {
+        try query(path) { db in
+            try Row.fetchAll(db, sql: """
+                SELECT r.sweep_index, e.epoch, e.train_loss, e.test_loss FROM runs r JOIN epochs e ON e.run_id = r.id
+                WHERE r.status = 'finished' ORDER BY r.sweep_index, e.epoch
+                """).map { "\($0[0] as Int) \($0[1] as Int) \($0[2] as Double) \($0[3] as Double)" }
+        }
+    }
+
+    func testGridWithSeedsRecordsEveryRunOnceAndPrintsThePivot() throws {
+        let r = try GradbookProcess.run(grid, in: folder)
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let counts = try query { try Row.fetchAll($0, sql: "SELECT status, COUNT(*) AS n FROM runs GROUP BY status") }
+        XCTAssertEqual(counts.map { "\($0["status"] as String)=\($0["n"] as Int)" }, ["finished=12"])
+        let epochCounts = try query { try Int.fetchAll($0, sql: "SELECT COUNT(*) FROM epochs GROUP BY run_id") }
+        XCTAssertEqual(epochCounts, Array(repeating: 20, count: 12))
+        XCTAssertEqual(try query { try String.fetchOne($0, sql: "SELECT status FROM sweeps WHERE name = 'grid'") }, "finished")
+        XCTAssertEqual(try query { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM sweep_configs") }, 12)
+        XCTAssertTrue(r.stdout.contains("activation \\ lr"), r.stdout)
+        XCTAssertTrue(r.stdout.contains("relu"), r.stdout)
+        XCTAssertTrue(r.stdout.contains("(2)"), "mean over two seeds: \(r.stdout)")
+        XCTAssertTrue(r.stdout.contains("export: sqlite3 -header -csv"), r.stdout)
+        XCTAssertEqual(r.stderr.split(separator: "\n").filter { $0.hasPrefix("[") }.count, 12, "one line per run off a terminal")
+        // The same command again runs nothing new.
+        let again = try GradbookProcess.run(grid, in: folder)
+        XCTAssertEqual(again.status, 0, again.stderr)
+        XCTAssertEqual(try query { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM runs") }, 12)
+        // The same name with other configurations is refused.
+        var other = grid
+        other[4] = "21"
+        let clash = try GradbookProcess.run(other, in: folder)
+        XCTAssertEqual(clash.status, 2)
+        XCTAssertTrue(clash.stderr.contains("already exists with other configurations"), clash.stderr)
+    }
+
+    func testInterruptedSweepResumesWithEveryConfigurationFinishedOnce() throws {
+        let args = ["sweep", "--dataset", "spiral", "--epochs", "1500", "--activation", "relu,tanh,sigmoid", "--lr", "0.1,0.03",
+                    "--jobs", "2", "--name", "long"]
+        let process = try GradbookProcess.start(args, in: folder)
+        XCTAssertTrue(try wait(upTo: 60) {
+            FileManager.default.fileExists(atPath: databasePath)
+                && ((try? query { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM runs WHERE status = 'finished'") }) ?? 0) ?? 0 >= 1
+        })
+        kill(process.processIdentifier, SIGINT)
+        process.waitUntilExit()
+        XCTAssertEqual(process.terminationStatus, 130)
+        XCTAssertEqual(try query { try String.fetchOne($0, sql: "SELECT status FROM sweeps") }, "interrupted")
+        XCTAssertEqual(try query { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM runs WHERE status = 'running'") }, 0)
+        let resumed = try gradbook("sweep", "--resume", "long", "--jobs", "2")
+        XCTAssertEqual(resumed.status, 0, resumed.stderr)
+        let finishedPerConfig = try query {
+            try Int.fetchAll($0, sql: """
+                SELECT (SELECT COUNT(*) FROM runs r WHERE r.sweep_index = c.idx AND r.status = 'finished')
+                FROM sweep_configs c ORDER BY c.idx
+                """)
+        }
+        XCTAssertEqual(finishedPerConfig, Array(repeating: 1, count: 6))
+        XCTAssertEqual(try query { try String.fetchOne($0, sql: "SELECT status FROM sweeps") }, "finished")
+        let wholeEpochs = try query {
+            try Bool.fetchOne($0, sql: """
+                SELECT COUNT(*) = 0 FROM runs r WHERE (SELECT COUNT(*) FROM epochs e WHERE e.run_id = r.id)
+                                               != COALESCE((SELECT MAX(epoch) FROM epochs e WHERE e.run_id = r.id), 0)
+                """)
+        }
+        XCTAssertEqual(wholeEpochs, true)
+    }
+
+    func testShardsMergedEqualTheSweepRunWhole() throws {
+        let args = ["sweep", "--dataset", "xor", "--epochs", "15", "--activation", "relu,tanh", "--lr", "0.1,0.03,0.01",
+                    "--seeds", "2", "--name", "sharded"]
+        XCTAssertEqual(try GradbookProcess.run(args + ["--db", "whole.sqlite"], in: folder).status, 0)
+        for i in 1...3 {
+            XCTAssertEqual(try GradbookProcess.run(args + ["--shard", "\(i)/3", "--db", "shard-\(i).sqlite"], in: folder).status, 0)
+        }
+        let shardRuns = try (1...3).map { i in
+            try query(folder.appendingPathComponent("shard-\(i).sqlite").path) { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM runs") }
+        }
+        XCTAssertEqual(shardRuns, [4, 4, 4])
+        let merge = try gradbook("merge", "--db", "merged.sqlite", "shard-1.sqlite", "shard-2.sqlite", "shard-3.sqlite")
+        XCTAssertEqual(merge.status, 0, merge.stderr)
+        XCTAssertTrue(merge.stdout.contains("shard-1.sqlite: 4 runs added"), merge.stdout)
+        let again = try gradbook("merge", "--db", "merged.sqlite", "shard-2.sqlite")
+        XCTAssertTrue(again.stdout.contains("0 runs added, 4 already present"), again.stdout)
+        let whole = folder.appendingPathComponent("whole.sqlite").path, merged = folder.appendingPathComponent("merged.sqlite").path
+        XCTAssertEqual(try curves(merged), try curves(whole))
+        XCTAssertEqual(try curves(whole).count, 12 * 15)
+        XCTAssertEqual(try query(merged) { try String.fetchOne($0, sql: "SELECT status FROM sweeps") }, "finished")
+        XCTAssertEqual(try query(merged) { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM params") },
+                       try query(whole) { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM params") })
+    }
+
+    func testMergeRefusesANewerSchemaUntouched() throws {
+        XCTAssertEqual(try gradbook("run", "--epochs", "1", "--db", "new.sqlite").status, 0)
+        let path = folder.appendingPathComponent("new.sqlite").path
+        let queue = try DatabaseQueue(path: path)
+        try queue.write { try $0.execute(sql: "INSERT INTO schema_migrations VALUES (77, 'future', 'x', 'later')") }
+        try queue.close()
+        let before = try Data(contentsOf: URL(fileURLWithPath: path))
+        let r = try gradbook("merge", "new.sqlite")
+        XCTAssertEqual(r.status, 1)
+        XCTAssertTrue(r.stderr.contains("schema version 77"), r.stderr)
+        XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: path)), before)
+    }
+
+    func testMalformedSpecIsRefusedBeforeAnythingRuns() throws {
+        try "method: random\ncount: 4\nparameters:\n  lr: {distribution: uniform, min: 1, max: 0.1}\n"
+            .write(to: folder.appendingPathComponent("bad.yaml"), atomically: true, encoding: .utf8)
+        let r = try gradbook("sweep", "--spec", "bad.yaml")
+        XCTAssertEqual(r.status, 2)
+        XCTAssertTrue(r.stderr.contains("bad.yaml:4: parameters.lr: min 1 is greater than max 0.1"), r.stderr)
+        let runs = FileManager.default.fileExists(atPath: databasePath)
+            ? try query { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM runs") } : 0
+        XCTAssertEqual(runs, 0)
+    }
+
+    func testSpecFileSweep() throws {
+        try """
+            method: random
+            count: 5
+            metric: {name: test_accuracy, goal: maximize}
+            parameters:
+              lr: {distribution: log_uniform_values, min: 0.01, max: 0.3}
+              activation: {values: [relu, tanh]}
+            """.write(to: folder.appendingPathComponent("random.yaml"), atomically: true, encoding: .utf8)
+        let r = try gradbook("sweep", "--spec", "random.yaml", "--epochs", "5", "--dataset", "gauss", "--name", "rnd")
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertEqual(try query { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM runs WHERE status = 'finished'") }, 5)
+        XCTAssertEqual(try query { try String.fetchOne($0, sql: "SELECT goal FROM sweeps") }, "maximize")
+        let epochs = try query { try Set(Int.fetchAll($0, sql: "SELECT value FROM params WHERE name = 'epochs'")) }
+        XCTAssertEqual(epochs, [5], "flags fix the options the spec does not vary")
+    }
+
+    func testDefaultSweepIsActivationsByLearningRates() throws {
+        let r = try gradbook("sweep", "--epochs", "3")
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let pairs = try query { try Row.fetchAll($0, sql: "SELECT activation, lr FROM run_summary") }
+        XCTAssertEqual(pairs.count, 16)
+        XCTAssertEqual(Set(pairs.map { $0["activation"] as String }), ["relu", "tanh", "sigmoid", "leaky_relu"])
+        XCTAssertEqual(Set(pairs.map { $0["lr"] as Double }), [0.3, 0.1, 0.03, 0.01])
+    }
+}
