@@ -42,19 +42,30 @@ final class SweepEndToEndTests: EndToEndTestCase {
     }
 
     func testInterruptedSweepResumesWithEveryConfigurationFinishedOnce() throws {
+        try interruptAndResume(signal: SIGINT, name: "int")
+        XCTAssertEqual(try query { try String.fetchOne($0, sql: "SELECT status FROM sweeps") }, "finished")
+    }
+
+    func testKilledSweepResumesWithEveryConfigurationFinishedOnce() throws {
+        try interruptAndResume(signal: SIGKILL, name: "kill")
+    }
+
+    private func interruptAndResume(signal: Int32, name: String) throws {
         let args = ["sweep", "--dataset", "spiral", "--epochs", "1500", "--activation", "relu,tanh,sigmoid", "--lr", "0.1,0.03",
-                    "--jobs", "2", "--name", "long"]
+                    "--jobs", "2", "--name", name]
         let process = try GradbookProcess.start(args, in: folder)
         XCTAssertTrue(try wait(upTo: 60) {
             FileManager.default.fileExists(atPath: databasePath)
                 && ((try? query { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM runs WHERE status = 'finished'") }) ?? 0) ?? 0 >= 1
         })
-        kill(process.processIdentifier, SIGINT)
+        kill(process.processIdentifier, signal)
         process.waitUntilExit()
-        XCTAssertEqual(process.terminationStatus, 130)
-        XCTAssertEqual(try query { try String.fetchOne($0, sql: "SELECT status FROM sweeps") }, "interrupted")
-        XCTAssertEqual(try query { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM runs WHERE status = 'running'") }, 0)
-        let resumed = try gradbook("sweep", "--resume", "long", "--jobs", "2")
+        if signal == SIGINT {
+            XCTAssertEqual(process.terminationStatus, 130)
+            XCTAssertEqual(try query { try String.fetchOne($0, sql: "SELECT status FROM sweeps") }, "interrupted")
+            XCTAssertEqual(try query { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM runs WHERE status = 'running'") }, 0)
+        }
+        let resumed = try gradbook("sweep", "--resume", name, "--jobs", "2")
         XCTAssertEqual(resumed.status, 0, resumed.stderr)
         let finishedPerConfig = try query {
             try Int.fetchAll($0, sql: """
@@ -63,7 +74,10 @@ final class SweepEndToEndTests: EndToEndTestCase {
                 """)
         }
         XCTAssertEqual(finishedPerConfig, Array(repeating: 1, count: 6))
-        XCTAssertEqual(try query { try String.fetchOne($0, sql: "SELECT status FROM sweeps") }, "finished")
+        if signal == SIGKILL {
+            XCTAssertGreaterThan(try query { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM runs WHERE status = 'crashed'") } ?? 0, 0,
+                                 "the runs the kill cut short show as crashed")
+        }
         let wholeEpochs = try query {
             try Bool.fetchOne($0, sql: """
                 SELECT COUNT(*) = 0 FROM runs r WHERE (SELECT COUNT(*) FROM epochs e WHERE e.run_id = r.id)
@@ -71,6 +85,20 @@ final class SweepEndToEndTests: EndToEndTestCase {
                 """)
         }
         XCTAssertEqual(wholeEpochs, true)
+        XCTAssertEqual(try query { try String.fetchOne($0, sql: "PRAGMA integrity_check") }, "ok")
+    }
+
+    func testAFailedConfigurationIsRecordedAndTheSweepGoesOn() throws {
+        let r = try gradbook("sweep", "--dataset", "circle,missing.csv", "--epochs", "3", "--name", "mixed", "--jobs", "1")
+        XCTAssertEqual(r.status, 1, "a failed run makes the sweep exit 1")
+        let rows = try query { try Row.fetchAll($0, sql: "SELECT sweep_index, status, error FROM runs ORDER BY sweep_index") }
+        XCTAssertEqual(rows.map { $0["status"] as String }, ["finished", "failed"])
+        XCTAssertTrue((rows[1]["error"] as String?)?.contains("cannot read 'missing.csv'") ?? false)
+        // Failed configurations are done unless retried.
+        let again = try gradbook("sweep", "--resume", "mixed")
+        XCTAssertEqual(try query { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM runs") }, 2, again.stderr)
+        _ = try gradbook("sweep", "--resume", "mixed", "--retry-failed")
+        XCTAssertEqual(try query { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM runs") }, 3)
     }
 
     func testShardsMergedEqualTheSweepRunWhole() throws {
