@@ -17,14 +17,19 @@ struct GradbookProcess {
         return bundle.deletingLastPathComponent().appendingPathComponent("gradbook")
     }
 
-    /// Starts the binary without waiting; its output goes to files in `folder`.
-    static func start(_ arguments: [String], in folder: URL, environment: [String: String] = [:],
-                      executable: URL = binary) throws -> Process {
+    private static func make(_ arguments: [String], in folder: URL, environment: [String: String], executable: URL) -> Process {
         let process = Process()
         process.executableURL = executable
         process.arguments = arguments
         process.currentDirectoryURL = folder
         process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        return process
+    }
+
+    /// Starts the binary without waiting; its output goes to files in `folder`.
+    static func start(_ arguments: [String], in folder: URL, environment: [String: String] = [:],
+                      executable: URL = binary) throws -> Process {
+        let process = make(arguments, in: folder, environment: environment, executable: executable)
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
         try process.run()
@@ -33,11 +38,7 @@ struct GradbookProcess {
 
     static func run(_ arguments: [String], in folder: URL, environment: [String: String] = [:],
                     executable: URL = binary) throws -> Result {
-        let process = Process()
-        process.executableURL = executable
-        process.arguments = arguments
-        process.currentDirectoryURL = folder
-        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        let process = make(arguments, in: folder, environment: environment, executable: executable)
         let out = Pipe(), err = Pipe()
         process.standardOutput = out
         process.standardError = err
