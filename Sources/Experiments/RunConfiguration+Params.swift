@@ -28,6 +28,16 @@ extension RunConfiguration {
             "clip_norm": t.clipNorm.map { .number(clean($0)) } ?? .none,
             "seed": .integer(Int64(clamping: t.seed)),
             "evaluate_train": .bool(t.evaluateTrainingSet),
+            "snapshot_every": .integer(Int64(tracking.snapshotEvery)),
+            "snapshots": .text(tracking.snapshots ? "all" : "none"),
+            "stop_on_exploding": .bool(tracking.stopOnExploding),
+            "vanishing_ratio": .number(tracking.thresholds.vanishingRatio),
+            "vanishing_floor": .number(tracking.thresholds.vanishingFloor),
+            "exploding_norm": .number(tracking.thresholds.explodingNorm),
+            "exploding_growth": .number(tracking.thresholds.explodingGrowth),
+            "exploding_window": .integer(Int64(tracking.thresholds.explodingWindow)),
+            "dead_fraction": .number(tracking.thresholds.deadFraction),
+            "saturation_fraction": .number(tracking.thresholds.saturationFraction),
         ]
         if let builtin = d.builtin {
             p["samples"] = .integer(Int64(d.samples))

@@ -6,10 +6,21 @@ public import Neural
 public struct RunConfiguration: Sendable, Hashable, Codable {
     public var data: DataSpec
     public var training: TrainingConfig
+    public var tracking: TrackingOptions
 
-    public init(data: DataSpec = DataSpec(), training: TrainingConfig) {
+    public init(data: DataSpec = DataSpec(), training: TrainingConfig, tracking: TrackingOptions = TrackingOptions()) {
         self.data = data
         self.training = training
+        self.tracking = tracking
+    }
+
+    private enum CodingKeys: String, CodingKey { case data, training, tracking }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        data = try c.decode(DataSpec.self, forKey: .data)
+        training = try c.decode(TrainingConfig.self, forKey: .training)
+        tracking = try c.decodeIfPresent(TrackingOptions.self, forKey: .tracking) ?? TrackingOptions()
     }
 
     /// Loads the data (seeded by the run's seed) and builds a trainer.

@@ -14,6 +14,8 @@ public struct RunSettings: Sendable, Hashable, Codable {
         "dataset", "samples", "noise", "train-ratio", "label", "label-kind", "standardize", "stratify", "classes",
         "features", "layers", "activation", "batch-norm", "dropout", "initializer", "optimizer", "lr", "batch-size",
         "epochs", "l1", "l2", "clip-norm", "seed", "evaluate-train",
+        "snapshot-every", "snapshots", "vanishing-ratio", "vanishing-floor", "exploding-norm", "exploding-growth",
+        "dead-fraction", "saturation-fraction", "stop-on-exploding",
     ]
 
     /// The default of each key that has one (`label`, `standardize` and `clip-norm` have none).
@@ -22,6 +24,9 @@ public struct RunSettings: Sendable, Hashable, Codable {
         "stratify": "false", "classes": "3", "features": "2", "layers": "8,8", "activation": "tanh",
         "batch-norm": "false", "dropout": "0", "initializer": "xavier", "optimizer": "sgd", "lr": "0.03",
         "batch-size": "10", "epochs": "100", "l1": "0", "l2": "0", "seed": "1", "evaluate-train": "false",
+        "snapshot-every": "0", "snapshots": "true", "vanishing-ratio": "1e-3", "vanishing-floor": "1e-7",
+        "exploding-norm": "1000", "exploding-growth": "100", "dead-fraction": "0.5", "saturation-fraction": "0.5",
+        "stop-on-exploding": "false",
     ]
 
     public init(_ values: [String: String] = [:]) {
@@ -87,7 +92,32 @@ public struct RunSettings: Sendable, Hashable, Codable {
             label: values["label"], labelKind: labelKind, standardize: values["standardize"] == nil ? nil : try flag("standardize"),
             stratified: try flag("stratify"), classes: try value("classes", "a whole number of at least 2"),
             features: try value("features", "a whole number of at least 1"))
-        return RunConfiguration(data: data, training: training)
+        let snapshotEvery: Int = try value("snapshot-every", "a whole number ≥ 0 (0: no periodic snapshots)")
+        guard snapshotEvery >= 0 else { throw .invalid(key: "snapshot-every", value: text("snapshot-every"), expected: "a whole number ≥ 0") }
+        let snapshotsText = text("snapshots").lowercased()
+        guard ["true", "all", "false", "none"].contains(snapshotsText) else {
+            throw .invalid(key: "snapshots", value: text("snapshots"), expected: "all or none")
+        }
+        let thresholds = HealthThresholds(
+            vanishingRatio: try positive("vanishing-ratio"), vanishingFloor: try positive("vanishing-floor"),
+            explodingNorm: try positive("exploding-norm"), explodingGrowth: try positive("exploding-growth"),
+            deadFraction: try fraction("dead-fraction"), saturationFraction: try fraction("saturation-fraction"))
+        let tracking = TrackingOptions(thresholds: thresholds, snapshotEvery: snapshotEvery,
+                                       snapshots: snapshotsText == "true" || snapshotsText == "all",
+                                       stopOnExploding: try flag("stop-on-exploding"))
+        return RunConfiguration(data: data, training: training, tracking: tracking)
+    }
+
+    private func positive(_ key: String) throws(SettingsError) -> Double {
+        let v: Double = try value(key, "a positive number")
+        guard v > 0, v.isFinite else { throw .invalid(key: key, value: text(key), expected: "a positive number") }
+        return v
+    }
+
+    private func fraction(_ key: String) throws(SettingsError) -> Double {
+        let v: Double = try value(key, "a share from 0 to 1")
+        guard v >= 0, v <= 1 else { throw .invalid(key: key, value: text(key), expected: "a share from 0 to 1") }
+        return v
     }
 
     private func text(_ key: String) -> String { values[key] ?? Self.defaults[key] ?? "" }

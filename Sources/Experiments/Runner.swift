@@ -53,19 +53,22 @@ public struct Runner: Sendable {
         let heartbeat = Heartbeat(store: store, run: runID, interval: heartbeatInterval)
         defer { heartbeat.stop() }
         let writer = EpochWriter(store: store, run: runID)
+        var recorder = EpochRecorder(options: config.tracking, plannedEpochs: config.training.epochs)
         var last: EpochReport?
         var seconds = 0.0
         let outcome: TrainingOutcome
         let storeSeconds: Double
         do {
+            if let initial = recorder.initialSnapshot(trainer.network) { try store.recordSnapshot(run: runID, initial) }
             outcome = try trainer.train(interrupted: interrupted) { report in
-                try writer.enqueue(EpochRecord(report))
+                try writer.enqueue(recorder.record(report, network: trainer.network))
                 last = report
                 seconds += report.seconds
                 onEpoch(report)
-                return .proceed
+                return config.tracking.stopOnExploding && recorder.exploded ? .stop : .proceed
             }
             storeSeconds = try writer.drain()
+            if let closing = recorder.closingSnapshot() { try store.recordSnapshot(run: runID, closing) }
         } catch {
             _ = try? writer.drain()
             try? store.finishRun(run: runID, status: .failed, error: "\(error)")
@@ -74,20 +77,18 @@ public struct Runner: Sendable {
         let status: RunStatus
         var message: String?
         switch outcome.reason {
-        case .completed, .stoppedByObserver: status = .finished
+        case .completed: status = .finished
+        case .stoppedByObserver:
+            status = .diverged
+            message = "stopped at epoch \(outcome.epochs) on exploding gradients (stop-on-exploding)"
         case .interrupted: status = .interrupted
-        case .diverged(_, let reason): status = .diverged; message = reason
+        case let .diverged(epoch, reason):
+            status = .diverged
+            message = reason
+            try store.recordAlerts(run: runID, epoch: epoch, [AlertRecord(kind: "nan", layer: -1, value: nil, threshold: nil, message: reason)])
         }
         try store.finishRun(run: runID, status: status, error: message)
         return Result(runID: runID, status: status, outcome: outcome, last: last, seconds: seconds, storeSeconds: storeSeconds)
-    }
-}
-
-extension EpochRecord {
-    /// The store's plain-value form of an epoch report.
-    init(_ r: EpochReport) {
-        self.init(epoch: r.epoch, trainLoss: r.trainLoss, testLoss: r.testLoss, trainAccuracy: r.trainAccuracy,
-                  testAccuracy: r.testAccuracy, learningRate: r.learningRate, seconds: r.seconds)
     }
 }
 

@@ -30,6 +30,12 @@ final class BatchNorm {
         sumProduct = [Float](repeating: 0, count: units)
     }
 
+    /// Replaces the running statistics (when loading a snapshot).
+    func setRunning(mean: [Float]? = nil, variance: [Float]? = nil) {
+        if let mean { precondition(mean.count == units); runningMean = mean }
+        if let variance { precondition(variance.count == units); runningVariance = variance }
+    }
+
     /// `y = BN(x)` for `rows` samples.
     func forward(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, rows: Int, training: Bool) {
         let n = units

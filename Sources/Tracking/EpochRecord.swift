@@ -9,6 +9,11 @@ public struct EpochRecord: Sendable, Equatable {
     public var seconds: Double?
     /// Any other named metric of the epoch.
     public var extra: [String: Double]
+    /// Per-layer diagnostics, the alerts that fired, and a weight snapshot, written in the same
+    /// transaction as the metrics.
+    public var layers: [LayerHealthRecord] = []
+    public var alerts: [AlertRecord] = []
+    public var snapshot: SnapshotRecord?
 
     public init(epoch: Int, trainLoss: Double? = nil, testLoss: Double? = nil, trainAccuracy: Double? = nil,
                 testAccuracy: Double? = nil, learningRate: Double? = nil, seconds: Double? = nil,

@@ -140,6 +140,9 @@ public final class RunStore: Sendable {
                 try db.cachedStatement(sql: "INSERT INTO metrics (run_id, epoch, name, value) VALUES (?, ?, ?, ?)")
                     .execute(arguments: [run, e.epoch, name, storable(value)])
             }
+            try Self.insert(e.layers, run: run, epoch: e.epoch, db)
+            try Self.insert(e.alerts, run: run, epoch: e.epoch, db)
+            if let snapshot = e.snapshot { try Self.insert(snapshot, run: run, db) }
         }
     }
 
@@ -219,7 +222,7 @@ public final class RunStore: Sendable {
 }
 
 /// NULL for a missing or non-finite value (GRDB refuses NaN).
-private func storable(_ v: Double?) -> Double? {
+func storable(_ v: Double?) -> Double? {
     guard let v, v.isFinite else { return nil }
     return v
 }
