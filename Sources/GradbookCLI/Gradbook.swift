@@ -7,7 +7,7 @@ public struct Gradbook: ParsableCommand {
         commandName: "gradbook",
         abstract: "Train multilayer perceptrons and see why they trained well or badly.",
         version: GradbookVersion.current,
-        subcommands: [Run.self, Sweep.self, Runs.self, Merge.self]
+        subcommands: [Run.self, Sweep.self, Runs.self, Eval.self, Export.self, Merge.self]
     )
 
     public init() {}

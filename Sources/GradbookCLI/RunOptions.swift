@@ -84,6 +84,33 @@ struct RunOptions: ParsableArguments {
           help: "Measure train loss with a full pass at each epoch's end, as the Playground does. (default: off)")
     var evaluateTrain: Bool?
 
+    @Option(name: .customLong("snapshot-every"), help: "Also keep the weights every N epochs. (default: 0, only initial, best and final)")
+    var snapshotEvery: String?
+
+    @Option(help: "Weight snapshots: all (initial, best, final and --snapshot-every) or none. (default: all)")
+    var snapshots: String?
+
+    @Option(name: .customLong("vanishing-ratio"), help: "'vanishing' when the first layer's gradient norm < this × the output layer's. (default: 1e-3)")
+    var vanishingRatio: String?
+
+    @Option(name: .customLong("vanishing-floor"), help: "…or below this absolute floor. (default: 1e-7)")
+    var vanishingFloor: String?
+
+    @Option(name: .customLong("exploding-norm"), help: "'exploding' when a layer's gradient norm exceeds this. (default: 1000)")
+    var explodingNorm: String?
+
+    @Option(name: .customLong("exploding-growth"), help: "…or grows by this factor over 3 epochs. (default: 100)")
+    var explodingGrowth: String?
+
+    @Option(name: .customLong("dead-fraction"), help: "'dead_relu' when a layer's share of dead units exceeds this. (default: 0.5)")
+    var deadFraction: String?
+
+    @Option(name: .customLong("saturation-fraction"), help: "'saturation' when a layer's share of saturated outputs exceeds this. (default: 0.5)")
+    var saturationFraction: String?
+
+    @Flag(name: .customLong("stop-on-exploding"), inversion: .prefixedNo, help: "End the run as diverged at the first 'exploding' alert. (default: off)")
+    var stopOnExploding: Bool?
+
     /// The options given on the command line, by key.
     var flagSettings: RunSettings {
         let given: [String: String?] = [
@@ -93,6 +120,10 @@ struct RunOptions: ParsableArguments {
             "batch-norm": batchNorm.map(String.init), "dropout": dropout, "initializer": initializer, "optimizer": optimizer,
             "lr": learningRate, "batch-size": batchSize, "epochs": epochs, "l1": l1, "l2": l2, "clip-norm": clipNorm,
             "seed": seed, "evaluate-train": evaluateTrain.map(String.init),
+            "snapshot-every": snapshotEvery, "snapshots": snapshots, "vanishing-ratio": vanishingRatio,
+            "vanishing-floor": vanishingFloor, "exploding-norm": explodingNorm, "exploding-growth": explodingGrowth,
+            "dead-fraction": deadFraction, "saturation-fraction": saturationFraction,
+            "stop-on-exploding": stopOnExploding.map(String.init),
         ]
         return RunSettings(given.compactMapValues { $0 })
     }

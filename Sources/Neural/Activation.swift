@@ -72,9 +72,10 @@ public enum Activation: Sendable, Hashable, TextCodable {
     /// Whether outputs can saturate in flat tails (sigmoid and tanh).
     public var canSaturate: Bool { self == .sigmoid || self == .tanh }
 
-    /// Whether input `x` with output `y` sits where the unit counts as inactive (dead if it
-    /// stays there for every sample): `x ≤ 0` for the ReLU family.
-    @inline(__always) func isInactive(x: Float) -> Bool { x <= 0 }
+    /// Whether output `y` is exactly 0, where a ReLU passes no gradient: a unit whose output is 0
+    /// for every sample is dead. (Leaky ReLU and ELU outputs are 0 only at x = 0, so their units
+    /// practically never die: that is why they exist.)
+    @inline(__always) func isInactive(y: Float) -> Bool { y == 0 }
 
     /// Whether output `y` lies in a flat tail: within 0.01 of 0 or 1 for sigmoid, of ±1 for
     /// tanh (where the derivative is below about 0.02).

@@ -7,7 +7,8 @@ public struct ActivationStatistics: Sendable, Equatable, Codable {
     /// Mean and (population) standard deviation of all (sample, unit) outputs.
     public var mean: Double
     public var std: Double
-    /// Units that were inactive (input ≤ 0) for every sample, for the ReLU family; `nil` otherwise.
+    /// Units whose output was 0 for every sample, for the ReLU family (ReLU, leaky ReLU, ELU);
+    /// `nil` otherwise.
     public var deadUnits: Int?
     /// Share of (sample, unit) outputs in a flat tail, for sigmoid and tanh; `nil` otherwise.
     public var saturatedFraction: Double?
@@ -49,7 +50,7 @@ struct ActivationAccumulator {
         }
         if activation.canDie {
             active.withUnsafeMutableBufferPointer { a in
-                for r in 0..<rows { for j in 0..<units where !activation.isInactive(x: x[r * units + j]) { a[j] = true } }
+                for r in 0..<rows { for j in 0..<units where !activation.isInactive(y: y[r * units + j]) { a[j] = true } }
             }
         }
         if activation.canSaturate {

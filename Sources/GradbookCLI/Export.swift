@@ -1,0 +1,62 @@
+import ArgumentParser
+import Foundation
+import Tracking
+
+/// `gradbook export`: writes stored data in formats other tools read.
+struct Export: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Export stored data for other tools.",
+        subcommands: [ExportWeights.self])
+}
+
+/// `gradbook export weights RUN`: a snapshot's tensors as NumPy `.npy` files.
+struct ExportWeights: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "weights",
+        abstract: "Write a run's weight snapshot as NumPy .npy files, one per tensor.",
+        discussion: "Files are named layerN_NAME.npy (N from 1; the output layer last); numpy.load reads them as float32 arrays.")
+
+    @OptionGroup var store: StoreOptions
+
+    @Argument(help: "The run: its id or a uuid prefix.")
+    var runID: String
+
+    @Option(help: "The epoch of the snapshot (0 = the initial weights). (default: the last snapshot)")
+    var epoch: Int?
+
+    @Flag(help: "The snapshot of the best test loss.")
+    var best = false
+
+    @Option(name: [.short, .customLong("output")], help: "The folder to write into (created if needed).")
+    var output = "."
+
+    mutating func run() throws {
+        let db = try store.open()
+        defer { try? db.close() }
+        let run = try db.run(runID)
+        let epoch = try SnapshotChoice.epoch(in: db.snapshots(run: run.id), run: run.id, epoch: epoch, best: best)
+        let tensors = try db.snapshotTensors(run: run.id, epoch: epoch)
+        try FileManager.default.createDirectory(atPath: output, withIntermediateDirectories: true)
+        for t in tensors {
+            let path = URL(fileURLWithPath: output).appendingPathComponent("layer\(t.layer + 1)_\(t.name).npy").path
+            try NPYFile.data(shape: t.shape, values: t.values).write(to: URL(fileURLWithPath: path))
+            print(path)
+        }
+    }
+}
+
+/// Picks a snapshot epoch: the one asked for, the best one, or the last one.
+enum SnapshotChoice {
+    static func epoch(in snapshots: [SnapshotRecord], run: Int64, epoch: Int?, best: Bool) throws -> Int {
+        let epochs = snapshots.map(\.epoch)
+        guard !epochs.isEmpty else { throw ValidationError("run \(run) has no weight snapshots (it ran with --snapshots none)") }
+        if let epoch {
+            guard epochs.contains(epoch) else {
+                throw ValidationError("run \(run) has no snapshot at epoch \(epoch); it has epochs \(epochs.map(String.init).joined(separator: ", "))")
+            }
+            return epoch
+        }
+        if best, let b = snapshots.first(where: \.best) { return b.epoch }
+        return epochs.max()!
+    }
+}
