@@ -52,6 +52,13 @@ let package = Package(
             swiftSettings: strict
         ),
         .executableTarget(name: "gradbook", dependencies: ["GradbookCLI"], swiftSettings: strict),
+        // What tracking costs next to bare training (Benchmarks/README.md).
+        .executableTarget(
+            name: "tracking-cost",
+            dependencies: ["Experiments", "Neural", "Datasets", "Tracking"],
+            path: "Benchmarks/TrackingCost",
+            swiftSettings: strict
+        ),
         .testTarget(name: "NeuralTests", dependencies: ["Neural", "Datasets"], swiftSettings: strict),
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets"], swiftSettings: strict),
         .testTarget(

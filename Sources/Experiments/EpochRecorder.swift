@@ -8,8 +8,8 @@ struct EpochRecorder {
     let plannedEpochs: Int
     private var monitor: HealthMonitor
     private var bestTestLoss = Double.infinity
-    /// The last epoch's weights and whether they were stored as `final`, for a run that stops early.
-    private var last: (epoch: Int, tensors: [TensorRecord], storedFinal: Bool)?
+    /// The last epoch's tensors and whether they were stored as `final`, for a run that stops early.
+    private var last: (epoch: Int, tensors: [TensorSnapshot], storedFinal: Bool)?
     /// Whether an `exploding` alert has fired.
     private(set) var exploded = false
 
@@ -21,11 +21,11 @@ struct EpochRecorder {
 
     /// The initial weights, as the epoch-0 snapshot.
     func initialSnapshot(_ network: Network) -> SnapshotRecord? {
-        options.snapshots ? SnapshotRecord(epoch: 0, initial: true, tensors: Self.tensors(network)) : nil
+        options.snapshots ? SnapshotRecord(epoch: 0, initial: true, tensors: Self.records(network.snapshot())) : nil
     }
 
-    /// The record of one epoch; `network` holds the weights at the end of it.
-    mutating func record(_ r: EpochReport, network: Network) -> EpochRecord {
+    /// The record of one epoch (the report carries the tensors at its end).
+    mutating func record(_ r: EpochReport) -> EpochRecord {
         let alerts = monitor.check(r)
         if alerts.contains(where: { $0.kind == .exploding }) { exploded = true }
         let norms = r.gradientNorms.map(Double.init)
@@ -42,10 +42,10 @@ struct EpochRecorder {
         let best = r.testLoss < bestTestLoss
         bestTestLoss = min(bestTestLoss, r.testLoss)
         let final = r.epoch == plannedEpochs
-        let tensors = Self.tensors(network)
+        let tensors = r.layers.flatMap(\.tensors)
         last = (r.epoch, tensors, final)
         if every || best || final {
-            record.snapshot = SnapshotRecord(epoch: r.epoch, every: every, best: best, final: final, tensors: tensors)
+            record.snapshot = SnapshotRecord(epoch: r.epoch, every: every, best: best, final: final, tensors: Self.records(tensors))
         }
         return record
     }
@@ -53,11 +53,11 @@ struct EpochRecorder {
     /// The `final` snapshot of a run that ended before its planned last epoch.
     func closingSnapshot() -> SnapshotRecord? {
         guard let last, !last.storedFinal else { return nil }
-        return SnapshotRecord(epoch: last.epoch, final: true, tensors: last.tensors)
+        return SnapshotRecord(epoch: last.epoch, final: true, tensors: Self.records(last.tensors))
     }
 
-    private static func tensors(_ network: Network) -> [TensorRecord] {
-        network.snapshot().map { TensorRecord(layer: $0.layer, name: $0.name, shape: $0.shape, values: $0.values) }
+    private static func records(_ tensors: [TensorSnapshot]) -> [TensorRecord] {
+        tensors.map { TensorRecord(layer: $0.layer, name: $0.name, shape: $0.shape, values: $0.values) }
     }
 
     private static func health(_ l: LayerReport) -> LayerHealthRecord {

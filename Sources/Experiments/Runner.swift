@@ -61,7 +61,7 @@ public struct Runner: Sendable {
         do {
             if let initial = recorder.initialSnapshot(trainer.network) { try store.recordSnapshot(run: runID, initial) }
             outcome = try trainer.train(interrupted: interrupted) { report in
-                try writer.enqueue(recorder.record(report, network: trainer.network))
+                try writer.enqueue(recorder.record(report))
                 last = report
                 seconds += report.seconds
                 onEpoch(report)

@@ -60,8 +60,9 @@ public enum Activation: Sendable, Hashable, TextCodable {
         }
     }
 
-    /// Whether a unit can die: the ReLU family, whose units stop learning once every input
-    /// lands on the flat (or nearly flat) negative side.
+    /// Whether a unit can die: the ReLU family, whose units stop learning once their output is 0
+    /// for every input. (Leaky ReLU and ELU outputs are 0 only at x = 0, so their units
+    /// practically never die: that is why they exist; they are counted all the same.)
     public var canDie: Bool {
         switch self {
         case .relu, .leakyRelu, .elu: true
@@ -69,19 +70,9 @@ public enum Activation: Sendable, Hashable, TextCodable {
         }
     }
 
-    /// Whether outputs can saturate in flat tails (sigmoid and tanh).
+    /// Whether outputs can saturate in flat tails (sigmoid and tanh): within 0.01 of 0 or 1 for
+    /// sigmoid, of ±1 for tanh, where the derivative is below about 0.02.
     public var canSaturate: Bool { self == .sigmoid || self == .tanh }
-
-    /// Whether output `y` is exactly 0, where a ReLU passes no gradient: a unit whose output is 0
-    /// for every sample is dead. (Leaky ReLU and ELU outputs are 0 only at x = 0, so their units
-    /// practically never die: that is why they exist.)
-    @inline(__always) func isInactive(y: Float) -> Bool { y == 0 }
-
-    /// Whether output `y` lies in a flat tail: within 0.01 of 0 or 1 for sigmoid, of ±1 for
-    /// tanh (where the derivative is below about 0.02).
-    @inline(__always) func isSaturated(y: Float) -> Bool {
-        self == .sigmoid ? (y < 0.01 || y > 0.99) : abs(y) > 0.99
-    }
 
     /// f(x) for one value (for tests and small uses; layers call the batched loops).
     public func value(_ x: Float) -> Float {

@@ -18,52 +18,71 @@ public struct ActivationStatistics: Sendable, Equatable, Codable {
 }
 
 /// Accumulates ``ActivationStatistics`` from the activations the forward passes compute anyway.
+///
+/// Each batch is summed per unit (Σy, Σy², saturated count) in `Float` buffers, a loop with
+/// no dependency between units that the compiler vectorises, then folded into `Double` totals.
+/// A unit is dead when Σy² stays 0: its output was 0 for every sample.
 struct ActivationAccumulator {
     let activation: Activation
     let units: Int
     private var samples = 0
-    private var sum = 0.0
-    private var sumSquares = 0.0
-    private var saturated = 0
-    private var active: [Bool]
+    private var batchSum: [Float]
+    private var batchSquares: [Float]
+    private var batchSaturated: [Float]
+    private var sum: [Double]
+    private var squares: [Double]
+    private var saturated = 0.0
 
     init(activation: Activation, units: Int) {
         self.activation = activation
         self.units = units
-        active = [Bool](repeating: false, count: units)
+        batchSum = [Float](repeating: 0, count: units)
+        batchSquares = batchSum
+        batchSaturated = batchSum
+        sum = [Double](repeating: 0, count: units)
+        squares = sum
     }
 
     mutating func reset() {
-        samples = 0; sum = 0; sumSquares = 0; saturated = 0
-        for j in 0..<units { active[j] = false }
+        samples = 0
+        saturated = 0
+        for j in 0..<units { sum[j] = 0; squares[j] = 0 }
     }
 
-    /// Adds `rows` samples with pre-activations `x` and outputs `y`.
-    mutating func add(x: UnsafePointer<Float>, y: UnsafePointer<Float>, rows: Int) {
+    /// Adds `rows` samples of outputs `y`.
+    mutating func add(_ y: UnsafePointer<Float>, rows: Int) {
         samples += rows
-        var s: Float = 0, s2: Float = 0
-        for r in 0..<rows {
-            // Sum one row in Float, then carry the total in Double: accurate and fast.
-            s = 0; s2 = 0
-            for j in 0..<units { let v = y[r * units + j]; s += v; s2 += v * v }
-            sum += Double(s); sumSquares += Double(s2)
-        }
-        if activation.canDie {
-            active.withUnsafeMutableBufferPointer { a in
-                for r in 0..<rows { for j in 0..<units where !activation.isInactive(y: y[r * units + j]) { a[j] = true } }
+        let n = units, sigmoid = activation == .sigmoid, tanh = activation == .tanh
+        batchSum.withUnsafeMutableBufferPointer { s in
+        batchSquares.withUnsafeMutableBufferPointer { q in
+        batchSaturated.withUnsafeMutableBufferPointer { t in
+            for j in 0..<n { s[j] = 0; q[j] = 0; t[j] = 0 }
+            for r in 0..<rows {
+                let row = y + r * n
+                for j in 0..<n { let v = row[j]; s[j] += v; q[j] += v * v }
+                if sigmoid {
+                    for j in 0..<n { let v = row[j]; t[j] += (v < 0.01 || v > 0.99) ? 1 : 0 }
+                } else if tanh {
+                    for j in 0..<n { t[j] += abs(row[j]) > 0.99 ? 1 : 0 }
+                }
+            }
+            for j in 0..<n {
+                sum[j] += Double(s[j])
+                squares[j] += Double(q[j])
+                saturated += Double(t[j])
             }
         }
-        if activation.canSaturate {
-            for i in 0..<(rows * units) where activation.isSaturated(y: y[i]) { saturated += 1 }
+        }
         }
     }
 
     var statistics: ActivationStatistics {
         let n = Double(max(samples * units, 1))
-        let mean = sum / n
+        let mean = sum.reduce(0, +) / n
         return ActivationStatistics(
-            units: units, samples: samples, mean: mean, std: max(0, sumSquares / n - mean * mean).squareRoot(),
-            deadUnits: activation.canDie ? active.lazy.filter { !$0 }.count : nil,
-            saturatedFraction: activation.canSaturate ? Double(saturated) / n : nil)
+            units: units, samples: samples, mean: mean,
+            std: max(0, squares.reduce(0, +) / n - mean * mean).squareRoot(),
+            deadUnits: activation.canDie ? squares.lazy.filter { $0 == 0 }.count : nil,
+            saturatedFraction: activation.canSaturate ? saturated / n : nil)
     }
 }

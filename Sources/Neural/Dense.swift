@@ -90,7 +90,7 @@ public final class Dense {
             output.storage.withUnsafeMutableBufferPointer { z in
                 activation.forward(a, z.baseAddress!, count: rows * n)
                 if collectsStatistics {
-                    statistics.add(x: a, y: UnsafePointer(z.baseAddress!), rows: rows)
+                    statistics.add(UnsafePointer(z.baseAddress!), rows: rows)
                 }
             }
         }

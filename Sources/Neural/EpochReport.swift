@@ -39,10 +39,12 @@ public struct LayerReport: Sendable {
     /// Activations of the end-of-epoch pass over the training set with the final weights, when
     /// ``TrainingConfig/evaluateTrainingSet`` is on (hidden layers only).
     public var evaluationActivations: ActivationStatistics?
-    /// The weights (`inputs × units`, row-major) and biases at the end of the epoch.
-    public var weights: [Float]
-    public var biases: [Float]
-    public var weightShape: [Int]
+    /// The layer's tensors at the end of the epoch: weight (`inputs × units`, row-major), bias,
+    /// and batch norm's gamma, beta and running statistics when present.
+    public var tensors: [TensorSnapshot]
+
+    /// The weight matrix at the end of the epoch, row-major.
+    public var weights: [Float] { tensors.first { $0.name == "weight" }?.values ?? [] }
 
     /// ‖ΔW‖ / ‖W‖ over the epoch.
     public var updateRatio: Double { weightNorm > 0 ? updateNorm / weightNorm : 0 }

@@ -1,3 +1,5 @@
+internal import CBLAS
+
 /// One trainable tensor (a weight matrix, a bias vector, a batch-norm scale or shift) with its
 /// gradient and the optimiser's state for it.
 public final class Parameter {
@@ -29,8 +31,15 @@ public final class Parameter {
         value = values
     }
 
-    /// The L2 norm of the gradient, accumulated in `Double`.
-    public var gradientNorm: Double { l2(gradient) }
+    /// The L2 norm of the gradient: √(g·g) by BLAS `sdot`, the fast path, or by `snrm2`, which
+    /// scales to avoid overflow, when the squares overflow.
+    public var gradientNorm: Double {
+        gradient.withUnsafeBufferPointer { g in
+            let n = Int32(g.count)
+            let squares = cblas_sdot(n, g.baseAddress, 1, g.baseAddress, 1)
+            return squares.isFinite ? Double(squares).squareRoot() : Double(cblas_snrm2(n, g.baseAddress, 1))
+        }
+    }
 
     /// The L2 norm of the values.
     public var norm: Double { l2(value) }

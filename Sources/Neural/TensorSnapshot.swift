@@ -16,17 +16,22 @@ public struct TensorSnapshot: Sendable, Equatable {
     }
 }
 
+extension Dense {
+    /// The layer's tensors, as layer `index` of its network.
+    func snapshot(index i: Int) -> [TensorSnapshot] {
+        var tensors = parameters.map { TensorSnapshot(layer: i, name: $0.name, shape: $0.shape, values: $0.value) }
+        if let bn = batchNorm {
+            tensors.append(TensorSnapshot(layer: i, name: "running_mean", shape: [bn.units], values: bn.runningMean))
+            tensors.append(TensorSnapshot(layer: i, name: "running_var", shape: [bn.units], values: bn.runningVariance))
+        }
+        return tensors
+    }
+}
+
 extension Network {
     /// Every tensor that determines the network's predictions, copied.
     public func snapshot() -> [TensorSnapshot] {
-        layers.enumerated().flatMap { i, layer in
-            var tensors = layer.parameters.map { TensorSnapshot(layer: i, name: $0.name, shape: $0.shape, values: $0.value) }
-            if let bn = layer.batchNorm {
-                tensors.append(TensorSnapshot(layer: i, name: "running_mean", shape: [bn.units], values: bn.runningMean))
-                tensors.append(TensorSnapshot(layer: i, name: "running_var", shape: [bn.units], values: bn.runningVariance))
-            }
-            return tensors
-        }
+        layers.enumerated().flatMap { i, layer in layer.snapshot(index: i) }
     }
 
     /// Loads tensors taken by ``snapshot()`` from a network of the same shape.

@@ -40,6 +40,9 @@ public final class Trainer {
     public let config: TrainingConfig
     public let data: DatasetSplit
     public let network: Network
+    /// Gather the diagnostics' raw material: per-step gradient norms and activation statistics.
+    /// Off only to measure what they cost; reports then carry empty norms and no statistics.
+    public var collectsDiagnostics = true
     private var shuffleRNG: SeededGenerator
     private var dropoutRNG: SeededGenerator
     private var step = 0
@@ -91,7 +94,7 @@ public final class Trainer {
         let start = DispatchTime.now().uptimeNanoseconds
         let train = data.train
         let hidden = network.layers.dropLast()
-        for layer in hidden { layer.statistics.reset(); layer.collectsStatistics = true }
+        for layer in hidden { layer.statistics.reset(); layer.collectsStatistics = collectsDiagnostics }
         let startWeights = network.layers.map(\.weight.value)
         shuffleRNG.shuffle(&order)
         let batches = (train.count + config.batchSize - 1) / config.batchSize
@@ -106,7 +109,7 @@ public final class Trainer {
             }
             lossSum += r.loss
             correctSum += r.correct
-            let norm = tracker.record(network.layers)
+            let norm = collectsDiagnostics ? tracker.record(network.layers) : 0
             guard norm.isFinite else {
                 return .stop(.diverged(epoch: epoch, message: "the gradient norm became \(norm) at epoch \(epoch), step \(b + 1)"))
             }
@@ -131,9 +134,9 @@ public final class Trainer {
                 weightGradientNorms: tracker.weightNorms[i], biasGradientNorms: tracker.biasNorms[i],
                 weightNorm: layer.weight.norm, biasNorm: layer.bias.norm,
                 updateNorm: distance(layer.weight.value, startWeights[i]),
-                activations: i < hidden.count ? trainingActivations[i] : nil,
+                activations: i < hidden.count && collectsDiagnostics ? trainingActivations[i] : nil,
                 evaluationActivations: i < evaluationActivations.count ? evaluationActivations[i] : nil,
-                weights: layer.weight.value, biases: layer.bias.value, weightShape: layer.weight.shape)
+                tensors: layer.snapshot(index: i))
         }
         if let bad = layers.first(where: { !$0.weightNorm.isFinite || !$0.biasNorm.isFinite }) {
             return .stop(.diverged(epoch: epoch, message: "the weights of layer \(bad.index + 1) became non-finite at epoch \(epoch)"))

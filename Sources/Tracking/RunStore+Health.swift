@@ -90,11 +90,15 @@ extension RunStore {
     }
 }
 
-/// float32 values as little-endian bytes.
+/// float32 values as little-endian bytes (one copy on a little-endian machine).
 func littleEndianBytes(_ values: [Float]) -> Data {
+    #if _endian(little)
+    return values.withUnsafeBytes { Data($0) }
+    #else
     var data = Data(capacity: values.count * 4)
     for v in values { withUnsafeBytes(of: v.bitPattern.littleEndian) { data.append(contentsOf: $0) } }
     return data
+    #endif
 }
 
 /// float32 values from little-endian bytes.
