@@ -17,22 +17,14 @@ struct Eval: ParsableCommand {
 
     @OptionGroup var store: StoreOptions
 
-    @Argument(help: "The run: its id or a uuid prefix.")
-    var runID: String
-
-    @Option(help: "The epoch of the snapshot. (default: the last snapshot)")
-    var epoch: Int?
-
-    @Flag(help: "The snapshot of the best test loss.")
-    var best = false
+    @OptionGroup var snapshot: SnapshotSelection
 
     @OptionGroup var options: RunOptions
 
     mutating func run() throws {
         let db = try store.open()
         defer { try? db.close() }
-        let run = try db.run(runID)
-        let epoch = try SnapshotChoice.epoch(in: db.snapshots(run: run.id), run: run.id, epoch: epoch, best: best)
+        let (run, epoch) = try snapshot.resolve(in: db)
         var config = try JSONDecoder().decode(RunConfiguration.self, from: Data(run.configJSON.utf8))
         let dataKeys: Set = ["dataset", "samples", "noise", "train-ratio", "label", "label-kind", "standardize", "stratify", "classes", "features"]
         let overrides = options.flagSettings.values.filter { dataKeys.contains($0.key) }

@@ -18,14 +18,7 @@ struct ExportWeights: ParsableCommand {
 
     @OptionGroup var store: StoreOptions
 
-    @Argument(help: "The run: its id or a uuid prefix.")
-    var runID: String
-
-    @Option(help: "The epoch of the snapshot (0 = the initial weights). (default: the last snapshot)")
-    var epoch: Int?
-
-    @Flag(help: "The snapshot of the best test loss.")
-    var best = false
+    @OptionGroup var snapshot: SnapshotSelection
 
     @Option(name: [.short, .customLong("output")], help: "The folder to write into (created if needed).")
     var output = "."
@@ -33,8 +26,7 @@ struct ExportWeights: ParsableCommand {
     mutating func run() throws {
         let db = try store.open()
         defer { try? db.close() }
-        let run = try db.run(runID)
-        let epoch = try SnapshotChoice.epoch(in: db.snapshots(run: run.id), run: run.id, epoch: epoch, best: best)
+        let (run, epoch) = try snapshot.resolve(in: db)
         let tensors = try db.snapshotTensors(run: run.id, epoch: epoch)
         try FileManager.default.createDirectory(atPath: output, withIntermediateDirectories: true)
         for t in tensors {
@@ -45,18 +37,30 @@ struct ExportWeights: ParsableCommand {
     }
 }
 
-/// Picks a snapshot epoch: the one asked for, the best one, or the last one.
-enum SnapshotChoice {
-    static func epoch(in snapshots: [SnapshotRecord], run: Int64, epoch: Int?, best: Bool) throws -> Int {
+/// Which run and which of its weight snapshots a command works on.
+struct SnapshotSelection: ParsableArguments {
+    @Argument(help: "The run: its id or a uuid prefix.")
+    var runID: String
+
+    @Option(help: "The epoch of the snapshot (0 = the initial weights). (default: the last snapshot)")
+    var epoch: Int?
+
+    @Flag(help: "The snapshot of the best test loss.")
+    var best = false
+
+    /// The run, and the epoch of the snapshot asked for: that epoch, the best one, or the last one.
+    func resolve(in db: RunStore) throws -> (run: StoredRun, epoch: Int) {
+        let run = try db.run(runID)
+        let snapshots = try db.snapshots(run: run.id)
         let epochs = snapshots.map(\.epoch)
-        guard !epochs.isEmpty else { throw ValidationError("run \(run) has no weight snapshots (it ran with --snapshots none)") }
+        guard !epochs.isEmpty else { throw ValidationError("run \(run.id) has no weight snapshots (it ran with --snapshots none)") }
         if let epoch {
             guard epochs.contains(epoch) else {
-                throw ValidationError("run \(run) has no snapshot at epoch \(epoch); it has epochs \(epochs.map(String.init).joined(separator: ", "))")
+                throw ValidationError("run \(run.id) has no snapshot at epoch \(epoch); it has epochs \(epochs.map(String.init).joined(separator: ", "))")
             }
-            return epoch
+            return (run, epoch)
         }
-        if best, let b = snapshots.first(where: \.best) { return b.epoch }
-        return epochs.max()!
+        if best, let b = snapshots.first(where: \.best) { return (run, b.epoch) }
+        return (run, epochs.max()!)
     }
 }
