@@ -31,6 +31,15 @@ final class EpochWriter: Sendable {
     /// Queues one epoch for writing.
     /// - Throws: the error of an earlier write that failed.
     func enqueue(_ record: EpochRecord) throws(StoreError) {
+        try enqueue { [run] (store: RunStore) throws(StoreError) in try store.recordEpoch(run: run, record) }
+    }
+
+    /// Queues a snapshot taken outside an epoch (the initial weights).
+    func enqueue(_ snapshot: SnapshotRecord) throws(StoreError) {
+        try enqueue { [run] (store: RunStore) throws(StoreError) in try store.recordSnapshot(run: run, snapshot) }
+    }
+
+    private func enqueue(_ write: @escaping @Sendable (RunStore) throws(StoreError) -> Void) throws(StoreError) {
         if let failure = state.withLock({ $0.failure }) { throw failure }
         slots.wait()
         queue.async { [self] in
@@ -38,7 +47,7 @@ final class EpochWriter: Sendable {
             guard state.withLock({ $0.failure }) == nil else { return }
             let start = DispatchTime.now().uptimeNanoseconds
             do throws(StoreError) {
-                try store.recordEpoch(run: run, record)
+                try write(store)
                 let elapsed = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
                 state.withLock { $0.seconds += elapsed }
             } catch {

@@ -59,7 +59,7 @@ public struct Runner: Sendable {
         let outcome: TrainingOutcome
         let storeSeconds: Double
         do {
-            if let initial = recorder.initialSnapshot(trainer.network) { try store.recordSnapshot(run: runID, initial) }
+            if let initial = recorder.initialSnapshot(trainer.network) { try writer.enqueue(initial) }
             outcome = try trainer.train(interrupted: interrupted) { report in
                 try writer.enqueue(recorder.record(report))
                 last = report
