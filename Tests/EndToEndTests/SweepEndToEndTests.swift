@@ -51,7 +51,7 @@ final class SweepEndToEndTests: EndToEndTestCase {
     }
 
     private func interruptAndResume(signal: Int32, name: String) throws {
-        let args = ["sweep", "--dataset", "spiral", "--epochs", "1500", "--activation", "relu,tanh,sigmoid", "--lr", "0.1,0.03",
+        let args = ["sweep", "--dataset", "spiral", "--epochs", "3000", "--activation", "relu,tanh,sigmoid", "--lr", "0.1,0.03",
                     "--jobs", "2", "--name", name]
         let process = try GradbookProcess.start(args, in: folder)
         XCTAssertTrue(try wait(upTo: 60) {
