@@ -27,7 +27,10 @@ struct Eval: ParsableCommand {
         let (run, epoch) = try snapshot.resolve(in: db)
         var config = try JSONDecoder().decode(RunConfiguration.self, from: Data(run.configJSON.utf8))
         let dataKeys: Set = ["dataset", "samples", "noise", "train-ratio", "label", "label-kind", "standardize", "stratify", "classes", "features"]
-        let overrides = options.flagSettings.values.filter { dataKeys.contains($0.key) }
+        if let other = options.flagSettings.values.keys.sorted().first(where: { !dataKeys.contains($0) }) {
+            throw ValidationError("--\(other) does not apply to eval: the snapshot fixes the network; only data options do (\(dataKeys.sorted().map { "--" + $0 }.joined(separator: ", ")))")
+        }
+        let overrides = options.flagSettings.values
         if !overrides.isEmpty {
             config.data = try RunSettings(overrides.merging(["layers": "none"]) { a, _ in a }).configuration().data.merged(over: config.data, keys: Set(overrides.keys))
         }
