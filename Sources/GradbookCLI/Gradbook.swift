@@ -15,19 +15,28 @@ public struct Gradbook: ParsableCommand {
     /// Parses `arguments` (the process's when `nil`), runs the command, and returns the exit
     /// status: 0 success, 1 failure, 2 bad usage. Messages go to stderr; help to stdout.
     public static func run(arguments: [String]? = nil) -> Int32 {
+        var command: any ParsableCommand
         do {
-            var command = try parseAsRoot(arguments)
-            try command.run()
-            return 0
+            command = try parseAsRoot(arguments)
         } catch {
+            // Bad flags: the message with a usage hint; --help and --version print and succeed.
             let code = exitCode(for: error)
             if code == .success {
                 print(fullMessage(for: error))
                 return 0
             }
-            let status = ExitStatus(for: error, parserCode: code)
             FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
-            return status.rawValue
+            return ExitStatus(for: error, parserCode: code).rawValue
+        }
+        do {
+            try command.run()
+            return 0
+        } catch let code as ExitCode {
+            return code.rawValue
+        } catch {
+            // A failure while running: the message alone.
+            FileHandle.standardError.write(Data("Error: \(message(for: error))\n".utf8))
+            return ExitStatus(for: error, parserCode: exitCode(for: error)).rawValue
         }
     }
 }
