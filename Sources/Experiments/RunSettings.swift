@@ -1,6 +1,6 @@
 import Datasets
 import Foundation
-public import Neural
+import Neural
 
 /// A run's options as text, keyed by the long flag names of `gradbook run` (`lr`,
 /// `batch-size`, …), as they come from flags, YAML files and sweep specs; resolved into a

@@ -1,5 +1,5 @@
 import Foundation
-public import Neural
+import Neural
 import Synchronization
 public import Tracking
 

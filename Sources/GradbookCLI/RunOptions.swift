@@ -1,4 +1,4 @@
-public import ArgumentParser
+import ArgumentParser
 import Datasets
 import Foundation
 import Experiments

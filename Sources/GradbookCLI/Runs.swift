@@ -18,8 +18,9 @@ struct Runs: ParsableCommand {
     mutating func run() throws {
         let store = try store.open()
         defer { try? store.close() }
+        let lastEpochs = try store.lastEpochs()
         let rows = try store.runs().map { run -> [String] in
-            let last = try store.epochs(run: run.id).last
+            let last = lastEpochs[run.id]
             return ["\(run.id)", run.name ?? "", run.status.rawValue, "\(run.epochsDone)/\(run.epochsPlanned.map(String.init) ?? "?")",
                     last?.trainLoss.map { String(format: "%.4f", $0) } ?? "", last?.testLoss.map { String(format: "%.4f", $0) } ?? "",
                     run.createdAt]

@@ -10,7 +10,8 @@ struct Sweep: ParsableCommand {
         discussion: """
             Any run option given a comma list becomes a grid axis (layers: alternatives separated by '/', e.g. \
             --layers 8,8/16,16); single values stay fixed. With no axes and no --spec, the sweep is every \
-            activation of relu, tanh, sigmoid, leaky_relu at every learning rate of 0.3, 0.1, 0.03, 0.01. \
+            activation of relu, tanh, sigmoid, leaky_relu at every learning rate of 0.3, 0.1, 0.03, 0.01 \
+            (an activation or learning rate given as a single value stays fixed). \
             The sweep and its configurations are stored before the first run; running the same command again \
             runs only what is not finished. Ctrl-C stops cleanly; --resume NAME finishes the rest.
             """)
@@ -95,17 +96,20 @@ struct Sweep: ParsableCommand {
                 spec.order.append(key)
             }
         } else {
-            var parameters: [(String, SweepSpec.Parameter)] = RunSettings.keys.compactMap { key in
+            let parameters: [(String, SweepSpec.Parameter)] = RunSettings.keys.compactMap { key in
                 guard let text = flags[key] else { return nil }
                 let options = text.split(separator: key == "layers" ? "/" : ",").map { $0.trimmingCharacters(in: .whitespaces) }
                 return (key, options.count > 1 ? .values(options) : .value(text))
             }
-            if !parameters.contains(where: { if case .values = $0.1 { true } else { false } }) {
-                parameters += [("activation", .values(["relu", "tanh", "sigmoid", "leaky_relu"])),
-                               ("lr", .values(["0.3", "0.1", "0.03", "0.01"]))]
-                parameters.removeAll { ($0.0 == "activation" || $0.0 == "lr") && { if case .value = $0.1 { true } else { false } }($0) }
-            }
             spec = SweepSpec(parameters: parameters)
+            if spec.axes.isEmpty {
+                // No axis given: activations × learning rates, for the options not fixed by a flag.
+                for (key, values) in [("activation", ["relu", "tanh", "sigmoid", "leaky_relu"]), ("lr", ["0.3", "0.1", "0.03", "0.01"])]
+                where spec.parameters[key] == nil {
+                    spec.parameters[key] = .values(values)
+                    spec.order.append(key)
+                }
+            }
         }
         if let seeds {
             if case .values = spec.parameters["seed"] {

@@ -53,8 +53,7 @@ public final class Network {
         var rng = SeededGenerator(seed: 0)
         for start in stride(from: 0, to: x.rows, by: capacity) {
             let rows = min(capacity, x.rows - start)
-            load(x.storage, rows: start..<(start + rows))
-            batchTargets.rows = rows
+            gather(x.storage, nil, start..<(start + rows))
             forward(training: false, rng: &rng)
             _ = headPass(gradient: false)
             for i in 0..<(rows * outputs) { out.storage[start * outputs + i] = predictions.storage[i] }
@@ -77,8 +76,7 @@ public final class Network {
         defer { for l in hidden { l.collectsStatistics = false } }
         for start in stride(from: 0, to: data.count, by: capacity) {
             let range = start..<min(start + capacity, data.count)
-            load(data.features, rows: range)
-            loadTargets(data.targets, rows: range)
+            gather(data.features, data.targets, range)
             forward(training: false, rng: &rng)
             let r = headPass(gradient: false)
             loss += r.loss
@@ -95,7 +93,7 @@ public final class Network {
     @discardableResult
     public func computeGradients(_ data: Dataset, indices: some Collection<Int>,
                                  rng: inout SeededGenerator) -> (loss: Double, correct: Double) {
-        gather(data, indices)
+        gather(data.features, data.targets, indices)
         forward(training: true, rng: &rng)
         let result = headPass(gradient: true)
         backward()
@@ -172,33 +170,23 @@ public final class Network {
 
     // MARK: - Batches
 
-    private func gather(_ data: Dataset, _ indices: some Collection<Int>) {
+    /// Copies the rows `indices` of row-major `features` (and of `targets`, when given) into the
+    /// batch buffers: the one copy behind training steps, evaluation and prediction.
+    private func gather(_ features: [Float], _ targets: [Float]?, _ indices: some Collection<Int>) {
         let d = inputs, k = outputs, rows = indices.count
         precondition(rows <= capacity, "batch of \(rows) exceeds capacity \(capacity)")
         batchInput.rows = rows
         batchTargets.rows = rows
         batchInput.storage.withUnsafeMutableBufferPointer { x in
-            data.features.withUnsafeBufferPointer { f in
-                for (r, i) in indices.enumerated() { for j in 0..<d { x[r * d + j] = f[i * d + j] } }
+            features.withUnsafeBufferPointer { f in
+                for (r, i) in indices.enumerated() { (x.baseAddress! + r * d).update(from: f.baseAddress! + i * d, count: d) }
             }
         }
+        guard let targets else { return }
         batchTargets.storage.withUnsafeMutableBufferPointer { y in
-            data.targets.withUnsafeBufferPointer { t in
-                for (r, i) in indices.enumerated() { for j in 0..<k { y[r * k + j] = t[i * k + j] } }
+            targets.withUnsafeBufferPointer { t in
+                for (r, i) in indices.enumerated() { (y.baseAddress! + r * k).update(from: t.baseAddress! + i * k, count: k) }
             }
         }
-    }
-
-    private func load(_ features: [Float], rows range: Range<Int>) {
-        batchInput.rows = range.count
-        for (r, i) in range.enumerated() {
-            for j in 0..<inputs { batchInput.storage[r * inputs + j] = features[i * inputs + j] }
-        }
-    }
-
-    private func loadTargets(_ targets: [Float], rows range: Range<Int>) {
-        let k = outputs
-        batchTargets.rows = range.count
-        for (r, i) in range.enumerated() { for j in 0..<k { batchTargets.storage[r * k + j] = targets[i * k + j] } }
     }
 }

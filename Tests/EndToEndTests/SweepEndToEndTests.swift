@@ -174,4 +174,12 @@ final class SweepEndToEndTests: EndToEndTestCase {
         XCTAssertEqual(Set(pairs.map { $0["activation"] as String }), ["relu", "tanh", "sigmoid", "leaky_relu"])
         XCTAssertEqual(Set(pairs.map { $0["lr"] as Double }), [0.3, 0.1, 0.03, 0.01])
     }
+
+    func testDefaultSweepKeepsALearningRateGivenAlone() throws {
+        let r = try gradbook("sweep", "--epochs", "2", "--lr", "0.1")
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let pairs = try query { try Row.fetchAll($0, sql: "SELECT activation, lr FROM run_summary") }
+        XCTAssertEqual(Set(pairs.map { $0["activation"] as String }), ["relu", "tanh", "sigmoid", "leaky_relu"])
+        XCTAssertEqual(Set(pairs.map { $0["lr"] as Double }), [0.1])
+    }
 }
