@@ -37,7 +37,7 @@ public struct Runner: Sendable {
     ///     store is even opened); made here when `nil`.
     ///   - interrupted: checked between steps (e.g. "SIGINT arrived"); the epoch in progress is
     ///     dropped and the run closed as `interrupted`.
-    ///   - onEpoch: called after each epoch is stored (progress display).
+    ///   - onEpoch: called after each epoch is handed to the store's background writer (progress display).
     /// - Throws: data and configuration errors before the run exists; store errors after it
     ///   exists, once the run has been closed as `failed` where the store can still be written.
     public func run(_ config: RunConfiguration, trainer: Trainer? = nil, name: String? = nil, experiment: String? = nil,

@@ -10,8 +10,10 @@ extension RunStore {
     /// The run with this short id or uuid (a unique uuid prefix of at least 4 characters works too).
     public func run(_ reference: String) throws(StoreError) -> StoredRun {
         let found = try read { db -> [StoredRun] in
+            // A short id first; a uuid prefix can be all digits too, so fall through to it.
             if let id = Int64(reference) {
-                return try StoredRun.fetchAll(db, sql: StoredRun.selectSQL + " WHERE r.id = ?", arguments: [id])
+                let byID = try StoredRun.fetchAll(db, sql: StoredRun.selectSQL + " WHERE r.id = ?", arguments: [id])
+                if !byID.isEmpty { return byID }
             }
             guard reference.count >= 4 else { return [] }
             return try StoredRun.fetchAll(db, sql: StoredRun.selectSQL + " WHERE r.uuid LIKE ? ESCAPE '\\' LIMIT 2",

@@ -119,6 +119,14 @@ final class RunStoreTests: StoreTestCase {
         XCTAssertEqual(stored, "crashed")
     }
 
+    func testAUUIDPrefixOfDigitsStillFindsItsRun() throws {
+        let store = try RunStore(path: path())
+        let id = try store.startRun(sampleRun())
+        try store.pool.write { try $0.execute(sql: "UPDATE runs SET uuid = '75453234-0000-4000-8000-000000000000' WHERE id = ?", arguments: [id]) }
+        XCTAssertEqual(try store.run("75453234").id, id)
+        XCTAssertEqual(try store.run("\(id)").id, id, "a short id still wins")
+    }
+
     func testUnknownRunsAreNamed() throws {
         let store = try RunStore(path: path())
         XCTAssertThrowsError(try store.run("42")) { XCTAssertEqual("\($0)", "no run '42' in the database") }
