@@ -48,7 +48,7 @@ struct Eval: ParsableCommand {
             ["test_accuracy", cell(test.accuracy), cell(logged?.testAccuracy)],
         ]
         print("run \(run.id), snapshot of epoch \(epoch)\(overrides.isEmpty ? "" : ", on other data")")
-        print(TextTable(header: ["metric", "evaluated", "logged"], rows: rows).render(as: .aligned))
+        print(TableWriter.aligned(header: ["metric", "evaluated", "logged"], rows: rows))
     }
 }
 

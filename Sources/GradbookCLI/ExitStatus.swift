@@ -27,7 +27,7 @@ enum ExitStatus: Int32 {
             }
         case is SettingsError, is SweepSpecError:
             self = .usage
-        case StoreError.sweepMismatch, StoreError.unknownSweep:
+        case StoreError.sweepMismatch, StoreError.unknownSweep, StoreError.invalidQuery:
             self = .usage
         case is StoreError:
             self = .failure

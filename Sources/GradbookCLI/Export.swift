@@ -5,8 +5,8 @@ import Tracking
 /// `gradbook export`: writes stored data in formats other tools read.
 struct Export: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Export stored data for other tools.",
-        subcommands: [ExportWeights.self])
+        abstract: "Export curves, runs, diagnostics (CSV, TSV, JSON) and weights (.npy) for other tools.",
+        subcommands: [ExportCurves.self, ExportRuns.self, ExportDiagnostics.self, ExportWeights.self])
 }
 
 /// `gradbook export weights RUN`: a snapshot's tensors as NumPy `.npy` files.
@@ -20,7 +20,7 @@ struct ExportWeights: ParsableCommand {
 
     @OptionGroup var snapshot: SnapshotSelection
 
-    @Option(name: [.short, .customLong("output")], help: "The folder to write into (created if needed).")
+    @Option(name: [.short, .customLong("output"), .customLong("dir")], help: "The folder to write into (created if needed).")
     var output = "."
 
     mutating func run() throws {

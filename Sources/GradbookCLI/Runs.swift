@@ -1,31 +1,42 @@
 import ArgumentParser
-import Foundation
 import Tracking
 
-/// `gradbook runs`: lists the runs in the store, newest first.
+/// `gradbook runs`: lists the selected runs, one row each.
 struct Runs: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "List the runs in the store.",
-        discussion: "A run whose process died (kill -9, power loss) shows as 'crashed'.")
+        abstract: "List runs; filter, sort and choose columns.",
+        discussion: """
+            A run whose process died (kill -9, power loss) shows as 'crashed'. Examples:
+              gradbook runs --where "activation = 'relu' and lr < 0.1 and test_loss < 0.2" --sort test_loss
+              gradbook runs --sweep act-vs-lr --columns "activation, lr, best(test_loss), at(test_loss, 50)" --format csv
+              gradbook runs --where "alert.dead_relu > 0"
+            """)
+
+    static let defaultColumns = "id, name, sweep, status, epochs_done, activation, lr, train_loss, test_loss, best(test_loss), alerts, created"
 
     @OptionGroup var store: StoreOptions
+    @OptionGroup var selection: SelectionOptions
+    @OptionGroup var output: OutputOptions
 
-    @Option(help: "Output format: table or csv.")
-    var format: Format = .table
-
-    enum Format: String, ExpressibleByArgument { case table, csv }
+    @Option(help: ArgumentHelp("The columns: names or functions as in --where, comma-separated. (default: \(Self.defaultColumns))",
+                               valueName: "terms"))
+    var columns: String?
 
     mutating func run() throws {
-        let store = try store.open()
-        defer { try? store.close() }
-        let lastEpochs = try store.lastEpochs()
-        let rows = try store.runs().map { run -> [String] in
-            let last = lastEpochs[run.id]
-            return ["\(run.id)", run.name ?? "", run.status.rawValue, "\(run.epochsDone)/\(run.epochsPlanned.map(String.init) ?? "?")",
-                    last?.trainLoss.map { String(format: "%.4f", $0) } ?? "", last?.testLoss.map { String(format: "%.4f", $0) } ?? "",
-                    run.createdAt]
+        let db = try store.open()
+        defer { try? db.close() }
+        var terms = try Self.terms(columns ?? Self.defaultColumns)
+        // The sort key is shown too, when it is not a column already.
+        if let sort = selection.sort, let key = try? FilterParser.sortKey(sort).term, !terms.contains(key) { terms.append(key) }
+        let ids = try selection.select(in: db)
+        try output.writer(default: .table).write(db.table(runs: ids, columns: terms))
+    }
+
+    static func terms(_ text: String) throws -> [Term] {
+        do { return try FilterParser.terms(text) } catch {
+            var e = error
+            e.option = "--columns"
+            throw StoreError.invalidQuery(e)
         }
-        let header = ["id", "name", "status", "epochs", "train_loss", "test_loss", "created"]
-        print(TextTable(header: header, rows: rows).render(as: format == .csv ? .csv : .aligned))
     }
 }

@@ -36,7 +36,7 @@ struct SweepSummary {
             let body = rows.map { row in
                 [row] + cols.map { col in Self.format(cells[row]?[col] ?? []) }
             }
-            lines.append(TextTable(header: header, rows: body).render(as: .aligned))
+            lines.append(TableWriter.aligned(header: header, rows: body))
             lines.append("export: " + Self.exportCommand(path: store.path, sweep: sweep.name))
             return lines.joined(separator: "\n")
         }

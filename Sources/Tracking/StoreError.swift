@@ -17,6 +17,8 @@ public enum StoreError: Error, Sendable, CustomStringConvertible {
     case unknownSweep(String)
     /// A sweep of that name exists with other configurations.
     case sweepMismatch(name: String)
+    /// A filter, sort key or column list that cannot be read, or names something not stored.
+    case invalidQuery(FilterError)
 
     public var description: String {
         switch self {
@@ -36,6 +38,8 @@ public enum StoreError: Error, Sendable, CustomStringConvertible {
             "no run '\(id)' in the database"
         case let .unknownSweep(name):
             "no sweep '\(name)' in the database"
+        case let .invalidQuery(error):
+            error.description
         case let .sweepMismatch(name):
             "a sweep named '\(name)' already exists with other configurations; choose another --name, or --resume '\(name)' to finish it"
         }

@@ -1,0 +1,120 @@
+import Foundation
+
+/// Writes rows in an ``OutputFormat`` to a sink, streaming (except `table`, which must see
+/// every row to align the columns).
+///
+/// Numbers are written in the shortest form that reads back to exactly the stored value
+/// (`0.1`, `1e-05`), so a CSV round trip through pandas or R is lossless.
+public final class TableWriter {
+    private let format: OutputFormat
+    private let sink: OutputSink
+    private var columns: [String] = []
+    private var buffered: [[String]] = []
+    private var rowsWritten = 0
+
+    public init(format: OutputFormat, sink: OutputSink) {
+        self.format = format
+        self.sink = sink
+    }
+
+    /// Starts the output with its column names.
+    public func begin(_ columns: [String]) throws {
+        self.columns = columns
+        switch format {
+        case .csv: try sink.write(columns.map(Self.csvField).joined(separator: ",") + "\r\n")
+        case .tsv: try sink.write(columns.map(Self.tsvField).joined(separator: "\t") + "\n")
+        case .json: try sink.write("[")
+        case .table, .jsonl: break
+        }
+    }
+
+    /// Writes one row, its cells in column order.
+    public func write(_ row: [Cell]) throws {
+        switch format {
+        case .csv: try sink.write(row.map { Self.csvField($0.text) }.joined(separator: ",") + "\r\n")
+        case .tsv: try sink.write(row.map { Self.tsvField($0.text) }.joined(separator: "\t") + "\n")
+        case .json: try sink.write((rowsWritten == 0 ? "\n" : ",\n") + jsonObject(row))
+        case .jsonl: try sink.write(jsonObject(row) + "\n")
+        case .table: buffered.append(row.map(Self.display))
+        }
+        rowsWritten += 1
+    }
+
+    /// Ends the output (closes the JSON array; prints the aligned table).
+    public func end() throws {
+        switch format {
+        case .json: try sink.write(rowsWritten == 0 ? "]\n" : "\n]\n")
+        case .table: try sink.write(Self.aligned(header: columns, rows: buffered) + "\n")
+        case .csv, .tsv, .jsonl: break
+        }
+        try sink.flush()
+    }
+
+    /// Writes a whole table.
+    public func write(_ table: ResultTable) throws {
+        try begin(table.columns)
+        for row in table.rows { try write(row) }
+        try end()
+    }
+
+    // MARK: - Encoding
+
+    /// A cell for people: reals to 5 significant digits.
+    public static func display(_ cell: Cell) -> String {
+        if case .real(let v) = cell { return String(format: "%.5g", v) }
+        return cell.text
+    }
+
+    /// Columns padded to their widest cell, two spaces apart; the last column unpadded.
+    public static func aligned(header: [String], rows: [[String]]) -> String {
+        let all = [header] + rows
+        let widths = header.indices.map { c in all.map { c < $0.count ? $0[c].count : 0 }.max() ?? 0 }
+        return all.map { row in
+            row.enumerated().map { c, cell in
+                c == row.count - 1 ? cell : cell.padding(toLength: widths[c], withPad: " ", startingAt: 0)
+            }.joined(separator: "  ")
+        }.joined(separator: "\n")
+    }
+
+    /// RFC 4180: quoted when the field holds a comma, a quote or a line break.
+    public static func csvField(_ s: String) -> String {
+        guard s.utf8.contains(where: { $0 == 44 || $0 == 34 || $0 == 10 || $0 == 13 }) else { return s }
+        return "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+    }
+
+    static func tsvField(_ s: String) -> String {
+        guard s.utf8.contains(where: { $0 == 9 || $0 == 10 || $0 == 13 || $0 == 92 }) else { return s }
+        return s.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\t", with: "\\t")
+            .replacingOccurrences(of: "\n", with: "\\n").replacingOccurrences(of: "\r", with: "\\r")
+    }
+
+    private func jsonObject(_ row: [Cell]) -> String {
+        "{" + zip(columns, row).map { Self.jsonString($0) + ":" + Self.json($1) }.joined(separator: ",") + "}"
+    }
+
+    static func json(_ cell: Cell) -> String {
+        switch cell {
+        case .null: "null"
+        case .integer(let v): String(v)
+        case .real(let v): v.isFinite ? v.description : "null"
+        case .text(let s): jsonString(s)
+        }
+    }
+
+    /// A JSON string literal (RFC 8259 escapes).
+    static func jsonString(_ s: String) -> String {
+        var out = "\""
+        for scalar in s.unicodeScalars {
+            switch scalar {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            case _ where scalar.value < 0x20: out += String(format: "\\u%04x", scalar.value)
+            default: out.unicodeScalars.append(scalar)
+            }
+        }
+        return out + "\""
+    }
+}

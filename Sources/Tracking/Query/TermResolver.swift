@@ -1,0 +1,210 @@
+import GRDB
+
+/// Turns terms and filters into SQL over one run, aliased `r` in the enclosing query.
+///
+/// A name resolves, in this order, to an attribute of the run (`status`, `sweep`, …), a tag
+/// (`tag.KEY`), an alert count (`alerts`, `alert.KIND`), a metric (`test_loss`, the diagnostics
+/// `dead_units`, `dead_fraction`, `saturated_fraction`, or any name in `metrics`), or a
+/// hyperparameter. A bare metric means its final value; functions reduce its curve.
+/// Names and values become bound arguments; only Gradbook's own templates become SQL text.
+struct TermResolver {
+    let db: Database
+
+    /// Attributes of the run itself.
+    static let attributes: KeyValuePairs<String, String> = [
+        "id": "r.id",
+        "uuid": "r.uuid",
+        "name": "r.name",
+        "status": """
+            (CASE WHEN r.status = 'running' AND COALESCE(r.heartbeat_at, r.created_at) \
+            < strftime('%Y-%m-%d %H:%M:%f', 'now', '-60 seconds') THEN 'crashed' ELSE r.status END)
+            """,
+        "sweep": "(SELECT name FROM sweeps WHERE id = r.sweep_id)",
+        "experiment": "(SELECT name FROM experiments WHERE id = r.experiment_id)",
+        "created": "r.created_at",
+        "started": "r.started_at",
+        "ended": "r.ended_at",
+        "epochs_done": "(SELECT COALESCE(MAX(epoch), 0) FROM epochs WHERE run_id = r.id)",
+        "duration": "(SELECT SUM(seconds) FROM epochs WHERE run_id = r.id)",
+        "host": "r.host",
+        "error": "r.error",
+    ]
+
+    /// Metrics with a column of their own in `epochs`.
+    static let epochColumns = ["train_loss", "test_loss", "train_accuracy", "test_accuracy", "learning_rate", "seconds"]
+
+    /// Per-epoch diagnostics over the layers of `layer_health`.
+    static let diagnostics: KeyValuePairs<String, String> = [
+        "dead_units": "SUM(dead_units)",
+        "dead_fraction": "MAX(dead_fraction)",
+        "saturated_fraction": "MAX(saturated_fraction)",
+    ]
+
+    static let alertKinds = ["vanishing", "exploding", "dead_relu", "saturation", "nan"]
+
+    // MARK: - Filters
+
+    func sql(_ e: FilterExpression) throws -> SQLFragment {
+        switch e {
+        case let .and(a, b): return try combine(sql(a), "AND", sql(b))
+        case let .or(a, b): return try combine(sql(a), "OR", sql(b))
+        case let .not(a): return try sql(a).wrapping("NOT ({})")
+        case let .compare(a, op, b):
+            return try combine(operand(a), op.rawValue, operand(b))
+        case let .isIn(a, list, negated):
+            let items = try list.map(operand)
+            return SQLFragment(try operand(a).sql + (negated ? " NOT IN (" : " IN (") + items.map(\.sql).joined(separator: ", ") + ")",
+                               try operand(a).arguments + items.flatMap(\.arguments))
+        case let .like(a, b, negated):
+            return try combine(operand(a), negated ? "NOT LIKE" : "LIKE", operand(b))
+        case let .isNull(a, negated):
+            return try operand(a).wrapping(negated ? "({} IS NOT NULL)" : "({} IS NULL)")
+        }
+    }
+
+    private func combine(_ a: SQLFragment, _ op: String, _ b: SQLFragment) -> SQLFragment {
+        SQLFragment("(\(a.sql) \(op) \(b.sql))", a.arguments + b.arguments)
+    }
+
+    private func operand(_ o: FilterExpression.Operand) throws -> SQLFragment {
+        switch o {
+        case .integer(let v): SQLFragment("?", [v.databaseValue])
+        case .number(let v): SQLFragment("?", [v.databaseValue])
+        case .text(let s): SQLFragment("?", [s.databaseValue])
+        case .term(let t): try sql(t)
+        }
+    }
+
+    // MARK: - Terms
+
+    /// The SQL of one term: a scalar subquery or column over the run `r`.
+    func sql(_ term: Term) throws -> SQLFragment {
+        if let function = term.function {
+            guard let series = try series(term.name) else {
+                if try isParam(term.name) {
+                    throw FilterError(column: term.column, message: "\(function)() takes a metric, and '\(term.name)' is a hyperparameter")
+                }
+                throw try unknown(term)
+            }
+            return reduce(series, function, term)
+        }
+        let name = term.name
+        if let sql = Self.attributes.first(where: { $0.key == name })?.value { return SQLFragment(sql) }
+        if let key = Self.suffix(of: name, after: "tag") {
+            return SQLFragment("(SELECT value FROM tags WHERE run_id = r.id AND key = ?)", [key.databaseValue])
+        }
+        if let param = Self.suffix(of: name, after: "param") {
+            return SQLFragment("(SELECT value FROM params WHERE run_id = r.id AND name = ?)", [param.databaseValue])
+        }
+        if name == "alerts" { return SQLFragment("(SELECT COUNT(DISTINCT epoch) FROM alerts WHERE run_id = r.id)") }
+        if let kind = Self.suffix(of: name, after: "alert") {
+            guard Self.alertKinds.contains(kind) else {
+                throw FilterError(column: term.column, message: "unknown alert '\(kind)'; expected alert. followed by one of "
+                                  + Self.alertKinds.joined(separator: ", "))
+            }
+            return SQLFragment("(SELECT COUNT(DISTINCT epoch) FROM alerts WHERE run_id = r.id AND kind = ?)", [kind.databaseValue])
+        }
+        let isStandard = Self.epochColumns.contains(name) || Self.diagnostics.contains { $0.key == name }
+        if !isStandard, try isParam(name) {
+            return SQLFragment("(SELECT value FROM params WHERE run_id = r.id AND name = ?)", [name.databaseValue])
+        }
+        if let series = try series(name) { return reduce(series, "final", term) }
+        throw try unknown(term)
+    }
+
+    /// A metric's curve as `SELECT epoch, v …` for one run (`r.id` by default), and whether
+    /// higher is better; nil when no metric has that name.
+    func series(_ name: String, run: SQLFragment = SQLFragment("r.id")) throws -> (sql: SQLFragment, higherIsBetter: Bool)? {
+        let higher = name.contains("accuracy")
+        if Self.epochColumns.contains(name) {
+            return (SQLFragment("SELECT epoch, \(name) AS v FROM epochs WHERE run_id = \(run.sql) AND \(name) IS NOT NULL", run.arguments), higher)
+        }
+        if let aggregate = Self.diagnostics.first(where: { $0.key == name })?.value {
+            return (SQLFragment("SELECT epoch, \(aggregate) AS v FROM layer_health WHERE run_id = \(run.sql) GROUP BY epoch HAVING v IS NOT NULL",
+                                run.arguments), higher)
+        }
+        if try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM metrics WHERE name = ?)", arguments: [name]) == true {
+            return (SQLFragment("SELECT epoch, value AS v FROM metrics WHERE run_id = \(run.sql) AND name = ? AND value IS NOT NULL",
+                                run.arguments + [name.databaseValue]), higher)
+        }
+        return nil
+    }
+
+    private func reduce(_ series: (sql: SQLFragment, higherIsBetter: Bool), _ function: String, _ term: Term) -> SQLFragment {
+        let s = series.sql
+        switch function {
+        case "first": return s.wrapping("(SELECT v FROM ({}) ORDER BY epoch LIMIT 1)")
+        case "min": return s.wrapping("(SELECT MIN(v) FROM ({}))")
+        case "max": return s.wrapping("(SELECT MAX(v) FROM ({}))")
+        case "best": return s.wrapping(series.higherIsBetter ? "(SELECT MAX(v) FROM ({}))" : "(SELECT MIN(v) FROM ({}))")
+        case "mean": return s.wrapping("(SELECT AVG(v) FROM ({}))")
+        case "median":
+            // The middle value, or the mean of the two middle ones.
+            return s.wrapping("(SELECT AVG(v) FROM (SELECT v, ROW_NUMBER() OVER (ORDER BY v) AS rank, COUNT(*) OVER () AS n "
+                              + "FROM ({})) WHERE rank IN ((n + 1) / 2, (n + 2) / 2))")
+        case "best_epoch":
+            return s.wrapping(series.higherIsBetter ? "(SELECT epoch FROM ({}) ORDER BY v DESC, epoch LIMIT 1)"
+                                                    : "(SELECT epoch FROM ({}) ORDER BY v ASC, epoch LIMIT 1)")
+        case "at":
+            let at = s.wrapping("(SELECT v FROM ({}) WHERE epoch = ?)")
+            return SQLFragment(at.sql, at.arguments + [(term.epoch ?? 0).databaseValue])
+        default: return s.wrapping("(SELECT v FROM ({}) ORDER BY epoch DESC LIMIT 1)")
+        }
+    }
+
+    /// `KEY` of `prefix.KEY` or `prefixs.KEY` (`tag.team`, `tags.team`).
+    static func suffix(of name: String, after prefix: String) -> String? {
+        for p in [prefix + ".", prefix + "s."] where name.hasPrefix(p) && name.count > p.count {
+            return String(name.dropFirst(p.count))
+        }
+        return nil
+    }
+
+    private func isParam(_ name: String) throws -> Bool {
+        try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM params WHERE name = ?)", arguments: [name]) == true
+    }
+
+    // MARK: - Names
+
+    /// The names a filter may use in this store, by kind.
+    func names() throws -> (attributes: [String], params: [String], metrics: [String], tags: [String]) {
+        let params = try String.fetchAll(db, sql: "SELECT DISTINCT name FROM params ORDER BY name")
+        let extra = try String.fetchAll(db, sql: "SELECT DISTINCT name FROM metrics ORDER BY name")
+        let tags = try String.fetchAll(db, sql: "SELECT DISTINCT key FROM tags ORDER BY key").map { "tag." + $0 }
+        return (Self.attributes.map(\.key) + ["alerts"] + Self.alertKinds.map { "alert." + $0 }, params,
+                Self.epochColumns + Self.diagnostics.map(\.key) + extra.filter { !Self.epochColumns.contains($0) }, tags)
+    }
+
+    private func unknown(_ term: Term) throws -> FilterError {
+        let n = try names()
+        let all = n.attributes + n.params + n.metrics + n.tags
+        let close = all.map { ($0, editDistance($0.lowercased(), term.name.lowercased())) }.filter { $0.1 <= 2 }.min { $0.1 < $1.1 }
+        var message = term.function == nil ? "unknown name '\(term.name)'" : "unknown metric '\(term.name)'"
+        if let close { message += " (did you mean '\(close.0)'?)" }
+        else if term.function == nil { message += "; quote text values ('\(term.name)')" }
+        message += ". Metrics: " + n.metrics.joined(separator: ", ")
+        if term.function == nil {
+            message += ". Hyperparameters: " + (n.params.isEmpty ? "none stored yet" : n.params.joined(separator: ", "))
+                + ". Attributes: " + n.attributes.joined(separator: ", ")
+                + (n.tags.isEmpty ? "" : ". Tags: " + n.tags.joined(separator: ", "))
+        }
+        return FilterError(column: term.column, message: message)
+    }
+}
+
+/// Levenshtein distance, for "did you mean".
+func editDistance(_ a: String, _ b: String) -> Int {
+    let a = Array(a), b = Array(b)
+    guard !a.isEmpty else { return b.count }
+    var row = Array(0...b.count)
+    for i in 1...a.count {
+        var previous = row[0]
+        row[0] = i
+        for j in stride(from: 1, through: b.count, by: 1) {
+            let current = row[j]
+            row[j] = min(row[j] + 1, row[j - 1] + 1, previous + (a[i - 1] == b[j - 1] ? 0 : 1))
+            previous = current
+        }
+    }
+    return row[b.count]
+}
