@@ -59,10 +59,15 @@ public final class TableWriter {
 
     // MARK: - Encoding
 
-    /// A cell for people: reals to 5 significant digits.
+    /// A cell for people: reals to 5 significant digits, line breaks and tabs shown as `\n`, `\t`
+    /// so that the columns stay aligned.
     public static func display(_ cell: Cell) -> String {
-        if case .real(let v) = cell { return String(format: "%.5g", v) }
-        return cell.text
+        switch cell {
+        case .real(let v): String(format: "%.5g", v)
+        case .text(let s) where s.contains(where: { $0 == "\n" || $0 == "\r" || $0 == "\t" || $0 == "\r\n" }):
+            tsvField(s).replacingOccurrences(of: "\\\\", with: "\\")
+        default: cell.text
+        }
     }
 
     /// Columns padded to their widest cell, two spaces apart; the last column unpadded.

@@ -53,7 +53,8 @@ struct FilterLexer {
                 out.append(FilterToken(kind: .text(value), column: column))
                 i = j + 1
             } else if let op = Self.symbol(at: i, in: chars) {
-                out.append(FilterToken(kind: .symbol(op == "<>" ? "!=" : op), column: column))
+                // <> and == are spelled != and = from here on.
+                out.append(FilterToken(kind: .symbol(["<>": "!=", "==": "="][op] ?? op), column: column))
                 i += op.count
             } else {
                 throw FilterError(column: column, message: "unexpected character '\(c)'; expected a name, a number, 'quoted text', "
@@ -75,7 +76,7 @@ struct FilterLexer {
 
     private static func symbol(at i: Int, in chars: [Character]) -> String? {
         let two = i + 1 < chars.count ? String(chars[i...i + 1]) : ""
-        if ["!=", "<>", "<=", ">=", "=="].contains(two) { return two == "==" ? "=" : two }
+        if ["!=", "<>", "<=", ">=", "=="].contains(two) { return two }
         let one = String(chars[i])
         return ["(", ")", ",", "=", "<", ">"].contains(one) ? one : nil
     }

@@ -1,0 +1,104 @@
+import Foundation
+import GRDB
+import Tracking
+import XCTest
+
+final class ExportTests: StoreTestCase {
+    private var store: RunStore!
+
+    override func setUpWithError() throws {
+        try super.setUpWithError()
+        store = try QueryFixture.make(at: path())
+    }
+
+    /// Compares `text` byte for byte with `Fixtures/NAME`; `GRADBOOK_REGENERATE=1` rewrites it.
+    private func assertGolden(_ text: String, _ name: String, file: StaticString = #filePath, line: UInt = #line) throws {
+        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures/\(name)")
+        if ProcessInfo.processInfo.environment["GRADBOOK_REGENERATE"] == "1" {
+            try Data(text.utf8).write(to: url)
+        }
+        let golden = try String(contentsOf: url, encoding: .utf8)
+        XCTAssertEqual(Array(text.utf8), Array(golden.utf8), "\(name) differs:\n\(text)", file: file, line: line)
+    }
+
+    private func render(_ format: OutputFormat, _ body: (TableWriter) throws -> Void) rethrows -> String {
+        let sink = OutputSink.memory()
+        try body(TableWriter(format: format, sink: sink))
+        return sink.text
+    }
+
+    func testCurvesLongLayoutGolden() throws {
+        let ids = try store.select(RunSelection(sort: "id"))
+        let text = try render(.csv) { w in
+            try CurveExport(store: store, runs: ids, metrics: RunStore.defaultCurveMetrics, with: FilterParser.terms("activation, lr")).writeLong(to: w)
+        }
+        try assertGolden(text, "curves_long.csv")
+    }
+
+    func testCurvesWideLayoutGolden() throws {
+        let wide = try CurveExport(store: store, runs: [1, 2], metrics: ["test_loss", "grad_norm"]).wide()
+        try assertGolden(render(.csv) { try $0.write(wide) }, "curves_wide.csv")
+    }
+
+    func testRunsReportGolden() throws {
+        let report = try store.runsReport(runs: store.select(RunSelection(sort: "id")))
+        try assertGolden(render(.csv) { try $0.write(report) }, "runs.csv")
+    }
+
+    func testDiagnosticsGolden() throws {
+        try assertGolden(render(.csv) { try $0.write(store.diagnostics(runs: [1, 2])) }, "diagnostics.csv")
+    }
+
+    func testFormatsEscapeWhatTheirReadersNeed() throws {
+        let table = ResultTable(columns: ["id", "text", "x"], rows: [
+            [.integer(1), .text("a,b \"q\"\nline\ttab\\"), .real(0.1)],
+            [.integer(2), .null, .real(1e-5)],
+        ])
+        XCTAssertEqual(try render(.csv) { try $0.write(table) }, "id,text,x\r\n1,\"a,b \"\"q\"\"\nline\ttab\\\",0.1\r\n2,,1e-05\r\n")
+        XCTAssertEqual(try render(.tsv) { try $0.write(table) }, "id\ttext\tx\n1\ta,b \"q\"\\nline\\ttab\\\\\t0.1\n2\t\t1e-05\n")
+        XCTAssertEqual(try render(.jsonl) { try $0.write(table) },
+                       "{\"id\":1,\"text\":\"a,b \\\"q\\\"\\nline\\ttab\\\\\",\"x\":0.1}\n{\"id\":2,\"text\":null,\"x\":1e-05}\n")
+        let json = try render(.json) { try $0.write(table) }
+        let decoded = try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [[String: Any]]
+        XCTAssertEqual(decoded?.count, 2)
+        XCTAssertEqual(decoded?[0]["text"] as? String, "a,b \"q\"\nline\ttab\\")
+        XCTAssertEqual(decoded?[1]["x"] as? Double, 1e-5)
+        XCTAssertTrue(decoded?[1]["text"] is NSNull)
+        XCTAssertEqual(try render(.json) { try $0.write(ResultTable(columns: ["a"], rows: [])) }, "[]\n")
+        XCTAssertEqual(try render(.table) { try $0.write(table) }, "id  text                 x\n1   a,b \"q\"\\nline\\ttab\\  0.1\n2                        1e-05\n")
+    }
+
+    /// Awkward doubles survive export → CSV text → parse, bit for bit.
+    func testCurvesRoundTripThroughCSVExactly() throws {
+        let id = try store.startRun(NewRun(name: "odd", configJSON: "{}", params: [:], gradbookVersion: "test"))
+        var generator = SystemRandomNumberGenerator()
+        var values: [Double] = [0.1 + 0.2, 1.0 / 3.0, 5e-324, 1e-300, 1.7976931348623157e308, -0.0, 123456789.123456789, 2.5e-8]
+        values += (0..<200).map { _ in Double.random(in: -1e6...1e6, using: &generator) * pow(10, Double.random(in: -20...0, using: &generator)) }
+        for (i, v) in values.enumerated() {
+            try store.recordEpoch(run: id, EpochRecord(epoch: i + 1, trainLoss: v, testLoss: -v))
+        }
+        let text = try render(.csv) { try CurveExport(store: store, runs: [id], metrics: ["train_loss", "test_loss"]).writeLong(to: $0) }
+        let rows = parseCSV(text)
+        XCTAssertEqual(rows[0], ["run_id", "run_name", "epoch", "metric", "value"])
+        XCTAssertEqual(rows.count - 1, values.count * 2)
+        let stored = try store.epochs(run: id)
+        for row in rows.dropFirst() {
+            let epoch = try XCTUnwrap(Int(row[2])), value = try XCTUnwrap(Double(row[4]), row[4])
+            let want = row[3] == "train_loss" ? stored[epoch - 1].trainLoss : stored[epoch - 1].testLoss
+            XCTAssertEqual(value.bitPattern == want?.bitPattern || value == want, true, "\(row) vs \(String(describing: want))")
+        }
+    }
+
+    func testSamplingKeepsFirstLastAndExtremes() {
+        let points = (1...100).map { CurvePoint(epoch: $0, value: $0 == 37 ? -5 : $0 == 64 ? 9 : Double($0 % 7) / 10) }
+        let every = CurveSampling.every(10).apply(points).map(\.epoch)
+        XCTAssertEqual(every, [1, 10, 20, 30, 37, 40, 50, 60, 64, 70, 80, 90, 100])
+        let few = CurveSampling.points(10).apply(points)
+        XCTAssertLessThanOrEqual(few.count, 12)
+        XCTAssertEqual(few.first?.epoch, 1)
+        XCTAssertEqual(few.last?.epoch, 100)
+        XCTAssertTrue(few.contains { $0.epoch == 37 } && few.contains { $0.epoch == 64 }, "\(few.map(\.epoch))")
+        XCTAssertEqual(few.map(\.epoch), few.map(\.epoch).sorted())
+        XCTAssertEqual(CurveSampling.points(500).apply(points).count, 100, "fewer points than asked: all kept")
+    }
+}

@@ -1,0 +1,156 @@
+import Foundation
+import GRDB
+import Tracking
+import XCTest
+
+final class RunQueryTests: StoreTestCase {
+    private var store: RunStore!
+
+    override func setUpWithError() throws {
+        try super.setUpWithError()
+        store = try QueryFixture.make(at: path())
+    }
+
+    private func ids(_ filter: String, file: StaticString = #filePath, line: UInt = #line) throws -> [Int64] {
+        try store.select(RunSelection(filter: filter))
+    }
+
+    func testEveryOperatorOnHyperparametersAndAttributes() throws {
+        let expected: [(String, [Int64])] = [
+            ("lr < 0.05", [3, 2]), ("lr <= 0.01", [3, 2]), ("lr > 0.01", [4, 1]), ("lr >= 0.01", [4, 2, 1]),
+            ("lr = 0.1", [4, 1]), ("lr != 0.1", [3, 2]), ("batch_size = 10", [4, 3, 1]), ("param.lr = 0.01", [2]),
+            ("activation in ('relu', 'tanh')", [4, 2, 1]), ("activation not in ('relu')", [3, 2]),
+            ("name like 'beta%'", [2]), ("name not like '%a'", [3]), ("layers = '8,8'", [2, 1]),
+            ("tag.team is null", [4, 3]), ("tag.team is not null", [2, 1]), ("tag.team = 'vision'", [1]),
+            ("status = 'failed'", [3]), ("status = 'running'", [4]), ("status in ('finished')", [2, 1]),
+            ("sweep = 'grid'", [2, 1]), ("experiment = 'exp'", [4, 3, 2, 1]), ("id >= 3", [4, 3]),
+            ("error = 'boom'", [3]), ("created < '2026-01-03'", [2, 1]),
+            ("(lr = 0.1 or lr = 0.01) and not status = 'running'", [2, 1]), ("lr = 0.1 or lr = 0.01 and status = 'running'", [4, 1]),
+            ("not (activation = 'relu')", [3, 2]),
+        ]
+        for (filter, want) in expected {
+            XCTAssertEqual(try ids(filter), want, filter)
+        }
+    }
+
+    func testMetricsFunctionsAndDiagnostics() throws {
+        let expected: [(String, [Int64])] = [
+            ("test_loss < 0.5", [1]), ("final(test_loss) = 0.35", [1]), ("best(test_loss) <= 0.3", [1]), ("min(train_loss) = 0.125", [1]),
+            ("max(test_loss) > 2", [3]), ("mean(train_loss) > 0.79 and mean(train_loss) < 0.81", [2]), ("at(test_loss, 2) = 0.6", [1]),
+            ("first(test_loss) = 1.1", [1]), ("best_epoch(test_loss) = 3", [2, 1]), ("best(test_accuracy) = 0.8", [1]),
+            ("median(test_loss) = 0.475", [1]), ("median(test_loss) = 0.8", [2]), ("test_accuracy is null", [4, 3]),
+            ("alerts > 0", [1]), ("alert.dead_relu = 2", [1]), ("alert.nan = 0", [4, 3, 2, 1]), ("dead_units = 4", [1]),
+            ("max(dead_units) = 5", [1]), ("dead_fraction = 0.5", [1]), ("grad_norm < 0.3", [1]), ("max(grad_norm) = 2", [1]),
+            ("epochs_done = 3", [2]), ("duration = 2", [1]), ("train_loss < test_loss", [3, 1]), ("learning_rate = 0.001", [3]),
+        ]
+        for (filter, want) in expected {
+            XCTAssertEqual(try ids(filter), want, filter)
+        }
+        let table = try store.table(runs: [1, 2, 3, 4], columns: FilterParser.terms("median(test_loss), mean(train_loss), best(test_loss), test_loss"))
+        XCTAssertEqual(table.columns, ["median(test_loss)", "mean(train_loss)", "best(test_loss)", "test_loss"])
+        XCTAssertEqual(table.rows[0], [.real(0.475), .real((1.0 + 0.5 + 0.25 + 0.125) / 4), .real(0.3), .real(0.35)])
+        XCTAssertEqual(table.rows[3], [.null, .null, .null, .null], "a run without epochs has no metrics")
+    }
+
+    func testSelectionOptionsSortAndLimit() throws {
+        XCTAssertEqual(try store.select(RunSelection()), [4, 3, 2, 1], "newest first")
+        XCTAssertEqual(try store.select(RunSelection(sort: "test_loss")), [1, 2, 3, 4], "missing values last")
+        XCTAssertEqual(try store.select(RunSelection(sort: "test_loss:desc")), [3, 2, 1, 4], "missing values last when descending too")
+        XCTAssertEqual(try store.select(RunSelection(sort: "lr")), [3, 2, 1, 4], "ties by id")
+        XCTAssertEqual(try store.select(RunSelection(sort: "lr", limit: 2)), [3, 2])
+        XCTAssertEqual(try store.select(RunSelection(runs: ["2", "1"])), [2, 1], "the order given")
+        XCTAssertEqual(try store.select(RunSelection(runs: ["2", "1"], filter: "lr = 0.1")), [1])
+        XCTAssertEqual(try store.select(RunSelection(runs: ["00000000-0000-4000-8000-000000000003"])), [3], "by uuid")
+        XCTAssertEqual(try store.select(RunSelection(statuses: [.finished])), [2, 1])
+        XCTAssertEqual(try store.select(RunSelection(statuses: [.failed, .running])), [4, 3])
+        XCTAssertEqual(try store.select(RunSelection(tags: ["team=vision"])), [1])
+        XCTAssertEqual(try store.select(RunSelection(tags: ["team"])), [2, 1])
+        XCTAssertEqual(try store.select(RunSelection(sweep: "grid", sort: "best(test_loss)")), [1, 2])
+        XCTAssertEqual(try store.select(RunSelection(filter: "lr = 0.1", experiment: "exp", statuses: [.finished])), [1])
+        XCTAssertThrowsError(try store.select(RunSelection(sweep: "nope"))) { XCTAssertEqual("\($0)", "no sweep 'nope' in the database") }
+        XCTAssertThrowsError(try store.select(RunSelection(runs: ["99"]))) { XCTAssertEqual("\($0)", "no run '99' in the database") }
+    }
+
+    func testUnknownNamesListTheNamesThatExist() throws {
+        XCTAssertThrowsError(try ids("lrr < 0.1")) { error in
+            guard case .invalidQuery(let e) = error as? StoreError else { return XCTFail("\(error)") }
+            XCTAssertEqual(e.column, 1)
+            XCTAssertEqual(e.option, "--where")
+            XCTAssertTrue(e.message.contains("unknown name 'lrr' (did you mean 'lr'?)"), e.message)
+            XCTAssertTrue(e.message.contains("Hyperparameters: activation, batch_size, layers, lr"), e.message)
+            XCTAssertTrue(e.message.contains("Metrics: train_loss, test_loss"), e.message)
+            XCTAssertTrue(e.message.contains("grad_norm"), e.message)
+            XCTAssertTrue(e.message.contains("Tags: tag.team"), e.message)
+        }
+        XCTAssertThrowsError(try ids("activation = relu")) { error in
+            XCTAssertTrue("\(error)".contains("at column 14: unknown name 'relu'; quote text values ('relu')"), "\(error)")
+        }
+        XCTAssertThrowsError(try ids("best(lr) < 1")) { error in
+            XCTAssertTrue("\(error)".contains("best() takes a metric, and 'lr' is a hyperparameter"), "\(error)")
+        }
+        XCTAssertThrowsError(try ids("best(tset_loss) < 1")) { error in
+            XCTAssertTrue("\(error)".contains("unknown metric 'tset_loss' (did you mean 'test_loss'?)"), "\(error)")
+        }
+        XCTAssertThrowsError(try ids("alert.bogus > 0")) { error in
+            XCTAssertTrue("\(error)".contains("unknown alert 'bogus'; expected alert. followed by one of vanishing, exploding"), "\(error)")
+        }
+        XCTAssertThrowsError(try store.select(RunSelection(sort: "bogus:desc"))) { error in
+            XCTAssertTrue("\(error)".hasPrefix("invalid --sort: at column 1: unknown name 'bogus'"), "\(error)")
+        }
+    }
+
+    func testHostileFiltersChangeNothing() throws {
+        let before = try snapshotOfEveryTable()
+        XCTAssertThrowsError(try ids("x = '1'; DROP TABLE runs; --'"))
+        XCTAssertEqual(try ids("name = '1''; DROP TABLE runs; --'"), [], "a quoted attack is just text that matches no name")
+        XCTAssertThrowsError(try ids("tag.x'); DELETE FROM runs; -- = 1"), "the lexer stops names at the quote")
+        XCTAssertEqual(try store.select(RunSelection(tags: ["team' OR '1'='1"])), [])
+        XCTAssertEqual(try store.select(RunSelection(filter: "name like '%'' OR 1=1 --'")), [])
+        XCTAssertThrowsError(try store.select(RunSelection(sort: "lr; DROP TABLE runs")))
+        XCTAssertThrowsError(try store.select(RunSelection(sweep: "grid'; DROP TABLE runs; --")))
+        XCTAssertEqual(try snapshotOfEveryTable(), before)
+        XCTAssertEqual(try store.pool.read { try String.fetchOne($0, sql: "PRAGMA integrity_check") }, "ok")
+    }
+
+    func testDeleteRemovesEveryRowOfARunAndNothingElse() throws {
+        let others = try [2, 3, 4].map { try QueryFixture.rowCounts(store, run: $0) }
+        let alpha = try QueryFixture.rowCounts(store, run: 1)
+        XCTAssertTrue(RunStore.runTables.allSatisfy { (alpha[$0] ?? 0) > 0 || $0 == "notes" }, "the fixture fills every table: \(alpha)")
+        try store.addNote(run: 1, "to be deleted")
+        let removed = try store.delete(runs: [1])
+        XCTAssertEqual(removed.first { $0.table == "epochs" }?.rows, 4)
+        XCTAssertEqual(removed.first { $0.table == "notes" }?.rows, 1)
+        XCTAssertTrue(try QueryFixture.rowCounts(store, run: 1).values.allSatisfy { $0 == 0 }, "every row of run 1 is gone")
+        XCTAssertEqual(try [2, 3, 4].map { try QueryFixture.rowCounts(store, run: $0) }, others, "other runs keep every row")
+        XCTAssertNotNil(try store.sweep(named: "grid"), "the sweep stays")
+        XCTAssertEqual(try store.pool.read { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM snapshot_tensors WHERE run_id = 1") }, 0)
+        XCTAssertEqual(try store.pool.read { try Row.fetchAll($0, sql: "PRAGMA foreign_key_check") }.count, 0)
+        XCTAssertEqual(try store.select(RunSelection()), [4, 3, 2])
+    }
+
+    func testTagsNotesAndVacuum() throws {
+        try store.tag(run: 3, set: ["team": "nlp", "quick": ""])
+        try store.tag(run: 3, set: ["team": "vision"], remove: ["quick"])
+        XCTAssertEqual(try store.tags(run: 3), ["team": "vision"])
+        XCTAssertEqual(try store.select(RunSelection(tags: ["team=vision"])), [3, 1])
+        try store.addNote(run: 3, "first")
+        try store.addNote(run: 3, "it's ; DROP TABLE notes")
+        XCTAssertEqual(try store.notes(run: 3).map(\.text), ["first", "it's ; DROP TABLE notes"])
+        try store.delete(runs: [1, 2])
+        let (before, after) = try store.vacuum()
+        XCTAssertGreaterThan(before, 0)
+        XCTAssertLessThanOrEqual(after, before)
+        XCTAssertEqual(try store.select(RunSelection()), [4, 3])
+    }
+
+    /// Every table's rows, as text, to compare before and after.
+    private func snapshotOfEveryTable() throws -> [String: [String]] {
+        try store.pool.read { db in
+            var out: [String: [String]] = [:]
+            for table in try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name") {
+                out[table] = try Row.fetchAll(db, sql: "SELECT * FROM \"\(table)\"").map { "\($0)" }
+            }
+            return out
+        }
+    }
+}
