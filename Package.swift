@@ -59,11 +59,20 @@ let package = Package(
             path: "Benchmarks/TrackingCost",
             swiftSettings: strict
         ),
+        // Helpers shared by the test targets.
+        .target(name: "GradbookTestSupport", path: "Tests/Support", swiftSettings: strict),
+        // The query CLI on a 10,000-run store (Benchmarks/README.md).
+        .executableTarget(
+            name: "query-speed",
+            dependencies: ["Tracking", .product(name: "GRDB", package: "GRDB.swift")],
+            path: "Benchmarks/QuerySpeed",
+            swiftSettings: strict
+        ),
         .testTarget(name: "NeuralTests", dependencies: ["Neural", "Datasets"], swiftSettings: strict),
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets"], swiftSettings: strict),
         .testTarget(
             name: "TrackingTests",
-            dependencies: ["Tracking", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: ["Tracking", "GradbookTestSupport", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: strict
         ),
         .testTarget(
@@ -73,7 +82,7 @@ let package = Package(
         ),
         .testTarget(
             name: "EndToEndTests",
-            dependencies: ["gradbook", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: ["gradbook", "GradbookTestSupport", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: strict
         ),
     ],

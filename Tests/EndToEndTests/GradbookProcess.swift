@@ -23,6 +23,8 @@ struct GradbookProcess {
         process.arguments = arguments
         process.currentDirectoryURL = folder
         process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        // As in CI: no terminal to answer a question.
+        process.standardInput = FileHandle.nullDevice
         return process
     }
 

@@ -1,4 +1,5 @@
 import Foundation
+import GradbookTestSupport
 import GRDB
 import Tracking
 import XCTest
