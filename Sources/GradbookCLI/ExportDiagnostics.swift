@@ -2,7 +2,7 @@ import ArgumentParser
 import Tracking
 
 /// `gradbook export diagnostics SELECTION`: per-layer health, one row per run, epoch and layer.
-struct ExportDiagnostics: ParsableCommand {
+struct ExportDiagnostics: SelectionExport {
     static let configuration = CommandConfiguration(
         commandName: "diagnostics",
         abstract: "Export per-layer gradient health: one row per run, epoch and layer (layer 0 = first hidden), every statistic.")
@@ -11,9 +11,5 @@ struct ExportDiagnostics: ParsableCommand {
     @OptionGroup var selection: SelectionOptions
     @OptionGroup var output: OutputOptions
 
-    mutating func run() throws {
-        let db = try store.open()
-        defer { try? db.close() }
-        try output.writer(default: .csv).write(db.diagnostics(runs: selection.select(in: db)))
-    }
+    static func table(_ db: RunStore, runs: [Int64]) throws -> ResultTable { try db.diagnostics(runs: runs) }
 }

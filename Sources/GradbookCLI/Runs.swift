@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import Tracking
 
 /// `gradbook runs`: lists the selected runs, one row each.
@@ -28,7 +29,9 @@ struct Runs: ParsableCommand {
         var terms = try Self.terms(columns ?? Self.defaultColumns)
         // The sort key is shown too, when it is not a column already.
         if let sort = selection.sort, let key = try? FilterParser.sortKey(sort).term, !terms.contains(key) { terms.append(key) }
-        let ids = try selection.select(in: db)
+        // No match is an answer here, not an error: the header alone (valid CSV), a word on stderr.
+        let ids = try db.select(selection.selection)
+        if ids.isEmpty { FileHandle.standardError.write(Data("no run matches the selection\n".utf8)) }
         try output.writer(default: .table).write(db.table(runs: ids, columns: terms))
     }
 

@@ -13,22 +13,16 @@ public struct FilterParser {
 
     /// Parses a whole filter, e.g. `lr < 0.1 and activation in ('relu', 'tanh')`.
     public static func filter(_ text: String) throws(FilterError) -> FilterExpression {
-        do {
-            var parser = try FilterParser(text)
+        try parsing(text) { parser throws(FilterError) in
             let expression = try parser.disjunction()
             try parser.expectEnd(after: "a complete condition; join conditions with 'and' or 'or'")
             return expression
-        } catch {
-            var e = error
-            e.text = text
-            throw e
         }
     }
 
     /// Parses a comma-separated list of terms, e.g. `activation, lr, best(test_loss)`.
     public static func terms(_ text: String) throws(FilterError) -> [Term] {
-        do {
-            var parser = try FilterParser(text)
+        try parsing(text) { parser throws(FilterError) in
             var terms = [try parser.term()]
             while parser.peek.kind == .symbol(",") {
                 parser.position += 1
@@ -36,6 +30,14 @@ public struct FilterParser {
             }
             try parser.expectEnd(after: "a name or a function such as best(test_loss); separate several with commas")
             return terms
+        }
+    }
+
+    /// Runs `body` on a parser of `text`; an error carries the text, for its caret.
+    private static func parsing<T>(_ text: String, _ body: (inout FilterParser) throws(FilterError) -> T) throws(FilterError) -> T {
+        do {
+            var parser = try FilterParser(text)
+            return try body(&parser)
         } catch {
             var e = error
             e.text = text
