@@ -23,10 +23,13 @@ public struct DataSpec: Sendable, Hashable, Codable {
     /// Classes and dimensions of `blobs`.
     public var classes: Int
     public var features: Int
+    /// The inputs computed from the two raw columns (the Playground's feature crosses); nil
+    /// or `[x, y]` for the raw columns as they are.
+    public var crosses: [FeatureCross]?
 
     public init(dataset: String = "spiral", samples: Int = 500, noise: Double = 0, trainRatio: Double = 50,
                 label: String? = nil, labelKind: CSVDataset.LabelKind = .auto, standardize: Bool? = nil,
-                stratified: Bool = false, classes: Int = 3, features: Int = 2) {
+                stratified: Bool = false, classes: Int = 3, features: Int = 2, crosses: [FeatureCross]? = nil) {
         self.dataset = dataset
         self.samples = samples
         self.noise = noise
@@ -37,6 +40,7 @@ public struct DataSpec: Sendable, Hashable, Codable {
         self.stratified = stratified
         self.classes = classes
         self.features = features
+        self.crosses = crosses
     }
 
     /// The built-in set named by ``dataset``, or `nil` when it names a file.
@@ -47,7 +51,7 @@ public struct DataSpec: Sendable, Hashable, Codable {
         guard trainRatio > 0 && trainRatio < 100 else {
             throw .invalidOption(name: "train-ratio", value: "\(trainRatio)", expected: "a percentage between 0 and 100, e.g. 50")
         }
-        let data: Dataset
+        var data: Dataset
         if let builtin {
             data = try builtin.generate(samples: samples, noise: noise, seed: seed, classes: classes, features: features)
         } else if dataset.contains("/") || dataset.lowercased().hasSuffix(".csv") || FileManager.default.fileExists(atPath: dataset) {
@@ -56,6 +60,7 @@ public struct DataSpec: Sendable, Hashable, Codable {
             throw .invalidOption(name: "dataset", value: dataset,
                                  expected: "one of \(BuiltinDataset.allCases.map(\.rawValue).joined(separator: ", ")) or the path of a CSV file")
         }
+        if let crosses, crosses != FeatureCross.raw { data = try data.crossed(crosses) }
         let split = try DatasetSplit.split(data, trainFraction: trainRatio / 100, seed: seed, stratified: stratified)
         return standardize ?? (builtin == nil) ? split.standardized().split : split
     }

@@ -28,6 +28,7 @@ extension RunConfiguration {
             "clip_norm": t.clipNorm.map { .number(clean($0)) } ?? .none,
             "seed": .integer(Int64(clamping: t.seed)),
             "evaluate_train": .bool(t.evaluateTrainingSet),
+            "loss": .text(t.playgroundLoss == true ? "playground" : "auto"),
             "snapshot_every": .integer(Int64(tracking.snapshotEvery)),
             "snapshots": .text(tracking.snapshots ? "all" : "none"),
             "stop_on_exploding": .bool(tracking.stopOnExploding),
@@ -45,13 +46,17 @@ extension RunConfiguration {
             p["standardize"] = .bool(d.standardize ?? false)
             if builtin == .blobs {
                 p["classes"] = .integer(Int64(d.classes))
-                p["features"] = .integer(Int64(d.features))
+                p["dimensions"] = .integer(Int64(d.features))
+            } else {
+                p["features"] = .text((d.crosses ?? FeatureCross.raw).map(\.rawValue).joined(separator: ","))
             }
         } else {
             p["label"] = d.label.map(ParamValue.text) ?? .text("(last column)")
             p["label_kind"] = .text(d.labelKind.rawValue)
             p["standardize"] = .bool(d.standardize ?? true)
+            if let crosses = d.crosses, crosses != FeatureCross.raw { p["features"] = .text(crosses.map(\.rawValue).joined(separator: ",")) }
         }
+        if let link = playground { p["playground"] = .text(link) }
         return p
     }
 }

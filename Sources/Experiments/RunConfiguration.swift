@@ -7,6 +7,8 @@ public struct RunConfiguration: Sendable, Hashable, Codable {
     public var data: DataSpec
     public var training: TrainingConfig
     public var tracking: TrackingOptions
+    /// The TensorFlow Playground link the run was configured from, if any.
+    public var playground: String?
 
     public init(data: DataSpec = DataSpec(), training: TrainingConfig, tracking: TrackingOptions = TrackingOptions()) {
         self.data = data
@@ -14,13 +16,14 @@ public struct RunConfiguration: Sendable, Hashable, Codable {
         self.tracking = tracking
     }
 
-    private enum CodingKeys: String, CodingKey { case data, training, tracking }
+    private enum CodingKeys: String, CodingKey { case data, training, tracking, playground }
 
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         data = try c.decode(DataSpec.self, forKey: .data)
         training = try c.decode(TrainingConfig.self, forKey: .training)
         tracking = try c.decodeIfPresent(TrackingOptions.self, forKey: .tracking) ?? TrackingOptions()
+        playground = try c.decodeIfPresent(String.self, forKey: .playground)
     }
 
     /// Loads the data (seeded by the run's seed) and builds a trainer.

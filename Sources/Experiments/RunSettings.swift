@@ -11,9 +11,9 @@ public struct RunSettings: Sendable, Hashable, Codable {
 
     /// Every key, in the order help texts list them.
     public static let keys = [
-        "dataset", "samples", "noise", "train-ratio", "label", "label-kind", "standardize", "stratify", "classes",
-        "features", "layers", "activation", "batch-norm", "dropout", "initializer", "optimizer", "lr", "batch-size",
-        "epochs", "l1", "l2", "clip-norm", "seed", "evaluate-train",
+        "playground", "dataset", "samples", "noise", "train-ratio", "label", "label-kind", "standardize", "stratify", "classes",
+        "dimensions", "features", "layers", "activation", "batch-norm", "dropout", "initializer", "optimizer", "lr", "batch-size",
+        "epochs", "l1", "l2", "regularization", "regularization-rate", "clip-norm", "seed", "evaluate-train", "loss",
         "snapshot-every", "snapshots", "vanishing-ratio", "vanishing-floor", "exploding-norm", "exploding-growth",
         "dead-fraction", "saturation-fraction", "stop-on-exploding",
     ]
@@ -21,9 +21,9 @@ public struct RunSettings: Sendable, Hashable, Codable {
     /// The default of each key that has one (`label`, `standardize` and `clip-norm` have none).
     public static let defaults: [String: String] = [
         "dataset": "spiral", "samples": "500", "noise": "0", "train-ratio": "50", "label-kind": "auto",
-        "stratify": "false", "classes": "3", "features": "2", "layers": "8,8", "activation": "tanh",
+        "stratify": "false", "classes": "3", "dimensions": "2", "features": "x,y", "layers": "8,8", "activation": "tanh",
         "batch-norm": "false", "dropout": "0", "initializer": "xavier", "optimizer": "sgd", "lr": "0.03",
-        "batch-size": "10", "epochs": "100", "l1": "0", "l2": "0", "seed": "1", "evaluate-train": "false",
+        "batch-size": "10", "epochs": "100", "l1": "0", "l2": "0", "regularization": "none", "regularization-rate": "0", "seed": "1", "evaluate-train": "false", "loss": "auto",
         "snapshot-every": "0", "snapshots": "true", "vanishing-ratio": "1e-3", "vanishing-floor": "1e-7",
         "exploding-norm": "1000", "exploding-growth": "100", "dead-fraction": "0.5", "saturation-fraction": "0.5",
         "stop-on-exploding": "false",
@@ -51,7 +51,16 @@ public struct RunSettings: Sendable, Hashable, Codable {
     }
 
     /// The configuration these settings describe; a bad value is an error naming it.
+    ///
+    /// A `playground` link's state fills every option the other settings leave unset.
     public func configuration() throws(SettingsError) -> RunConfiguration {
+        guard let link = values["playground"] else { return try resolved() }
+        var config = try RunSettings(PlaygroundLink(parsing: link).settings.merging(values.filter { $0.key != "playground" }) { $1 }).resolved()
+        config.playground = link
+        return config
+    }
+
+    private func resolved() throws(SettingsError) -> RunConfiguration {
         let widths = try parseWidths(text("layers"))
         let names = text("activation").split(separator: ",", omittingEmptySubsequences: false).map(String.init)
         guard names.count == 1 || names.count == widths.count else {
@@ -80,18 +89,18 @@ public struct RunSettings: Sendable, Hashable, Codable {
         let hidden = widths.enumerated().map { i, w in
             LayerSpec(units: w, activation: activations.count == 1 ? activations[0] : activations[i], batchNorm: batchNorm, dropout: dropout)
         }
+        let (l1, l2) = try penalties()
         let training = TrainingConfig(
             hidden: hidden, initializer: initializer, optimizer: optimizer,
             learningRate: try value("lr", "a positive number"), batchSize: try value("batch-size", "a whole number of at least 1"),
-            epochs: try value("epochs", "a whole number of at least 1"), l1: try value("l1", "a number ≥ 0"),
-            l2: try value("l2", "a number ≥ 0"), clipNorm: try optional("clip-norm", "a positive number"), seed: seed,
-            evaluateTrainingSet: try flag("evaluate-train"))
+            epochs: try value("epochs", "a whole number of at least 1"), l1: l1, l2: l2, clipNorm: try optional("clip-norm", "a positive number"), seed: seed,
+            evaluateTrainingSet: try flag("evaluate-train"), playgroundLoss: try playgroundLoss())
         let data = DataSpec(
             dataset: text("dataset"), samples: try value("samples", "a whole number of at least 2"),
             noise: try value("noise", "a percentage from 0 to 50"), trainRatio: try value("train-ratio", "a percentage between 0 and 100"),
             label: values["label"], labelKind: labelKind, standardize: values["standardize"] == nil ? nil : try flag("standardize"),
             stratified: try flag("stratify"), classes: try value("classes", "a whole number of at least 2"),
-            features: try value("features", "a whole number of at least 1"))
+            features: try value("dimensions", "a whole number of at least 1"), crosses: try crosses())
         let snapshotEvery: Int = try value("snapshot-every", "a whole number ≥ 0 (0: no periodic snapshots)")
         guard snapshotEvery >= 0 else { throw .invalid(key: "snapshot-every", value: text("snapshot-every"), expected: "a whole number ≥ 0") }
         let snapshotsText = text("snapshots").lowercased()
@@ -106,6 +115,47 @@ public struct RunSettings: Sendable, Hashable, Codable {
                                        snapshots: snapshotsText == "true" || snapshotsText == "all",
                                        stopOnExploding: try flag("stop-on-exploding"))
         return RunConfiguration(data: data, training: training, tracking: tracking)
+    }
+
+    /// `--loss playground`: the Playground's loss; `auto`: the head the data calls for.
+    private func playgroundLoss() throws(SettingsError) -> Bool? {
+        switch text("loss").lowercased() {
+        case "auto": return nil
+        case "playground": return true
+        default: throw .invalid(key: "loss", value: text("loss"), expected: "auto (cross-entropy or MSE, from the data) or playground")
+        }
+    }
+
+    /// `--features`: the Playground's feature crosses.
+    private func crosses() throws(SettingsError) -> [FeatureCross] {
+        let text = text("features")
+        if Int(text) != nil {
+            throw .invalid(key: "features", value: text, expected: "feature crosses such as x,y,xy (the dimensions of 'blobs' are --dimensions)")
+        }
+        do { return try FeatureCross.list(text) } catch {
+            guard case .invalidOption(_, let value, let expected) = error else { throw .invalid(key: "features", value: text, expected: "\(error)") }
+            throw .invalid(key: "features", value: value, expected: expected)
+        }
+    }
+
+    /// L1 and L2 rates from `--l1`/`--l2`, or from the Playground's `--regularization l1|l2` with
+    /// `--regularization-rate`; giving both ways for one penalty is an error.
+    private func penalties() throws(SettingsError) -> (l1: Float, l2: Float) {
+        var l1: Float = try value("l1", "a number ≥ 0"), l2: Float = try value("l2", "a number ≥ 0")
+        let kind = text("regularization").lowercased(), rate: Float = try value("regularization-rate", "a number ≥ 0")
+        guard rate >= 0, rate.isFinite else { throw .invalid(key: "regularization-rate", value: text("regularization-rate"), expected: "a number ≥ 0") }
+        switch kind {
+        case "none": break
+        case "l1", "l2":
+            guard values[kind] == nil else {
+                throw .invalid(key: "regularization", value: text("regularization"),
+                               expected: "none when --\(kind) is given (one way to set the \(kind.uppercased()) rate)")
+            }
+            if kind == "l1" { l1 = rate } else { l2 = rate }
+        default:
+            throw .invalid(key: "regularization", value: text("regularization"), expected: "none, l1 or l2")
+        }
+        return (l1, l2)
     }
 
     private func positive(_ key: String) throws(SettingsError) -> Double {

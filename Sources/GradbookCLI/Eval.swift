@@ -26,7 +26,7 @@ struct Eval: ParsableCommand {
         defer { try? db.close() }
         let (run, epoch) = try snapshot.resolve(in: db)
         var config = try JSONDecoder().decode(RunConfiguration.self, from: Data(run.configJSON.utf8))
-        let dataKeys: Set = ["dataset", "samples", "noise", "train-ratio", "label", "label-kind", "standardize", "stratify", "classes", "features"]
+        let dataKeys: Set = ["dataset", "samples", "noise", "train-ratio", "label", "label-kind", "standardize", "stratify", "classes", "dimensions", "features"]
         if let other = options.flagSettings.values.keys.sorted().first(where: { !dataKeys.contains($0) }) {
             throw ValidationError("--\(other) does not apply to eval: the snapshot fixes the network; only data options do (\(dataKeys.sorted().map { "--" + $0 }.joined(separator: ", ")))")
         }
@@ -65,7 +65,8 @@ extension DataSpec {
         if keys.contains("standardize") { out.standardize = standardize }
         if keys.contains("stratify") { out.stratified = stratified }
         if keys.contains("classes") { out.classes = classes }
-        if keys.contains("features") { out.features = features }
+        if keys.contains("dimensions") { out.features = features }
+        if keys.contains("features") { out.crosses = crosses }
         return out
     }
 }

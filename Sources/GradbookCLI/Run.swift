@@ -30,6 +30,7 @@ struct Run: ParsableCommand {
 
     mutating func run() throws {
         let config = try options.configuration()
+        try options.reportPlayground()
         let file = try options.configFile()
         let tags = try Self.parseTags(self.tags.isEmpty ? (file?.string("tag").map { $0.split(separator: ",").map(String.init) } ?? []) : self.tags)
         if let blasThreads { BLAS.threads = blasThreads }

@@ -11,6 +11,11 @@ struct RunOptions: ParsableArguments {
     @Option(help: "A YAML file with any of these options (keys as the long flag names); flags override it.")
     var config: String?
 
+    @Option(help: ArgumentHelp("A TensorFlow Playground link ('https://playground.tensorflow.org/#activation=tanh&…'): its settings, "
+                               + "with the Playground's defaults for keys it lacks; other flags override it. Parsed, never fetched.",
+                               valueName: "url"))
+    var playground: String?
+
     @Option(help: "A built-in data set (\(BuiltinDataset.allCases.map(\.rawValue).joined(separator: ", "))) or a CSV file. (default: spiral)")
     var dataset: String?
 
@@ -39,6 +44,10 @@ struct RunOptions: ParsableArguments {
     var classes: String?
 
     @Option(help: "Dimensions of the built-in 'blobs' set. (default: 2)")
+    var dimensions: String?
+
+    @Option(help: ArgumentHelp("Inputs computed from the two coordinates, as on the Playground: "
+                               + "\(FeatureCross.allCases.map(\.rawValue).joined(separator: ",")). (default: x,y)", valueName: "crosses"))
     var features: String?
 
     @Option(help: "Hidden layer widths, comma-separated; 'none' for no hidden layer. (default: 8,8)")
@@ -74,6 +83,12 @@ struct RunOptions: ParsableArguments {
     @Option(help: "L2 penalty rate on the weights. (default: 0)")
     var l2: String?
 
+    @Option(help: "The Playground's way to say it: none, l1 or l2, at --regularization-rate. (default: none)")
+    var regularization: String?
+
+    @Option(name: .customLong("regularization-rate"), help: "The rate of --regularization (the Playground offers 0 to 10). (default: 0)")
+    var regularizationRate: String?
+
     @Option(name: .customLong("clip-norm"), help: "Clip the gradient to this global L2 norm. (default: no clipping)")
     var clipNorm: String?
 
@@ -83,6 +98,9 @@ struct RunOptions: ParsableArguments {
     @Flag(name: .customLong("evaluate-train"), inversion: .prefixedNo,
           help: "Measure train loss with a full pass at each epoch's end, as the Playground does. (default: off)")
     var evaluateTrain: Bool?
+
+    @Option(help: "auto (cross-entropy for classes, MSE for regression) or playground (the Playground's tanh output and ½ squared error). (default: auto)")
+    var loss: String?
 
     @Option(name: .customLong("snapshot-every"), help: "Also keep the weights every N epochs. (default: 0, only initial, best and final)")
     var snapshotEvery: String?
@@ -116,16 +134,24 @@ struct RunOptions: ParsableArguments {
         let given: [String: String?] = [
             "dataset": dataset, "samples": samples, "noise": noise, "train-ratio": trainRatio, "label": label,
             "label-kind": labelKind, "standardize": standardize.map(String.init), "stratify": stratify.map(String.init),
-            "classes": classes, "features": features, "layers": layers, "activation": activation,
+            "playground": playground, "classes": classes, "dimensions": dimensions, "features": features, "layers": layers,
+            "activation": activation, "regularization": regularization, "regularization-rate": regularizationRate,
             "batch-norm": batchNorm.map(String.init), "dropout": dropout, "initializer": initializer, "optimizer": optimizer,
             "lr": learningRate, "batch-size": batchSize, "epochs": epochs, "l1": l1, "l2": l2, "clip-norm": clipNorm,
-            "seed": seed, "evaluate-train": evaluateTrain.map(String.init),
+            "seed": seed, "evaluate-train": evaluateTrain.map(String.init), "loss": loss,
             "snapshot-every": snapshotEvery, "snapshots": snapshots, "vanishing-ratio": vanishingRatio,
             "vanishing-floor": vanishingFloor, "exploding-norm": explodingNorm, "exploding-growth": explodingGrowth,
             "dead-fraction": deadFraction, "saturation-fraction": saturationFraction,
             "stop-on-exploding": stopOnExploding.map(String.init),
         ]
         return RunSettings(given.compactMapValues { $0 })
+    }
+
+    /// Says on stderr which keys of the `--playground` link (or of the config file's
+    /// `playground`) were used and which ignored.
+    func reportPlayground() throws {
+        guard let link = try settings().values["playground"] else { return }
+        FileHandle.standardError.write(Data((try PlaygroundLink(parsing: link).report + "\n").utf8))
     }
 
     /// The configuration file, when `--config` names one.

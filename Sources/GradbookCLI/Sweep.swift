@@ -60,7 +60,10 @@ struct Sweep: ParsableCommand {
             guard let sweep = try db.sweep(named: resume) else { throw ValidationError("no sweep '\(resume)' in \(store.path)") }
             stored = sweep
         } else {
-            let plan = try SweepPlan(name: name, spec: try sweepSpec(), base: try options.configFile()?.settings ?? RunSettings())
+            // A Playground link is the base configuration, not an axis (its commas are not a list).
+            let link = RunSettings(options.playground.map { ["playground": $0] } ?? [:])
+            let plan = try SweepPlan(name: name, spec: try sweepSpec(), base: (try options.configFile()?.settings ?? RunSettings()).merging(link))
+            try options.reportPlayground()
             stored = try db.openSweep(try plan.newSweep(experiment: experiment))
         }
         let runner = SweepRunner(store: db, sweep: stored, options: .init(
@@ -81,7 +84,7 @@ struct Sweep: ParsableCommand {
     /// The spec from `--spec`, or built from the flags' comma lists; `--seeds` adds a seed axis.
     private func sweepSpec() throws -> SweepSpec {
         var spec: SweepSpec
-        let flags = options.flagSettings.values
+        let flags = options.flagSettings.values.filter { $0.key != "playground" }
         if let path = self.spec {
             let text: String
             do { text = try String(contentsOfFile: path, encoding: .utf8) } catch {

@@ -16,6 +16,13 @@ public enum Head: String, Sendable, Hashable, Codable, CaseIterable {
     /// One independent sigmoid + binary cross-entropy per class (one-vs-all), for samples that
     /// carry several labels at once; the probabilities need not sum to 1.
     case multiLabel = "multilabel"
+    /// The TensorFlow Playground's classification loss: output `o = tanh(z)`, labels 0/1 read
+    /// as targets `t = ±1`, loss `½(o − t)²` averaged over samples; the class is the sign of
+    /// `o`, and the prediction `(o + 1)/2`. Lets losses be compared with what the Playground shows.
+    case playgroundTanh = "playground_tanh"
+    /// The Playground's regression loss: identity output, `½(o − y)²` averaged over samples
+    /// (half of ``meanSquaredError``).
+    case halfSquaredError = "half_mse"
 
     /// The head a task calls for.
     public init(for task: Task) {
@@ -26,6 +33,19 @@ public enum Head: String, Sendable, Hashable, Codable, CaseIterable {
         case .multilabel: self = .multiLabel
         }
     }
+
+    /// The Playground's head for a task: ``playgroundTanh`` for two classes, ``halfSquaredError``
+    /// for regression, and the usual head for what the Playground does not have.
+    public init(playgroundFor task: Task) {
+        switch task {
+        case .binary: self = .playgroundTanh
+        case .regression: self = .halfSquaredError
+        default: self.init(for: task)
+        }
+    }
+
+    /// Whether the head predicts values rather than classes (no accuracy).
+    public var isRegression: Bool { self == .meanSquaredError || self == .halfSquaredError }
 
     /// Predictions (identity values or probabilities) for a matrix of logits.
     public func predict(_ logits: Matrix) -> Matrix {
@@ -54,15 +74,28 @@ public enum Head: String, Sendable, Hashable, Codable, CaseIterable {
         var loss = 0.0, correct = 0.0
         let n = Float(rows)
         switch self {
-        case .meanSquaredError:
-            let scale = 2 / (n * Float(cols))
+        case .meanSquaredError, .halfSquaredError:
+            // Mean of (o − y)², or of ½(o − y)² summed over the outputs as the Playground does.
+            let half = self == .halfSquaredError
+            let scale = half ? 1 / n : 2 / (n * Float(cols))
             for i in 0..<(rows * cols) {
                 p[i] = z[i]
                 let d = z[i] - y[i]
                 loss += Double(d * d)
                 g?[i] = scale * d
             }
-            loss /= Double(cols)
+            loss = half ? loss / 2 : loss / Double(cols)
+        case .playgroundTanh:
+            let scale = 1 / n
+            for i in 0..<(rows * cols) {
+                let o = tanh(z[i]), t = 2 * y[i] - 1
+                loss += Double(0.5 * (o - t) * (o - t))
+                p[i] = (o + 1) / 2
+                // d/dz ½(tanh z − t)² = (o − t)(1 − o²).
+                g?[i] = scale * (o - t) * (1 - o * o)
+                if (o >= 0) == (t >= 0) { correct += 1 }
+            }
+            correct /= Double(cols)
         case .binaryCrossEntropy, .multiLabel:
             let scale = 1 / (n * Float(cols))
             for i in 0..<(rows * cols) {
@@ -103,7 +136,7 @@ public enum Head: String, Sendable, Hashable, Codable, CaseIterable {
                 if best == target { correct += 1 }
             }
         }
-        if self == .meanSquaredError { correct = 0 }
+        if isRegression { correct = 0 }
         return (loss, correct)
     }
 }

@@ -83,7 +83,7 @@ public final class Network {
             correct += r.correct
         }
         let n = Double(max(data.count, 1))
-        return (loss / n, head == .meanSquaredError ? nil : correct / n,
+        return (loss / n, head.isRegression ? nil : correct / n,
                 collectStatistics ? hidden.map(\.statistics.statistics) : [])
     }
 

@@ -62,7 +62,8 @@ public final class Trainer {
         shuffleRNG = root.derived(2)
         dropoutRNG = root.derived(3)
         network = Network(inputs: data.train.featureCount, hidden: config.hidden,
-                          outputs: data.train.task.outputCount, head: Head(for: data.train.task),
+                          outputs: data.train.task.outputCount,
+                          head: config.playgroundLoss == true ? Head(playgroundFor: data.train.task) : Head(for: data.train.task),
                           initializer: config.initializer, batchSize: config.batchSize, rng: &initRNG)
         order = Array(0..<data.train.count)
     }
@@ -120,7 +121,7 @@ public final class Trainer {
         }
         let trainingActivations = hidden.map(\.statistics.statistics)
         var trainLoss = lossSum / Double(train.count)
-        var trainAccuracy: Double? = network.head == .meanSquaredError ? nil : correctSum / Double(train.count)
+        var trainAccuracy: Double? = network.head.isRegression ? nil : correctSum / Double(train.count)
         var evaluationActivations: [ActivationStatistics] = []
         if config.evaluateTrainingSet {
             let e = network.evaluate(train, collectStatistics: true)

@@ -19,11 +19,14 @@ public struct TrainingConfig: Sendable, Hashable, Codable {
     /// epoch (as the TensorFlow Playground shows them), which also gives activation statistics
     /// of the final weights. Off: the mean over the epoch's minibatches, as PyTorch loops print.
     public var evaluateTrainingSet: Bool
+    /// Train and report with the TensorFlow Playground's loss (``Head/init(playgroundFor:)``)
+    /// instead of cross-entropy or MSE. Optional so that stored configurations without it read back.
+    public var playgroundLoss: Bool?
 
     public init(hidden: [LayerSpec], initializer: Initializer = .xavier, optimizer: Optimizer = .sgd,
                 learningRate: Float = 0.03, batchSize: Int = 10, epochs: Int = 100,
                 l1: Float = 0, l2: Float = 0, clipNorm: Float? = nil, seed: UInt64 = 1,
-                evaluateTrainingSet: Bool = false) {
+                evaluateTrainingSet: Bool = false, playgroundLoss: Bool? = nil) {
         self.hidden = hidden
         self.initializer = initializer
         self.optimizer = optimizer
@@ -35,6 +38,7 @@ public struct TrainingConfig: Sendable, Hashable, Codable {
         self.clipNorm = clipNorm
         self.seed = seed
         self.evaluateTrainingSet = evaluateTrainingSet
+        self.playgroundLoss = playgroundLoss
     }
 
     /// Checks every value, naming the first bad one and what is accepted.

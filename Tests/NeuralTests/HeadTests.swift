@@ -1,3 +1,4 @@
+import Datasets
 import Neural
 import XCTest
 
@@ -41,5 +42,26 @@ final class HeadTests: XCTestCase {
         XCTAssertGreaterThan(sum, 1.5, "one-vs-all sigmoids need not sum to 1")
         XCTAssertEqual(p[0, 0], 1 / (1 + exp(-3)), accuracy: 1e-6)
         XCTAssertEqual(p[0, 2], 1 / (1 + exp(1)), accuracy: 1e-6)
+    }
+
+    /// Worked by hand: tanh(0.5) = 0.462117157, tanh(−2) = −0.964027580; targets 1 and 0 read
+    /// as +1 and −1; ½(0.462117 − 1)² = 0.144658976, ½(−0.964028 + 1)² = 0.000647005; mean 0.072652992.
+    func testPlaygroundTanhLossIsHalfTheSquaredErrorOfATanhOutput() {
+        let logits = Matrix(rows: 2, cols: 1, values: [0.5, -2])
+        XCTAssertEqual(Head.playgroundTanh.loss(logits, targets: [1, 0]), 0.0726529918773137, accuracy: 1e-7)
+        let p = Head.playgroundTanh.predict(Matrix(rows: 3, cols: 1, values: [0.5, -2, 0]))
+        XCTAssertEqual(p[0, 0], (0.46211715726000974 + 1) / 2, accuracy: 1e-6)
+        XCTAssertEqual(p[1, 0], (-0.9640275800758169 + 1) / 2, accuracy: 1e-6)
+        XCTAssertEqual(p[2, 0], 0.5, "tanh(0) = 0 sits on the boundary")
+        XCTAssertEqual(Head(playgroundFor: .binary), .playgroundTanh)
+        XCTAssertEqual(Head(playgroundFor: .regression(outputs: 1)), .halfSquaredError)
+        XCTAssertEqual(Head(playgroundFor: .multiclass(classes: 3)), .softmaxCrossEntropy, "the Playground has no multi-class head")
+    }
+
+    func testHalfSquaredErrorIsHalfOfMSEOnOneOutput() {
+        let out = Matrix(rows: 2, cols: 1, values: [1, 3])
+        // (½·1² + ½·3²) / 2 samples = 2.5; MSE: (1 + 9) / 2 = 5.
+        XCTAssertEqual(Head.halfSquaredError.loss(out, targets: [0, 0]), 2.5, accuracy: 1e-9)
+        XCTAssertEqual(Head.meanSquaredError.loss(out, targets: [0, 0]), 5, accuracy: 1e-9)
     }
 }

@@ -9,14 +9,14 @@ func randomData(samples: Int, features: Int, outputs: Int, head: Head, seed: UIn
     var y = [Float](repeating: 0, count: samples * outputs)
     for i in 0..<samples {
         switch head {
-        case .meanSquaredError: for j in 0..<outputs { y[i * outputs + j] = Float(rng.normal()) }
-        case .binaryCrossEntropy, .multiLabel: for j in 0..<outputs { y[i * outputs + j] = rng.below(2) == 0 ? 0 : 1 }
+        case .meanSquaredError, .halfSquaredError: for j in 0..<outputs { y[i * outputs + j] = Float(rng.normal()) }
+        case .binaryCrossEntropy, .multiLabel, .playgroundTanh: for j in 0..<outputs { y[i * outputs + j] = rng.below(2) == 0 ? 0 : 1 }
         case .softmaxCrossEntropy: y[i * outputs + rng.below(outputs)] = 1
         }
     }
     let task: Task = switch head {
-    case .meanSquaredError: .regression(outputs: outputs)
-    case .binaryCrossEntropy: .binary
+    case .meanSquaredError, .halfSquaredError: .regression(outputs: outputs)
+    case .binaryCrossEntropy, .playgroundTanh: .binary
     case .softmaxCrossEntropy: .multiclass(classes: outputs)
     case .multiLabel: .multilabel(labels: outputs)
     }
