@@ -50,7 +50,7 @@ public struct PlaygroundLink: Sendable, Equatable {
         for part in state.split(separator: "&", omittingEmptySubsequences: true) {
             let kv = part.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false).map(String.init)
             guard kv.count == 2, !kv[0].isEmpty else {
-                throw .invalid(key: "playground", value: String(part), expected: "key=value pairs joined by &, as in the Playground's address")
+                throw Self.invalid(key: "playground", value: String(part), expected: "key=value pairs joined by &, as in the Playground's address")
             }
             pairs.append((kv[0], kv[1].removingPercentEncoding ?? kv[1]))
         }
@@ -63,19 +63,19 @@ public struct PlaygroundLink: Sendable, Equatable {
         func value(_ key: String, _ fallback: String) -> String { given[key] ?? fallback }
         func choice(_ key: String, _ fallback: String, _ allowed: [String]) throws(SettingsError) -> String {
             let v = value(key, fallback)
-            guard allowed.contains(v) else { throw .invalid(key: key, value: v, expected: "one of \(allowed.joined(separator: ", ")) (the Playground's choices)") }
+            guard allowed.contains(v) else { throw Self.invalid(key: key, value: v, expected: "one of \(allowed.joined(separator: ", ")) (the Playground's choices)") }
             return v
         }
         func number(_ key: String, _ fallback: String, _ range: ClosedRange<Double>, step: Double) throws(SettingsError) -> String {
             let v = value(key, fallback)
             guard let n = Double(v), range.contains(n), (n / step).rounded() * step == n else {
-                throw .invalid(key: key, value: v, expected: "a number from \(Self.plain(range.lowerBound)) to \(Self.plain(range.upperBound)) in steps of \(Self.plain(step))")
+                throw Self.invalid(key: key, value: v, expected: "a number from \(Self.plain(range.lowerBound)) to \(Self.plain(range.upperBound)) in steps of \(Self.plain(step))")
             }
             return Self.plain(n)
         }
         func flag(_ key: String, _ fallback: Bool) throws(SettingsError) -> Bool {
             let v = value(key, fallback ? "true" : "false")
-            guard v == "true" || v == "false" else { throw .invalid(key: key, value: v, expected: "true or false") }
+            guard v == "true" || v == "false" else { throw Self.invalid(key: key, value: v, expected: "true or false") }
             return v == "true"
         }
 
@@ -99,7 +99,7 @@ public struct PlaygroundLink: Sendable, Equatable {
         var crosses: [String] = []
         for (key, cross) in Self.inputs where try flag(key, key == "x" || key == "y") { crosses.append(cross.rawValue) }
         guard !crosses.isEmpty else {
-            throw .invalid(key: "x", value: "false", expected: "at least one input feature set to true (x, y, xTimesY, xSquared, ySquared, sinX, sinY, cosX, cosY)")
+            throw Self.invalid(key: "x", value: "false", expected: "at least one input feature set to true (x, y, xTimesY, xSquared, ySquared, sinX, sinY, cosX, cosY)")
         }
         settings["features"] = crosses.joined(separator: ",")
         settings["initializer"] = try flag("initZero", false) ? "zeros" : "uniform"
@@ -126,14 +126,14 @@ public struct PlaygroundLink: Sendable, Equatable {
         if trimmed.isEmpty { return "none" }
         let widths = trimmed.split(separator: ",", omittingEmptySubsequences: false).map { Int($0.trimmingCharacters(in: .whitespaces)) }
         guard widths.count <= 6, widths.allSatisfy({ $0.map { (1...8).contains($0) } ?? false }) else {
-            throw .invalid(key: "networkShape", value: shape, expected: "up to 6 comma-separated widths of 1 to 8 neurons, e.g. 4,2 (empty for no hidden layer)")
+            throw Self.invalid(key: "networkShape", value: shape, expected: "up to 6 comma-separated widths of 1 to 8 neurons, e.g. 4,2 (empty for no hidden layer)")
         }
         return widths.map { String($0!) }.joined(separator: ",")
     }
 
     /// A whole-number seed as it is; any other text (the Playground writes `0.73512`) hashed
     /// to a stable number (FNV-1a, 63 bits).
-    static func seed(_ text: String) -> UInt64 {
+    public static func seed(_ text: String) -> UInt64 {
         if let n = UInt64(text), n <= UInt64(Int64.max) { return n }
         var hash: UInt64 = 0xCBF2_9CE4_8422_2325
         for byte in text.utf8 {
@@ -141,6 +141,11 @@ public struct PlaygroundLink: Sendable, Equatable {
             hash &*= 0x0000_0100_0000_01B3
         }
         return hash & UInt64(Int64.max)
+    }
+
+    /// A bad value under `key`, said to come from the link.
+    static func invalid(key: String, value: String, expected: String) -> SettingsError {
+        .invalid(key: key, value: value.count > 80 ? value.prefix(80) + "…" : value, expected: expected, source: "the Playground link")
     }
 
     /// `1.0` → `1`, `0.5` → `0.5`.
