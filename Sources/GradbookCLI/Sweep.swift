@@ -8,8 +8,8 @@ struct Sweep: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Run a sweep: a grid or random search over run options.",
         discussion: """
-            Any run option given a comma list becomes a grid axis (layers: alternatives separated by '/', e.g. \
-            --layers 8,8/16,16); single values stay fixed. With no axes and no --spec, the sweep is every \
+            Any run option given a comma list becomes a grid axis (layers and features: alternatives separated by '/', e.g. \
+            --layers 8,8/16,16 or --features x,y/x,y,xy,x2,y2); single values stay fixed. --playground LINK is the base of every run. With no axes and no --spec, the sweep is every \
             activation of relu, tanh, sigmoid, leaky_relu at every learning rate of 0.3, 0.1, 0.03, 0.01 \
             (an activation or learning rate given as a single value stays fixed). \
             The sweep and its configurations are stored before the first run; running the same command again \
@@ -101,7 +101,8 @@ struct Sweep: ParsableCommand {
         } else {
             let parameters: [(String, SweepSpec.Parameter)] = RunSettings.keys.compactMap { key in
                 guard let text = flags[key] else { return nil }
-                let options = text.split(separator: key == "layers" ? "/" : ",").map { $0.trimmingCharacters(in: .whitespaces) }
+                // A value of layers or features is itself a comma list: its alternatives are split by '/'.
+                let options = text.split(separator: ["layers", "features"].contains(key) ? "/" : ",").map { $0.trimmingCharacters(in: .whitespaces) }
                 return (key, options.count > 1 ? .values(options) : .value(text))
             }
             spec = SweepSpec(parameters: parameters)
