@@ -37,6 +37,8 @@ let package = Package(
         // migrations/*.sql → EmbeddedMigrations.swift, so an installed binary needs no checkout.
         .executableTarget(name: "MigrationEmbedder"),
         .plugin(name: "EmbedMigrations", capability: .buildTool(), dependencies: ["MigrationEmbedder"]),
+        // Pictures of the store: SVG charts and the self-contained HTML report.
+        .target(name: "Reporting", dependencies: ["Tracking"], swiftSettings: strict),
         .target(
             name: "Experiments",
             dependencies: ["Neural", "Datasets", "Tracking", .product(name: "Yams", package: "Yams")],
@@ -45,7 +47,7 @@ let package = Package(
         .target(
             name: "GradbookCLI",
             dependencies: [
-                "Experiments", "Neural", "Datasets", "Tracking",
+                "Experiments", "Neural", "Datasets", "Tracking", "Reporting",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Yams", package: "Yams"),
             ],
@@ -60,7 +62,12 @@ let package = Package(
             swiftSettings: strict
         ),
         // Helpers shared by the test targets.
-        .target(name: "GradbookTestSupport", path: "Tests/Support", swiftSettings: strict),
+        .target(
+            name: "GradbookTestSupport",
+            dependencies: ["Tracking", .product(name: "GRDB", package: "GRDB.swift")],
+            path: "Tests/Support",
+            swiftSettings: strict
+        ),
         // The query CLI on a 10,000-run store (Benchmarks/README.md).
         .executableTarget(
             name: "query-speed",
@@ -73,6 +80,11 @@ let package = Package(
         .testTarget(
             name: "TrackingTests",
             dependencies: ["Tracking", "GradbookTestSupport", .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "ReportingTests",
+            dependencies: ["Reporting", "Tracking", "GradbookTestSupport"],
             swiftSettings: strict
         ),
         .testTarget(

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import GradbookTestSupport
 import Tracking
 import XCTest
 

@@ -45,8 +45,8 @@ public struct Pivot: Sendable {
         rowTerm = rows
         colTerm = cols
         valueTerm = value
-        rowKeys = Self.sorted(Set(table.rows.map { $0[1] }))
-        colKeys = cols == nil ? [single] : Self.sorted(Set(table.rows.map { $0[2] }))
+        rowKeys = Self.sortedKeys(Set(table.rows.map { $0[1] }))
+        colKeys = cols == nil ? [single] : Self.sortedKeys(Set(table.rows.map { $0[2] }))
         self.cells = cells
     }
 
@@ -62,7 +62,8 @@ public struct Pivot: Sendable {
         return higherIsBetter ? means.max() : means.min()
     }
 
-    static func sorted(_ keys: Set<Tracking.Cell>) -> [Tracking.Cell] {
+    /// Values in numeric order, then text.
+    public static func sortedKeys(_ keys: Set<Tracking.Cell>) -> [Tracking.Cell] {
         keys.sorted { a, b in
             switch (a.number, b.number) {
             case let (x?, y?): x < y

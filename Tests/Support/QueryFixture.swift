@@ -1,7 +1,6 @@
 import Foundation
-import GradbookTestSupport
 import GRDB
-import Tracking
+public import Tracking
 
 /// A small store with fixed contents, for query and export tests:
 ///
@@ -15,8 +14,8 @@ import Tracking
 /// Run 1 has layer health at epochs 3 and 4 (5 then 4 dead units), a `dead_relu` alert at both,
 /// `grad_norm` per epoch and snapshots; run 3 is a regression run (no accuracy). Uuids and
 /// times are fixed so exports can be compared byte for byte.
-enum QueryFixture {
-    static func make(at path: String) throws -> RunStore {
+public enum QueryFixture {
+    public static func make(at path: String) throws -> RunStore {
         let store = try RunStore(path: path)
         let sweep = try store.openSweep(NewSweep(name: "grid", experiment: "exp", method: "grid", metric: "test_loss", goal: "minimize",
                                                  specJSON: "{}", configs: [.init(index: 0, settingsJSON: "{}", configJSON: "{\"i\":0}"),
@@ -78,7 +77,7 @@ enum QueryFixture {
     }
 
     /// Row counts per table for one run.
-    static func rowCounts(_ store: RunStore, run: Int64) throws -> [String: Int] {
+    public static func rowCounts(_ store: RunStore, run: Int64) throws -> [String: Int] {
         Dictionary(uniqueKeysWithValues: try store.rowCounts(runs: [run]).map { ($0.table, $0.rows) })
     }
 }

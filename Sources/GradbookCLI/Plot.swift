@@ -1,0 +1,87 @@
+import ArgumentParser
+import Foundation
+import Reporting
+import Tracking
+
+/// `gradbook plot SELECTION --metric test_loss -o curves.svg`: one chart for a paper.
+struct Plot: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Draw one metric of the selected runs as a standalone SVG chart (or PNG, through rsvg-convert).",
+        discussion: """
+            A file ending in .png is rendered with rsvg-convert (Debian: apt-get install librsvg2-bin). \
+            The y axis is logarithmic when the values span more than about a decade, unless --scale says otherwise.
+            """)
+
+    @OptionGroup var store: StoreOptions
+    @OptionGroup var selection: SelectionOptions
+
+    @Option(help: ArgumentHelp("The metric, or several comma-separated.", valueName: "names"))
+    var metric = "test_loss"
+
+    @Option(name: [.short, .customLong("output")], help: "The file to write: .svg or .png.")
+    var output = "curves.svg"
+
+    @Option(help: "auto, linear or log. (default: auto)")
+    var scale = "auto"
+
+    @Option(help: "Width in pixels (SVG units). (default: 720)")
+    var width = 720.0
+
+    @Option(help: "Height of the plot area in pixels. (default: 400)")
+    var height = 400.0
+
+    func validate() throws {
+        if !["auto", "linear", "log"].contains(scale) { throw ValidationError("invalid --scale '\(scale)': expected auto, linear or log") }
+        let ext = URL(fileURLWithPath: output).pathExtension.lowercased()
+        if ext != "svg" && ext != "png" { throw ValidationError("invalid --output '\(output)': expected a file ending in .svg or .png") }
+        if width < 200 || height < 120 { throw ValidationError("--width must be at least 200 and --height at least 120") }
+    }
+
+    mutating func run() throws {
+        let db = try store.open()
+        defer { try? db.close() }
+        let metrics = metric.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+        try db.checkMetrics(metrics)
+        let ids = try selection.select(in: db)
+        guard !ids.isEmpty else { throw SelectionError.noMatch }
+        let names = try db.table(runs: ids, columns: [Term(name: "name")]).rows.map { $0[0].text }
+        var series: [LineChart.Series] = []
+        for (i, (run, name)) in zip(ids, names).enumerated() {
+            for (m, points) in try db.curves(run: run, metrics: metrics) where !points.isEmpty {
+                let label = "\(run) \(name)" + (metrics.count > 1 ? " \(m)" : "")
+                series.append(.init(label: label, color: Palette.color(i), points: points, dashed: metrics.count > 1 && m != metrics[0],
+                                    run: run, metric: m))
+            }
+        }
+        let chart = LineChart(title: metrics.joined(separator: ", "), series: series,
+                              yScale: scale == "auto" ? nil : Scale.Kind(rawValue: scale), width: width, height: height)
+        // A standalone file: a background and a text colour instead of the page's.
+        let svg = chart.svg(id: "plot").replacingOccurrences(of: "role=\"img\"", with: "role=\"img\" color=\"#1d2127\" style=\"background:#fff\"")
+        if output.lowercased().hasSuffix(".png") {
+            try PNGConverter.write(svg: svg, to: output)
+        } else {
+            try Data(svg.utf8).write(to: URL(fileURLWithPath: output))
+        }
+        print(output)
+    }
+}
+
+/// SVG → PNG through `rsvg-convert`, when it is installed.
+enum PNGConverter {
+    static func write(svg: String, to path: String) throws {
+        let candidates = ["/usr/bin/rsvg-convert", "/usr/local/bin/rsvg-convert"]
+        guard let tool = candidates.first(where: FileManager.default.isExecutableFile(atPath:)) else {
+            throw ValidationError("writing .png needs rsvg-convert (Debian: apt-get install librsvg2-bin); write .svg instead")
+        }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: tool)
+        process.arguments = ["--background-color", "white", "-f", "png", "-o", path]
+        let input = Pipe()
+        process.standardInput = input
+        try process.run()
+        input.fileHandleForWriting.write(Data(svg.utf8))
+        try input.fileHandleForWriting.close()
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else { throw ValidationError("rsvg-convert failed (exit \(process.terminationStatus)) writing '\(path)'") }
+    }
+}

@@ -1,0 +1,62 @@
+import ArgumentParser
+import Foundation
+import Reporting
+import Tracking
+
+/// `gradbook report SELECTION -o report.html`: one self-contained HTML file of pictures.
+struct Report: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Write one self-contained HTML report (inline SVG, no network) of the selected runs.",
+        discussion: """
+            With --sweep (or a filter whose runs all belong to one sweep): the heat map of --rows × --cols of the \
+            --agg of --metric (mean over seeds), loss curves per column value coloured by row value, the runs \
+            table and the alerts. For up to --details runs: loss and accuracy, per-layer gradient norms on a \
+            log scale with the alert epochs marked, dead units, saturation and weight norms.
+            """)
+
+    @OptionGroup var store: StoreOptions
+    @OptionGroup var selection: SelectionOptions
+
+    @Option(name: [.short, .customLong("output")], help: "The HTML file to write.")
+    var output = "report.html"
+
+    @Option(help: ArgumentHelp("Heat map rows and curve colours.", valueName: "name"))
+    var rows = "activation"
+
+    @Option(help: ArgumentHelp("Heat map columns and curve panels.", valueName: "name"))
+    var cols = "lr"
+
+    @Option(help: ArgumentHelp("The heat map's metric.", valueName: "name"))
+    var metric = "test_loss"
+
+    @Option(help: "How a run's curve becomes one number for the heat map: best, final, mean or median.")
+    var agg = "best"
+
+    @Option(help: "Detailed health sections for at most this many runs (the first of the selection). (default: 6, none for a sweep)")
+    var details: Int?
+
+    func validate() throws {
+        if !["best", "final", "mean", "median"].contains(agg) { throw ValidationError("invalid --agg '\(agg)': expected best, final, mean or median") }
+        if let details, details < 0 { throw ValidationError("invalid --details \(details): expected 0 or more") }
+    }
+
+    mutating func run() throws {
+        let db = try store.open()
+        defer { try? db.close() }
+        let ids = try selection.select(in: db)
+        guard !ids.isEmpty else { throw SelectionError.noMatch }
+        var options = HTMLReport.Options()
+        options.rows = try Runs.terms(rows)[0]
+        options.cols = try Runs.terms(cols)[0]
+        options.value = Term(name: metric, function: agg)
+        try db.checkMetrics([metric])
+        let sweeps = Set(try db.table(runs: ids, columns: [Term(name: "sweep")]).rows.map { $0[0] })
+        // Runs named one by one get the detailed view; a whole sweep, by name or by filter, the sweep view.
+        let isSweep = selection.sweep != nil || (selection.runs.isEmpty && ids.count > 1 && sweeps.count == 1 && sweeps.first != .null)
+        options.details = details ?? (isSweep ? 0 : 6)
+        options.title = isSweep ? "Sweep \(sweeps.first?.text ?? "")" : "Gradbook report"
+        let html = try HTMLReport(store: db, runs: ids, sweep: isSweep, options: options).html()
+        try Data(html.utf8).write(to: URL(fileURLWithPath: output))
+        print(output)
+    }
+}

@@ -1,0 +1,318 @@
+import Foundation
+public import Tracking
+
+/// One self-contained HTML file about a selection of runs: no network fetches, inline SVG,
+/// inline CSS that follows the reader's light or dark scheme, and a little inline JavaScript
+/// (sortable table, hover read-out on charts, heat-map cells that highlight their runs).
+///
+/// For a sweep: the heat map of the pivot, loss curves per column value coloured by row value,
+/// the runs table and the alerts. For a few runs: per run, loss and accuracy, per-layer
+/// gradient norms on a log scale with alert epochs marked, dead units, saturation and weight norms.
+public struct HTMLReport {
+    public struct Options: Sendable {
+        /// The heat map and the small multiples: rows (colour), columns (panels), the value.
+        public var rows = Term(name: "activation")
+        public var cols: Term? = Term(name: "lr")
+        public var value = Term(name: "test_loss", function: "best")
+        /// Runs with a detailed health section (the first ones of the selection).
+        public var details = 6
+        public var title = "Gradbook report"
+
+        public init() {}
+    }
+
+    let store: RunStore
+    let runs: [Int64]
+    let options: Options
+    /// Whether the runs are a sweep: the heat map and small multiples come first.
+    let sweepView: Bool
+
+    public init(store: RunStore, runs: [Int64], sweep: Bool, options: Options = Options()) {
+        self.store = store
+        self.runs = runs
+        self.options = options
+        sweepView = sweep
+    }
+
+    public func html() throws -> String {
+        var body = ""
+        var charts: [String] = []
+        let info = try store.table(runs: runs, columns: [Term(name: "id"), Term(name: "name"), Term(name: "sweep"), options.rows,
+                                                         options.cols ?? Term(name: "id")])
+        let label = Dictionary(uniqueKeysWithValues: info.rows.map { row in (Self.id(row[0]), "\(row[0].text) \(row[1].text)") })
+        if sweepView {
+            let pivot = try Pivot(store: store, runs: runs, rows: options.rows, cols: options.cols, value: options.value)
+            body += "<section><h2>\(escaped(options.value.text)) by \(escaped(options.rows.text))"
+                + (options.cols.map { " × " + escaped($0.text) } ?? "") + "</h2>"
+                + "<p class=\"note\">Each cell: the mean ± std (count) over its runs; click a cell to highlight its runs below.</p>"
+                + HeatMap(pivot: pivot, title: "\(options.value.text), mean over runs").svg(id: "heatmap") + "</section>\n"
+            body += try smallMultiples(info, &charts)
+        } else {
+            body += try overlay(label, &charts)
+        }
+        body += try runsTable()
+        body += try alerts(label)
+        for run in runs.prefix(options.details) { body += try details(run, label: label[run] ?? "\(run)", &charts) }
+        return page(body: body, charts: charts)
+    }
+
+    static func id(_ cell: Tracking.Cell) -> Int64 { if case .integer(let v) = cell { v } else { 0 } }
+
+    // MARK: - Sections
+
+    /// Train (dashed) and test (solid) loss, one panel per column value, coloured by row value.
+    private func smallMultiples(_ info: ResultTable, _ charts: inout [String]) throws -> String {
+        let rowKeys = Pivot.sortedKeys(Set(info.rows.map { $0[3] })), colKeys = Pivot.sortedKeys(Set(info.rows.map { $0[4] }))
+        let colour = Dictionary(uniqueKeysWithValues: rowKeys.enumerated().map { ($1, Palette.color($0)) })
+        var out = "<section><h2>Loss curves by \(escaped(options.cols?.text ?? "run"))</h2><p class=\"note\">Colour: "
+            + escaped(options.rows.text) + "; solid: test loss, dashed: train loss.</p><div class=\"grid\">\n"
+        for col in (options.cols == nil ? [Tracking.Cell.null] : colKeys) {
+            var series: [LineChart.Series] = []
+            for row in info.rows where options.cols == nil || row[4] == col {
+                let run = Self.id(row[0])
+                let curves = try store.curves(run: run, metrics: ["train_loss", "test_loss"])
+                for (metric, points) in curves {
+                    series.append(.init(label: row[3].text, color: colour[row[3]] ?? Palette.color(0), points: points,
+                                        dashed: metric == "train_loss", run: run, metric: metric))
+                }
+            }
+            var chart = LineChart(title: options.cols.map { "\($0.text) = \(col.text)" } ?? "loss", series: series, width: 460, height: 250)
+            chart.legend = rowKeys.map { (label: $0.text, color: colour[$0] ?? Palette.color(0), dashed: false) }
+            out += figure(chart, id: "loss-\(charts.count)", &charts)
+        }
+        return out + "</div></section>\n"
+    }
+
+    /// Loss and accuracy of every run on two charts.
+    private func overlay(_ label: [Int64: String], _ charts: inout [String]) throws -> String {
+        var loss: [LineChart.Series] = [], accuracy: [LineChart.Series] = []
+        for (i, run) in runs.enumerated() {
+            for (metric, points) in try store.curves(run: run, metrics: RunStore.defaultCurveMetrics) where !points.isEmpty {
+                let s = LineChart.Series(label: label[run] ?? "\(run)", color: Palette.color(i), points: points,
+                                         dashed: metric.hasPrefix("train"), run: run, metric: metric)
+                if metric.hasSuffix("loss") { loss.append(s) } else { accuracy.append(s) }
+            }
+        }
+        var out = "<section><h2>Curves</h2><p class=\"note\">Solid: test, dashed: train.</p><div class=\"grid\">\n"
+        let legend = runs.enumerated().map { (label: label[$1] ?? "\($1)", color: Palette.color($0), dashed: false) }
+        var lossChart = LineChart(title: "loss", series: loss, width: 460, height: 260)
+        lossChart.legend = legend
+        out += figure(lossChart, id: "loss", &charts)
+        if !accuracy.isEmpty {
+            var chart = LineChart(title: "accuracy", series: accuracy, yScale: .linear, width: 460, height: 260)
+            chart.legend = legend
+            out += figure(chart, id: "accuracy", &charts)
+        }
+        return out + "</div></section>\n"
+    }
+
+    private func runsTable() throws -> String {
+        let columns = try FilterParser.terms("id, name, status, \(options.rows.text), \(options.cols?.text ?? "lr"), param.seed, epochs_done, "
+                                             + "train_loss, test_loss, best(test_loss), best_epoch(test_loss), test_accuracy, alerts")
+        let table = try store.table(runs: runs, columns: columns)
+        var out = "<section><h2>Runs</h2><p class=\"note\">Click a column to sort.</p><div class=\"scroll\"><table class=\"runs sortable\"><thead><tr>"
+        out += table.columns.map { "<th>\(escaped($0.hasPrefix("param.") ? String($0.dropFirst(6)) : $0))</th>" }.joined() + "</tr></thead><tbody>\n"
+        for row in table.rows {
+            out += "<tr id=\"run-\(row[0].text)\">" + row.map { cell in
+                let number = cell.number.map { " data-value=\"\($0)\" class=\"num\"" } ?? ""
+                let text = if case .real(let v) = cell { String(format: "%.5g", v) } else { cell.text }
+                return "<td\(number)>\(escaped(text))</td>"
+            }.joined() + "</tr>\n"
+        }
+        return out + "</tbody></table></div></section>\n"
+    }
+
+    private func alerts(_ label: [Int64: String]) throws -> String {
+        var rows = ""
+        for run in runs {
+            for a in try store.alertSummary(run: run) {
+                rows += "<tr><td><a href=\"#run-\(run)\">\(escaped(label[run] ?? "\(run)"))</a></td><td>\(escaped(a.kind))</td>"
+                    + "<td>\(a.layer < 0 ? "run" : "\(a.layer + 1)")</td><td class=\"num\">\(a.first)</td><td class=\"num\">\(a.last)</td>"
+                    + "<td class=\"num\">\(a.epochs)</td><td>\(escaped(a.message))</td></tr>\n"
+            }
+        }
+        guard !rows.isEmpty else { return "<section><h2>Alerts</h2><p>No alert fired in these runs.</p></section>\n" }
+        return "<section><h2>Alerts</h2><div class=\"scroll\"><table class=\"sortable\"><thead><tr><th>run</th><th>alert</th><th>layer</th><th>first epoch</th>"
+            + "<th>last epoch</th><th>epochs</th><th>first message</th></tr></thead><tbody>\n" + rows + "</tbody></table></div></section>\n"
+    }
+
+    /// One run's health: loss and accuracy, then per layer gradient norm (log), dead units,
+    /// saturation and weight norm, alert epochs marked.
+    private func details(_ run: Int64, label: String, _ charts: inout [String]) throws -> String {
+        let diagnostics = try store.diagnostics(runs: [run])
+        func column(_ name: String) -> Int { diagnostics.columns.firstIndex(of: name)! }
+        let (epochCol, layerCol) = (column("epoch"), column("layer"))
+        let layers = Set(diagnostics.rows.map { Self.id($0[layerCol]) }).sorted()
+        func perLayer(_ statistic: String) -> [LineChart.Series] {
+            let c = column(statistic)
+            return layers.compactMap { layer in
+                let points = diagnostics.rows.filter { Self.id($0[layerCol]) == layer }.compactMap { row in
+                    row[c].number.map { CurvePoint(epoch: Int(Self.id(row[epochCol])), value: $0) }
+                }
+                let name = layer == layers.last ? "output" : "layer \(layer + 1)"
+                return points.isEmpty ? nil : .init(label: name, color: Palette.color(Int(layer)), points: points, run: run, metric: statistic)
+            }
+        }
+        let alerts = try store.alertSummary(run: run)
+        let markers = alerts.map { a in
+            LineChart.Marker(epoch: a.first, label: "\(a.kind) from epoch \(a.first)\(a.layer >= 0 ? " (layer \(a.layer + 1))" : ""): \(a.message)",
+                             color: a.kind == "nan" || a.kind == "exploding" ? "#D55E00" : "#CC79A7")
+        }
+        var out = "<section class=\"run\"><h2 id=\"details-\(run)\">Run \(escaped(label))</h2>"
+        out += alerts.isEmpty ? "<p class=\"note\">No alerts.</p>"
+            : "<p class=\"note\">Dashed vertical lines: the epoch where an alert first fired (" + alerts.map { "\(escaped($0.kind)) at \($0.first)" }.joined(separator: ", ") + ").</p>"
+        out += "<div class=\"grid\">\n"
+        var curves: [LineChart.Series] = [], accuracy: [LineChart.Series] = []
+        for (metric, points) in try store.curves(run: run, metrics: RunStore.defaultCurveMetrics) where !points.isEmpty {
+            let s = LineChart.Series(label: metric, color: metric.hasPrefix("train") ? Palette.color(0) : Palette.color(1), points: points,
+                                     dashed: metric.hasPrefix("train"), run: run, metric: metric)
+            if metric.hasSuffix("loss") { curves.append(s) } else { accuracy.append(s) }
+        }
+        out += figure(LineChart(title: "loss", series: curves, markers: markers, width: 460, height: 240), id: "run\(run)-loss", &charts)
+        if !accuracy.isEmpty {
+            out += figure(LineChart(title: "accuracy", series: accuracy, markers: markers, yScale: .linear, width: 460, height: 240), id: "run\(run)-accuracy", &charts)
+        }
+        if !layers.isEmpty {
+            out += figure(LineChart(title: "gradient norm per layer", series: perLayer("grad_norm_mean"), markers: markers, yScale: .log,
+                                    width: 460, height: 240), id: "run\(run)-grad", &charts)
+            let dead = perLayer("dead_units"), saturated = perLayer("saturated_fraction")
+            if !dead.isEmpty {
+                out += figure(LineChart(title: "dead units per layer", series: dead, markers: markers, yScale: .linear, width: 460, height: 240),
+                              id: "run\(run)-dead", &charts)
+            }
+            if !saturated.isEmpty {
+                out += figure(LineChart(title: "saturated share per layer", series: saturated, markers: markers, yScale: .linear, width: 460, height: 240),
+                              id: "run\(run)-saturated", &charts)
+            }
+            out += figure(LineChart(title: "weight norm per layer", series: perLayer("weight_norm"), markers: markers, width: 460, height: 240),
+                          id: "run\(run)-weights", &charts)
+        }
+        return out + "</div></section>\n"
+    }
+
+    private func figure(_ chart: LineChart, id: String, _ charts: inout [String]) -> String {
+        charts.append(chart.json(id: id))
+        return "<figure class=\"chart-box\">" + chart.svg(id: id) + "</figure>\n"
+    }
+
+    // MARK: - Page
+
+    private func page(body: String, charts: [String]) -> String {
+        """
+        <!DOCTYPE html>
+        <html lang="en">
+        <head>
+        <meta charset="utf-8">
+        <meta name="viewport" content="width=device-width, initial-scale=1">
+        <meta name="generator" content="gradbook">
+        <title>\(escaped(options.title))</title>
+        <style>
+        :root { color-scheme: light dark; }
+        body { font: 14px/1.45 system-ui, -apple-system, "Segoe UI", sans-serif; margin: 24px auto; max-width: 1000px; padding: 0 16px; color: #1d2127; background: #fff; }
+        @media (prefers-color-scheme: dark) { body { color: #dde1e6; background: #15181d; } th { background: #232830 !important; } tr.hit td { background: #3a3320 !important; } }
+        h1 { font-size: 22px; margin: 0 0 4px; } h2 { font-size: 17px; margin: 28px 0 6px; }
+        .note { margin: 2px 0 10px; opacity: 0.75; }
+        .grid { display: grid; grid-template-columns: repeat(auto-fill, minmax(460px, 1fr)); gap: 10px 18px; }
+        figure { margin: 0; position: relative; } svg { max-width: 100%; height: auto; overflow: visible; }
+        table { border-collapse: collapse; font-variant-numeric: tabular-nums; width: 100%; font-size: 13px; }
+        th, td { padding: 3px 8px; border-bottom: 1px solid rgba(127,127,127,0.25); text-align: left; white-space: nowrap; }
+        th { position: sticky; top: 0; background: #f1f3f5; cursor: pointer; user-select: none; }
+        th.asc::after { content: " ▲"; } th.desc::after { content: " ▼"; }
+        .scroll { overflow-x: auto; max-height: 640px; overflow-y: auto; } td.num { text-align: right; } tr.hit td { background: #fff3c4; }
+        .tip { position: absolute; pointer-events: none; display: none; background: rgba(20,22,26,0.92); color: #fff; font-size: 12px;
+               padding: 5px 8px; border-radius: 4px; white-space: nowrap; z-index: 2; }
+        a.cell { cursor: pointer; } .run { border-top: 1px solid rgba(127,127,127,0.3); margin-top: 24px; }
+        </style>
+        </head>
+        <body>
+        <h1>\(escaped(options.title))</h1>
+        <p class="note">\(runs.count) run\(runs.count == 1 ? "" : "s") from \(escaped(store.path)). Hover a chart for its values.</p>
+        \(body)
+        <script type="application/json" id="chart-data">[\(charts.joined(separator: ","))]</script>
+        <script>
+        \(Self.script)
+        </script>
+        </body>
+        </html>
+
+        """
+    }
+
+    /// Sortable tables, the hover read-out, heat-map cells that highlight their runs.
+    static let script = """
+        (function () {
+          "use strict";
+          document.querySelectorAll("table.sortable").forEach(function (table) {
+            table.querySelectorAll("th").forEach(function (th, column) {
+              th.addEventListener("click", function () {
+                var ascending = !th.classList.contains("asc");
+                table.querySelectorAll("th").forEach(function (h) { h.classList.remove("asc", "desc"); });
+                th.classList.add(ascending ? "asc" : "desc");
+                var body = table.tBodies[0];
+                var rows = Array.prototype.slice.call(body.rows);
+                rows.sort(function (a, b) {
+                  var x = a.cells[column], y = b.cells[column];
+                  var p = x.dataset.value, q = y.dataset.value, r;
+                  if (p !== undefined && q !== undefined) { r = parseFloat(p) - parseFloat(q); }
+                  else if (p !== undefined) { r = -1; } else if (q !== undefined) { r = 1; }
+                  else { r = x.textContent.localeCompare(y.textContent); }
+                  return ascending ? r : -r;
+                });
+                rows.forEach(function (row) { body.appendChild(row); });
+              });
+            });
+          });
+          var data = JSON.parse(document.getElementById("chart-data").textContent);
+          data.forEach(function (chart) {
+            var svg = document.getElementById(chart.id);
+            if (!svg) { return; }
+            var tip = document.createElement("div");
+            tip.className = "tip";
+            svg.parentNode.appendChild(tip);
+            svg.addEventListener("mousemove", function (event) {
+              var box = svg.getBoundingClientRect();
+              var scale = svg.viewBox.baseVal.width / box.width;
+              var x = (event.clientX - box.left) * scale;
+              if (x < chart.x[2] || x > chart.x[3]) { tip.style.display = "none"; return; }
+              var epoch = Math.round(chart.x[0] + (x - chart.x[2]) / (chart.x[3] - chart.x[2]) * (chart.x[1] - chart.x[0]));
+              var lines = [];
+              chart.series.forEach(function (s) {
+                var best = null;
+                s.points.forEach(function (p) { if (best === null || Math.abs(p[0] - epoch) < Math.abs(best[0] - epoch)) { best = p; } });
+                if (best !== null && best[1] !== null && Math.abs(best[0] - epoch) <= Math.max(1, (chart.x[1] - chart.x[0]) / 100)) {
+                  lines.push({ text: s.label + ": " + Number(best[1]).toPrecision(4), color: s.color, value: best[1] });
+                }
+              });
+              if (lines.length === 0) { tip.style.display = "none"; return; }
+              lines.sort(function (a, b) { return a.value - b.value; });
+              tip.textContent = "";
+              var head = document.createElement("div");
+              head.textContent = "epoch " + epoch;
+              tip.appendChild(head);
+              lines.slice(0, 12).forEach(function (line) {
+                var row = document.createElement("div"), swatch = document.createElement("span");
+                swatch.textContent = "\\u25A0 ";
+                swatch.style.color = line.color;
+                row.appendChild(swatch);
+                row.appendChild(document.createTextNode(line.text));
+                tip.appendChild(row);
+              });
+              if (lines.length > 12) { var more = document.createElement("div"); more.textContent = "… " + (lines.length - 12) + " more"; tip.appendChild(more); }
+              tip.style.display = "block";
+              var left = event.clientX - box.left + 14;
+              if (left + tip.offsetWidth > box.width) { left = event.clientX - box.left - tip.offsetWidth - 14; }
+              tip.style.left = left + "px";
+              tip.style.top = (event.clientY - box.top + 10) + "px";
+            });
+            svg.addEventListener("mouseleave", function () { tip.style.display = "none"; });
+          });
+          document.querySelectorAll("a.cell").forEach(function (cell) {
+            cell.addEventListener("click", function () {
+              var ids = cell.getAttribute("data-runs").split(",");
+              document.querySelectorAll("tr.hit").forEach(function (row) { row.classList.remove("hit"); });
+              ids.forEach(function (id) { var row = document.getElementById("run-" + id); if (row) { row.classList.add("hit"); } });
+            });
+          });
+        })();
+        """
+}
