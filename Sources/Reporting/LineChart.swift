@@ -156,27 +156,10 @@ public struct LineChart: Sendable {
     public func json(id: String) -> String {
         let (x, y) = scales
         let series = self.series.map { s in
-            "{\"label\":\(jsonString(s.label)),\"color\":\(jsonString(s.color)),\"points\":["
+            "{\"label\":\(TableWriter.jsonString(s.label, htmlSafe: true)),\"color\":\(TableWriter.jsonString(s.color, htmlSafe: true)),\"points\":["
                 + drawn(s).map { "[\($0.epoch),\($0.value.isFinite ? "\($0.value)" : "null")]" }.joined(separator: ",") + "]}"
         }
-        return "{\"id\":\(jsonString(id)),\"x\":[\(x.domain.lowerBound),\(x.domain.upperBound),\(x.start),\(x.end)],"
+        return "{\"id\":\(TableWriter.jsonString(id, htmlSafe: true)),\"x\":[\(x.domain.lowerBound),\(x.domain.upperBound),\(x.start),\(x.end)],"
             + "\"series\":[" + series.joined(separator: ",") + "]}"
     }
-}
-
-/// A JSON string literal, safe inside an HTML `<script>` (no `</`).
-func jsonString(_ s: String) -> String {
-    var out = "\""
-    for scalar in s.unicodeScalars {
-        switch scalar {
-        case "\"": out += "\\\""
-        case "\\": out += "\\\\"
-        case "<": out += "\\u003c"
-        case ">": out += "\\u003e"
-        case "&": out += "\\u0026"
-        case _ where scalar.value < 0x20: out += String(format: "\\u%04x", scalar.value)
-        default: out.unicodeScalars.append(scalar)
-        }
-    }
-    return out + "\""
 }

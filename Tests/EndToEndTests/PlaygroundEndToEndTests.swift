@@ -51,7 +51,7 @@ final class PlaygroundEndToEndTests: EndToEndTestCase {
     func testASweepTakesTheLinkAsItsBase() throws {
         let r = try gradbook("sweep", "--playground", Self.circle, "--activation", "relu,tanh", "--epochs", "5", "--name", "pg")
         XCTAssertEqual(r.status, 0, r.stderr)
-        let rows = try query { try Row.fetchAll($0, sql: "SELECT activation, layers, lr, batch_size FROM run_summary ORDER BY run_id") }
+        let rows = try query { try Row.fetchAll($0, sql: "SELECT activation, layers, lr, batch_size FROM run_summary ORDER BY activation") }
         XCTAssertEqual(rows.map { $0["activation"] as String }, ["relu", "tanh"])
         XCTAssertEqual(Set(rows.map { "\($0["layers"] as String) \($0["lr"] as Double) \($0["batch_size"] as Int)" }), ["3 0.01 10"])
         let links = try query { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM params WHERE name = 'playground' AND value = ?", arguments: [Self.circle]) }

@@ -106,8 +106,9 @@ public final class TableWriter {
         }
     }
 
-    /// A JSON string literal (RFC 8259 escapes).
-    static func jsonString(_ s: String) -> String {
+    /// A JSON string literal (RFC 8259 escapes); `htmlSafe` also escapes `<`, `>` and `&`, so that
+    /// the literal can sit inside an HTML `<script>`.
+    public static func jsonString(_ s: String, htmlSafe: Bool = false) -> String {
         var out = "\""
         for scalar in s.unicodeScalars {
             switch scalar {
@@ -116,6 +117,7 @@ public final class TableWriter {
             case "\n": out += "\\n"
             case "\r": out += "\\r"
             case "\t": out += "\\t"
+            case "<" where htmlSafe, ">" where htmlSafe, "&" where htmlSafe: out += String(format: "\\u%04x", scalar.value)
             case _ where scalar.value < 0x20: out += String(format: "\\u%04x", scalar.value)
             default: out.unicodeScalars.append(scalar)
             }
