@@ -16,6 +16,9 @@ public struct Gradbook: ParsableCommand {
     /// Parses `arguments` (the process's when `nil`), runs the command, and returns the exit
     /// status: 0 success, 1 failure, 2 bad usage. Messages go to stderr; help to stdout.
     public static func run(arguments: [String]? = nil) -> Int32 {
+        // Past a file-size limit (ulimit -f), a write should fail with an error the store reports,
+        // not kill the process with SIGXFSZ before it can close the run.
+        signal(SIGXFSZ, SIG_IGN)
         var command: any ParsableCommand
         do {
             command = try parseAsRoot(arguments)

@@ -23,6 +23,10 @@ public final class RunStore: Sendable {
     /// The connection pool, for queries beyond this type's own.
     public let pool: DatabasePool
     let migrator: SchemaMigrator
+    /// How long a write waits for another writer before it fails.
+    public let busyTimeout: Double
+    /// The file opened (device and inode), to notice when it is deleted or replaced under us.
+    let fileIdentity: FileIdentity?
 
     /// Opens (creating if needed) the database at `path` and brings its schema up to date.
     ///
@@ -31,6 +35,7 @@ public final class RunStore: Sendable {
     ///   opened for writing.
     public init(path: String, busyTimeout: Double = 10) throws(StoreError) {
         self.path = path
+        self.busyTimeout = busyTimeout
         migrator = SchemaMigrator(migrations: Migration.embedded, path: path)
         var config = Configuration()
         config.busyMode = .timeout(busyTimeout)
@@ -47,6 +52,7 @@ public final class RunStore: Sendable {
         while true {
             do {
                 pool = try Self.openAndMigrate(path: path, migrator: migrator, config: config, busyTimeout: busyTimeout)
+                fileIdentity = FileIdentity(path: path)
                 return
             } catch let error as DatabaseError where (error.resultCode == .SQLITE_BUSY || error.resultCode == .SQLITE_LOCKED) && Date() < deadline {
                 Thread.sleep(forTimeInterval: pause * Double.random(in: 0.5...1.5))
@@ -130,6 +136,7 @@ public final class RunStore: Sendable {
     /// Records one epoch, its extra metrics and the run's progress in one transaction: a
     /// reader sees the whole epoch or none of it. Non-finite values are stored as NULL.
     public func recordEpoch(run: Int64, _ e: EpochRecord) throws(StoreError) {
+        try checkFileIsStillThere()
         try write { db in
             try db.cachedStatement(sql: """
                 INSERT INTO epochs (run_id, epoch, train_loss, test_loss, train_accuracy, test_accuracy, learning_rate, seconds, recorded_at)
@@ -214,9 +221,23 @@ public final class RunStore: Sendable {
         do { return try pool.read(body) } catch { throw mapped(error) }
     }
 
+    /// Fails when the database file was deleted, moved or replaced since it was opened: SQLite
+    /// would go on writing into the unlinked file, and every epoch after that would be lost.
+    public func checkFileIsStillThere() throws(StoreError) {
+        guard let opened = fileIdentity, FileIdentity(path: path) != opened else { return }
+        throw .fileVanished(path: path)
+    }
+
     private func mapped(_ error: any Error) -> StoreError {
         if let e = error as? StoreError { return e }
-        if let e = error as? DatabaseError { return .database(path: path, reason: e.message ?? "\(e)") }
+        if let e = error as? DatabaseError {
+            switch e.resultCode {
+            case .SQLITE_BUSY, .SQLITE_LOCKED: return .busy(path: path, seconds: busyTimeout)
+            case .SQLITE_FULL: return .full(path: path)
+            case .SQLITE_READONLY: return .readOnly(path: path)
+            default: return .database(path: path, reason: e.message ?? "\(e)")
+            }
+        }
         return .database(path: path, reason: "\(error)")
     }
 }

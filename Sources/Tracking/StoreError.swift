@@ -11,6 +11,14 @@ public enum StoreError: Error, Sendable, CustomStringConvertible {
     case cannotOpen(path: String, reason: String)
     /// A write or read failed.
     case database(path: String, reason: String)
+    /// Another connection held the write lock for longer than the busy timeout.
+    case busy(path: String, seconds: Double)
+    /// The disk (or the file-size limit) is full.
+    case full(path: String)
+    /// The file or its folder cannot be written.
+    case readOnly(path: String)
+    /// The database file was deleted, moved or replaced while it was open.
+    case fileVanished(path: String)
     /// No run has that id or uuid.
     case unknownRun(String)
     /// No sweep has that name.
@@ -34,6 +42,15 @@ public enum StoreError: Error, Sendable, CustomStringConvertible {
             "cannot open database '\(path)': \(reason)"
         case let .database(path, reason):
             "database '\(path)': \(reason)"
+        case let .busy(path, seconds):
+            "database '\(path)' is locked by another process; gave up after waiting \(seconds == seconds.rounded() ? String(Int(seconds)) : String(seconds)) s "
+                + "(--busy-timeout). Nothing was lost; try again"
+        case let .full(path):
+            "database '\(path)': the disk is full (or the file-size limit was reached); free space and resume"
+        case let .readOnly(path):
+            "database '\(path)' cannot be written (a read-only file, folder or file system)"
+        case let .fileVanished(path):
+            "database '\(path)' was deleted, moved or replaced while the run was writing to it; stopped so that nothing more is lost"
         case let .unknownRun(id):
             "no run '\(id)' in the database"
         case let .unknownSweep(name):
