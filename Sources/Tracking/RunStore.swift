@@ -60,8 +60,12 @@ public final class RunStore: Sendable {
             } catch let error as StoreError {
                 throw error
             } catch let error as DatabaseError {
-                if error.resultCode == .SQLITE_NOTADB { throw .notADatabase(path: path) }
-                throw .cannotOpen(path: path, reason: error.message ?? "\(error)")
+                switch error.resultCode {
+                case .SQLITE_NOTADB: throw .notADatabase(path: path)
+                case .SQLITE_CORRUPT: throw .corrupt(path: path, reason: error.message ?? "\(error)")
+                case .SQLITE_BUSY, .SQLITE_LOCKED: throw .busy(path: path, seconds: busyTimeout)
+                default: throw .cannotOpen(path: path, reason: error.message ?? "\(error)")
+                }
             } catch {
                 throw .cannotOpen(path: path, reason: "\(error)")
             }
@@ -235,6 +239,9 @@ public final class RunStore: Sendable {
             case .SQLITE_BUSY, .SQLITE_LOCKED: return .busy(path: path, seconds: busyTimeout)
             case .SQLITE_FULL: return .full(path: path)
             case .SQLITE_READONLY: return .readOnly(path: path)
+            case .SQLITE_CORRUPT: return .corrupt(path: path, reason: e.message ?? "\(e)")
+            case .SQLITE_IOERR: return .database(path: path, reason: "a write or read of the file failed (\(e.message ?? "disk I/O error")): "
+                                                 + "a full disk, a file-size limit, a vanished folder or a failing device")
             default: return .database(path: path, reason: e.message ?? "\(e)")
             }
         }

@@ -34,8 +34,14 @@ struct SchemaMigrator {
     }
 
     /// Applies every migration not yet applied.
+    ///
+    /// What is applied is read first without a lock, so a store that is up to date opens
+    /// without waiting for the write lock (a reader is never held up by a long writer).
     func migrate(_ writer: some DatabaseWriter) throws {
-        for migration in migrations.sorted(by: { $0.version < $1.version }) {
+        let applied = try writer.read { db in
+            try db.tableExists("schema_migrations") ? Set(try Int.fetchAll(db, sql: "SELECT version FROM schema_migrations")) : []
+        }
+        for migration in migrations.sorted(by: { $0.version < $1.version }) where !applied.contains(migration.version) {
             try writer.write { db in
                 try db.execute(sql: """
                     CREATE TABLE IF NOT EXISTS schema_migrations (

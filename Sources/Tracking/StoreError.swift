@@ -19,6 +19,8 @@ public enum StoreError: Error, Sendable, CustomStringConvertible {
     case readOnly(path: String)
     /// The database file was deleted, moved or replaced while it was open.
     case fileVanished(path: String)
+    /// SQLite found the file damaged (truncated, overwritten).
+    case corrupt(path: String, reason: String)
     /// No run has that id or uuid.
     case unknownRun(String)
     /// No sweep has that name.
@@ -49,6 +51,8 @@ public enum StoreError: Error, Sendable, CustomStringConvertible {
             "database '\(path)': the disk is full (or the file-size limit was reached); free space and resume"
         case let .readOnly(path):
             "database '\(path)' cannot be written (a read-only file, folder or file system)"
+        case let .corrupt(path, reason):
+            "database '\(path)' is damaged (\(reason)); it was not changed. `sqlite3 '\(path)' .recover` salvages what is readable"
         case let .fileVanished(path):
             "database '\(path)' was deleted, moved or replaced while the run was writing to it; stopped so that nothing more is lost"
         case let .unknownRun(id):

@@ -28,12 +28,17 @@ struct GradbookProcess {
         return process
     }
 
-    /// Starts the binary without waiting; its output goes to files in `folder`.
+    /// Starts the binary without waiting; its output is dropped, or stderr written to `stderr`.
     static func start(_ arguments: [String], in folder: URL, environment: [String: String] = [:],
-                      executable: URL = binary) throws -> Process {
+                      executable: URL = binary, stderr: URL? = nil) throws -> Process {
         let process = make(arguments, in: folder, environment: environment, executable: executable)
         process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
+        if let stderr {
+            FileManager.default.createFile(atPath: stderr.path, contents: nil)
+            process.standardError = try FileHandle(forWritingTo: stderr)
+        } else {
+            process.standardError = FileHandle.nullDevice
+        }
         try process.run()
         return process
     }

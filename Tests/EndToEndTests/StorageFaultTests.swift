@@ -1,0 +1,151 @@
+import Foundation
+import GRDB
+import XCTest
+
+/// The store under faults: a lock held by another process, a full disk, a file-size limit,
+/// a read-only file, the folder deleted mid-run, damaged files. Each gets a clear error and a
+/// non-zero exit, without a hang, and what was stored before stays whole.
+final class StorageFaultTests: EndToEndTestCase {
+    private var mountPoint: URL?
+
+    override func tearDownWithError() throws {
+        if let mountPoint { _ = try? shell("umount '\(mountPoint.path)'") }
+        _ = try? shell("chattr -R -i '\(folder.path)' 2>/dev/null")
+        try super.tearDownWithError()
+    }
+
+    @discardableResult
+    private func shell(_ command: String) throws -> Int32 {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/bin/sh")
+        p.arguments = ["-c", command]
+        p.standardOutput = FileHandle.nullDevice
+        p.standardError = FileHandle.nullDevice
+        try p.run()
+        p.waitUntilExit()
+        return p.terminationStatus
+    }
+
+    /// Every run's epochs are 1…n with no gap, and the file passes SQLite's checks.
+    private func assertWhole(_ path: String? = nil, file: StaticString = #filePath, line: UInt = #line) throws {
+        try query(path) { db in
+            XCTAssertEqual(try String.fetchOne(db, sql: "PRAGMA integrity_check"), "ok", file: file, line: line)
+            XCTAssertEqual(try Row.fetchAll(db, sql: "PRAGMA foreign_key_check").count, 0, file: file, line: line)
+            let gaps = try Int.fetchOne(db, sql: """
+                SELECT COUNT(*) FROM runs r WHERE (SELECT COUNT(*) FROM epochs e WHERE e.run_id = r.id)
+                                               != COALESCE((SELECT MAX(epoch) FROM epochs e WHERE e.run_id = r.id), 0)
+                """)
+            XCTAssertEqual(gaps, 0, "whole epochs only", file: file, line: line)
+        }
+    }
+
+    func testALockHeldPastTheBusyTimeoutFailsClearlyWhileReadersGoOn() throws {
+        XCTAssertEqual(try gradbook("run", "--epochs", "3").status, 0)
+        // Another process takes the write lock and keeps it for 6 s.
+        let holder = Process()
+        holder.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        holder.arguments = ["python3", "-c", """
+            import sqlite3, sys, time
+            c = sqlite3.connect(sys.argv[1], isolation_level=None)
+            c.execute("BEGIN EXCLUSIVE")
+            print("locked", flush=True)
+            time.sleep(6)
+            """, databasePath]
+        let out = Pipe()
+        holder.standardOutput = out
+        try holder.run()
+        defer { holder.terminate(); holder.waitUntilExit() }
+        _ = out.fileHandleForReading.availableData  // "locked"
+        let start = Date()
+        let blocked = try gradbook("run", "--epochs", "3", "--busy-timeout", "1")
+        let waited = Date().timeIntervalSince(start)
+        XCTAssertEqual(blocked.status, 1, blocked.stderr)
+        XCTAssertTrue(blocked.stderr.contains("is locked by another process; gave up after waiting 1 s"), blocked.stderr)
+        XCTAssertLessThan(waited, 5, "no hang beyond the busy timeout")
+        let reader = try gradbook("runs", "--columns", "id, status", "--format", "csv")
+        XCTAssertEqual(reader.status, 0, "readers are not held up by a writer: \(reader.stderr)")
+        XCTAssertEqual(reader.stdout, "id,status\r\n1,finished\r\n")
+        holder.terminate()
+        holder.waitUntilExit()
+        XCTAssertEqual(try gradbook("run", "--epochs", "3").status, 0, "the store works once the lock is gone")
+        try assertWhole()
+    }
+
+    func testAFullDiskFailsTheRunAndKeepsWhatWasWritten() throws {
+        let mount = folder.appendingPathComponent("small")
+        try FileManager.default.createDirectory(at: mount, withIntermediateDirectories: true)
+        guard try shell("mount -t tmpfs -o size=600k tmpfs '\(mount.path)'") == 0 else { throw XCTSkip("cannot mount a small tmpfs here") }
+        mountPoint = mount
+        let db = mount.appendingPathComponent("g.sqlite").path
+        let r = try gradbook("run", "--epochs", "100000", "--snapshot-every", "1", "--db", db)
+        XCTAssertEqual(r.status, 1)
+        XCTAssertTrue(r.stderr.contains("the disk is full"), r.stderr)
+        let epochs = try query(db) { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM epochs") } ?? 0
+        XCTAssertGreaterThan(epochs, 3, "the epochs before the disk filled are kept")
+        try assertWhole(db)
+    }
+
+    func testAFileSizeLimitFailsAWriteInsteadOfKillingTheProcess() throws {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/bin/sh")
+        p.arguments = ["-c", "ulimit -f 600; exec \"$0\" run --epochs 100000 --snapshot-every 1", GradbookProcess.binary.path]
+        p.currentDirectoryURL = folder
+        let err = Pipe()
+        p.standardError = err
+        p.standardOutput = FileHandle.nullDevice
+        try p.run()
+        let message = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        p.waitUntilExit()
+        XCTAssertEqual(p.terminationReason, .exit, "not killed by SIGXFSZ")
+        XCTAssertEqual(p.terminationStatus, 1, message)
+        XCTAssertTrue(message.contains("file-size limit") || message.contains("disk is full"), message)
+        try assertWhole()
+        XCTAssertGreaterThan(try query { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM epochs") } ?? 0, 3)
+    }
+
+    func testAReadOnlyDatabaseIsRefusedClearlyAndStillReadable() throws {
+        XCTAssertEqual(try gradbook("run", "--epochs", "3").status, 0)
+        guard try shell("chattr +i '\(databasePath)'") == 0 else { throw XCTSkip("chattr +i is not available here") }
+        let r = try gradbook("run", "--epochs", "3")
+        XCTAssertEqual(r.status, 1)
+        XCTAssertTrue(r.stderr.contains("cannot be written (a read-only file, folder or file system)"), r.stderr)
+        let runs = try gradbook("runs", "--columns", "id, epochs_done", "--format", "csv")
+        XCTAssertEqual(runs.stdout, "id,epochs_done\r\n1,3\r\n", runs.stderr)
+    }
+
+    func testTheFolderVanishingStopsTheRunWithAClearError() throws {
+        let sub = folder.appendingPathComponent("sub")
+        try FileManager.default.createDirectory(at: sub, withIntermediateDirectories: true)
+        let db = sub.appendingPathComponent("g.sqlite").path
+        let log = folder.appendingPathComponent("stderr.txt")
+        let process = try GradbookProcess.start(["run", "--epochs", "1000000", "--db", db], in: folder, stderr: log)
+        XCTAssertTrue(wait(upTo: 20) { ((try? query(db) { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM epochs") }) ?? 0) ?? 0 >= 5 })
+        try FileManager.default.removeItem(at: sub)
+        XCTAssertTrue(wait(upTo: 15) { !process.isRunning }, "the run stops once its file is gone")
+        if process.isRunning { process.terminate() }
+        process.waitUntilExit()
+        XCTAssertEqual(process.terminationStatus, 1)
+        let message = try String(contentsOf: log, encoding: .utf8)
+        XCTAssertTrue(message.contains("was deleted, moved or replaced while the run was writing to it"), message)
+    }
+
+    func testDamagedAndForeignFilesAreRefusedAndLeftAsTheyWere() throws {
+        XCTAssertEqual(try gradbook("run", "--epochs", "30", "--snapshot-every", "1").status, 0)
+        XCTAssertEqual(try gradbook("gc").status, 0)
+        let damaged = folder.appendingPathComponent("damaged.sqlite")
+        let bytes = try Data(contentsOf: URL(fileURLWithPath: databasePath))
+        try bytes.prefix(bytes.count / 2).write(to: damaged)
+        let truncated = try gradbook("runs", "--db", damaged.path)
+        XCTAssertEqual(truncated.status, 1)
+        XCTAssertTrue(truncated.stderr.contains("is damaged") || truncated.stderr.contains("not a Gradbook database"), truncated.stderr)
+        XCTAssertEqual(try Data(contentsOf: damaged), bytes.prefix(bytes.count / 2), "left byte for byte as it was")
+        let random = folder.appendingPathComponent("random.sqlite")
+        var generator = SystemRandomNumberGenerator()
+        let noise = Data((0..<65_536).map { _ in UInt8.random(in: 0...255, using: &generator) })
+        try noise.write(to: random)
+        let foreign = try gradbook("run", "--epochs", "2", "--db", random.path)
+        XCTAssertEqual(foreign.status, 1)
+        XCTAssertTrue(foreign.stderr.contains("is not a Gradbook database (not an SQLite file); it was left untouched"), foreign.stderr)
+        XCTAssertEqual(try Data(contentsOf: random), noise)
+    }
+}
