@@ -96,6 +96,26 @@ final class CSVDatasetTests: XCTestCase {
         }
     }
 
+    func testTenThousandColumnsAreReadCorrectly() throws {
+        let header = (0..<10_000).map { "c\($0)" }.joined(separator: ",") + ",label\n"
+        let rows = (0..<3).map { r in (0..<10_000).map { String((r * 10_000 + $0) % 997) }.joined(separator: ",") + ",\(r % 2)\n" }
+        let d = try CSVDataset.load(path: try write(header + rows.joined()))
+        XCTAssertEqual(d.featureCount, 10_000)
+        XCTAssertEqual(d.count, 3)
+        XCTAssertEqual(d.features[10_000 + 9_999], Float((10_000 + 9_999) % 997))
+    }
+
+    func testMixedLineEndsInOneFile() throws {
+        let d = try CSVDataset.load(path: try write("x,y,label\r\n1,2,a\n3,4,b\r5,6,a\r\n\"7\",8,\"b\nc\"\n"))
+        XCTAssertEqual(d.features, [1, 2, 3, 4, 5, 6, 7, 8])
+        XCTAssertEqual(d.classNames, ["a", "b", "b\nc"])
+    }
+
+    func testNonFiniteNumbersAreRejectedWithTheirRow() throws {
+        try assertError("x,y\n1,0\nnan,1\n", "PATH:3:1: column 'x' holds 'nan'; expected a finite number")
+        try assertError("x,y\n1,0\n2,1\n-inf,0\n", "PATH:4:1: column 'x' holds '-inf'; expected a finite number")
+    }
+
     func testLargeFileStreamsWithBoundedMemory() throws {
         // About 50 MB of text, 500,000 rows × 12 features: kept as Float, about 24 MB.
         let url = folder.appendingPathComponent("big.csv")

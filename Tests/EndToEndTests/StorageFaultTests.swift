@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import GradbookTestSupport
 import XCTest
 
 /// The store under faults: a lock held by another process, a full disk, a file-size limit,
@@ -147,5 +148,57 @@ final class StorageFaultTests: EndToEndTestCase {
         XCTAssertEqual(foreign.status, 1)
         XCTAssertTrue(foreign.stderr.contains("is not a Gradbook database (not an SQLite file); it was left untouched"), foreign.stderr)
         XCTAssertEqual(try Data(contentsOf: random), noise)
+    }
+}
+
+/// Hostile data files, run through the binary so that its memory can be watched.
+final class HostileFileTests: EndToEndTestCase {
+    /// A 256 MB line (a file without line breaks) is refused once the 16 MB record limit is
+    /// read: peak memory stays far below the file's size, and nothing is written.
+    func testAnEndlessLineIsRefusedWithoutMemoryGrowingWithTheFile() throws {
+        let url = folder.appendingPathComponent("endless.csv")
+        FileManager.default.createFile(atPath: url.path, contents: nil)
+        let handle = try FileHandle(forWritingTo: url)
+        handle.write(Data("x,label\n".utf8))
+        let block = Data(repeating: UInt8(ascii: "7"), count: 1 << 20)
+        for _ in 0..<256 { handle.write(block) }
+        try handle.close()
+        // Python runs the binary as its only child and reports the child's peak resident size.
+        let r = try GradbookProcess.run(["python3", "-c", """
+            import resource, subprocess, sys
+            done = subprocess.run(sys.argv[1:], stderr=subprocess.PIPE, text=True)
+            print(done.returncode, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
+            sys.stderr.write(done.stderr)
+            """, GradbookProcess.binary.path, "run", "--dataset", url.path], in: folder,
+            executable: URL(fileURLWithPath: "/usr/bin/env"))
+        let numbers = r.stdout.split(whereSeparator: \.isWhitespace).compactMap { Int($0) }
+        XCTAssertEqual(numbers.first, 1, "exit status 1: \(r.stdout) \(r.stderr)")
+        let peakKB = try XCTUnwrap(numbers.last)
+        XCTAssertTrue(r.stderr.contains("endless.csv:2:"), "names the line: \(r.stderr)")
+        XCTAssertGreaterThan(peakKB, 1_000, "the child's peak was measured")
+        XCTAssertLessThan(peakKB, 160_000, "peak \(peakKB) KB for a 256 MB line")
+        print("endless line: peak resident \(peakKB) KB for a \(256 << 20)-byte line")
+        XCTAssertFalse(FileManager.default.fileExists(atPath: databasePath), "bad data is found before the store is opened")
+    }
+
+    /// Names, tags, notes and filters with quotes, Unicode, SQL keywords and 100 KB strings are
+    /// stored and exported exactly.
+    func testAwkwardTextIsStoredAndExportedExactly() throws {
+        let long = String(repeating: "x'\"é🧪,\n;", count: 10_000)
+        let name = "Robert'); DROP TABLE runs; -- \"bobby\" ÆØÅ 漢字 🧪"
+        XCTAssertEqual(try gradbook("run", "--epochs", "2", "--name", name, "--tag", "note=\(long)", "--tag", "sql=SELECT * FROM runs").status, 0)
+        XCTAssertEqual(try gradbook("note", "1", long).status, 0)
+        let json = try gradbook("export", "runs", "--format", "json")
+        let rows = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [[String: Any]])
+        XCTAssertEqual(rows.first?["name"] as? String, name)
+        XCTAssertEqual(rows.first?["tags.note"] as? String, long)
+        XCTAssertEqual(rows.first?["tags.sql"] as? String, "SELECT * FROM runs")
+        let csv = parseCSV(try gradbook("export", "runs", "--format", "csv").stdout)
+        XCTAssertEqual(csv[1][csv[0].firstIndex(of: "name")!], name)
+        XCTAssertEqual(csv[1][csv[0].firstIndex(of: "tags.note")!], long)
+        let found = try gradbook("runs", "--where", "name = '\(name.replacingOccurrences(of: "'", with: "''"))'", "--columns", "id", "--format", "csv")
+        XCTAssertEqual(found.stdout, "id\r\n1\r\n", found.stderr)
+        XCTAssertTrue(try gradbook("note", "1").stdout.contains(long))
+        XCTAssertEqual(try query { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM runs") }, 1)
     }
 }
