@@ -68,6 +68,20 @@ let package = Package(
             path: "Tests/Support",
             swiftSettings: strict
         ),
+        // Many writers at once and kill -9 at random instants (README: reliability).
+        .executableTarget(
+            name: "reliability",
+            dependencies: [.product(name: "GRDB", package: "GRDB.swift")],
+            path: "Benchmarks/Reliability",
+            swiftSettings: strict
+        ),
+        // Property-based fuzzing of the filter language and sweep specs (README: reliability).
+        .executableTarget(
+            name: "fuzz",
+            dependencies: ["Experiments", "Datasets", "Tracking", "GradbookTestSupport", .product(name: "GRDB", package: "GRDB.swift")],
+            path: "Benchmarks/Fuzz",
+            swiftSettings: strict
+        ),
         // The query CLI on a 10,000-run store (Benchmarks/README.md).
         .executableTarget(
             name: "query-speed",

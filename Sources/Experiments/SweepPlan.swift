@@ -16,6 +16,7 @@ public struct SweepPlan: Sendable {
     /// - Parameter name: the sweep's name; by default `sweep-` and a hash of its configurations,
     ///   so that running the same command again finds the same sweep.
     public init(name: String?, spec: SweepSpec, base: RunSettings) throws {
+        try spec.checkSize()
         self.spec = spec
         overrides = spec.expand()
         configurations = try overrides.map { o in

@@ -88,8 +88,10 @@ extension SweepSpec {
         } else if count == nil {
             throw fail(root, "random search needs 'count' (or 'run_cap'): how many configurations to draw")
         }
-        return SweepSpec(method: method, metric: metric, minimize: goal.map { $0 == "minimize" }, parameters: parameters,
-                         count: count, seed: seed)
+        let spec = SweepSpec(method: method, metric: metric, minimize: goal.map { $0 == "minimize" }, parameters: parameters,
+                             count: count, seed: seed)
+        do { try spec.checkSize() } catch { throw SweepSpecError(source: source, line: nil, message: error.message) }
+        return spec
     }
 
     private static func parameter(_ node: Node, name: String,
@@ -119,6 +121,7 @@ extension SweepSpec {
         guard let minNode = fields["min"], let maxNode = fields["max"], let lo = minNode.float, let hi = maxNode.float else {
             throw fail(node, "parameters.\(name): distribution '\(d)' needs numeric 'min' and 'max'")
         }
+        guard lo.isFinite, hi.isFinite else { throw fail(node, "parameters.\(name): min and max must be finite numbers") }
         guard lo <= hi else { throw fail(minNode, "parameters.\(name): min \(scalar(minNode)) is greater than max \(scalar(maxNode))") }
         switch d {
         case "uniform": return .uniform(min: lo, max: hi)
@@ -126,7 +129,9 @@ extension SweepSpec {
             guard lo > 0 else { throw fail(minNode, "parameters.\(name): log_uniform_values needs min > 0, got \(scalar(minNode))") }
             return .logUniform(min: lo, max: hi)
         case "int_uniform":
-            guard let a = minNode.int, let b = maxNode.int else { throw fail(minNode, "parameters.\(name): int_uniform needs whole numbers") }
+            guard let a = minNode.int, let b = maxNode.int, a.magnitude <= 1 << 53, b.magnitude <= 1 << 53 else {
+                throw fail(minNode, "parameters.\(name): int_uniform needs whole numbers within ±2^53")
+            }
             return .intUniform(min: a, max: b)
         default:
             throw fail(node, "parameters.\(name): distribution '\(d)' needs 'values' (categorical) or 'value' (constant)")

@@ -65,6 +65,26 @@ public struct SweepSpec: Sendable, Equatable, Codable {
         }
     }
 
+    /// The most configurations a sweep may have: each is stored before the first run starts.
+    public static let maxConfigurations = 100_000
+
+    /// How many configurations ``expand()`` makes (saturating rather than overflowing).
+    public var size: Int {
+        if method == .random { return count ?? 0 }
+        return order.reduce(1) { total, key in
+            let n = if case .values(let v) = parameters[key]! { v.count } else { 1 }
+            return total.multipliedReportingOverflow(by: n).overflow ? Int.max : total * n
+        }
+    }
+
+    /// Refuses a sweep larger than ``maxConfigurations`` before anything is expanded.
+    public func checkSize() throws(SweepSpecError) {
+        guard size <= Self.maxConfigurations else {
+            throw SweepSpecError(source: "the sweep", line: nil, message: "\(size == Int.max ? "more than \(Int.max)" : "\(size)") configurations; "
+                                 + "at most \(Self.maxConfigurations) are allowed (use random search with a count, or fewer values)")
+        }
+    }
+
     /// Every configuration of the sweep, as option overrides: the grid's cartesian product
     /// (the last option varying fastest), or `count` random draws.
     public func expand() -> [RunSettings] {

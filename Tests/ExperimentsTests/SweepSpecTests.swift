@@ -97,4 +97,23 @@ final class SweepSpecTests: XCTestCase {
         XCTAssertTrue(ok.name.hasPrefix("sweep-"))
         XCTAssertEqual(ok.name, try SweepPlan(name: nil, spec: ok.spec, base: RunSettings(["epochs": "3"])).name, "stable default name")
     }
+
+    /// Found by fuzzing (`swift run -c release fuzz spec`): extreme bounds and runaway sizes are
+    /// refused with the file's name instead of crashing or exhausting memory.
+    func testExtremeSpecsAreRefusedNotRun() {
+        let cases: [(String, String)] = [
+            ("method: random\ncount: 5\nparameters:\n  batch_size: {distribution: int_uniform, min: -9223372036854775808, max: 9223372036854775807}",
+             "int_uniform needs whole numbers within ±2^53"),
+            ("method: random\ncount: 5\nparameters:\n  lr: {distribution: uniform, min: .inf, max: 1}", "min and max must be finite numbers"),
+            ("method: random\ncount: 1000000000\nparameters:\n  lr: {values: [0.1]}", "1000000000 configurations; at most 100000"),
+            ("method: grid\nparameters:\n" + (0..<6).map { "  \(["lr", "seed", "l1", "l2", "epochs", "dropout"][$0]): {values: [\((1...10).map(String.init).joined(separator: ","))]}" }.joined(separator: "\n"),
+             "1000000 configurations; at most 100000"),
+        ]
+        for (yaml, phrase) in cases {
+            XCTAssertThrowsError(try SweepSpec.parse(yaml: yaml, source: "s.yaml"), phrase) { error in
+                XCTAssertTrue("\(error)".hasPrefix("s.yaml"), "\(error)")
+                XCTAssertTrue("\(error)".contains(phrase), "\(error)")
+            }
+        }
+    }
 }

@@ -108,6 +108,10 @@ final class RunQueryTests: StoreTestCase {
         XCTAssertEqual(try store.select(RunSelection(tags: ["team' OR '1'='1"])), [])
         XCTAssertEqual(try store.select(RunSelection(filter: "name like '%'' OR 1=1 --'")), [])
         XCTAssertThrowsError(try store.select(RunSelection(sort: "lr; DROP TABLE runs")))
+        // Found by the fuzzer: SQLite refuses LIKE patterns over 50,000 bytes with an SQL error.
+        XCTAssertThrowsError(try ids("name like '\(String(repeating: "x", count: 60_000))'")) { error in
+            XCTAssertTrue("\(error)".contains("at column 1: a like pattern of 60000 bytes; expected at most 50000"), "\(String(describing: error).prefix(200))")
+        }
         XCTAssertThrowsError(try store.select(RunSelection(sweep: "grid'; DROP TABLE runs; --")))
         XCTAssertEqual(try snapshotOfEveryTable(), before)
         XCTAssertEqual(try store.pool.read { try String.fetchOne($0, sql: "PRAGMA integrity_check") }, "ok")

@@ -42,6 +42,9 @@ struct TermResolver {
 
     static let alertKinds = ["vanishing", "exploding", "dead_relu", "saturation", "nan"]
 
+    /// The longest LIKE pattern SQLite accepts by default.
+    static let maxLikePattern = 50_000
+
     // MARK: - Filters
 
     func sql(_ e: FilterExpression) throws -> SQLFragment {
@@ -56,6 +59,11 @@ struct TermResolver {
             return SQLFragment(try operand(a).sql + (negated ? " NOT IN (" : " IN (") + items.map(\.sql).joined(separator: ", ") + ")",
                                try operand(a).arguments + items.flatMap(\.arguments))
         case let .like(a, b, negated):
+            // SQLite refuses longer patterns (SQLITE_LIMIT_LIKE_PATTERN_LENGTH) with an SQL error.
+            if case .text(let pattern) = b, pattern.utf8.count > Self.maxLikePattern {
+                let column = if case .term(let t) = a { t.column } else { 1 }
+                throw FilterError(column: column, message: "a like pattern of \(pattern.utf8.count) bytes; expected at most \(Self.maxLikePattern)")
+            }
             return try combine(operand(a), negated ? "NOT LIKE" : "LIKE", operand(b))
         case let .isNull(a, negated):
             return try operand(a).wrapping(negated ? "({} IS NOT NULL)" : "({} IS NULL)")
