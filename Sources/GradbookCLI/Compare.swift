@@ -72,8 +72,8 @@ struct Compare: ParsableCommand {
         if format == .table {
             var text = comparison.text
             if curves {
-                text += "\n\n" + TableWriter.aligned(header: try curveTable(db, ids).columns,
-                                                     rows: try curveTable(db, ids).rows.map { $0.map(TableWriter.display) })
+                let table = try curveTable(db, ids)
+                text += "\n\n" + TableWriter.aligned(header: table.columns, rows: table.rows.map { $0.map(TableWriter.display) })
             }
             try write(text + "\n")
         } else {

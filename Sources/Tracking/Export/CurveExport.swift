@@ -23,10 +23,13 @@ public struct CurveExport {
     /// - Returns: the number of rows written.
     @discardableResult
     public func writeLong(to writer: TableWriter) throws -> Int {
-        let context = try store.table(runs: runs, columns: [Term(name: "name")] + with)
+        // Each run's name and --with values, by id (a run deleted meanwhile is left out).
+        let context = try store.table(runs: runs, columns: [Term(name: "id"), Term(name: "name")] + with)
+        let info = Dictionary(context.rows.map { ($0[0], Array($0.dropFirst())) }, uniquingKeysWith: { a, _ in a })
         try writer.begin(["run_id", "run_name"] + with.map(\.text) + ["epoch", "metric", "value"])
         var count = 0
-        for (run, info) in zip(runs, context.rows) {
+        for run in runs {
+            guard let info = info[.integer(run)] else { continue }
             for (metric, points) in try store.curves(run: run, metrics: metrics) {
                 let prefix = [Cell.integer(run)] + info, name = Cell.text(metric)
                 for p in sampling.apply(points) {
