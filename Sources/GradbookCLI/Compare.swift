@@ -21,7 +21,7 @@ struct Compare: ParsableCommand {
     @Flag(help: "Print the curves aligned by epoch (the --metrics, every --every epochs).")
     var curves = false
 
-    @Option(help: ArgumentHelp("Metrics for --curves, comma-separated. (default: train_loss,test_loss)", valueName: "names"))
+    @Option(help: ArgumentHelp("Metrics for --curves, comma-separated.", valueName: "names"))
     var metrics = "train_loss,test_loss"
 
     @Option(help: "With --curves, every K-th epoch (and the first, last, lowest and highest).")
@@ -33,11 +33,11 @@ struct Compare: ParsableCommand {
     @Option(help: ArgumentHelp("Pivot: the name whose values make the columns (e.g. lr).", valueName: "name"))
     var cols: String?
 
-    @Option(help: ArgumentHelp("Pivot: the metric in the cells. (default: test_loss)", valueName: "name"))
+    @Option(help: ArgumentHelp("Pivot: the metric in the cells.", valueName: "name"))
     var metric = "test_loss"
 
     @Option(help: ArgumentHelp("Pivot: how each run's curve becomes one number: best, final, mean or median over its epochs; "
-                               + "a cell then shows the mean ± std (count) over its runs (seeds). (default: best)", valueName: "agg"))
+                               + "a cell then shows the mean ± std (count) over its runs (seeds).", valueName: "agg"))
     var agg = "best"
 
     func validate() throws {

@@ -19,7 +19,7 @@ struct ExportCurves: ParsableCommand {
     @Option(help: ArgumentHelp("Metrics, comma-separated. (default: \(RunStore.defaultCurveMetrics.joined(separator: ",")))", valueName: "names"))
     var metrics: String?
 
-    @Option(help: "long or wide. (default: long)")
+    @Option(help: "long or wide.")
     var layout: Layout = .long
 
     @Option(help: ArgumentHelp("Columns to add to each row of the long layout: hyperparameters or any name, e.g. activation,lr.", valueName: "names"))

@@ -37,6 +37,10 @@ public struct Gradbook: ParsableCommand {
             return 0
         } catch let code as ExitCode {
             return code.rawValue
+        } catch where exitCode(for: error) == .success {
+            // --help (which ArgumentParser raises from run()) and --version: print and succeed.
+            print(fullMessage(for: error))
+            return 0
         } catch {
             // A failure while running: the message alone.
             FileHandle.standardError.write(Data("Error: \(message(for: error))\n".utf8))

@@ -21,13 +21,13 @@ struct Plot: ParsableCommand {
     @Option(name: [.short, .customLong("output")], help: "The file to write: .svg or .png.")
     var output = "curves.svg"
 
-    @Option(help: "auto, linear or log. (default: auto)")
+    @Option(help: "auto, linear or log.")
     var scale = "auto"
 
-    @Option(help: "Width in pixels (SVG units). (default: 720)")
+    @Option(help: "Width in pixels (SVG units).")
     var width = 720.0
 
-    @Option(help: "Height of the plot area in pixels. (default: 400)")
+    @Option(help: "Height of the plot area in pixels.")
     var height = 400.0
 
     func validate() throws {

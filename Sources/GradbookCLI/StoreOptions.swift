@@ -7,7 +7,7 @@ struct StoreOptions: ParsableArguments {
     @Option(help: "The database file. (default: $GRADBOOK_DB, else ./gradbook.sqlite)")
     var db: String?
 
-    @Option(name: .customLong("busy-timeout"), help: "Seconds a write waits for another process's write before it fails. (default: 10)")
+    @Option(name: .customLong("busy-timeout"), help: "Seconds a write waits for another process's write before it fails.")
     var busyTimeout: Double = 10
 
     func validate() throws {

@@ -62,3 +62,18 @@ final class RunCommandTests: EndToEndTestCase {
         XCTAssertTrue(r.stdout.contains("diverged"), r.stdout)
     }
 }
+
+final class HelpTests: EndToEndTestCase {
+    /// --help prints to stdout and succeeds, at the root and for a subcommand.
+    func testHelpSucceedsOnStandardOutput() throws {
+        let root = try gradbook("--help")
+        XCTAssertEqual(root.status, 0, root.stderr)
+        XCTAssertTrue(root.stdout.contains("SUBCOMMANDS:") && root.stdout.contains("report"), root.stdout)
+        XCTAssertEqual(root.stderr, "")
+        let runs = try gradbook("runs", "--help")
+        XCTAssertEqual(runs.status, 0, runs.stderr)
+        XCTAssertTrue(runs.stdout.contains("--where <filter>"), runs.stdout)
+        XCTAssertFalse(runs.stdout.contains("(default: 10) (default: 10.0)"), "one default per option")
+        XCTAssertEqual(try gradbook("help", "export", "curves").status, 0)
+    }
+}
