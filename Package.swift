@@ -94,6 +94,8 @@ let package = Package(
         .testTarget(
             name: "TrackingTests",
             dependencies: ["Tracking", "GradbookTestSupport", .product(name: "GRDB", package: "GRDB.swift")],
+            // Golden files, read from the source tree by path.
+            exclude: ["Fixtures"],
             swiftSettings: strict
         ),
         .testTarget(
