@@ -16,9 +16,7 @@ struct SweepPivot {
         let body = pivot.rowKeys.map { r in
             [r.text] + pivot.colKeys.map { c -> String in
                 guard let g = pivot[r, c] else { return "-" }
-                let mark = g.mean == best ? "*" : ""
-                return g.values.count == 1 ? String(format: "%.4g%@", g.mean, mark)
-                    : String(format: "%.4g ±%.2g (%d)%@", g.mean, g.std, g.values.count, mark)
+                return g.summary + (g.mean == best ? "*" : "")
             }
         }
         return "\(pivot.valueTerm.text) per run, mean ± std (runs) per cell; * best\n" + TableWriter.aligned(header: header, rows: body)

@@ -34,7 +34,7 @@ struct SweepSummary {
                 + "Best \(sweep.metric) per run (\(sweep.goal == "minimize" ? "lowest" : "highest") over epochs), mean over repeats:"]
             let header = ["\(rowKey ?? "") \\ \(colKey ?? "")"] + cols
             let body = rows.map { row in
-                [row] + cols.map { col in Self.format(cells[row]?[col] ?? []) }
+                [row] + cols.map { col in Pivot.Cell(values: cells[row]?[col] ?? []).summary }
             }
             lines.append(TableWriter.aligned(header: header, rows: body))
             lines.append("export: " + Self.exportCommand(path: store.path, sweep: sweep.name))
@@ -44,15 +44,6 @@ struct SweepSummary {
 
     /// Activation first, then learning rate, then the rest by name.
     private func rank(_ key: String) -> Int { key == "activation" ? 0 : key == "lr" ? 1 : 2 }
-
-    /// `mean` alone, or `mean ±std (n)` with several values; `-` with none.
-    static func format(_ values: [Double]) -> String {
-        guard !values.isEmpty else { return "-" }
-        let mean = values.reduce(0, +) / Double(values.count)
-        guard values.count > 1 else { return String(format: "%.4g", mean) }
-        let std = (values.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Double(values.count - 1)).squareRoot()
-        return String(format: "%.4g ±%.2g (%d)", mean, std, values.count)
-    }
 
     /// A shell command printing the sweep's runs as CSV, quoted simply when the names allow.
     static func exportCommand(path: String, sweep: String) -> String {

@@ -14,14 +14,9 @@ public struct HeatMap: Sendable {
 
     static let cellHeight = 34.0, top = 52.0
 
-    /// The text of a cell: the mean alone, or mean ±std (count).
-    static func text(_ cell: Pivot.Cell) -> String {
-        cell.values.count == 1 ? String(format: "%.4g", cell.mean) : String(format: "%.4g ±%.2g (%d)", cell.mean, cell.std, cell.values.count)
-    }
-
     /// Wide enough for the longest cell text and column label (about 7 px a character at 12 px).
     var cellWidth: Double {
-        let texts = pivot.cells.values.flatMap { $0.values.map { Self.text($0).count } } + pivot.colKeys.map(\.text.count)
+        let texts = pivot.cells.values.flatMap { $0.values.map { $0.summary.count } } + pivot.colKeys.map(\.text.count)
         return max(70, Double(texts.max() ?? 8) * 7 + 18)
     }
 
@@ -60,7 +55,7 @@ public struct HeatMap: Sendable {
                     continue
                 }
                 let t = goodness(cell.mean)
-                let text = Self.text(cell)
+                let text = cell.summary
                 let runs = cell.runs.map(String.init).joined(separator: ",")
                 out += "<a class=\"cell\" href=\"#run-\(cell.best(higherIsBetter: pivot.higherIsBetter) ?? cell.runs[0])\" data-row=\"\(escaped(r.text))\" "
                     + "data-col=\"\(escaped(c.text))\" data-runs=\"\(runs)\" data-mean=\"\(cell.mean)\">"

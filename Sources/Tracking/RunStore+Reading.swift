@@ -39,22 +39,6 @@ extension RunStore {
         }
     }
 
-    /// The last recorded epoch of every run that has one, in one query.
-    public func lastEpochs() throws(StoreError) -> [Int64: EpochRecord] {
-        try read { db in
-            var out: [Int64: EpochRecord] = [:]
-            for row in try Row.fetchAll(db, sql: """
-                SELECT e.* FROM epochs e
-                JOIN (SELECT run_id, MAX(epoch) AS epoch FROM epochs GROUP BY run_id) m ON m.run_id = e.run_id AND m.epoch = e.epoch
-                """) {
-                out[row["run_id"]] = EpochRecord(epoch: row["epoch"], trainLoss: row["train_loss"], testLoss: row["test_loss"],
-                                                 trainAccuracy: row["train_accuracy"], testAccuracy: row["test_accuracy"],
-                                                 learningRate: row["learning_rate"], seconds: row["seconds"])
-            }
-            return out
-        }
-    }
-
     /// A run's hyperparameters by name.
     public func params(run: Int64) throws(StoreError) -> [String: ParamValue] {
         try read { db in

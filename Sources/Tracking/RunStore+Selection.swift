@@ -77,11 +77,6 @@ extension RunStore {
         }
     }
 
-    /// The names a filter may use here: attributes, hyperparameters, metrics and tags.
-    public func queryNames() throws(StoreError) -> (attributes: [String], params: [String], metrics: [String], tags: [String]) {
-        try read { db in try TermResolver(db: db).names() }
-    }
-
     private func parsed<T>(_ option: String, _ text: String?, _ parse: (String) throws(FilterError) -> T) throws(StoreError) -> T? {
         guard let text else { return nil }
         do {

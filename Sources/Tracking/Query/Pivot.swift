@@ -1,3 +1,5 @@
+import Foundation
+
 /// Runs grouped by the values of two terms (rows × columns), with one number per run: the
 /// table a sweep is run for (activation × learning rate of the best test loss).
 public struct Pivot: Sendable {
@@ -5,6 +7,17 @@ public struct Pivot: Sendable {
     public struct Cell: Sendable {
         public var runs: [Int64] = []
         public var values: [Double] = []
+
+        public init(runs: [Int64] = [], values: [Double] = []) {
+            self.runs = runs
+            self.values = values
+        }
+
+        /// `mean` alone for one value, `mean ±std (n)` for several, `-` for none.
+        public var summary: String {
+            guard !values.isEmpty else { return "-" }
+            return values.count == 1 ? String(format: "%.4g", mean) : String(format: "%.4g ±%.2g (%d)", mean, std, values.count)
+        }
 
         public var mean: Double { values.reduce(0, +) / Double(values.count) }
         /// Sample standard deviation (n − 1); 0 for one value.

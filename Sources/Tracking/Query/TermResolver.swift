@@ -17,7 +17,7 @@ struct TermResolver {
         "name": "r.name",
         "status": """
             (CASE WHEN r.status = 'running' AND COALESCE(r.heartbeat_at, r.created_at) \
-            < strftime('%Y-%m-%d %H:%M:%f', 'now', '-60 seconds') THEN 'crashed' ELSE r.status END)
+            < strftime('%Y-%m-%d %H:%M:%f', 'now', '-\(Int(RunStore.staleAfter)) seconds') THEN 'crashed' ELSE r.status END)
             """,
         "sweep": "(SELECT name FROM sweeps WHERE id = r.sweep_id)",
         "experiment": "(SELECT name FROM experiments WHERE id = r.experiment_id)",
