@@ -154,7 +154,7 @@ public struct LineChart: Sendable {
 
     /// The data behind the chart as JSON, for the page's hover read-out.
     public func json(id: String) -> String {
-        let (x, y) = scales
+        let x = scales.x
         let series = self.series.map { s in
             "{\"label\":\(TableWriter.jsonString(s.label, htmlSafe: true)),\"color\":\(TableWriter.jsonString(s.color, htmlSafe: true)),\"points\":["
                 + drawn(s).map { "[\($0.epoch),\($0.value.isFinite ? "\($0.value)" : "null")]" }.joined(separator: ",") + "]}"

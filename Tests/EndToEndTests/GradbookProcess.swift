@@ -34,7 +34,7 @@ struct GradbookProcess {
         let process = make(arguments, in: folder, environment: environment, executable: executable)
         process.standardOutput = FileHandle.nullDevice
         if let stderr {
-            FileManager.default.createFile(atPath: stderr.path, contents: nil)
+            _ = FileManager.default.createFile(atPath: stderr.path, contents: nil)
             process.standardError = try FileHandle(forWritingTo: stderr)
         } else {
             process.standardError = FileHandle.nullDevice

@@ -120,7 +120,7 @@ final class StorageFaultTests: EndToEndTestCase {
         let db = sub.appendingPathComponent("g.sqlite").path
         let log = folder.appendingPathComponent("stderr.txt")
         let process = try GradbookProcess.start(["run", "--epochs", "1000000", "--db", db], in: folder, stderr: log)
-        XCTAssertTrue(wait(upTo: 20) { ((try? query(db) { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM epochs") }) ?? 0) ?? 0 >= 5 })
+        XCTAssertTrue(wait(upTo: 20) { ((try? query(db) { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM epochs") ?? 0 }) ?? 0) >= 5 })
         try FileManager.default.removeItem(at: sub)
         XCTAssertTrue(wait(upTo: 15) { !process.isRunning }, "the run stops once its file is gone")
         if process.isRunning { process.terminate() }
@@ -157,7 +157,7 @@ final class HostileFileTests: EndToEndTestCase {
     /// read: peak memory stays far below the file's size, and nothing is written.
     func testAnEndlessLineIsRefusedWithoutMemoryGrowingWithTheFile() throws {
         let url = folder.appendingPathComponent("endless.csv")
-        FileManager.default.createFile(atPath: url.path, contents: nil)
+        XCTAssertTrue(FileManager.default.createFile(atPath: url.path, contents: nil))
         let handle = try FileHandle(forWritingTo: url)
         handle.write(Data("x,label\n".utf8))
         let block = Data(repeating: UInt8(ascii: "7"), count: 1 << 20)

@@ -73,7 +73,7 @@ final class ExportTests: StoreTestCase {
     func testCurvesRoundTripThroughCSVExactly() throws {
         let id = try store.startRun(NewRun(name: "odd", configJSON: "{}", params: [:], gradbookVersion: "test"))
         var generator = SystemRandomNumberGenerator()
-        var values: [Double] = [0.1 + 0.2, 1.0 / 3.0, 5e-324, 1e-300, 1.7976931348623157e308, -0.0, 123456789.123456789, 2.5e-8]
+        var values: [Double] = [0.1 + 0.2, 1.0 / 3.0, Double.leastNonzeroMagnitude, 1e-300, 1.7976931348623157e308, -0.0, 123456789.123456789, 2.5e-8]
         values += (0..<200).map { _ in Double.random(in: -1e6...1e6, using: &generator) * pow(10, Double.random(in: -20...0, using: &generator)) }
         for (i, v) in values.enumerated() {
             try store.recordEpoch(run: id, EpochRecord(epoch: i + 1, trainLoss: v, testLoss: -v))

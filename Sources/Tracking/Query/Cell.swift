@@ -1,4 +1,4 @@
-public import GRDB
+import GRDB
 
 /// One value of a query result: what SQLite returned, with its type.
 public enum Cell: Sendable, Equatable, Hashable {
