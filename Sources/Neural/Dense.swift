@@ -49,7 +49,7 @@ public final class Dense {
         dropped = Matrix(rows: 0, cols: dropout > 0 ? outputs : 0, capacity: capacity)
         mask = Matrix(rows: 0, cols: dropout > 0 ? outputs : 0, capacity: capacity)
         delta = Matrix(rows: 0, cols: outputs, capacity: capacity)
-        statistics = ActivationAccumulator(activation: activation, units: outputs)
+        statistics = ActivationAccumulator(activation: activation, units: outputs, rows: capacity)
     }
 
     /// The trainable parameters: weight, bias, and batch norm's γ and β when present.
@@ -67,15 +67,16 @@ public final class Dense {
         precondition(rows <= capacity, "batch of \(rows) exceeds the layer's \(capacity) rows")
         linear.rows = rows; output.rows = rows; delta.rows = rows
         let n = outputs
+        // Each row starts as the bias; the product adds x·W to it (β = 1), so no pass adds b.
         linear.storage.withUnsafeMutableBufferPointer { a in
+            bias.value.withUnsafeBufferPointer { b in
+                for r in 0..<rows { (a.baseAddress! + r * n).update(from: b.baseAddress!, count: n) }
+            }
             input.storage.withUnsafeBufferPointer { x in
                 weight.value.withUnsafeBufferPointer { w in
                     BLAS.gemm(x.baseAddress!, rows: rows, cols: inputs, w.baseAddress!, rows: inputs, cols: n,
-                              into: a.baseAddress!)
+                              into: a.baseAddress!, beta: 1)
                 }
-            }
-            bias.value.withUnsafeBufferPointer { b in
-                for r in 0..<rows { for j in 0..<n { a[r * n + j] += b[j] } }
             }
         }
         if let batchNorm {
@@ -130,10 +131,7 @@ public final class Dense {
                               into: gw.baseAddress!)
                 }
             }
-            bias.gradient.withUnsafeMutableBufferPointer { gb in
-                for j in 0..<n { gb[j] = 0 }
-                for r in 0..<rows { for j in 0..<n { gb[j] += d[r * n + j] } }
-            }
+            bias.gradient.withUnsafeMutableBufferPointer { gb in columnSums(d, rows: rows, cols: n, into: gb.baseAddress!) }
             if let inputGradient {
                 weight.value.withUnsafeBufferPointer { w in
                     BLAS.gemm(d, rows: rows, cols: n, w.baseAddress!, rows: inputs, cols: n, transposeB: true,
@@ -145,5 +143,19 @@ public final class Dense {
 
     private func withActivationInput<R>(_ body: (UnsafePointer<Float>) -> R) -> R {
         (batchNorm == nil ? linear : normalized).storage.withUnsafeBufferPointer { body($0.baseAddress!) }
+    }
+}
+
+/// `sums[j] = Σ_r m[r·cols + j]`: the bias gradient, four columns at a time.
+private func columnSums(_ m: UnsafePointer<Float>, rows: Int, cols: Int, into sums: UnsafeMutablePointer<Float>) {
+    sums.update(repeating: 0, count: cols)
+    for r in 0..<rows {
+        let row = m + r * cols
+        var j = 0
+        while j + 4 <= cols {
+            (Lane(sums, j) + Lane(row, j)).store(sums, j)
+            j += 4
+        }
+        while j < cols { sums[j] += row[j]; j += 1 }
     }
 }

@@ -1,4 +1,5 @@
 import Datasets
+import Foundation
 import Neural
 import XCTest
 
@@ -50,5 +51,52 @@ final class GoldenNetworkTests: XCTestCase {
         XCTAssertEqual(try weightAfterTwoSteps(.momentum(beta: 0.9)), 0.888, accuracy: 1e-5)
         // Adam's bias-corrected first steps move each weight by lr·sign(g) (while g keeps its sign).
         XCTAssertEqual(try weightAfterTwoSteps(.adam()), 0.98, accuracy: 1e-5)
+    }
+
+    /// Three full-batch steps of each optimiser on a 9-input linear model (two blocks of four
+    /// weights and one left over, so both the vector loop and its tail run), against the same
+    /// updates worked out here in `Double`, in PyTorch's formulas.
+    func testOptimisersMatchAReferenceOnVectors() throws {
+        let n = 6, d = 9
+        var rng = SeededGenerator(seed: 3)
+        let x = (0..<(n * d)).map { _ in Float(rng.uniform(-1, 1)) }
+        let y = (0..<n).map { _ in Float(rng.uniform(-1, 1)) }
+        let w0 = (0..<d).map { _ in Float(rng.uniform(-0.5, 0.5)) }
+        let data = Dataset(features: x, targets: y, featureCount: d, task: .regression(outputs: 1))
+        for optimizer in [Optimizer.sgd, .momentum(beta: 0.9), .adam()] {
+            let config = TrainingConfig(hidden: [], initializer: .zeros, optimizer: optimizer, learningRate: 0.05,
+                                        batchSize: n, epochs: 3)
+            let trainer = try Trainer(config: config, data: DatasetSplit(train: data, test: data))
+            trainer.network.layers[0].weight.set(w0)
+            _ = trainer.train { _ in .proceed }
+
+            // The reference: parameters are the 9 weights then the bias.
+            var p = w0.map(Double.init) + [0], m = [Double](repeating: 0, count: d + 1), v = m
+            for step in 1...3 {
+                var g = [Double](repeating: 0, count: d + 1)
+                for r in 0..<n {
+                    var o = p[d]
+                    for j in 0..<d { o += Double(x[r * d + j]) * p[j] }
+                    let e = 2 * (o - Double(y[r])) / Double(n)  // ∂ mean (o − y)² / ∂o
+                    for j in 0..<d { g[j] += e * Double(x[r * d + j]) }
+                    g[d] += e
+                }
+                for i in 0...d {
+                    switch optimizer {
+                    case .sgd: p[i] -= 0.05 * g[i]
+                    case .momentum: m[i] = 0.9 * m[i] + g[i]; p[i] -= 0.05 * m[i]
+                    case .adam:
+                        m[i] = 0.9 * m[i] + 0.1 * g[i]
+                        v[i] = 0.999 * v[i] + 0.001 * g[i] * g[i]
+                        let c1 = 1 - pow(0.9, Double(step)), c2 = 1 - pow(0.999, Double(step))
+                        p[i] -= 0.05 / c1 * m[i] / (v[i].squareRoot() / c2.squareRoot() + 1e-8)
+                    }
+                }
+            }
+            let trained = trainer.network.layers[0].weight.value + trainer.network.layers[0].bias.value
+            for i in 0...d {
+                XCTAssertEqual(Double(trained[i]), p[i], accuracy: 1e-5, "\(optimizer) parameter \(i)")
+            }
+        }
     }
 }

@@ -1,0 +1,33 @@
+#if arch(x86_64)
+internal import _Builtin_intrinsics.intel
+#endif
+
+/// Four `Float`s at a time (one SSE register, the widest the baseline x86-64 and arm64 targets
+/// both have): the unit of the element-wise loops that the compiler leaves scalar on its own,
+/// because it cannot prove that a step's buffers do not overlap, and because
+/// `Float.squareRoot()` is a call to `sqrtf` on Linux.
+typealias Lane = SIMD4<Float>
+
+extension SIMD4 where Scalar == Float {
+    /// The four values at `p[i..<i+4]`.
+    @inline(__always)
+    init(_ p: UnsafePointer<Float>, _ i: Int) {
+        self = UnsafeRawPointer(p + i).loadUnaligned(as: Lane.self)
+    }
+
+    /// Writes the four values to `p[i..<i+4]`.
+    @inline(__always)
+    func store(_ p: UnsafeMutablePointer<Float>, _ i: Int) {
+        UnsafeMutableRawPointer(p + i).storeBytes(of: self, as: Lane.self)
+    }
+
+    /// The square root of each lane, in one instruction where the target has one.
+    @inline(__always)
+    var laneSquareRoot: Lane {
+        #if arch(x86_64)
+        _mm_sqrt_ps(self)
+        #else
+        Lane(self[0].squareRoot(), self[1].squareRoot(), self[2].squareRoot(), self[3].squareRoot())
+        #endif
+    }
+}
