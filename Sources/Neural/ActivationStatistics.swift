@@ -1,3 +1,5 @@
+internal import CBLAS
+
 /// A summary of one layer's activations over the samples of an epoch.
 public struct ActivationStatistics: Sendable, Equatable, Codable {
     /// The number of units in the layer.
@@ -19,9 +21,11 @@ public struct ActivationStatistics: Sendable, Equatable, Codable {
 
 /// Accumulates ``ActivationStatistics`` from the activations the forward passes compute anyway.
 ///
-/// Each batch is summed per unit (Σy, Σy², saturated count) in `Float` buffers, a loop with
-/// no dependency between units that the compiler vectorises, then folded into `Double` totals.
-/// A unit is dead when Σy² stays 0: its output was 0 for every sample.
+/// Each batch gives Σy² in one BLAS call and the per-unit sums Σy; where dead units or
+/// saturation must be told apart per element (sigmoid, tanh, leaky ReLU, ELU) a pass four units
+/// at a time also sums Σy² per unit and counts saturated outputs. Batches are summed in `Float`
+/// and folded into `Double` totals. A unit is dead when its activity (Σy for ReLU, whose
+/// outputs are ≥ 0; Σy² otherwise) stays 0: its output was 0 for every sample.
 struct ActivationAccumulator {
     let activation: Activation
     let units: Int
@@ -29,46 +33,85 @@ struct ActivationAccumulator {
     private var batchSum: [Float]
     private var batchSquares: [Float]
     private var batchSaturated: [Float]
+    /// The vector of ones behind the per-unit sums.
+    private let ones: [Float]
     private var sum: [Double]
-    private var squares: [Double]
+    private var activity: [Double]
+    private var totalSquares = 0.0
     private var saturated = 0.0
 
-    init(activation: Activation, units: Int) {
+    /// An accumulator for batches of up to `rows` samples of `units` outputs.
+    init(activation: Activation, units: Int, rows: Int) {
         self.activation = activation
         self.units = units
         batchSum = [Float](repeating: 0, count: units)
         batchSquares = batchSum
         batchSaturated = batchSum
+        ones = [Float](repeating: 1, count: rows)
         sum = [Double](repeating: 0, count: units)
-        squares = sum
+        activity = sum
     }
 
     mutating func reset() {
         samples = 0
         saturated = 0
-        for j in 0..<units { sum[j] = 0; squares[j] = 0 }
+        totalSquares = 0
+        for j in 0..<units { sum[j] = 0; activity[j] = 0 }
     }
 
     /// Adds `rows` samples of outputs `y`.
     mutating func add(_ y: UnsafePointer<Float>, rows: Int) {
         samples += rows
-        let n = units, sigmoid = activation == .sigmoid, tanh = activation == .tanh
-        batchSum.withUnsafeMutableBufferPointer { s in
-        batchSquares.withUnsafeMutableBufferPointer { q in
-        batchSaturated.withUnsafeMutableBufferPointer { t in
-            for j in 0..<n { s[j] = 0; q[j] = 0; t[j] = 0 }
+        let n = units, count = Int32(rows * n)
+        // Σy² over the batch, in one BLAS call (the fast path of `Parameter.gradientNorm`).
+        let dot = cblas_sdot(count, y, 1, y, 1)
+        totalSquares += dot.isFinite ? Double(dot) : Double(cblas_snrm2(count, y, 1)) * Double(cblas_snrm2(count, y, 1))
+        // ReLU outputs are ≥ 0, so a unit is dead exactly when its Σy is 0, and other activations
+        // that neither die nor saturate need only Σy: per-unit sums are a matrix-vector product.
+        guard activation.canSaturate || (activation.canDie && activation != .relu) else {
+            batchSum.withUnsafeMutableBufferPointer { s in
+                ones.withUnsafeBufferPointer { one in
+                    cblas_sgemv(CblasRowMajor, CblasTrans, Int32(rows), Int32(n), 1, y, Int32(n), one.baseAddress, 1, 0, s.baseAddress, 1)
+                }
+                for j in 0..<n { sum[j] += Double(s[j]); activity[j] += Double(s[j]) }
+            }
+            return
+        }
+        let saturates = activation.canSaturate
+        // Saturated: within 0.01 of 0 or 1 for sigmoid (|y − 0.5| > 0.49), of ±1 for tanh.
+        let center: Float = activation == .sigmoid ? 0.5 : 0, bound: Float = activation == .sigmoid ? 0.49 : 0.99
+        batchSum.withUnsafeMutableBufferPointer { sb in
+        batchSquares.withUnsafeMutableBufferPointer { qb in
+        batchSaturated.withUnsafeMutableBufferPointer { tb in
+            let s = sb.baseAddress!, q = qb.baseAddress!, t = tb.baseAddress!
+            s.update(repeating: 0, count: n)
+            q.update(repeating: 0, count: n)
+            t.update(repeating: 0, count: n)
             for r in 0..<rows {
                 let row = y + r * n
-                for j in 0..<n { let v = row[j]; s[j] += v; q[j] += v * v }
-                if sigmoid {
-                    for j in 0..<n { let v = row[j]; t[j] += (v < 0.01 || v > 0.99) ? 1 : 0 }
-                } else if tanh {
-                    for j in 0..<n { t[j] += abs(row[j]) > 0.99 ? 1 : 0 }
+                var j = 0
+                while j + 4 <= n {
+                    let v = Lane(row, j)
+                    (Lane(s, j) + v).store(s, j)
+                    (Lane(q, j) + v * v).store(q, j)
+                    if saturates {
+                        let d = v - center
+                        let outside = d .> bound .| d .< -bound
+                        Lane(t, j).replacing(with: Lane(t, j) + 1, where: outside).store(t, j)
+                    }
+                    j += 4
+                }
+                while j < n {
+                    let v = row[j]
+                    s[j] += v
+                    q[j] += v * v
+                    if saturates && abs(v - center) > bound { t[j] += 1 }
+                    j += 1
                 }
             }
             for j in 0..<n {
                 sum[j] += Double(s[j])
-                squares[j] += Double(q[j])
+                activity[j] += Double(q[j])
                 saturated += Double(t[j])
             }
         }
@@ -81,8 +124,8 @@ struct ActivationAccumulator {
         let mean = sum.reduce(0, +) / n
         return ActivationStatistics(
             units: units, samples: samples, mean: mean,
-            std: max(0, squares.reduce(0, +) / n - mean * mean).squareRoot(),
-            deadUnits: activation.canDie ? squares.lazy.filter { $0 == 0 }.count : nil,
+            std: max(0, totalSquares / n - mean * mean).squareRoot(),
+            deadUnits: activation.canDie ? activity.lazy.filter { $0 == 0 }.count : nil,
             saturatedFraction: activation.canSaturate ? saturated / n : nil)
     }
 }

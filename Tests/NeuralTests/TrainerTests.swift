@@ -66,6 +66,59 @@ final class TrainerTests: XCTestCase {
         XCTAssertEqual(r.trainLoss, trainer.network.evaluate(data.train).loss, accuracy: 1e-12)
     }
 
+    /// The activation statistics of a full pass (mean, std, dead units, saturated share) equal
+    /// a count done here from the layer's weights, output by output, for an activation of each
+    /// kind: ReLU (per-unit sums by BLAS), leaky ReLU, tanh and sigmoid (the per-element pass).
+    /// 10 units: two blocks of four and a tail of two; some units are pushed dead or saturated.
+    func testActivationStatisticsMatchACountByHand() throws {
+        let data = try spiral()
+        for activation in [Activation.relu, .leakyRelu(alpha: 0.2), .tanh, .sigmoid] {
+            let config = TrainingConfig(hidden: [LayerSpec(units: 10, activation: activation)], epochs: 1,
+                                        evaluateTrainingSet: true)
+            let trainer = try Trainer(config: config, data: data)
+            let layer = trainer.network.layers[0]
+            var bias = [Float](repeating: 0, count: 10)
+            bias[1] = -100; bias[6] = -100; bias[9] = 100
+            layer.bias.set(bias)
+            var report: EpochReport?
+            _ = trainer.train { report = $0; return .proceed }
+            let stats = try XCTUnwrap(report?.layers[0].evaluationActivations)
+
+            let x = data.train.features, d = data.train.featureCount, n = data.train.count
+            let w = layer.weight.value, b = layer.bias.value
+            var sum = 0.0, squares = 0.0, saturated = 0, unitActive = [Bool](repeating: false, count: 10)
+            for r in 0..<n {
+                for j in 0..<10 {
+                    var a = b[j]
+                    for k in 0..<d { a += x[r * d + k] * w[k * 10 + j] }
+                    let y = activation.value(a)
+                    sum += Double(y)
+                    squares += Double(y) * Double(y)
+                    if y != 0 { unitActive[j] = true }
+                    if activation == .tanh && abs(y) > 0.99 { saturated += 1 }
+                    if activation == .sigmoid && (y < 0.01 || y > 0.99) { saturated += 1 }
+                }
+            }
+            let count = Double(n * 10), mean = sum / count
+            XCTAssertEqual(stats.samples, n)
+            XCTAssertEqual(stats.mean, mean, accuracy: 1e-4 * max(1, abs(mean)), "\(activation)")
+            XCTAssertEqual(stats.std, (squares / count - mean * mean).squareRoot(), accuracy: 1e-3, "\(activation)")
+            if activation.canDie {
+                XCTAssertEqual(stats.deadUnits, unitActive.filter { !$0 }.count, "\(activation)")
+                // ReLU: the two units with bias −100 are dead; leaky ReLU's are not (outputs near −20).
+                XCTAssertEqual(stats.deadUnits, activation == .relu ? 2 : 0, "\(activation)")
+            } else {
+                XCTAssertNil(stats.deadUnits)
+            }
+            if activation.canSaturate {
+                XCTAssertEqual(try XCTUnwrap(stats.saturatedFraction), Double(saturated) / count, accuracy: 1e-12, "\(activation)")
+                XCTAssertGreaterThanOrEqual(saturated, n, "unit 9 (bias +100) saturates on every sample")
+            } else {
+                XCTAssertNil(stats.saturatedFraction)
+            }
+        }
+    }
+
     func testDeadReluUnitsAreCounted() throws {
         // A large negative bias start kills every unit: no input gets past the ReLU.
         let data = try spiral()
