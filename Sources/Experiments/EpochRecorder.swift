@@ -10,6 +10,12 @@ struct EpochRecorder {
     private var bestTestLoss = Double.infinity
     /// The last epoch's tensors and whether they were stored as `final`, for a run that stops early.
     private var last: (epoch: Int, tensors: [TensorSnapshot], storedFinal: Bool)?
+    /// The best weights not yet written, and the training time at which a best was last written.
+    private var pendingBest: (epoch: Int, tensors: [TensorSnapshot])?
+    private var lastBestWritten = 0.0
+    private var trainingSeconds = 0.0
+    /// Seconds of training after which a held-back best snapshot is written anyway.
+    static let bestInterval = 10.0
     /// Whether an `exploding` alert has fired.
     private(set) var exploded = false
 
@@ -24,8 +30,15 @@ struct EpochRecorder {
         options.snapshots ? SnapshotRecord(epoch: 0, initial: true, tensors: Self.records(network.snapshot())) : nil
     }
 
-    /// The record of one epoch (the report carries the tensors at its end).
-    mutating func record(_ r: EpochReport) -> EpochRecord {
+    /// The record of one epoch (the report carries the tensors at its end), and an earlier
+    /// epoch's `best` snapshot that is due now, to be written before it.
+    ///
+    /// The store keeps one `best` snapshot per run, so a new best is held back rather than
+    /// written at every improvement (on a run that improves every epoch that would be a full
+    /// copy of the weights per epoch): it is written when it rides along with an `every` or
+    /// `final` snapshot, when ``bestInterval`` seconds of training have passed since the last
+    /// one was written, or at ``closingSnapshots()``. A crash loses at most that interval's bests.
+    mutating func record(_ r: EpochReport) -> (epoch: EpochRecord, best: SnapshotRecord?) {
         let alerts = monitor.check(r)
         if alerts.contains(where: { $0.kind == .exploding }) { exploded = true }
         let norms = r.gradientNorms.map(Double.init)
@@ -37,23 +50,46 @@ struct EpochRecorder {
         record.layers = r.layers.map(Self.health)
         record.alerts = alerts.map { AlertRecord(kind: $0.kind.rawValue, layer: $0.layer ?? -1, value: $0.value,
                                                  threshold: $0.threshold, message: $0.message) }
-        guard options.snapshots else { return record }
+        guard options.snapshots else { return (record, nil) }
+        trainingSeconds += r.seconds
         let every = options.snapshotEvery > 0 && r.epoch % options.snapshotEvery == 0
-        let best = r.testLoss < bestTestLoss
-        bestTestLoss = min(bestTestLoss, r.testLoss)
         let final = r.epoch == plannedEpochs
         let tensors = r.layers.flatMap(\.tensors)
         last = (r.epoch, tensors, final)
-        if every || best || final {
-            record.snapshot = SnapshotRecord(epoch: r.epoch, every: every, best: best, final: final, tensors: Self.records(tensors))
+        if r.testLoss < bestTestLoss {
+            bestTestLoss = r.testLoss
+            pendingBest = (r.epoch, tensors)
         }
-        return record
+        let bestDue = every || final || trainingSeconds - lastBestWritten >= Self.bestInterval
+        var earlierBest: SnapshotRecord?
+        if bestDue, let pending = pendingBest {
+            lastBestWritten = trainingSeconds
+            pendingBest = nil
+            if pending.epoch != r.epoch {
+                earlierBest = SnapshotRecord(epoch: pending.epoch, best: true, tensors: Self.records(pending.tensors))
+            } else {
+                record.snapshot = SnapshotRecord(epoch: r.epoch, every: every, best: true, final: final, tensors: Self.records(tensors))
+            }
+        }
+        if record.snapshot == nil && (every || final) {
+            record.snapshot = SnapshotRecord(epoch: r.epoch, every: every, final: final, tensors: Self.records(tensors))
+        }
+        return (record, earlierBest)
     }
 
-    /// The `final` snapshot of a run that ended before its planned last epoch.
-    func closingSnapshot() -> SnapshotRecord? {
-        guard let last, !last.storedFinal else { return nil }
-        return SnapshotRecord(epoch: last.epoch, final: true, tensors: Self.records(last.tensors))
+    /// What is still to be written when training ends: the best weights held back, and the last
+    /// epoch's as `final` when the run stopped before its planned last epoch.
+    func closingSnapshots() -> [SnapshotRecord] {
+        var snapshots: [SnapshotRecord] = []
+        let final = last.flatMap { $0.storedFinal ? nil : $0 }
+        if let pendingBest {
+            let alsoFinal = final?.epoch == pendingBest.epoch
+            snapshots.append(SnapshotRecord(epoch: pendingBest.epoch, best: true, final: alsoFinal,
+                                            tensors: Self.records(pendingBest.tensors)))
+            if alsoFinal { return snapshots }
+        }
+        if let final { snapshots.append(SnapshotRecord(epoch: final.epoch, final: true, tensors: Self.records(final.tensors))) }
+        return snapshots
     }
 
     private static func records(_ tensors: [TensorSnapshot]) -> [TensorRecord] {

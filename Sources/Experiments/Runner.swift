@@ -61,14 +61,16 @@ public struct Runner: Sendable {
         do {
             if let initial = recorder.initialSnapshot(trainer.network) { try writer.enqueue(initial) }
             outcome = try trainer.train(interrupted: interrupted) { report in
-                try writer.enqueue(recorder.record(report))
+                let (epoch, earlierBest) = recorder.record(report)
+                if let earlierBest { try writer.enqueue(earlierBest) }
+                try writer.enqueue(epoch)
                 last = report
                 seconds += report.seconds
                 onEpoch(report)
                 return config.tracking.stopOnExploding && recorder.exploded ? .stop : .proceed
             }
             storeSeconds = try writer.drain()
-            if let closing = recorder.closingSnapshot() { try store.recordSnapshot(run: runID, closing) }
+            for closing in recorder.closingSnapshots() { try store.recordSnapshot(run: runID, closing) }
         } catch {
             _ = try? writer.drain()
             try? store.finishRun(run: runID, status: .failed, error: "\(error)")

@@ -48,6 +48,33 @@ final class RunnerTests: XCTestCase {
         XCTAssertEqual(params["noise"], .number(0))
     }
 
+    /// A new best is held back, not written at every improvement: a run that improves at most
+    /// epochs keeps exactly one `best` snapshot, at its best epoch, with that epoch's weights; an
+    /// interrupted run writes its best and its last epoch's weights when it closes.
+    func testTheBestSnapshotIsWrittenOnceAtTheBestEpoch() throws {
+        let store = try store()
+        var reports: [EpochReport] = []
+        let result = try Runner(store: store).run(config(lr: 0.1, epochs: 30), version: "t", onEpoch: { reports.append($0) })
+        let snapshots = try store.snapshots(run: result.runID)
+        let best = try XCTUnwrap(reports.min { $0.testLoss < $1.testLoss })
+        var lowest = Double.infinity, improvements = 0
+        for r in reports where r.testLoss < lowest { lowest = r.testLoss; improvements += 1 }
+        XCTAssertGreaterThan(improvements, 5, "the test loss improves many times")
+        XCTAssertEqual(snapshots.filter(\.best).map(\.epoch), [best.epoch])
+        XCTAssertEqual(snapshots.map(\.epoch), Array(Set([0, best.epoch, 30])).sorted(), "initial, best, final and nothing else")
+        let tensors = try store.snapshotTensors(run: result.runID, epoch: best.epoch)
+        XCTAssertEqual(tensors.first { $0.layer == 0 && $0.name == "weight" }?.values, best.layers[0].weights)
+
+        var steps = 0
+        let stopped = try Runner(store: store).run(config(lr: 0.1, epochs: 30), version: "t",
+                                                   interrupted: { steps += 1; return steps > 7 * 25 + 3 })
+        XCTAssertEqual(stopped.status, .interrupted)
+        let kept = try store.snapshots(run: stopped.runID)
+        XCTAssertEqual(kept.filter(\.best).count, 1)
+        XCTAssertEqual(kept.last?.epoch, 7)
+        XCTAssertEqual(kept.last?.final, true)
+    }
+
     func testInterruptionClosesTheRunWithWholeEpochs() throws {
         let store = try store()
         var steps = 0
