@@ -39,11 +39,15 @@ public enum Optimizer: Sendable, Hashable, TextCodable {
     ///
     /// As PyTorch computes it (Adam: `p −= (lr / c1) · m / (√v / √c2 + ε)`), four lanes at a
     /// time: on a small network this update is a large part of each step.
-    func update(_ p: Parameter, lr: Float, step: Int) {
+    ///
+    /// - Returns: Σg² of the gradient applied, summed in the same pass (the trainer's gradient
+    ///   norms come from it when nothing changes the gradient before the update).
+    @discardableResult
+    func update(_ p: Parameter, lr: Float, step: Int) -> Double {
         let n = p.value.count
         if p.moment1.count != n { p.moment1 = [Float](repeating: 0, count: n) }
         if case .adam = self, p.moment2.count != n { p.moment2 = [Float](repeating: 0, count: n) }
-        p.value.withUnsafeMutableBufferPointer { w in
+        return p.value.withUnsafeMutableBufferPointer { w in
             p.gradient.withUnsafeBufferPointer { g in
                 p.moment1.withUnsafeMutableBufferPointer { m in
                     switch self {
@@ -62,38 +66,46 @@ public enum Optimizer: Sendable, Hashable, TextCodable {
         }
     }
 
-    private static func sgd(_ w: UnsafeMutablePointer<Float>, _ g: UnsafePointer<Float>, _ n: Int, lr: Float) {
-        var i = 0
+    private static func sgd(_ w: UnsafeMutablePointer<Float>, _ g: UnsafePointer<Float>, _ n: Int, lr: Float) -> Double {
+        var squares = Lane(), tail: Float = 0, i = 0
         while i + 4 <= n {
-            (Lane(w, i) - lr * Lane(g, i)).store(w, i)
+            let gi = Lane(g, i)
+            squares += gi * gi
+            (Lane(w, i) - lr * gi).store(w, i)
             i += 4
         }
-        while i < n { w[i] -= lr * g[i]; i += 1 }
+        while i < n { tail += g[i] * g[i]; w[i] -= lr * g[i]; i += 1 }
+        return Double(squares.sum() + tail)
     }
 
     private static func momentum(_ w: UnsafeMutablePointer<Float>, _ g: UnsafePointer<Float>, _ m: UnsafeMutablePointer<Float>,
-                                 _ n: Int, lr: Float, beta: Float) {
-        var i = 0
+                                 _ n: Int, lr: Float, beta: Float) -> Double {
+        var squares = Lane(), tail: Float = 0, i = 0
         while i + 4 <= n {
-            let mi = beta * Lane(m, i) + Lane(g, i)
+            let gi = Lane(g, i)
+            squares += gi * gi
+            let mi = beta * Lane(m, i) + gi
             mi.store(m, i)
             (Lane(w, i) - lr * mi).store(w, i)
             i += 4
         }
         while i < n {
+            tail += g[i] * g[i]
             m[i] = beta * m[i] + g[i]
             w[i] -= lr * m[i]
             i += 1
         }
+        return Double(squares.sum() + tail)
     }
 
     private static func adam(_ w: UnsafeMutablePointer<Float>, _ g: UnsafePointer<Float>, _ m: UnsafeMutablePointer<Float>,
-                             _ v: UnsafeMutablePointer<Float>, _ n: Int, lr: Float, b1: Float, b2: Float, eps: Float, step: Int) {
+                             _ v: UnsafeMutablePointer<Float>, _ n: Int, lr: Float, b1: Float, b2: Float, eps: Float, step: Int) -> Double {
         // One division per element: ÷ √c2 is a multiplication by its reciprocal.
         let stepSize = lr / (1 - pow(b1, Float(step))), inverseRoot2 = 1 / (1 - pow(b2, Float(step))).squareRoot()
-        var i = 0
+        var squares = Lane(), tail: Float = 0, i = 0
         while i + 4 <= n {
             let gi = Lane(g, i)
+            squares += gi * gi
             let mi = b1 * Lane(m, i) + (1 - b1) * gi
             let vi = b2 * Lane(v, i) + (1 - b2) * gi * gi
             mi.store(m, i)
@@ -103,10 +115,12 @@ public enum Optimizer: Sendable, Hashable, TextCodable {
         }
         while i < n {
             let gi = g[i]
+            tail += gi * gi
             m[i] = b1 * m[i] + (1 - b1) * gi
             v[i] = b2 * v[i] + (1 - b2) * gi * gi
             w[i] -= stepSize * (m[i] / (v[i].squareRoot() * inverseRoot2 + eps))
             i += 1
         }
+        return Double(squares.sum() + tail)
     }
 }

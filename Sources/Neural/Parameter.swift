@@ -41,6 +41,9 @@ public final class Parameter {
         }
     }
 
+    /// The squared L2 norm of the gradient (see ``gradientNorm``).
+    var squaredGradientNorm: Double { gradientNorm * gradientNorm }
+
     /// The L2 norm of the values.
     public var norm: Double { l2(value) }
 }

@@ -47,6 +47,10 @@ public final class Trainer {
     private var dropoutRNG: SeededGenerator
     private var step = 0
     private var order: [Int]
+    /// Σg² of each parameter from the last update.
+    private var squares: [Double]
+    /// Whether anything (a penalty, clipping) changes the gradients between backward and update.
+    private var changesGradients: Bool { config.l1 != 0 || config.l2 != 0 || config.clipNorm != nil }
 
     /// Builds the network for `data` (input width from its features, output head from its task).
     public init(config: TrainingConfig, data: DatasetSplit) throws(TrainingError) {
@@ -66,6 +70,7 @@ public final class Trainer {
                           head: config.playgroundLoss == true ? Head(playgroundFor: data.train.task) : Head(for: data.train.task),
                           initializer: config.initializer, batchSize: config.batchSize, rng: &initRNG)
         order = Array(0..<data.train.count)
+        squares = [Double](repeating: 0, count: network.parameters.count)
     }
 
     /// Runs up to `config.epochs` epochs.
@@ -110,14 +115,26 @@ public final class Trainer {
             }
             lossSum += r.loss
             correctSum += r.correct
-            let norm = collectsDiagnostics ? tracker.record(network.layers) : 0
+            let parameters = network.parameters
+            let norm: Double
+            if collectsDiagnostics && !changesGradients {
+                // The norms come from the update's own pass over the gradients.
+                step += 1
+                for (i, p) in parameters.enumerated() { squares[i] = config.optimizer.update(p, lr: config.learningRate, step: step) }
+                norm = tracker.record(squares: squares, parameters: parameters, layers: network.layers)
+            } else {
+                norm = collectsDiagnostics ? tracker.record(squares: parameters.map(\.squaredGradientNorm), parameters: parameters,
+                                                            layers: network.layers) : 0
+                if norm.isFinite {
+                    network.addPenaltyGradients(l1: config.l1, l2: config.l2)
+                    clipGradients()
+                    step += 1
+                    for p in parameters { config.optimizer.update(p, lr: config.learningRate, step: step) }
+                }
+            }
             guard norm.isFinite else {
                 return .stop(.diverged(epoch: epoch, message: "the gradient norm became \(norm) at epoch \(epoch), step \(b + 1)"))
             }
-            network.addPenaltyGradients(l1: config.l1, l2: config.l2)
-            clipGradients()
-            step += 1
-            for p in network.parameters { config.optimizer.update(p, lr: config.learningRate, step: step) }
         }
         let trainingActivations = hidden.map(\.statistics.statistics)
         var trainLoss = lossSum / Double(train.count)
@@ -182,17 +199,21 @@ private struct GradientTracker {
         globalNorms.reserveCapacity(steps)
     }
 
-    /// Records the current gradients; returns the global norm over every parameter.
-    mutating func record(_ layers: [Dense]) -> Double {
-        var total = 0.0
+    /// Records one step's gradient norms from each parameter's Σg² (`squares`, in the order of
+    /// `parameters`: each layer's weight, bias, then batch norm's γ and β); returns the global
+    /// norm over every parameter. A sum that overflowed `Float` is measured again, with scaling.
+    mutating func record(squares: [Double], parameters: [Parameter], layers: [Dense]) -> Double {
+        var total = 0.0, k = 0
+        func next() -> Double {
+            defer { k += 1 }
+            return squares[k].isFinite ? squares[k] : parameters[k].squaredGradientNorm
+        }
         for (i, layer) in layers.enumerated() {
-            let w = layer.weight.gradientNorm, b = layer.bias.gradientNorm
-            weightNorms[i].append(Float(w))
-            biasNorms[i].append(Float(b))
-            total += w * w + b * b
-            if let bn = layer.batchNorm {
-                total += bn.gamma.gradientNorm * bn.gamma.gradientNorm + bn.beta.gradientNorm * bn.beta.gradientNorm
-            }
+            let w = next(), b = next()
+            weightNorms[i].append(Float(w.squareRoot()))
+            biasNorms[i].append(Float(b.squareRoot()))
+            total += w + b
+            if layer.batchNorm != nil { total += next() + next() }
         }
         globalNorms.append(Float(total.squareRoot()))
         return total.squareRoot()

@@ -119,6 +119,34 @@ final class TrainerTests: XCTestCase {
         }
     }
 
+    /// Gradient norms summed inside the optimiser's update (nothing changes the gradients) equal
+    /// those measured apart (a clipping bound that never bites takes that path), step by step,
+    /// and the last one equals the norm of the gradient left in the layer.
+    func testGradientNormsFromTheUpdateEqualThoseMeasuredApart() throws {
+        let hidden = [LayerSpec(units: 9, activation: .relu), LayerSpec(units: 5, activation: .tanh)]
+        for optimizer in [Optimizer.sgd, .momentum(), .adam()] {
+            func norms(clip: Float?) throws -> (steps: [[Float]], recorded: [Float], left: [Double]) {
+                let config = TrainingConfig(hidden: hidden, initializer: .he, optimizer: optimizer, learningRate: 0.01,
+                                            epochs: 2, clipNorm: clip)
+                let trainer = try Trainer(config: config, data: try spiral())
+                var reports: [EpochReport] = []
+                _ = trainer.train { reports.append($0); return .proceed }
+                let steps = reports.flatMap { r in r.layers.map(\.weightGradientNorms) + r.layers.map(\.biasGradientNorms) }
+                return (steps, try XCTUnwrap(reports.last).layers.map { $0.weightGradientNorms.last ?? -1 },
+                        trainer.network.layers.map(\.weight.gradientNorm))
+            }
+            let fused = try norms(clip: nil), apart = try norms(clip: 1e9)
+            XCTAssertEqual(fused.steps.count, apart.steps.count)
+            for (a, b) in zip(fused.steps.joined(), apart.steps.joined()) {
+                XCTAssertEqual(a, b, accuracy: 1e-4 * max(1, b), "\(optimizer)")
+            }
+            XCTAssertEqual(fused.steps.flatMap { $0 }.filter { $0 > 0 }.count, fused.steps.flatMap { $0 }.count, "every norm measured")
+            for (layer, (recorded, left)) in zip(fused.recorded, fused.left).enumerated() {
+                XCTAssertEqual(Double(recorded), left, accuracy: 1e-5 * max(1, left), "\(optimizer) layer \(layer)")
+            }
+        }
+    }
+
     func testDeadReluUnitsAreCounted() throws {
         // A large negative bias start kills every unit: no input gets past the ReLU.
         let data = try spiral()
