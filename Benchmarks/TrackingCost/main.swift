@@ -23,7 +23,7 @@ func argument(_ name: String, default value: Int) -> Int {
 let epochs = argument("--epochs", default: 30), repeats = argument("--repeats", default: 11)
 BLAS.threads = 1
 let settings = RunSettings([
-    "dataset": "blobs", "samples": "1797", "features": "64", "classes": "10", "noise": "50", "train-ratio": "80",
+    "dataset": "blobs", "samples": "1797", "dimensions": "64", "classes": "10", "noise": "50", "train-ratio": "80",
     "layers": "128,64", "activation": "relu", "initializer": "he", "optimizer": "adam", "lr": "0.001",
     "batch-size": "32", "epochs": "\(epochs)", "snapshot-every": "10",
 ])
