@@ -43,10 +43,9 @@ public final class Trainer {
     /// Gather the diagnostics' raw material: per-step gradient norms and activation statistics.
     /// Off only to measure what they cost; reports then carry empty norms and no statistics.
     public var collectsDiagnostics = true
-    private var shuffleRNG: SeededGenerator
     private var dropoutRNG: SeededGenerator
     private var step = 0
-    private var order: [Int]
+    private var order: MinibatchOrder
     /// Σg² of each parameter from the last update.
     private var squares: [Double]
     /// Whether anything (a penalty, clipping) changes the gradients between backward and update.
@@ -63,13 +62,12 @@ public final class Trainer {
         self.data = data
         let root = SeededGenerator(seed: config.seed)
         var initRNG = root.derived(1)
-        shuffleRNG = root.derived(2)
         dropoutRNG = root.derived(3)
         network = Network(inputs: data.train.featureCount, hidden: config.hidden,
                           outputs: data.train.task.outputCount,
                           head: config.playgroundLoss == true ? Head(playgroundFor: data.train.task) : Head(for: data.train.task),
                           initializer: config.initializer, batchSize: config.batchSize, rng: &initRNG)
-        order = Array(0..<data.train.count)
+        order = MinibatchOrder(seed: config.seed, count: data.train.count)
         squares = [Double](repeating: 0, count: network.parameters.count)
     }
 
@@ -102,13 +100,13 @@ public final class Trainer {
         let hidden = network.layers.dropLast()
         for layer in hidden { layer.statistics.reset(); layer.collectsStatistics = collectsDiagnostics }
         let startWeights = network.layers.map(\.weight.value)
-        shuffleRNG.shuffle(&order)
+        order.next()
         let batches = (train.count + config.batchSize - 1) / config.batchSize
         var tracker = GradientTracker(layers: network.layers.count, steps: batches)
         var lossSum = 0.0, correctSum = 0.0
         for b in 0..<batches {
             if interrupted() { return .stop(.interrupted) }
-            let indices = order[(b * config.batchSize)..<min((b + 1) * config.batchSize, train.count)]
+            let indices = order.rows[(b * config.batchSize)..<min((b + 1) * config.batchSize, train.count)]
             let r = network.computeGradients(train, indices: indices, rng: &dropoutRNG)
             guard r.loss.isFinite else {
                 return .stop(.diverged(epoch: epoch, message: "the training loss became \(r.loss) at epoch \(epoch), step \(b + 1)"))
