@@ -32,7 +32,7 @@ struct Sweep: ParsableCommand {
     var seeds: Int?
 
     @Option(help: "Runs at once, one BLAS thread each. (default: the number of cores)")
-    var jobs: Int = ProcessInfo.processInfo.activeProcessorCount
+    var jobs: Int?
 
     @Option(help: "Finish the stored sweep of this name: run its configurations that are not finished.")
     var resume: String?
@@ -44,7 +44,7 @@ struct Sweep: ParsableCommand {
     var shard: String?
 
     func validate() throws {
-        guard jobs >= 1 else { throw ValidationError("invalid --jobs '\(jobs)': expected a whole number of at least 1") }
+        if let jobs, jobs < 1 { throw ValidationError("invalid --jobs '\(jobs)': expected a whole number of at least 1") }
         if let seeds, seeds < 1 { throw ValidationError("invalid --seeds '\(seeds)': expected a whole number of at least 1") }
         _ = try shardSlice()
     }
@@ -67,7 +67,7 @@ struct Sweep: ParsableCommand {
             stored = try db.openSweep(try plan.newSweep(experiment: experiment))
         }
         let runner = SweepRunner(store: db, sweep: stored, options: .init(
-            jobs: jobs, shard: try shardSlice(), retryFailed: retryFailed, version: GradbookVersion.current))
+            jobs: jobs ?? ProcessInfo.processInfo.activeProcessorCount, shard: try shardSlice(), retryFailed: retryFailed, version: GradbookVersion.current))
         let pending = try runner.pending()
         let trap = SignalTrap()
         let progress = SweepProgress(sweep: stored, total: pending.count)
