@@ -89,6 +89,13 @@ let package = Package(
             path: "Benchmarks/QuerySpeed",
             swiftSettings: strict
         ),
+        // Gradbook's side of the benchmarks against PyTorch, JAX and MLflow (Benchmarks/README.md).
+        .executableTarget(
+            name: "side-by-side",
+            dependencies: ["Experiments", "Neural", "Datasets", "Tracking"],
+            path: "Benchmarks/SideBySide",
+            swiftSettings: strict
+        ),
         .testTarget(name: "NeuralTests", dependencies: ["Neural", "Datasets"], swiftSettings: strict),
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets"], swiftSettings: strict),
         .testTarget(

@@ -1,0 +1,192 @@
+// Gradbook's side of the side-by-side benchmarks (Benchmarks/side_by_side.py drives it).
+//
+//   side-by-side prepare W1|W2|W3 DIR   the workload's data, initial weights and minibatch order,
+//                                       as raw little-endian files + meta.json, for the peers
+//   side-by-side serve                  reads commands on stdin, answers one JSON line each:
+//       train W         the bare engine (no diagnostics, no store), the training loop timed
+//       tracked W       the same through Runner: every diagnostic, the store, snapshots every 10
+//       ingest DB [N]   T1: N (200) runs × 12 params × 100 epochs × 4 metrics through RunStore
+//
+// The process stays up between commands so that the driver can alternate it with the peers'
+// workers (A B A B …) without paying process start-up or the first-touch of its pages.
+import Datasets
+import Experiments
+import Foundation
+import Neural
+import Tracking
+
+/// The benchmark workloads of issue 7, as `gradbook run` settings.
+let workloads: [String: [String: String]] = [
+    "W1": ["dataset": "spiral", "samples": "500", "train-ratio": "50", "noise": "0", "layers": "8,8",
+           "activation": "tanh", "initializer": "xavier", "optimizer": "sgd", "lr": "0.03", "batch-size": "10",
+           "epochs": "200", "seed": "1"],
+    // A generated set of the digits' shape (Gaussian blobs, 1,797 × 64, 10 classes), standardised.
+    "W2": ["dataset": "blobs", "samples": "1797", "dimensions": "64", "classes": "10", "noise": "50",
+           "train-ratio": "80", "standardize": "true", "layers": "128,64", "activation": "relu", "initializer": "he",
+           "optimizer": "adam", "lr": "0.001", "batch-size": "32", "epochs": "30", "seed": "1"],
+    // 20,000 training rows of 784 random (blob) features, 10 classes; 5,000 test rows.
+    "W3": ["dataset": "blobs", "samples": "25000", "dimensions": "784", "classes": "10", "noise": "50",
+           "train-ratio": "80", "standardize": "true", "layers": "256,128", "activation": "relu", "initializer": "he",
+           "optimizer": "momentum", "lr": "0.01", "batch-size": "64", "epochs": "3", "seed": "1"],
+]
+
+struct BenchmarkFailure: Error, CustomStringConvertible {
+    var description: String
+}
+
+func configuration(_ name: String, tracked: Bool = false) throws -> RunConfiguration {
+    guard var values = workloads[name] else {
+        throw BenchmarkFailure(description: "unknown workload '\(name)'; expected one of \(workloads.keys.sorted())")
+    }
+    if tracked { values["snapshot-every"] = "10" }
+    return try RunSettings(values).configuration()
+}
+
+func now() -> Double { Double(DispatchTime.now().uptimeNanoseconds) / 1e9 }
+
+/// CPU seconds of every thread of the process (to show that one core was used).
+func cpu() -> Double {
+    var usage = rusage()
+    getrusage(__rusage_who_t(RUSAGE_SELF.rawValue), &usage)
+    func seconds(_ t: timeval) -> Double { Double(t.tv_sec) + Double(t.tv_usec) / 1e6 }
+    return seconds(usage.ru_utime) + seconds(usage.ru_stime)
+}
+
+// MARK: - prepare
+
+func write<T>(_ values: [T], to url: URL) throws {
+    try values.withUnsafeBytes { try Data($0).write(to: url) }
+}
+
+/// Writes what a peer needs to train exactly what Gradbook trains: the same rows, the same
+/// initial weights (as `x·W`, `inputs × outputs`), and the same minibatch order (the trainer's
+/// own `MinibatchOrder`).
+func prepare(_ name: String, into folder: URL) throws {
+    let config = try configuration(name)
+    let trainer = try config.makeTrainer()
+    try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    let data = trainer.data
+    try write(data.train.features, to: folder.appendingPathComponent("x_train.f32"))
+    try write(data.train.targets, to: folder.appendingPathComponent("y_train.f32"))
+    try write(data.test.features, to: folder.appendingPathComponent("x_test.f32"))
+    try write(data.test.targets, to: folder.appendingPathComponent("y_test.f32"))
+    for (i, layer) in trainer.network.layers.enumerated() {
+        try write(layer.weight.value, to: folder.appendingPathComponent("w\(i).f32"))
+        try write(layer.bias.value, to: folder.appendingPathComponent("b\(i).f32"))
+    }
+    let t = config.training
+    var order = MinibatchOrder(seed: t.seed, count: data.train.count), orders: [Int32] = []
+    for _ in 0..<t.epochs { orders += order.next().map(Int32.init) }
+    try write(orders, to: folder.appendingPathComponent("order.i32"))
+    let optimizer: String
+    switch t.optimizer {
+    case .sgd: optimizer = "sgd"
+    case .momentum: optimizer = "momentum"
+    case .adam: optimizer = "adam"
+    }
+    let meta: [String: Any] = [
+        "workload": name, "features": data.train.featureCount, "outputs": trainer.network.outputs,
+        "train": data.train.count, "test": data.test.count,
+        "widths": [data.train.featureCount] + trainer.network.layers.map(\.outputs),
+        "activation": trainer.network.layers[0].activation.description, "head": trainer.network.head.rawValue,
+        "optimizer": optimizer, "lr": Double(t.learningRate), "batch": t.batchSize, "epochs": t.epochs,
+    ]
+    try JSONSerialization.data(withJSONObject: meta, options: [.sortedKeys])
+        .write(to: folder.appendingPathComponent("meta.json"))
+}
+
+// MARK: - serve
+
+/// Times the bare training loop: the trainer (data included) is built before the clock starts.
+func train(_ name: String) throws -> [String: Any] {
+    let trainer = try configuration(name).makeTrainer()
+    trainer.collectsDiagnostics = false
+    var last: EpochReport?
+    let (start, cpuStart) = (now(), cpu())
+    let outcome = trainer.train { last = $0; return .proceed }
+    var answer = result(seconds: now() - start, epochs: outcome.epochs, last: last)
+    answer["cpu_seconds"] = cpu() - cpuStart
+    return answer
+}
+
+/// Times the same training through `Runner`: diagnostics, alerts, the store, snapshots.
+func tracked(_ name: String, store: RunStore) throws -> [String: Any] {
+    let config = try configuration(name, tracked: true)
+    let trainer = try config.makeTrainer()
+    let start = now()
+    let r = try Runner(store: store).run(config, trainer: trainer, version: "bench")
+    let seconds = now() - start
+    return result(seconds: seconds, epochs: r.outcome.epochs, last: r.last)
+}
+
+func result(seconds: Double, epochs: Int, last: EpochReport?) -> [String: Any] {
+    func json(_ x: Double?) -> Any { x.flatMap { $0.isFinite ? $0 : nil } ?? NSNull() }
+    return ["seconds": seconds, "epochs": epochs, "train_loss": json(last?.trainLoss),
+            "test_loss": json(last?.testLoss), "test_accuracy": json(last?.testAccuracy)]
+}
+
+/// T1: what a tracked run writes, without training: each run opened with 12 hyperparameters,
+/// then one transaction per epoch with its 4 metrics, then closed.
+func ingest(into path: String, runs: Int = 200, epochs: Int = 100) throws -> [String: Any] {
+    try? FileManager.default.removeItem(atPath: path)
+    let store = try RunStore(path: path)
+    let start = now()
+    for r in 0..<runs {
+        var params: [String: ParamValue] = [:]
+        for p in 0..<12 {
+            let number = Double(r) * 0.001 + Double(p)
+            params["param_\(p)"] = p % 2 == 0 ? ParamValue.number(number) : ParamValue.text("value-\(r % 7)")
+        }
+        let id = try store.startRun(NewRun(configJSON: "{}", params: params, gradbookVersion: "bench"))
+        for e in 1...epochs {
+            let x = Double(e) / Double(epochs)
+            let record = EpochRecord(epoch: e, trainLoss: 1 / (1 + x), testLoss: 1.1 / (1 + x),
+                                     trainAccuracy: x * 0.9, testAccuracy: x * 0.85)
+            try store.recordEpoch(run: id, record)
+        }
+        try store.finishRun(run: id, status: .finished)
+    }
+    let seconds = now() - start
+    try store.close()
+    let rows = runs * epochs * 4
+    return ["seconds": seconds, "rows": rows, "rows_per_second": Double(rows) / seconds]
+}
+
+func serve() throws {
+    BLAS.threads = Int(ProcessInfo.processInfo.environment["GRADBOOK_BENCH_THREADS"] ?? "1") ?? 1
+    let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("side-by-side-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: scratch) }
+    let store = try RunStore(path: scratch.appendingPathComponent("tracked.sqlite").path)
+    while let line = readLine() {
+        let words = line.split(separator: " ").map(String.init)
+        guard words.count >= 2 else { continue }
+        var answer: [String: Any]
+        do {
+            switch words[0] {
+            case "train": answer = try train(words[1])
+            case "tracked": answer = try tracked(words[1], store: store)
+            case "ingest": answer = try ingest(into: words[1], runs: words.count > 2 ? Int(words[2]) ?? 200 : 200)
+            default: throw BenchmarkFailure(description: "unknown command '\(words[0])'")
+            }
+        } catch {
+            answer = ["error": "\(error)"]
+        }
+        let json = try JSONSerialization.data(withJSONObject: answer, options: [.sortedKeys])
+        FileHandle.standardOutput.write(json + Data("\n".utf8))
+    }
+}
+
+let args = CommandLine.arguments
+do {
+    switch args.count > 1 ? args[1] : "" {
+    case "prepare" where args.count == 4: try prepare(args[2], into: URL(fileURLWithPath: args[3]))
+    case "serve": try serve()
+    default:
+        FileHandle.standardError.write(Data("usage: side-by-side prepare W1|W2|W3 DIR | side-by-side serve\n".utf8))
+        exit(2)
+    }
+} catch {
+    FileHandle.standardError.write(Data("side-by-side: \(error)\n".utf8))
+    exit(1)
+}
