@@ -83,8 +83,8 @@ def start_peer(peer, python, env):
     worker = Worker(peer, [python, os.path.join(PEERS, "peers.py"), peer], env, pinned=peer != "mlflow")
     line = worker.process.stdout.readline()
     if not line.startswith('{"ready"'):
-        print(f"  {peer}: not available, carrying on without it ({worker.process.stderr.read().strip().splitlines()[-1:]})",
-              file=sys.stderr)
+        reason = (worker.process.stderr.read().strip().splitlines() or ["it did not start"])[-1]
+        print(f"  {peer}: not available, carrying on without it ({reason})", file=sys.stderr)
         return None
     return worker
 
