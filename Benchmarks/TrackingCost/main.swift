@@ -77,7 +77,8 @@ for _ in 0..<repeats {
 }
 func median(_ x: [Double]) -> Double { let s = x.sorted(); return s.count % 2 == 1 ? s[s.count / 2] : (s[s.count / 2 - 1] + s[s.count / 2]) / 2 }
 func row(_ name: String, _ x: [Double]) -> String {
-    String(format: "%-44@ %9.2f ms %9.2f–%.2f ms %8.3f ms/epoch", name as NSString, median(x) * 1000, x.min()! * 1000, x.max()! * 1000,
+    name.padding(toLength: 44, withPad: " ", startingAt: 0)
+        + String(format: " %9.2f ms %9.2f–%.2f ms %8.3f ms/epoch", median(x) * 1000, x.min()! * 1000, x.max()! * 1000,
            median(x) / Double(epochs) * 1000)
 }
 print("tracking cost: 64-128-64-10 ReLU, Adam, batch 32, 1,797 × 64 blobs 80/20, \(epochs) epochs, \(repeats) repeats, 1 BLAS thread")
