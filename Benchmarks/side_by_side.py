@@ -235,12 +235,8 @@ def report(rows, path):
             "S1": "gradbook-sweep"}
     for row in rows:
         ref = next(r for r in rows if r["workload"] == row["workload"] and r["system"] == base[row["workload"]])
-        if row["unit"] == "rows/s":
-            row["ratio"] = ref["median"] / row["median"]  # how many times Gradbook's rate
-        elif row["workload"] == "T2":
-            row["ratio"] = row["median"] / ref["median"]  # tracked / untracked
-        else:
-            row["ratio"] = row["median"] / ref["median"]  # how many times slower than Gradbook
+        # Times: how many times Gradbook's (T2: tracked over untracked); rates: the other way round.
+        row["ratio"] = ref["median"] / row["median"] if row["unit"] == "rows/s" else row["median"] / ref["median"]
     print(f"\n{time.strftime('%Y-%m-%d')} · {machine()} · one thread per system\n")
     print(f"{'workload':<8} {'system':<52} {'median':>12} {'min–max':>23} {'ms/epoch':>9} {'ratio':>8} {'cpu/wall':>8}  final test loss")
     for r in rows:

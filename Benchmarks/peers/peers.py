@@ -313,12 +313,11 @@ def train_sklearn(meta, data):
 
 def ingest_mlflow(folder, runs=200, epochs=100):
     import logging
-    import mlflow
-    from mlflow.entities import Metric
-    from mlflow.tracking import MlflowClient
-    logging.getLogger("mlflow").setLevel(logging.ERROR)
     import shutil
     import tempfile
+    from mlflow.entities import Metric, Param
+    from mlflow.tracking import MlflowClient
+    logging.getLogger("mlflow").setLevel(logging.ERROR)
     # A new file each time: MLflow keeps its engine per URI, so a file removed and made again
     # under the same name would still be read through the old connection.
     for old in os.listdir(folder):
@@ -330,7 +329,6 @@ def ingest_mlflow(folder, runs=200, epochs=100):
     for r in range(runs):
         run = client.create_run(experiment)
         rid = run.info.run_id
-        from mlflow.entities import Param
         client.log_batch(rid, params=[Param(f"param_{p}", str(r * 0.001 + p) if p % 2 == 0 else f"value-{r % 7}")
                                       for p in range(12)])
         for e in range(1, epochs + 1):

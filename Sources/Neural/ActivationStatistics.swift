@@ -1,5 +1,3 @@
-internal import CBLAS
-
 /// A summary of one layer's activations over the samples of an epoch.
 public struct ActivationStatistics: Sendable, Equatable, Codable {
     /// The number of units in the layer.
@@ -33,21 +31,17 @@ struct ActivationAccumulator {
     private var batchSum: [Float]
     private var batchSquares: [Float]
     private var batchSaturated: [Float]
-    /// The vector of ones behind the per-unit sums.
-    private let ones: [Float]
     private var sum: [Double]
     private var activity: [Double]
     private var totalSquares = 0.0
     private var saturated = 0.0
 
-    /// An accumulator for batches of up to `rows` samples of `units` outputs.
-    init(activation: Activation, units: Int, rows: Int) {
+    init(activation: Activation, units: Int) {
         self.activation = activation
         self.units = units
         batchSum = [Float](repeating: 0, count: units)
         batchSquares = batchSum
         batchSaturated = batchSum
-        ones = [Float](repeating: 1, count: rows)
         sum = [Double](repeating: 0, count: units)
         activity = sum
     }
@@ -62,17 +56,13 @@ struct ActivationAccumulator {
     /// Adds `rows` samples of outputs `y`.
     mutating func add(_ y: UnsafePointer<Float>, rows: Int) {
         samples += rows
-        let n = units, count = Int32(rows * n)
-        // Σy² over the batch, in one BLAS call (the fast path of `Parameter.gradientNorm`).
-        let dot = cblas_sdot(count, y, 1, y, 1)
-        totalSquares += dot.isFinite ? Double(dot) : Double(cblas_snrm2(count, y, 1)) * Double(cblas_snrm2(count, y, 1))
+        let n = units
+        totalSquares += BLAS.sumOfSquares(y, count: rows * n)
         // ReLU outputs are ≥ 0, so a unit is dead exactly when its Σy is 0, and other activations
-        // that neither die nor saturate need only Σy: per-unit sums are a matrix-vector product.
+        // that neither die nor saturate need only Σy: the per-unit sums alone.
         guard activation.canSaturate || (activation.canDie && activation != .relu) else {
             batchSum.withUnsafeMutableBufferPointer { s in
-                ones.withUnsafeBufferPointer { one in
-                    cblas_sgemv(CblasRowMajor, CblasTrans, Int32(rows), Int32(n), 1, y, Int32(n), one.baseAddress, 1, 0, s.baseAddress, 1)
-                }
+                BLAS.columnSums(y, rows: rows, cols: n, into: s.baseAddress!)
                 for j in 0..<n { sum[j] += Double(s[j]); activity[j] += Double(s[j]) }
             }
             return

@@ -28,4 +28,28 @@ public enum BLAS {
                     Int32(m), Int32(n), Int32(k), alpha,
                     a, Int32(aCols), b, Int32(bCols), beta, c, Int32(n))
     }
+
+    /// `Σ x[i]²` over `count` values: one `sdot`, or `snrm2`² (which scales) when the squares
+    /// overflow `Float`.
+    static func sumOfSquares(_ x: UnsafePointer<Float>, count: Int) -> Double {
+        let n = Int32(count)
+        let squares = cblas_sdot(n, x, 1, x, 1)
+        guard !squares.isFinite else { return Double(squares) }
+        let norm = Double(cblas_snrm2(n, x, 1))
+        return norm * norm
+    }
+
+    /// `sums[j] = Σ_r m[r·cols + j]` over the `rows × cols` row-major `m` (a bias gradient, a
+    /// layer's per-unit sums of its outputs): `sgemv` against a vector of ones, 1,024 rows at a time.
+    static func columnSums(_ m: UnsafePointer<Float>, rows: Int, cols: Int, into sums: UnsafeMutablePointer<Float>) {
+        sums.update(repeating: 0, count: cols)
+        ones.withUnsafeBufferPointer { one in
+            for start in stride(from: 0, to: rows, by: one.count) {
+                cblas_sgemv(CblasRowMajor, CblasTrans, Int32(min(one.count, rows - start)), Int32(cols), 1,
+                            m + start * cols, Int32(cols), one.baseAddress, 1, 1, sums, 1)
+            }
+        }
+    }
+
+    private static let ones = [Float](repeating: 1, count: 1024)
 }

@@ -49,7 +49,7 @@ public final class Dense {
         dropped = Matrix(rows: 0, cols: dropout > 0 ? outputs : 0, capacity: capacity)
         mask = Matrix(rows: 0, cols: dropout > 0 ? outputs : 0, capacity: capacity)
         delta = Matrix(rows: 0, cols: outputs, capacity: capacity)
-        statistics = ActivationAccumulator(activation: activation, units: outputs, rows: capacity)
+        statistics = ActivationAccumulator(activation: activation, units: outputs)
     }
 
     /// The trainable parameters: weight, bias, and batch norm's γ and β when present.
@@ -131,7 +131,7 @@ public final class Dense {
                               into: gw.baseAddress!)
                 }
             }
-            bias.gradient.withUnsafeMutableBufferPointer { gb in columnSums(d, rows: rows, cols: n, into: gb.baseAddress!) }
+            bias.gradient.withUnsafeMutableBufferPointer { gb in BLAS.columnSums(d, rows: rows, cols: n, into: gb.baseAddress!) }
             if let inputGradient {
                 weight.value.withUnsafeBufferPointer { w in
                     BLAS.gemm(d, rows: rows, cols: n, w.baseAddress!, rows: inputs, cols: n, transposeB: true,
@@ -143,19 +143,5 @@ public final class Dense {
 
     private func withActivationInput<R>(_ body: (UnsafePointer<Float>) -> R) -> R {
         (batchNorm == nil ? linear : normalized).storage.withUnsafeBufferPointer { body($0.baseAddress!) }
-    }
-}
-
-/// `sums[j] = Σ_r m[r·cols + j]`: the bias gradient, four columns at a time.
-private func columnSums(_ m: UnsafePointer<Float>, rows: Int, cols: Int, into sums: UnsafeMutablePointer<Float>) {
-    sums.update(repeating: 0, count: cols)
-    for r in 0..<rows {
-        let row = m + r * cols
-        var j = 0
-        while j + 4 <= cols {
-            (Lane(sums, j) + Lane(row, j)).store(sums, j)
-            j += 4
-        }
-        while j < cols { sums[j] += row[j]; j += 1 }
     }
 }

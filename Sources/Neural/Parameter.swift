@@ -1,5 +1,3 @@
-internal import CBLAS
-
 /// One trainable tensor (a weight matrix, a bias vector, a batch-norm scale or shift) with its
 /// gradient and the optimiser's state for it.
 public final class Parameter {
@@ -31,18 +29,13 @@ public final class Parameter {
         value = values
     }
 
-    /// The L2 norm of the gradient: √(g·g) by BLAS `sdot`, the fast path, or by `snrm2`, which
-    /// scales to avoid overflow, when the squares overflow.
-    public var gradientNorm: Double {
-        gradient.withUnsafeBufferPointer { g in
-            let n = Int32(g.count)
-            let squares = cblas_sdot(n, g.baseAddress, 1, g.baseAddress, 1)
-            return squares.isFinite ? Double(squares).squareRoot() : Double(cblas_snrm2(n, g.baseAddress, 1))
-        }
-    }
+    /// The L2 norm of the gradient (by BLAS, scaled when the squares overflow `Float`).
+    public var gradientNorm: Double { squaredGradientNorm.squareRoot() }
 
-    /// The squared L2 norm of the gradient (see ``gradientNorm``).
-    var squaredGradientNorm: Double { gradientNorm * gradientNorm }
+    /// `Σ g²` over the gradient.
+    var squaredGradientNorm: Double {
+        gradient.withUnsafeBufferPointer { BLAS.sumOfSquares($0.baseAddress!, count: $0.count) }
+    }
 
     /// The L2 norm of the values.
     public var norm: Double { l2(value) }

@@ -114,15 +114,17 @@ public final class Trainer {
             lossSum += r.loss
             correctSum += r.correct
             let parameters = network.parameters
-            let norm: Double
+            var norm = 0.0
             if collectsDiagnostics && !changesGradients {
                 // The norms come from the update's own pass over the gradients.
                 step += 1
                 for (i, p) in parameters.enumerated() { squares[i] = config.optimizer.update(p, lr: config.learningRate, step: step) }
                 norm = tracker.record(squares: squares, parameters: parameters, layers: network.layers)
             } else {
-                norm = collectsDiagnostics ? tracker.record(squares: parameters.map(\.squaredGradientNorm), parameters: parameters,
-                                                            layers: network.layers) : 0
+                if collectsDiagnostics {
+                    for (i, p) in parameters.enumerated() { squares[i] = p.squaredGradientNorm }
+                    norm = tracker.record(squares: squares, parameters: parameters, layers: network.layers)
+                }
                 if norm.isFinite {
                     network.addPenaltyGradients(l1: config.l1, l2: config.l2)
                     clipGradients()
