@@ -11,8 +11,12 @@ let package = Package(
     name: "Gradbook",
     products: [
         .executable(name: "gradbook", targets: ["gradbook"]),
+        // The modules, for other Swift packages: train (Neural, Datasets), record (Tracking),
+        // run configurations, sweeps and the runner between them (Experiments).
         .library(name: "Neural", targets: ["Neural"]),
         .library(name: "Datasets", targets: ["Datasets"]),
+        .library(name: "Tracking", targets: ["Tracking"]),
+        .library(name: "Experiments", targets: ["Experiments"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -112,12 +116,12 @@ let package = Package(
         ),
         .testTarget(
             name: "ExperimentsTests",
-            dependencies: ["Experiments", "Tracking", "Neural", "Datasets", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: ["Experiments", "Tracking", "Neural", "Datasets", "GradbookTestSupport", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: strict
         ),
         .testTarget(
             name: "EndToEndTests",
-            dependencies: ["gradbook", "GradbookTestSupport", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: ["gradbook", "Experiments", "GradbookTestSupport", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: strict
         ),
     ],

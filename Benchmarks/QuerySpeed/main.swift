@@ -30,10 +30,12 @@ let path = ".build/query-speed-\(runs)x\(epochs).sqlite"
 /// diagnostics and snapshots.
 func generate() throws {
     for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
-    let store = try RunStore(path: path)
+    // The schema from Gradbook; the rows by plain SQL on a connection of our own.
+    try RunStore(path: path).close()
+    let pool = try DatabasePool(path: path)
     let activations = ["relu", "tanh", "sigmoid", "leaky_relu"], rates = [0.3, 0.1, 0.03, 0.01]
     var random = SystemRandomNumberGenerator()
-    try store.pool.write { db in
+    try pool.write { db in
         let sweeps = max(1, runs / 1000)
         for s in 0..<sweeps {
             try db.execute(sql: """
@@ -66,7 +68,7 @@ func generate() throws {
             }
         }
     }
-    try store.close()
+    try pool.close()
 }
 
 func time(_ arguments: [String]) throws -> (seconds: Double, bytes: Int) {

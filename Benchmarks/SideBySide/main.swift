@@ -52,6 +52,9 @@ func cpu() -> Double {
     return seconds(usage.ru_utime) + seconds(usage.ru_stime)
 }
 
+/// OpenBLAS threads for every trainer (one unless GRADBOOK_BENCH_THREADS says otherwise).
+let blasThreads = Int(ProcessInfo.processInfo.environment["GRADBOOK_BENCH_THREADS"] ?? "1") ?? 1
+
 // MARK: - prepare
 
 func write<T>(_ values: [T], to url: URL) throws {
@@ -63,16 +66,17 @@ func write<T>(_ values: [T], to url: URL) throws {
 /// own `MinibatchOrder`).
 func prepare(_ name: String, into folder: URL) throws {
     let config = try configuration(name)
-    let trainer = try config.makeTrainer()
+    let trainer = try config.makeTrainer(blasThreads: blasThreads)
     try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
     let data = trainer.data
     try write(data.train.features, to: folder.appendingPathComponent("x_train.f32"))
     try write(data.train.targets, to: folder.appendingPathComponent("y_train.f32"))
     try write(data.test.features, to: folder.appendingPathComponent("x_test.f32"))
     try write(data.test.targets, to: folder.appendingPathComponent("y_test.f32"))
-    for (i, layer) in trainer.network.layers.enumerated() {
-        try write(layer.weight.value, to: folder.appendingPathComponent("w\(i).f32"))
-        try write(layer.bias.value, to: folder.appendingPathComponent("b\(i).f32"))
+    let engine = trainer.engine
+    for i in engine.layers.indices {
+        try write(engine.weight(ofLayer: i).value, to: folder.appendingPathComponent("w\(i).f32"))
+        try write(engine.bias(ofLayer: i).value, to: folder.appendingPathComponent("b\(i).f32"))
     }
     let t = config.training
     var order = MinibatchOrder(seed: t.seed, count: data.train.count), orders: [Int32] = []
@@ -85,10 +89,10 @@ func prepare(_ name: String, into folder: URL) throws {
     case .adam: optimizer = "adam"
     }
     let meta: [String: Any] = [
-        "workload": name, "features": data.train.featureCount, "outputs": trainer.network.outputs,
+        "workload": name, "features": data.train.featureCount, "outputs": engine.outputs,
         "train": data.train.count, "test": data.test.count,
-        "widths": [data.train.featureCount] + trainer.network.layers.map(\.outputs),
-        "activation": trainer.network.layers[0].activation.description, "head": trainer.network.head.rawValue,
+        "widths": [data.train.featureCount] + engine.layers.map(\.units),
+        "activation": engine.layers[0].activation.description, "head": engine.head.rawValue,
         "optimizer": optimizer, "lr": Double(t.learningRate), "batch": t.batchSize, "epochs": t.epochs,
     ]
     try JSONSerialization.data(withJSONObject: meta, options: [.sortedKeys])
@@ -99,7 +103,7 @@ func prepare(_ name: String, into folder: URL) throws {
 
 /// Times the bare training loop: the trainer (data included) is built before the clock starts.
 func train(_ name: String) throws -> [String: Any] {
-    let trainer = try configuration(name).makeTrainer()
+    let trainer = try configuration(name).makeTrainer(blasThreads: blasThreads)
     trainer.collectsDiagnostics = false
     var last: EpochReport?
     let (start, cpuStart) = (now(), cpu())
@@ -112,7 +116,7 @@ func train(_ name: String) throws -> [String: Any] {
 /// Times the same training through `Runner`: diagnostics, alerts, the store, snapshots.
 func tracked(_ name: String, store: RunStore) throws -> [String: Any] {
     let config = try configuration(name, tracked: true)
-    let trainer = try config.makeTrainer()
+    let trainer = try config.makeTrainer(blasThreads: blasThreads)
     let start = now()
     let r = try Runner(store: store).run(config, trainer: trainer, version: "bench")
     let seconds = now() - start
@@ -153,7 +157,6 @@ func ingest(into path: String, runs: Int = 200, epochs: Int = 100) throws -> [St
 }
 
 func serve() throws {
-    BLAS.threads = Int(ProcessInfo.processInfo.environment["GRADBOOK_BENCH_THREADS"] ?? "1") ?? 1
     let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("side-by-side-\(UUID().uuidString)")
     try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(at: scratch) }

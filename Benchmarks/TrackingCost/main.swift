@@ -21,7 +21,6 @@ func argument(_ name: String, default value: Int) -> Int {
 }
 
 let epochs = argument("--epochs", default: 30), repeats = argument("--repeats", default: 11)
-BLAS.threads = 1
 let settings = RunSettings([
     "dataset": "blobs", "samples": "1797", "dimensions": "64", "classes": "10", "noise": "50", "train-ratio": "80",
     "layers": "128,64", "activation": "relu", "initializer": "he", "optimizer": "adam", "lr": "0.001",
@@ -41,20 +40,20 @@ func seconds(_ body: () throws -> Void) rethrows -> Double {
 
 /// A: training alone. The trainer is built outside the timing (data generation is not timed).
 func bare() throws -> Double {
-    let trainer = try config.makeTrainer()
+    let trainer = try config.makeTrainer(blasThreads: 1)
     trainer.collectsDiagnostics = false
     return seconds { _ = trainer.train { _ in .proceed } }
 }
 
 /// B: training with diagnostics, alerts, snapshots and the store.
 func tracked() throws -> Double {
-    let trainer = try config.makeTrainer()
+    let trainer = try config.makeTrainer(blasThreads: 1)
     return try seconds { _ = try Runner(store: store).run(config, trainer: trainer, version: "bench") }
 }
 
 /// C: the trainer gathering diagnostics, with no store (to see where the cost lies).
 func diagnosticsOnly() throws -> Double {
-    let trainer = try config.makeTrainer()
+    let trainer = try config.makeTrainer(blasThreads: 1)
     return seconds { _ = trainer.train { _ in .proceed } }
 }
 
@@ -62,7 +61,7 @@ func diagnosticsOnly() throws -> Double {
 func trackedWithoutSnapshots() throws -> Double {
     var c = config
     c.tracking.snapshots = false
-    let trainer = try c.makeTrainer()
+    let trainer = try c.makeTrainer(blasThreads: 1)
     return try seconds { _ = try Runner(store: store).run(c, trainer: trainer, version: "bench") }
 }
 

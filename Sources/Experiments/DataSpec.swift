@@ -27,9 +27,10 @@ public struct DataSpec: Sendable, Hashable, Codable {
     /// or `[x, y]` for the raw columns as they are.
     public var crosses: [FeatureCross]?
 
-    public init(dataset: String = "spiral", samples: Int = 500, noise: Double = 0, trainRatio: Double = 50,
-                label: String? = nil, labelKind: CSVDataset.LabelKind = .auto, standardize: Bool? = nil,
-                stratified: Bool = false, classes: Int = 3, features: Int = 2, crosses: [FeatureCross]? = nil) {
+    /// Every field given; ``RunConfiguration/defaults`` holds the options' defaults.
+    public init(dataset: String, samples: Int, noise: Double, trainRatio: Double, label: String?,
+                labelKind: CSVDataset.LabelKind, standardize: Bool?, stratified: Bool, classes: Int, features: Int,
+                crosses: [FeatureCross]?) {
         self.dataset = dataset
         self.samples = samples
         self.noise = noise

@@ -7,7 +7,9 @@ struct EpochRecorder {
     let options: TrackingOptions
     let plannedEpochs: Int
     private var monitor: HealthMonitor
-    private var bestTestLoss = Double.infinity
+    /// The metric that picks the `best` snapshot, and its best value so far.
+    private let selection = Metric.testLoss
+    private var bestValue: Double?
     /// The last epoch's tensors and whether they were stored as `final`, for a run that stops early.
     private var last: (epoch: Int, tensors: [TensorSnapshot], storedFinal: Bool)?
     /// The best weights not yet written, and the training time at which a best was last written.
@@ -26,8 +28,8 @@ struct EpochRecorder {
     }
 
     /// The initial weights, as the epoch-0 snapshot.
-    func initialSnapshot(_ network: Network) -> SnapshotRecord? {
-        options.snapshots ? SnapshotRecord(epoch: 0, initial: true, tensors: Self.records(network.snapshot())) : nil
+    func initialSnapshot(_ engine: any TrainingEngine) -> SnapshotRecord? {
+        options.snapshots ? SnapshotRecord(epoch: 0, initial: true, tensors: Self.records(engine.snapshot())) : nil
     }
 
     /// The record of one epoch (the report carries the tensors at its end), and an earlier
@@ -45,19 +47,18 @@ struct EpochRecorder {
         var record = EpochRecord(
             epoch: r.epoch, trainLoss: r.trainLoss, testLoss: r.testLoss, trainAccuracy: r.trainAccuracy,
             testAccuracy: r.testAccuracy, learningRate: r.learningRate, seconds: r.seconds,
-            extra: ["grad_norm": norms.isEmpty ? 0 : norms.reduce(0, +) / Double(norms.count),
-                    "grad_norm_max": norms.max() ?? 0, "alerts": Double(alerts.count)])
+            extra: [Metric.gradNorm.name: norms.isEmpty ? 0 : norms.reduce(0, +) / Double(norms.count),
+                    Metric.gradNormMax.name: norms.max() ?? 0, Metric.alerts.name: Double(alerts.count)])
         record.layers = r.layers.map(Self.health)
-        record.alerts = alerts.map { AlertRecord(kind: $0.kind.rawValue, layer: $0.layer ?? -1, value: $0.value,
-                                                 threshold: $0.threshold, message: $0.message) }
+        record.alerts = alerts
         guard options.snapshots else { return (record, nil) }
         trainingSeconds += r.seconds
         let every = options.snapshotEvery > 0 && r.epoch % options.snapshotEvery == 0
         let final = r.epoch == plannedEpochs
         let tensors = r.layers.flatMap(\.tensors)
         last = (r.epoch, tensors, final)
-        if r.testLoss < bestTestLoss {
-            bestTestLoss = r.testLoss
+        if let value = record.value(of: selection.name), bestValue.map({ selection.goal.improves(value, on: $0) }) ?? true {
+            bestValue = value
             pendingBest = (r.epoch, tensors)
         }
         let bestDue = every || final || trainingSeconds - lastBestWritten >= Self.bestInterval

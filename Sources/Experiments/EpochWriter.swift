@@ -12,7 +12,7 @@ import Tracking
 final class EpochWriter: Sendable {
     static let maxPending = 64
 
-    private let store: RunStore
+    private let store: any RunRecorder
     private let run: Int64
     private let queue = DispatchQueue(label: "gradbook.epoch-writer")
     private let slots = DispatchSemaphore(value: maxPending)
@@ -23,7 +23,7 @@ final class EpochWriter: Sendable {
         var seconds = 0.0
     }
 
-    init(store: RunStore, run: Int64) {
+    init(store: any RunRecorder, run: Int64) {
         self.store = store
         self.run = run
     }
@@ -31,15 +31,15 @@ final class EpochWriter: Sendable {
     /// Queues one epoch for writing.
     /// - Throws: the error of an earlier write that failed.
     func enqueue(_ record: EpochRecord) throws(StoreError) {
-        try enqueue { [run] (store: RunStore) throws(StoreError) in try store.recordEpoch(run: run, record) }
+        try enqueue { [run] (store: any RunRecorder) throws(StoreError) in try store.recordEpoch(run: run, record) }
     }
 
     /// Queues a snapshot taken outside an epoch (the initial weights).
     func enqueue(_ snapshot: SnapshotRecord) throws(StoreError) {
-        try enqueue { [run] (store: RunStore) throws(StoreError) in try store.recordSnapshot(run: run, snapshot) }
+        try enqueue { [run] (store: any RunRecorder) throws(StoreError) in try store.recordSnapshot(run: run, snapshot) }
     }
 
-    private func enqueue(_ write: @escaping @Sendable (RunStore) throws(StoreError) -> Void) throws(StoreError) {
+    private func enqueue(_ write: @escaping @Sendable (any RunRecorder) throws(StoreError) -> Void) throws(StoreError) {
         if let failure = state.withLock({ $0.failure }) { throw failure }
         slots.wait()
         queue.async { [self] in

@@ -6,7 +6,7 @@ import Tracking
 final class Heartbeat {
     private let timer: any DispatchSourceTimer
 
-    init(store: RunStore, run: Int64, interval: Double) {
+    init(store: any RunRecorder, run: Int64, interval: Double) {
         timer = DispatchSource.makeTimerSource(queue: .global(qos: .utility))
         timer.schedule(deadline: .now() + interval, repeating: interval)
         // A failed beat is not fatal: the next epoch's write reports a real store problem.

@@ -110,8 +110,7 @@ public struct PlaygroundLink: Sendable, Equatable {
             settings["seed"] = String(n)
             if UInt64(seed) == nil { notes.append("seed=\(seed) → --seed \(n) (the Playground's own random generator is not reproduced)") }
         }
-        let recognised = Set(["problem", "regDataset", "dataset", "activation", "learningRate", "batchSize", "noise", "percTrainData",
-                              "regularization", "regularizationRate", "networkShape", "initZero", "seed"] + Self.inputs.map(\.key))
+        let recognised = Set(RunOption.playgroundKeys)
         var seen = Set<String>()
         for key in order where seen.insert(key).inserted {
             // The data set a problem does not use sets nothing.

@@ -1,4 +1,5 @@
 import Datasets
+import Foundation
 public import Neural
 
 /// The whole recipe of one run: its data and its training configuration. Stored as JSON with
@@ -10,11 +11,28 @@ public struct RunConfiguration: Sendable, Hashable, Codable {
     /// The TensorFlow Playground link the run was configured from, if any.
     public var playground: String?
 
-    public init(data: DataSpec = DataSpec(), training: TrainingConfig, tracking: TrackingOptions = TrackingOptions()) {
+    public init(data: DataSpec, training: TrainingConfig, tracking: TrackingOptions) {
         self.data = data
         self.training = training
         self.tracking = tracking
     }
+
+    /// Every option at its default (``RunOption/defaultValue``): what `gradbook run` trains with
+    /// no flags.
+    public static let defaults: RunConfiguration = {
+        do { return try RunSettings().configuration() } catch { fatalError("the run options' defaults do not make a run: \(error)") }
+    }()
+
+    /// The configuration every option's value is applied to: placeholders only, each replaced
+    /// by an option's value or default (``RunSettings/configuration()``).
+    static let blank = RunConfiguration(
+        data: DataSpec(dataset: "", samples: 0, noise: 0, trainRatio: 0, label: nil, labelKind: .auto, standardize: nil,
+                       stratified: false, classes: 0, features: 0, crosses: nil),
+        training: TrainingConfig(hidden: [], initializer: .zeros, optimizer: .sgd, learningRate: 0, batchSize: 0, epochs: 0,
+                                 l1: 0, l2: 0, clipNorm: nil, seed: 0, evaluateTrainingSet: false, playgroundLoss: nil),
+        tracking: TrackingOptions(thresholds: HealthThresholds(vanishingRatio: 0, vanishingFloor: 0, explodingNorm: 0, explodingGrowth: 0,
+                                                               explodingWindow: 0, deadFraction: 0, saturationFraction: 0),
+                                  snapshotEvery: 0, snapshots: false, stopOnExploding: false))
 
     private enum CodingKeys: String, CodingKey { case data, training, tracking, playground }
 
@@ -22,13 +40,14 @@ public struct RunConfiguration: Sendable, Hashable, Codable {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         data = try c.decode(DataSpec.self, forKey: .data)
         training = try c.decode(TrainingConfig.self, forKey: .training)
-        tracking = try c.decodeIfPresent(TrackingOptions.self, forKey: .tracking) ?? TrackingOptions()
+        // Stores written before tracking options existed: the defaults.
+        tracking = try c.decodeIfPresent(TrackingOptions.self, forKey: .tracking) ?? Self.defaults.tracking
         playground = try c.decodeIfPresent(String.self, forKey: .playground)
     }
 
     /// Loads the data (seeded by the run's seed) and builds a trainer.
-    public func makeTrainer() throws -> Trainer {
+    public func makeTrainer(blasThreads: Int? = nil) throws -> Trainer {
         let split = try data.load(seed: training.seed)
-        return try Trainer(config: training, data: split)
+        return try Trainer(config: training, data: split, blasThreads: blasThreads)
     }
 }

@@ -8,11 +8,11 @@ public import Tracking
 /// The data are loaded and the configuration checked before anything is written, so bad input
 /// leaves the store untouched.
 public struct Runner: Sendable {
-    public let store: RunStore
+    public let store: any RunRecorder
     /// Seconds between heartbeats.
     public var heartbeatInterval: Double
 
-    public init(store: RunStore, heartbeatInterval: Double = 5) {
+    public init(store: any RunRecorder, heartbeatInterval: Double = 5) {
         self.store = store
         self.heartbeatInterval = heartbeatInterval
     }
@@ -59,7 +59,7 @@ public struct Runner: Sendable {
         let outcome: TrainingOutcome
         let storeSeconds: Double
         do {
-            if let initial = recorder.initialSnapshot(trainer.network) { try writer.enqueue(initial) }
+            if let initial = recorder.initialSnapshot(trainer.engine) { try writer.enqueue(initial) }
             outcome = try trainer.train(interrupted: interrupted) { report in
                 let (epoch, earlierBest) = recorder.record(report)
                 if let earlierBest { try writer.enqueue(earlierBest) }
@@ -87,7 +87,7 @@ public struct Runner: Sendable {
         case let .diverged(epoch, reason):
             status = .diverged
             message = reason
-            try store.recordAlerts(run: runID, epoch: epoch, [AlertRecord(kind: "nan", layer: -1, value: nil, threshold: nil, message: reason)])
+            try store.recordAlerts(run: runID, epoch: epoch, [HealthMonitor.nanAlert(epoch: epoch, message: reason)])
         }
         try store.finishRun(run: runID, status: status, error: message)
         return Result(runID: runID, status: status, outcome: outcome, last: last, seconds: seconds, storeSeconds: storeSeconds)

@@ -19,11 +19,7 @@ public struct SweepPlan: Sendable {
         try spec.checkSize()
         self.spec = spec
         overrides = spec.expand()
-        configurations = try overrides.map { o in
-            let config = try base.merging(o).configuration()
-            try config.training.validate()
-            return config
-        }
+        configurations = try overrides.map { try base.merging($0).configuration() }
         self.name = name ?? "sweep-" + Self.hash(configurations)
     }
 
@@ -31,11 +27,10 @@ public struct SweepPlan: Sendable {
     public func newSweep(experiment: String?) throws -> NewSweep {
         let encoder = JSONEncoder.sorted
         let configs = try zip(overrides, configurations).enumerated().map { i, pair in
-            StoredSweep.SweepConfig(index: i, settingsJSON: String(decoding: try encoder.encode(pair.0.values), as: UTF8.self),
-                                    configJSON: String(decoding: try encoder.encode(pair.1), as: UTF8.self))
+            SweepConfig(index: i, settingsJSON: String(decoding: try encoder.encode(pair.0.values), as: UTF8.self),
+                        configJSON: String(decoding: try encoder.encode(pair.1), as: UTF8.self))
         }
-        return NewSweep(name: name, experiment: experiment, method: spec.method.rawValue, metric: spec.metric,
-                        goal: spec.minimize ? "minimize" : "maximize",
+        return NewSweep(name: name, experiment: experiment, method: spec.method.rawValue, metric: spec.metric, goal: spec.goal,
                         specJSON: String(decoding: try encoder.encode(spec), as: UTF8.self), configs: configs)
     }
 

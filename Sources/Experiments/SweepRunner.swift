@@ -41,13 +41,13 @@ public final class SweepRunner: Sendable {
         public var interrupted = false
     }
 
-    public let store: RunStore
+    public let store: any SweepRecorder
     public let sweep: StoredSweep
     public let options: Options
     private let queue: Mutex<[Int]>
     private let outcome = Mutex(Outcome())
 
-    public init(store: RunStore, sweep: StoredSweep, options: Options) {
+    public init(store: any SweepRecorder, sweep: StoredSweep, options: Options) {
         self.store = store
         self.sweep = sweep
         self.options = options
@@ -72,8 +72,7 @@ public final class SweepRunner: Sendable {
                     events: @escaping @Sendable (Event) -> Void) throws -> Outcome {
         let todo = try pending()
         queue.withLock { $0 = todo }
-        if options.jobs > 1 { BLAS.threads = 1 }
-        try store.setSweepStatus(sweep.id, "running")
+        try store.setSweepStatus(sweep.id, .running)
         let group = DispatchGroup()
         for _ in 0..<max(1, min(options.jobs, todo.count)) {
             group.enter()
@@ -87,7 +86,7 @@ public final class SweepRunner: Sendable {
         var result = outcome.withLock { $0 }
         result.interrupted = interrupted() || result.interrupted
         let remaining = try pending()
-        let status = result.interrupted ? "interrupted" : (remaining.isEmpty ? "finished" : "failed")
+        let status: SweepStatus = result.interrupted ? .interrupted : (remaining.isEmpty ? .finished : .failed)
         try store.setSweepStatus(sweep.id, status)
         return result
     }
@@ -102,11 +101,12 @@ public final class SweepRunner: Sendable {
                 let config = try JSONDecoder().decode(RunConfiguration.self, from: Data(entry.configJSON.utf8))
                 let trainer: Trainer
                 do {
-                    trainer = try config.makeTrainer()
+                    // Runs at once share the cores: one BLAS thread each.
+                    trainer = try config.makeTrainer(blasThreads: options.jobs > 1 ? 1 : nil)
                 } catch {
                     var failed = new
                     failed.params = config.params
-                    try store.recordFailedRun(failed, error: "\(error)")
+                    _ = try store.recordFailedRun(failed, error: "\(error)", identity: .current)
                     outcome.withLock { $0.failed += 1 }
                     events(.failed(index: index, message: "\(error)"))
                     continue
@@ -116,9 +116,7 @@ public final class SweepRunner: Sendable {
                     config, trainer: trainer, name: new.name, experiment: sweep.experiment, version: options.version,
                     sweep: (sweep.id, index), interrupted: interrupted,
                     onEpoch: { report in
-                        if let v = report.value(of: sweep.metric) {
-                            best = best.map { sweep.goal == "minimize" ? min($0, v) : max($0, v) } ?? v
-                        }
+                        if let v = report.value(of: sweep.metric) { best = best.map { sweep.goal.better($0, v) } ?? v }
                     })
                 outcome.withLock {
                     switch result.status {
@@ -138,13 +136,13 @@ public final class SweepRunner: Sendable {
 }
 
 extension EpochReport {
-    /// The value of a sweep metric (`test_loss`, `train_loss`, `test_accuracy`, `train_accuracy`).
+    /// The value of a metric a sweep can rank by (``SweepSpec/metrics``).
     func value(of metric: String) -> Double? {
         switch metric {
-        case "test_loss": testLoss
-        case "train_loss": trainLoss
-        case "test_accuracy": testAccuracy
-        case "train_accuracy": trainAccuracy
+        case Metric.testLoss.name: testLoss
+        case Metric.trainLoss.name: trainLoss
+        case Metric.testAccuracy.name: testAccuracy
+        case Metric.trainAccuracy.name: trainAccuracy
         default: nil
         }
     }

@@ -1,4 +1,5 @@
 import Foundation
+import Tracking
 import Yams
 
 extension SweepSpec {
@@ -52,8 +53,8 @@ extension SweepSpec {
                 guard metrics.contains(metric) else {
                     throw fail(value, "metric '\(metric)': expected one of \(metrics.joined(separator: ", "))")
                 }
-                if let g = goal, g != "minimize" && g != "maximize" {
-                    throw fail(value, "metric goal '\(g)': expected minimize or maximize")
+                if let g = goal, Goal(rawValue: g) == nil {
+                    throw fail(value, "metric goal '\(g)': expected \(Goal.allCases.map(\.rawValue).joined(separator: " or "))")
                 }
             case "run_cap", "count":
                 guard let n = value.int, n > 0 else { throw fail(value, "\(key) '\(value.string ?? "")': expected a positive whole number") }
@@ -67,9 +68,9 @@ extension SweepSpec {
                 guard let map = value.mapping, !map.isEmpty else { throw fail(value, "parameters: expected a mapping of option names") }
                 for (k, v) in map {
                     guard let name = k.string else { throw fail(k, "expected an option name") }
-                    let option = RunSettings.canonical(name)
-                    guard RunSettings.keys.contains(option) else {
-                        throw fail(k, "unknown option 'parameters.\(name)': expected one of \(RunSettings.keys.joined(separator: ", "))")
+                    let sweepable = RunOption.all.filter(\.isSweepable).map(\.key)
+                    guard let option = RunOption.named(name)?.key, sweepable.contains(option) else {
+                        throw fail(k, "unknown option 'parameters.\(name)': expected one of \(sweepable.joined(separator: ", "))")
                     }
                     parameters.append((option, try parameter(v, name: name, fail: fail)))
                 }
@@ -88,7 +89,7 @@ extension SweepSpec {
         } else if count == nil {
             throw fail(root, "random search needs 'count' (or 'run_cap'): how many configurations to draw")
         }
-        let spec = SweepSpec(method: method, metric: metric, minimize: goal.map { $0 == "minimize" }, parameters: parameters,
+        let spec = SweepSpec(method: method, metric: metric, goal: goal.flatMap(Goal.init(rawValue:)), parameters: parameters,
                              count: count, seed: seed)
         do { try spec.checkSize() } catch { throw SweepSpecError(source: source, line: nil, message: error.message) }
         return spec

@@ -1,5 +1,6 @@
 import Datasets
 import Foundation
+public import Tracking
 import Yams
 
 /// A sweep: which options vary and how, in the format Weights & Biases users already write.
@@ -30,9 +31,9 @@ public struct SweepSpec: Sendable, Equatable, Codable {
     }
 
     public var method: Method
-    /// The metric that ranks runs: `test_loss`, `train_loss`, `test_accuracy`, `train_accuracy`.
+    /// The metric that ranks runs (one of ``metrics``), and which way is better.
     public var metric: String
-    public var minimize: Bool
+    public var goal: Goal
     /// Options by key (the long flag names of `gradbook run`), in the order they were given.
     public var parameters: [String: Parameter]
     public var order: [String]
@@ -41,13 +42,14 @@ public struct SweepSpec: Sendable, Equatable, Codable {
     /// Fixes random search's draws.
     public var seed: UInt64
 
-    public static let metrics = ["test_loss", "train_loss", "test_accuracy", "train_accuracy"]
+    /// The metrics a sweep can rank by.
+    public static let metrics = [Metric.testLoss, .trainLoss, .testAccuracy, .trainAccuracy].map(\.name)
 
-    public init(method: Method = .grid, metric: String = "test_loss", minimize: Bool? = nil,
+    public init(method: Method = .grid, metric: String = Metric.testLoss.name, goal: Goal? = nil,
                 parameters: [(String, Parameter)], count: Int? = nil, seed: UInt64 = 1) {
         self.method = method
         self.metric = metric
-        self.minimize = minimize ?? !metric.hasSuffix("accuracy")
+        self.goal = goal ?? Metric.named(metric).goal
         self.parameters = Dictionary(parameters, uniquingKeysWith: { $1 })
         order = parameters.map(\.0)
         self.count = count

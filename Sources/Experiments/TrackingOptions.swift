@@ -1,5 +1,3 @@
-public import Neural
-
 /// What a run records beyond its metrics: the alert thresholds, the weight snapshots, and
 /// whether exploding gradients stop it.
 public struct TrackingOptions: Sendable, Hashable, Codable {
@@ -11,8 +9,7 @@ public struct TrackingOptions: Sendable, Hashable, Codable {
     /// End the run (as `diverged`) at the first `exploding` alert.
     public var stopOnExploding: Bool
 
-    public init(thresholds: HealthThresholds = HealthThresholds(), snapshotEvery: Int = 0, snapshots: Bool = true,
-                stopOnExploding: Bool = false) {
+    public init(thresholds: HealthThresholds, snapshotEvery: Int, snapshots: Bool, stopOnExploding: Bool) {
         self.thresholds = thresholds
         self.snapshotEvery = snapshotEvery
         self.snapshots = snapshots

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Reporting
 import Tracking
 
 /// `gradbook compare`: runs side by side, or a sweep as a pivot table.
@@ -56,7 +57,8 @@ struct Compare: ParsableCommand {
             if selection.statuses.isEmpty { selection.statuses = [.finished, .diverged] }
             let ids = try db.select(selection)
             guard !ids.isEmpty else { throw SelectionError.noMatch }
-            let pivot = try SweepPivot(store: db, runs: ids, rows: rows, cols: cols, metric: metric, agg: agg)
+            let pivot = PivotTable(try Pivot(store: db, runs: ids, rows: Runs.terms(rows)[0], cols: cols.map { try Runs.terms($0)[0] },
+                                             value: Term(name: metric, function: agg)))
             let format = output.format ?? .table
             if format == .table {
                 try write(pivot.text + "\n")

@@ -29,8 +29,8 @@ struct ConfigFile {
         var values: [String: String] = [:]
         for (rawKey, value) in mapping {
             let key = RunSettings.canonical(rawKey)
-            guard RunSettings.keys.contains(key) || Self.runKeys.contains(key) else {
-                throw SettingsError.unknownKey(key: rawKey, known: RunSettings.keys + Self.runKeys, source: "--config '\(path)'")
+            guard RunOption.named(key) != nil || Self.runKeys.contains(key) else {
+                throw SettingsError.unknownKey(key: rawKey, known: RunOption.keys + Self.runKeys, source: "--config '\(path)'")
             }
             values[key] = try Self.text(value, key: rawKey, path: path)
         }

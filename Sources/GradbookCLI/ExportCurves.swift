@@ -16,7 +16,7 @@ struct ExportCurves: ParsableCommand {
     @OptionGroup var selection: SelectionOptions
     @OptionGroup var output: OutputOptions
 
-    @Option(help: ArgumentHelp("Metrics, comma-separated. (default: \(RunStore.defaultCurveMetrics.joined(separator: ",")))", valueName: "names"))
+    @Option(help: ArgumentHelp("Metrics, comma-separated. (default: \(Metric.standardCurves.map(\.name).joined(separator: ",")))", valueName: "names"))
     var metrics: String?
 
     @Option(help: "long or wide.")
@@ -42,7 +42,7 @@ struct ExportCurves: ParsableCommand {
     mutating func run() throws {
         let db = try store.open()
         defer { try? db.close() }
-        let names = metrics.map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } } ?? RunStore.defaultCurveMetrics
+        let names = metrics.map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } } ?? Metric.standardCurves.map(\.name)
         try db.checkMetrics(names)
         let extra = try with.map(Runs.terms) ?? []
         let ids = try selection.select(in: db)

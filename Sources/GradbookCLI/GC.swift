@@ -13,7 +13,7 @@ struct GC: ParsableCommand {
     mutating func run() throws {
         let db = try store.open()
         defer { try? db.close() }
-        let (before, after) = try db.vacuum()
-        print("\(db.path): \(before) bytes before, \(after) bytes after")
+        let result = try db.vacuum()
+        print("\(db.path): \(result.bytesBefore) bytes before, \(result.bytesAfter) bytes after")
     }
 }

@@ -47,10 +47,10 @@ struct Plot: ParsableCommand {
         let names = try db.table(runs: ids, columns: [Term(name: "name")]).rows.map { $0[0].text }
         var series: [LineChart.Series] = []
         for (i, (run, name)) in zip(ids, names).enumerated() {
-            for (m, points) in try db.curves(run: run, metrics: metrics) where !points.isEmpty {
-                let label = "\(run) \(name)" + (metrics.count > 1 ? " \(m)" : "")
-                series.append(.init(label: label, color: Palette.color(i), points: points, dashed: metrics.count > 1 && m != metrics[0],
-                                    run: run, metric: m))
+            for curve in try db.curves(run: run, metrics: metrics) where !curve.points.isEmpty {
+                let label = "\(run) \(name)" + (metrics.count > 1 ? " \(curve.metric)" : "")
+                series.append(.init(label: label, color: Palette.color(i), points: curve.points,
+                                    dashed: metrics.count > 1 && curve.metric != metrics[0], run: run, metric: curve.metric))
             }
         }
         let chart = LineChart(title: metrics.joined(separator: ", "), series: series,
@@ -63,25 +63,5 @@ struct Plot: ParsableCommand {
             try Data(svg.utf8).write(to: URL(fileURLWithPath: output))
         }
         print(output)
-    }
-}
-
-/// SVG → PNG through `rsvg-convert`, when it is installed.
-enum PNGConverter {
-    static func write(svg: String, to path: String) throws {
-        let candidates = ["/usr/bin/rsvg-convert", "/usr/local/bin/rsvg-convert"]
-        guard let tool = candidates.first(where: FileManager.default.isExecutableFile(atPath:)) else {
-            throw ValidationError("writing .png needs rsvg-convert (Debian: apt-get install librsvg2-bin); write .svg instead")
-        }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: tool)
-        process.arguments = ["--background-color", "white", "-f", "png", "-o", path]
-        let input = Pipe()
-        process.standardInput = input
-        try process.run()
-        input.fileHandleForWriting.write(Data(svg.utf8))
-        try input.fileHandleForWriting.close()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else { throw ValidationError("rsvg-convert failed (exit \(process.terminationStatus)) writing '\(path)'") }
     }
 }

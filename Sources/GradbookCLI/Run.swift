@@ -33,9 +33,8 @@ struct Run: ParsableCommand {
         try options.reportPlayground()
         let file = try options.configFile()
         let tags = try Self.parseTags(self.tags.isEmpty ? (file?.string("tag").map { $0.split(separator: ",").map(String.init) } ?? []) : self.tags)
-        if let blasThreads { BLAS.threads = blasThreads }
         // Data and configuration first: bad input must not touch the store.
-        let trainer = try config.makeTrainer()
+        let trainer = try config.makeTrainer(blasThreads: blasThreads)
         let store = try store.open()
         defer { try? store.close() }
         let trap = SignalTrap()

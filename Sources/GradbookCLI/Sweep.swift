@@ -1,6 +1,7 @@
 import ArgumentParser
 import Experiments
 import Foundation
+import Reporting
 import Tracking
 
 /// `gradbook sweep`: runs a grid or a random search of runs, in parallel, resumably.
@@ -61,7 +62,7 @@ struct Sweep: ParsableCommand {
             stored = sweep
         } else {
             // A Playground link is the base configuration, not an axis (its commas are not a list).
-            let link = RunSettings(options.playground.map { ["playground": $0] } ?? [:])
+            let link = RunSettings(options.flagSettings.values.filter { $0.key == "playground" })
             let plan = try SweepPlan(name: name, spec: try sweepSpec(), base: (try options.configFile()?.settings ?? RunSettings()).merging(link))
             try options.reportPlayground()
             stored = try db.openSweep(try plan.newSweep(experiment: experiment))
@@ -81,48 +82,22 @@ struct Sweep: ParsableCommand {
         if outcome.failed > 0 { throw ExitCode(ExitStatus.failure.rawValue) }
     }
 
-    /// The spec from `--spec`, or built from the flags' comma lists; `--seeds` adds a seed axis.
+    /// The spec from `--spec` (flags fix what it does not vary), or from the flags' lists;
+    /// `--seeds` adds a seed axis.
     private func sweepSpec() throws -> SweepSpec {
+        let flags = options.flagSettings
         var spec: SweepSpec
-        let flags = options.flagSettings.values.filter { $0.key != "playground" }
         if let path = self.spec {
             let text: String
             do { text = try String(contentsOfFile: path, encoding: .utf8) } catch {
                 throw ValidationError("cannot read --spec '\(path)': \(error.localizedDescription)")
             }
             spec = try SweepSpec.parse(yaml: text, source: path)
-            for key in flags.keys.sorted() {
-                if spec.parameters[key] != nil {
-                    throw ValidationError("--\(key) is also a parameter of '\(path)'; give it in one place")
-                }
-                spec.parameters[key] = .value(flags[key]!)
-                spec.order.append(key)
-            }
+            try spec.fix(flags, source: path)
         } else {
-            let parameters: [(String, SweepSpec.Parameter)] = RunSettings.keys.compactMap { key in
-                guard let text = flags[key] else { return nil }
-                // A value of layers or features is itself a comma list: its alternatives are split by '/'.
-                let options = text.split(separator: ["layers", "features"].contains(key) ? "/" : ",").map { $0.trimmingCharacters(in: .whitespaces) }
-                return (key, options.count > 1 ? .values(options) : .value(text))
-            }
-            spec = SweepSpec(parameters: parameters)
-            if spec.axes.isEmpty {
-                // No axis given: activations × learning rates, for the options not fixed by a flag.
-                for (key, values) in [("activation", ["relu", "tanh", "sigmoid", "leaky_relu"]), ("lr", ["0.3", "0.1", "0.03", "0.01"])]
-                where spec.parameters[key] == nil {
-                    spec.parameters[key] = .values(values)
-                    spec.order.append(key)
-                }
-            }
+            spec = SweepSpec(flags: flags)
         }
-        if let seeds {
-            if case .values = spec.parameters["seed"] {
-                throw ValidationError("--seeds \(seeds) and a list of seeds: give one of them")
-            }
-            let base = UInt64(flags["seed"] ?? "1") ?? 1
-            if spec.parameters["seed"] == nil { spec.order.append("seed") }
-            spec.parameters["seed"] = .values((0..<UInt64(seeds)).map { String(base + $0) })
-        }
+        if let seeds { try spec.repeatWithSeeds(seeds, from: UInt64(flags.values["seed"] ?? "1") ?? 1) }
         return spec
     }
 

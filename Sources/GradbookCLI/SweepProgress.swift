@@ -32,7 +32,7 @@ final class SweepProgress: Sendable {
                 s.running -= 1
                 s.done += 1
                 if status == .failed { s.failed += 1 }
-                if let best, s.best.map({ sweep.goal == "minimize" ? best < $0.value : best > $0.value }) ?? true {
+                if let best, s.best.map({ sweep.goal.improves(best, on: $0.value) }) ?? true {
                     s.best = (best, index)
                 }
                 let metric = best.map { String(format: "%@ %.4g", sweep.metric, $0) } ?? "no \(sweep.metric)"

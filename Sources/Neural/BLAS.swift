@@ -1,14 +1,33 @@
 internal import CBLAS
+import Synchronization
 
 /// Matrix products through OpenBLAS (`cblas_sgemm`), and the BLAS thread count.
 public enum BLAS {
-    /// The number of threads OpenBLAS uses for one product.
-    ///
-    /// Set it to 1 when several runs train in parallel (a sweep with `--jobs`), so that the
-    /// runs, not BLAS, share the cores.
-    public static var threads: Int {
-        get { Int(openblas_get_num_threads()) }
-        set { openblas_set_num_threads(Int32(max(1, newValue))) }
+    /// The number of threads OpenBLAS uses for one product (a setting of the whole process).
+    public static var threads: Int { Int(openblas_get_num_threads()) }
+
+    /// Engines training now with a thread count of their own, and the process's setting from
+    /// before the first of them.
+    private static let leases = Mutex<(count: Int, saved: Int32)>((0, 0))
+
+    /// Runs `body` with OpenBLAS limited to `threads` threads, then restores the setting that
+    /// was there before, once the last engine that asked is done (several runs training at once
+    /// in a sweep all ask for one thread: the runs, not BLAS, share the cores). `nil` changes
+    /// nothing.
+    public static func withThreads<R>(_ threads: Int?, _ body: () throws -> R) rethrows -> R {
+        guard let threads else { return try body() }
+        leases.withLock { lease in
+            if lease.count == 0 { lease.saved = openblas_get_num_threads() }
+            lease.count += 1
+            openblas_set_num_threads(Int32(max(1, threads)))
+        }
+        defer {
+            leases.withLock { lease in
+                lease.count -= 1
+                if lease.count == 0 { openblas_set_num_threads(lease.saved) }
+            }
+        }
+        return try body()
     }
 
     /// `c = alpha · op(a) · op(b) + beta · c`, where `op` transposes when asked.

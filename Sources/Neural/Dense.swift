@@ -61,8 +61,10 @@ public final class Dense {
     var result: Matrix { droppedLast ? dropped : output }
     private var droppedLast = false
 
-    /// Runs the layer on the rows of `input`.
-    func forward(_ input: Matrix, training: Bool, rng: inout SeededGenerator) {
+    /// Runs the layer on the rows of `input`: in training mode when a dropout generator is
+    /// given (batch statistics, dropout), in evaluation mode otherwise.
+    func forward(_ input: Matrix, dropout rng: inout SeededGenerator?) {
+        let training = rng != nil
         let rows = input.rows
         precondition(rows <= capacity, "batch of \(rows) exceeds the layer's \(capacity) rows")
         linear.rows = rows; output.rows = rows; delta.rows = rows
@@ -103,7 +105,7 @@ public final class Dense {
             dropped.storage.withUnsafeMutableBufferPointer { d in
                 output.storage.withUnsafeBufferPointer { z in
                     for i in 0..<(rows * n) {
-                        m[i] = rng.nextUnit() < Double(keep) ? scale : 0
+                        m[i] = rng!.nextUnit() < Double(keep) ? scale : 0
                         d[i] = z[i] * m[i]
                     }
                 }

@@ -1,15 +1,18 @@
 public import Datasets
 
-/// A multilayer perceptron: hidden ``Dense`` layers, an output layer, and a ``Head``.
+/// A multilayer perceptron over BLAS: hidden ``Dense`` layers, an output layer, and a ``Head``.
+/// The ``TrainingEngine`` for layers wide enough that the products dominate.
 ///
 /// It owns every buffer a step needs, made once for `capacity` rows (the batch size, or the
 /// evaluation chunk if larger).
-public final class Network {
+public final class Network: TrainingEngine {
     public let inputs: Int
     public let head: Head
     /// Hidden layers then the output layer (identity activation; the head turns its logits
     /// into predictions).
-    public let layers: [Dense]
+    let dense: [Dense]
+    public let layers: [LayerShape]
+    public var blasThreads: Int?
     let capacity: Int
     private var batchInput: Matrix
     private var batchTargets: Matrix
@@ -20,7 +23,8 @@ public final class Network {
 
     /// Makes a network with freshly initialised weights.
     public init(inputs: Int, hidden: [LayerSpec], outputs: Int, head: Head,
-                initializer: Initializer, batchSize: Int = 1, rng: inout SeededGenerator) {
+                initializer: Initializer, batchSize: Int = 1, blasThreads: Int? = nil, rng: inout SeededGenerator) {
+        self.blasThreads = blasThreads
         self.inputs = inputs
         self.head = head
         capacity = max(batchSize, Self.evaluationChunk)
@@ -34,8 +38,13 @@ public final class Network {
         }
         layers.append(Dense(inputs: width, outputs: outputs, activation: .identity, batchNorm: false, dropout: 0,
                             initializer: initializer, capacity: capacity, rng: &rng))
-        self.layers = layers
+        dense = layers
         parameters = layers.flatMap(\.parameters)
+        var start = 0
+        self.layers = layers.map { layer in
+            defer { start += layer.parameters.count }
+            return LayerShape(units: layer.outputs, activation: layer.activation, parameters: start..<(start + layer.parameters.count))
+        }
         batchInput = Matrix(rows: 0, cols: inputs, capacity: capacity)
         batchTargets = Matrix(rows: 0, cols: outputs, capacity: capacity)
         predictions = Matrix(rows: 0, cols: outputs, capacity: capacity)
@@ -44,17 +53,15 @@ public final class Network {
     /// Every trainable parameter, layer by layer (made once: the training loop reads it every step).
     public let parameters: [Parameter]
 
-    public var outputs: Int { layers[layers.count - 1].outputs }
-
     /// Predictions (values or probabilities) for the rows of `x`, in evaluation mode.
     public func predict(_ x: Matrix) -> Matrix {
         precondition(x.cols == inputs, "expected \(inputs) features, got \(x.cols)")
         var out = Matrix(rows: x.rows, cols: outputs)
-        var rng = SeededGenerator(seed: 0)
+        var evaluation: SeededGenerator? = nil
         for start in stride(from: 0, to: x.rows, by: capacity) {
             let rows = min(capacity, x.rows - start)
             gather(x.storage, nil, start..<(start + rows))
-            forward(training: false, rng: &rng)
+            forward(dropout: &evaluation)
             _ = headPass(gradient: false)
             for i in 0..<(rows * outputs) { out.storage[start * outputs + i] = predictions.storage[i] }
         }
@@ -64,11 +71,10 @@ public final class Network {
     /// The mean loss and accuracy on `data`, in evaluation mode (no dropout, batch norm's
     /// running statistics). With `collectStatistics`, the hidden layers' activation
     /// statistics of this pass are returned too.
-    public func evaluate(_ data: Dataset, collectStatistics: Bool = false)
-        -> (loss: Double, accuracy: Double?, statistics: [ActivationStatistics]) {
-        var rng = SeededGenerator(seed: 0)
+    public func evaluate(_ data: Dataset, collectStatistics: Bool = false) -> Evaluation {
+        var evaluation: SeededGenerator? = nil
         var loss = 0.0, correct = 0.0
-        let hidden = layers.dropLast()
+        let hidden = dense.dropLast()
         for l in hidden {
             l.collectsStatistics = collectStatistics
             if collectStatistics { l.statistics.reset() }
@@ -77,57 +83,46 @@ public final class Network {
         for start in stride(from: 0, to: data.count, by: capacity) {
             let range = start..<min(start + capacity, data.count)
             gather(data.features, data.targets, range)
-            forward(training: false, rng: &rng)
+            forward(dropout: &evaluation)
             let r = headPass(gradient: false)
             loss += r.loss
             correct += r.correct
         }
         let n = Double(max(data.count, 1))
-        return (loss / n, head.isRegression ? nil : correct / n,
-                collectStatistics ? hidden.map(\.statistics.statistics) : [])
+        return Evaluation(loss: loss / n, accuracy: head.isRegression ? nil : correct / n,
+                          statistics: collectStatistics ? hidden.map(\.statistics.statistics) : [])
     }
 
-    /// One forward and backward pass on the samples `indices` of `data`: every parameter's
+    /// One forward and backward pass on the samples `rows` of `data`: every parameter's
     /// gradient is set to that of the batch-mean loss.
     /// - Returns: the summed per-sample loss and accuracy of the batch (before the update).
     @discardableResult
-    public func computeGradients(_ data: Dataset, indices: some Collection<Int>,
-                                 rng: inout SeededGenerator) -> (loss: Double, correct: Double) {
-        gather(data.features, data.targets, indices)
-        forward(training: true, rng: &rng)
+    public func computeGradients(_ data: Dataset, rows: ArraySlice<Int>, dropout: inout SeededGenerator) -> BatchResult {
+        gather(data.features, data.targets, rows)
+        var training: SeededGenerator? = dropout
+        forward(dropout: &training)
+        dropout = training!
         let result = headPass(gradient: true)
         backward()
-        return result
+        return BatchResult(loss: result.loss, correct: result.correct)
     }
 
-    /// The regularisation penalty `λ1·Σ|w| + λ2/2·Σw²` over the weights (not biases).
-    public func penalty(l1: Float, l2: Float) -> Double {
-        guard l1 != 0 || l2 != 0 else { return 0 }
-        var total = 0.0
-        for p in parameters where p.regularized {
-            for w in p.value { total += Double(l1) * Double(abs(w)) + Double(l2) / 2 * Double(w) * Double(w) }
+    public func collectStatistics(_ on: Bool) {
+        for layer in dense.dropLast() {
+            layer.statistics.reset()
+            layer.collectsStatistics = on
         }
-        return total
     }
 
-    /// Adds the penalty's gradient `λ1·sign(w) + λ2·w` to the weights' gradients.
-    public func addPenaltyGradients(l1: Float, l2: Float) {
-        guard l1 != 0 || l2 != 0 else { return }
-        for p in parameters where p.regularized {
-            p.value.withUnsafeBufferPointer { w in
-                p.gradient.withUnsafeMutableBufferPointer { g in
-                    for i in 0..<w.count { g[i] += l2 * w[i] + (w[i] > 0 ? l1 : (w[i] < 0 ? -l1 : 0)) }
-                }
-            }
-        }
-    }
+    public func trainingStatistics() -> [ActivationStatistics] { dense.dropLast().map(\.statistics.statistics) }
 
     // MARK: - The passes
 
-    private func forward(training: Bool, rng: inout SeededGenerator) {
+    /// Training mode when `dropout` holds a generator, evaluation mode when it is nil.
+    private func forward(dropout: inout SeededGenerator?) {
         var input = batchInput
-        for layer in layers {
-            layer.forward(input, training: training, rng: &rng)
+        for layer in dense {
+            layer.forward(input, dropout: &dropout)
             input = layer.result
         }
     }
@@ -135,7 +130,7 @@ public final class Network {
     /// The head on the output layer's logits, into ``predictions``; with `gradient`, also
     /// writes ∂loss/∂logits into the output layer's `delta`.
     private func headPass(gradient: Bool) -> (loss: Double, correct: Double) {
-        let out = layers[layers.count - 1]
+        let out = dense[dense.count - 1]
         let logits = out.result
         let rows = logits.rows, k = out.outputs
         predictions.rows = rows
@@ -156,13 +151,13 @@ public final class Network {
     }
 
     private func backward() {
-        for i in stride(from: layers.count - 1, through: 0, by: -1) {
-            let input = i == 0 ? batchInput : layers[i - 1].result
+        for i in stride(from: dense.count - 1, through: 0, by: -1) {
+            let input = i == 0 ? batchInput : dense[i - 1].result
             if i == 0 {
-                layers[0].backward(input, inputGradient: nil)
+                dense[0].backward(input, inputGradient: nil)
             } else {
-                layers[i - 1].delta.storage.withUnsafeMutableBufferPointer { g in
-                    layers[i].backward(input, inputGradient: g.baseAddress!)
+                dense[i - 1].delta.storage.withUnsafeMutableBufferPointer { g in
+                    dense[i].backward(input, inputGradient: g.baseAddress!)
                 }
             }
         }

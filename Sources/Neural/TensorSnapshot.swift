@@ -31,17 +31,17 @@ extension Dense {
 extension Network {
     /// Every tensor that determines the network's predictions, copied.
     public func snapshot() -> [TensorSnapshot] {
-        layers.enumerated().flatMap { i, layer in layer.snapshot(index: i) }
+        dense.enumerated().flatMap { i, layer in layer.snapshot(index: i) }
     }
 
     /// Loads tensors taken by ``snapshot()`` from a network of the same shape.
     /// - Throws: ``TrainingError/incompatibleData(_:)`` naming the first tensor that does not fit.
     public func load(_ tensors: [TensorSnapshot]) throws(TrainingError) {
         for t in tensors {
-            guard t.layer >= 0, t.layer < layers.count else {
-                throw .incompatibleData("the snapshot has layer \(t.layer + 1) but the network has \(layers.count) layers")
+            guard t.layer >= 0, t.layer < dense.count else {
+                throw .incompatibleData("the snapshot has layer \(t.layer + 1) but the network has \(dense.count) layers")
             }
-            let layer = layers[t.layer]
+            let layer = dense[t.layer]
             if let p = layer.parameters.first(where: { $0.name == t.name }) {
                 guard p.shape == t.shape else {
                     throw .incompatibleData("layer \(t.layer + 1) \(t.name) has shape \(t.shape) in the snapshot, \(p.shape) in the network")

@@ -31,7 +31,7 @@ public struct TrainingOutcome: Sendable, Equatable {
     }
 }
 
-/// Trains a ``Network`` on a ``DatasetSplit``, one minibatch epoch at a time, handing an
+/// Trains a ``TrainingEngine`` on a ``DatasetSplit``, one minibatch epoch at a time, handing an
 /// ``EpochReport`` to an observer after each epoch.
 ///
 /// One seed drives initialisation (stream 1), minibatch order (stream 2) and dropout
@@ -39,7 +39,8 @@ public struct TrainingOutcome: Sendable, Equatable {
 public final class Trainer {
     public let config: TrainingConfig
     public let data: DatasetSplit
-    public let network: Network
+    /// The network being trained.
+    public let engine: any TrainingEngine
     /// Gather the diagnostics' raw material: per-step gradient norms and activation statistics.
     /// Off only to measure what they cost; reports then carry empty norms and no statistics.
     public var collectsDiagnostics = true
@@ -51,8 +52,11 @@ public final class Trainer {
     /// Whether anything (a penalty, clipping) changes the gradients between backward and update.
     private var changesGradients: Bool { config.l1 != 0 || config.l2 != 0 || config.clipNorm != nil }
 
-    /// Builds the network for `data` (input width from its features, output head from its task).
-    public init(config: TrainingConfig, data: DatasetSplit) throws(TrainingError) {
+    /// Builds an engine of `kind` for `data` (input width from its features, output head from
+    /// its task), initialised from the seed.
+    /// - Parameter blasThreads: OpenBLAS threads while this trainer trains (`nil`: the process's setting).
+    public init(config: TrainingConfig, data: DatasetSplit, engine kind: EngineKind = .blas,
+                blasThreads: Int? = nil) throws(TrainingError) {
         try config.validate()
         guard data.train.featureCount == data.test.featureCount, data.train.task == data.test.task else {
             throw .incompatibleData("the training and test sets differ in features or task")
@@ -63,12 +67,11 @@ public final class Trainer {
         let root = SeededGenerator(seed: config.seed)
         var initRNG = root.derived(1)
         dropoutRNG = root.derived(3)
-        network = Network(inputs: data.train.featureCount, hidden: config.hidden,
-                          outputs: data.train.task.outputCount,
-                          head: config.playgroundLoss == true ? Head(playgroundFor: data.train.task) : Head(for: data.train.task),
-                          initializer: config.initializer, batchSize: config.batchSize, rng: &initRNG)
+        engine = kind.make(inputs: data.train.featureCount, hidden: config.hidden, outputs: data.train.task.outputCount,
+                           head: config.playgroundLoss == true ? Head(playgroundFor: data.train.task) : Head(for: data.train.task),
+                           initializer: config.initializer, batchSize: config.batchSize, blasThreads: blasThreads, rng: &initRNG)
         order = MinibatchOrder(seed: config.seed, count: data.train.count)
-        squares = [Double](repeating: 0, count: network.parameters.count)
+        squares = [Double](repeating: 0, count: engine.parameters.count)
     }
 
     /// Runs up to `config.epochs` epochs.
@@ -80,83 +83,86 @@ public final class Trainer {
     ///     ends training and is rethrown.
     public func train(interrupted: () -> Bool = { false },
                       observer: (EpochReport) throws -> TrainingDecision) rethrows -> TrainingOutcome {
-        for epoch in 1...config.epochs {
-            let result = runEpoch(epoch, interrupted: interrupted)
-            switch result {
-            case .stop(let reason):
-                return TrainingOutcome(epochs: epoch - 1, reason: reason)
-            case .report(let report):
-                if try observer(report) == .stop {
-                    return TrainingOutcome(epochs: epoch, reason: .stoppedByObserver)
+        try BLAS.withThreads(engine.blasThreads) {
+            for epoch in 1...config.epochs {
+                let result = runEpoch(epoch, interrupted: interrupted)
+                switch result {
+                case .stop(let reason):
+                    return TrainingOutcome(epochs: epoch - 1, reason: reason)
+                case .report(let report):
+                    if try observer(report) == .stop {
+                        return TrainingOutcome(epochs: epoch, reason: .stoppedByObserver)
+                    }
                 }
             }
+            return TrainingOutcome(epochs: config.epochs, reason: .completed)
         }
-        return TrainingOutcome(epochs: config.epochs, reason: .completed)
     }
 
     private func runEpoch(_ epoch: Int, interrupted: () -> Bool) -> EpochResult {
         let start = DispatchTime.now().uptimeNanoseconds
         let train = data.train
-        let hidden = network.layers.dropLast()
-        for layer in hidden { layer.statistics.reset(); layer.collectsStatistics = collectsDiagnostics }
-        let startWeights = network.layers.map(\.weight.value)
+        let layers = engine.layers, parameters = engine.parameters
+        engine.collectStatistics(collectsDiagnostics)
+        let startWeights = layers.map { parameters[$0.parameters.lowerBound].value }
         order.next()
         let batches = (train.count + config.batchSize - 1) / config.batchSize
-        var tracker = GradientTracker(layers: network.layers.count, steps: batches)
+        var tracker = GradientTracker(layers: layers.count, steps: batches)
         var lossSum = 0.0, correctSum = 0.0
         for b in 0..<batches {
             if interrupted() { return .stop(.interrupted) }
-            let indices = order.rows[(b * config.batchSize)..<min((b + 1) * config.batchSize, train.count)]
-            let r = network.computeGradients(train, indices: indices, rng: &dropoutRNG)
+            let rows = order.rows[(b * config.batchSize)..<min((b + 1) * config.batchSize, train.count)]
+            let r = engine.computeGradients(train, rows: rows, dropout: &dropoutRNG)
             guard r.loss.isFinite else {
                 return .stop(.diverged(epoch: epoch, message: "the training loss became \(r.loss) at epoch \(epoch), step \(b + 1)"))
             }
             lossSum += r.loss
             correctSum += r.correct
-            let parameters = network.parameters
             var norm = 0.0
             if collectsDiagnostics && !changesGradients {
                 // The norms come from the update's own pass over the gradients.
                 step += 1
-                for (i, p) in parameters.enumerated() { squares[i] = config.optimizer.update(p, lr: config.learningRate, step: step) }
-                norm = tracker.record(squares: squares, parameters: parameters, layers: network.layers)
+                engine.update(config.optimizer, learningRate: config.learningRate, step: step, squares: &squares)
+                norm = tracker.record(squares: squares, parameters: parameters, layers: layers)
             } else {
                 if collectsDiagnostics {
-                    for (i, p) in parameters.enumerated() { squares[i] = p.squaredGradientNorm }
-                    norm = tracker.record(squares: squares, parameters: parameters, layers: network.layers)
+                    engine.squaredGradientNorms(into: &squares)
+                    norm = tracker.record(squares: squares, parameters: parameters, layers: layers)
                 }
                 if norm.isFinite {
-                    network.addPenaltyGradients(l1: config.l1, l2: config.l2)
+                    engine.addPenaltyGradients(l1: config.l1, l2: config.l2)
                     clipGradients()
                     step += 1
-                    for p in parameters { config.optimizer.update(p, lr: config.learningRate, step: step) }
+                    engine.update(config.optimizer, learningRate: config.learningRate, step: step, squares: &squares)
                 }
             }
             guard norm.isFinite else {
                 return .stop(.diverged(epoch: epoch, message: "the gradient norm became \(norm) at epoch \(epoch), step \(b + 1)"))
             }
         }
-        let trainingActivations = hidden.map(\.statistics.statistics)
+        let trainingActivations = engine.trainingStatistics()
+        engine.collectStatistics(false)
         var trainLoss = lossSum / Double(train.count)
-        var trainAccuracy: Double? = network.head.isRegression ? nil : correctSum / Double(train.count)
+        var trainAccuracy: Double? = engine.head.isRegression ? nil : correctSum / Double(train.count)
         var evaluationActivations: [ActivationStatistics] = []
         if config.evaluateTrainingSet {
-            let e = network.evaluate(train, collectStatistics: true)
+            let e = engine.evaluate(train, collectStatistics: true)
             (trainLoss, trainAccuracy, evaluationActivations) = (e.loss, e.accuracy, e.statistics)
         }
-        for layer in hidden { layer.collectsStatistics = false }
-        let test = network.evaluate(data.test)
-        let layers = network.layers.enumerated().map { i, layer in
-            LayerReport(
-                index: i, units: layer.outputs, activation: layer.activation,
+        let test = engine.evaluate(data.test, collectStatistics: false)
+        let tensors = engine.snapshot()
+        let reports = layers.enumerated().map { i, layer in
+            let weight = parameters[layer.parameters.lowerBound], bias = parameters[layer.parameters.lowerBound + 1]
+            return LayerReport(
+                index: i, units: layer.units, activation: layer.activation,
                 weightGradientNorms: tracker.weightNorms[i], biasGradientNorms: tracker.biasNorms[i],
-                weightNorm: layer.weight.norm, biasNorm: layer.bias.norm,
-                updateNorm: distance(layer.weight.value, startWeights[i]),
-                activations: i < hidden.count && collectsDiagnostics ? trainingActivations[i] : nil,
+                weightNorm: weight.norm, biasNorm: bias.norm,
+                updateNorm: distance(weight.value, startWeights[i]),
+                activations: i < trainingActivations.count && collectsDiagnostics ? trainingActivations[i] : nil,
                 evaluationActivations: i < evaluationActivations.count ? evaluationActivations[i] : nil,
-                tensors: layer.snapshot(index: i))
+                tensors: tensors.filter { $0.layer == i })
         }
-        if let bad = layers.first(where: { !$0.weightNorm.isFinite || !$0.biasNorm.isFinite }) {
+        if let bad = reports.first(where: { !$0.weightNorm.isFinite || !$0.biasNorm.isFinite }) {
             return .stop(.diverged(epoch: epoch, message: "the weights of layer \(bad.index + 1) became non-finite at epoch \(epoch)"))
         }
         guard test.loss.isFinite else {
@@ -166,17 +172,15 @@ public final class Trainer {
         return .report(EpochReport(
             epoch: epoch, trainLoss: trainLoss, testLoss: test.loss, trainAccuracy: trainAccuracy,
             testAccuracy: test.accuracy, learningRate: Double(config.learningRate), steps: batches,
-            seconds: seconds, gradientNorms: tracker.globalNorms, layers: layers))
+            seconds: seconds, gradientNorms: tracker.globalNorms, layers: reports))
     }
 
     /// Scales all gradients down when their global norm exceeds `config.clipNorm`.
     private func clipGradients() {
         guard let bound = config.clipNorm else { return }
-        let params = network.parameters
-        let norm = params.reduce(0.0) { $0 + $1.gradientNorm * $1.gradientNorm }.squareRoot()
+        let norm = engine.parameters.reduce(0.0) { $0 + $1.squaredGradientNorm }.squareRoot()
         guard norm > Double(bound) else { return }
-        let scale = Float(Double(bound) / (norm + 1e-6))
-        for p in params { for i in p.gradient.indices { p.gradient[i] *= scale } }
+        engine.scaleGradients(by: Float(Double(bound) / (norm + 1e-6)))
     }
 }
 
@@ -200,20 +204,18 @@ private struct GradientTracker {
     }
 
     /// Records one step's gradient norms from each parameter's Σg² (`squares`, in the order of
-    /// `parameters`: each layer's weight, bias, then batch norm's γ and β); returns the global
-    /// norm over every parameter. A sum that overflowed `Float` is measured again, with scaling.
-    mutating func record(squares: [Double], parameters: [Parameter], layers: [Dense]) -> Double {
-        var total = 0.0, k = 0
-        func next() -> Double {
-            defer { k += 1 }
-            return squares[k].isFinite ? squares[k] : parameters[k].squaredGradientNorm
-        }
+    /// `parameters`: each layer's weight, bias, then its others); returns the global norm over
+    /// every parameter. A sum that overflowed `Float` is measured again, with scaling.
+    mutating func record(squares: [Double], parameters: [Parameter], layers: [LayerShape]) -> Double {
+        var total = 0.0
+        func square(_ k: Int) -> Double { squares[k].isFinite ? squares[k] : parameters[k].squaredGradientNorm }
         for (i, layer) in layers.enumerated() {
-            let w = next(), b = next()
+            let first = layer.parameters.lowerBound
+            let w = square(first), b = square(first + 1)
             weightNorms[i].append(Float(w.squareRoot()))
             biasNorms[i].append(Float(b.squareRoot()))
             total += w + b
-            if layer.batchNorm != nil { total += next() + next() }
+            for k in (first + 2)..<layer.parameters.upperBound { total += square(k) }
         }
         globalNorms.append(Float(total.squareRoot()))
         return total.squareRoot()

@@ -23,10 +23,10 @@ public struct TrainingConfig: Sendable, Hashable, Codable {
     /// instead of cross-entropy or MSE. Optional so that stored configurations without it read back.
     public var playgroundLoss: Bool?
 
-    public init(hidden: [LayerSpec], initializer: Initializer = .xavier, optimizer: Optimizer = .sgd,
-                learningRate: Float = 0.03, batchSize: Int = 10, epochs: Int = 100,
-                l1: Float = 0, l2: Float = 0, clipNorm: Float? = nil, seed: UInt64 = 1,
-                evaluateTrainingSet: Bool = false, playgroundLoss: Bool? = nil) {
+    /// Every field given: the defaults users see are the run options' (in `Experiments`).
+    public init(hidden: [LayerSpec], initializer: Initializer, optimizer: Optimizer, learningRate: Float, batchSize: Int,
+                epochs: Int, l1: Float, l2: Float, clipNorm: Float?, seed: UInt64, evaluateTrainingSet: Bool,
+                playgroundLoss: Bool?) {
         self.hidden = hidden
         self.initializer = initializer
         self.optimizer = optimizer

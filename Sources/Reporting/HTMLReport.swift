@@ -70,10 +70,10 @@ public struct HTMLReport {
             var series: [LineChart.Series] = []
             for row in info.rows where options.cols == nil || row[4] == col {
                 let run = Self.id(row[0])
-                let curves = try store.curves(run: run, metrics: ["train_loss", "test_loss"])
-                for (metric, points) in curves {
-                    series.append(.init(label: row[3].text, color: colour[row[3]] ?? Palette.color(0), points: points,
-                                        dashed: metric == "train_loss", run: run, metric: metric))
+                let curves = try store.curves(run: run, metrics: [Metric.trainLoss.name, Metric.testLoss.name])
+                for curve in curves {
+                    series.append(.init(label: row[3].text, color: colour[row[3]] ?? Palette.color(0), points: curve.points,
+                                        dashed: curve.metric == Metric.trainLoss.name, run: run, metric: curve.metric))
                 }
             }
             var chart = LineChart(title: options.cols.map { "\($0.text) = \(col.text)" } ?? "loss", series: series, width: 460, height: 250)
@@ -87,10 +87,10 @@ public struct HTMLReport {
     private func overlay(_ label: [Int64: String], _ charts: inout [String]) throws -> String {
         var loss: [LineChart.Series] = [], accuracy: [LineChart.Series] = []
         for (i, run) in runs.enumerated() {
-            for (metric, points) in try store.curves(run: run, metrics: RunStore.defaultCurveMetrics) where !points.isEmpty {
-                let s = LineChart.Series(label: label[run] ?? "\(run)", color: Palette.color(i), points: points,
-                                         dashed: metric.hasPrefix("train"), run: run, metric: metric)
-                if metric.hasSuffix("loss") { loss.append(s) } else { accuracy.append(s) }
+            for curve in try store.curves(run: run, metrics: Metric.standardCurves.map(\.name)) where !curve.points.isEmpty {
+                let s = LineChart.Series(label: label[run] ?? "\(run)", color: Palette.color(i), points: curve.points,
+                                         dashed: curve.metric.hasPrefix("train"), run: run, metric: curve.metric)
+                if Metric.named(curve.metric).display == .fraction { accuracy.append(s) } else { loss.append(s) }
             }
         }
         var out = "<section><h2>Curves</h2><p class=\"note\">Solid: test, dashed: train.</p><div class=\"grid\">\n"
@@ -126,9 +126,9 @@ public struct HTMLReport {
         var rows = ""
         for run in runs {
             for a in try store.alertSummary(run: run) {
-                rows += "<tr><td><a href=\"#run-\(run)\">\(escaped(label[run] ?? "\(run)"))</a></td><td>\(escaped(a.kind))</td>"
-                    + "<td>\(a.layer < 0 ? "run" : "\(a.layer + 1)")</td><td class=\"num\">\(a.first)</td><td class=\"num\">\(a.last)</td>"
-                    + "<td class=\"num\">\(a.epochs)</td><td>\(escaped(a.message))</td></tr>\n"
+                rows += "<tr><td><a href=\"#run-\(run)\">\(escaped(label[run] ?? "\(run)"))</a></td><td>\(escaped(a.kind.rawValue))</td>"
+                    + "<td>\(a.layer < 0 ? "run" : "\(a.layer + 1)")</td><td class=\"num\">\(a.firstEpoch)</td><td class=\"num\">\(a.lastEpoch)</td>"
+                    + "<td class=\"num\">\(a.epochs)</td><td>\(escaped(a.firstMessage))</td></tr>\n"
             }
         }
         guard !rows.isEmpty else { return "<section><h2>Alerts</h2><p>No alert fired in these runs.</p></section>\n" }
@@ -155,18 +155,20 @@ public struct HTMLReport {
         }
         let alerts = try store.alertSummary(run: run)
         let markers = alerts.map { a in
-            LineChart.Marker(epoch: a.first, label: "\(a.kind) from epoch \(a.first)\(a.layer >= 0 ? " (layer \(a.layer + 1))" : ""): \(a.message)",
-                             color: a.kind == "nan" || a.kind == "exploding" ? "#D55E00" : "#CC79A7")
+            LineChart.Marker(epoch: a.firstEpoch,
+                             label: "\(a.kind.rawValue) from epoch \(a.firstEpoch)\(a.layer >= 0 ? " (layer \(a.layer + 1))" : ""): \(a.firstMessage)",
+                             color: Palette.color(for: a.kind.severity))
         }
         var out = "<section class=\"run\"><h2 id=\"details-\(run)\">Run \(escaped(label))</h2>"
         out += alerts.isEmpty ? "<p class=\"note\">No alerts.</p>"
-            : "<p class=\"note\">Dashed vertical lines: the epoch where an alert first fired (" + alerts.map { "\(escaped($0.kind)) at \($0.first)" }.joined(separator: ", ") + ").</p>"
+            : "<p class=\"note\">Dashed vertical lines: the epoch where an alert first fired (" + alerts.map { "\(escaped($0.kind.rawValue)) at \($0.firstEpoch)" }.joined(separator: ", ") + ").</p>"
         out += "<div class=\"grid\">\n"
         var curves: [LineChart.Series] = [], accuracy: [LineChart.Series] = []
-        for (metric, points) in try store.curves(run: run, metrics: RunStore.defaultCurveMetrics) where !points.isEmpty {
-            let s = LineChart.Series(label: metric, color: metric.hasPrefix("train") ? Palette.color(0) : Palette.color(1), points: points,
-                                     dashed: metric.hasPrefix("train"), run: run, metric: metric)
-            if metric.hasSuffix("loss") { curves.append(s) } else { accuracy.append(s) }
+        for curve in try store.curves(run: run, metrics: Metric.standardCurves.map(\.name)) where !curve.points.isEmpty {
+            let train = curve.metric.hasPrefix("train")
+            let s = LineChart.Series(label: curve.metric, color: train ? Palette.color(0) : Palette.color(1), points: curve.points,
+                                     dashed: train, run: run, metric: curve.metric)
+            if Metric.named(curve.metric).display == .fraction { accuracy.append(s) } else { curves.append(s) }
         }
         out += figure(LineChart(title: "loss", series: curves, markers: markers, width: 460, height: 240), id: "run\(run)-loss", &charts)
         if !accuracy.isEmpty {

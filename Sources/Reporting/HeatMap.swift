@@ -25,7 +25,7 @@ public struct HeatMap: Sendable {
         let means = pivot.cells.values.flatMap { $0.values.map(\.mean) }
         guard let low = means.min(), let high = means.max(), high > low else { return 1 }
         let t = (mean - low) / (high - low)
-        return pivot.higherIsBetter ? t : 1 - t
+        return pivot.goal == .maximize ? t : 1 - t
     }
 
     public func svg(id: String) -> String {
@@ -57,7 +57,7 @@ public struct HeatMap: Sendable {
                 let t = goodness(cell.mean)
                 let text = cell.summary
                 let runs = cell.runs.map(String.init).joined(separator: ",")
-                out += "<a class=\"cell\" href=\"#run-\(cell.best(higherIsBetter: pivot.higherIsBetter) ?? cell.runs[0])\" data-row=\"\(escaped(r.text))\" "
+                out += "<a class=\"cell\" href=\"#run-\(cell.best(pivot.goal) ?? cell.runs[0])\" data-row=\"\(escaped(r.text))\" "
                     + "data-col=\"\(escaped(c.text))\" data-runs=\"\(runs)\" data-mean=\"\(cell.mean)\">"
                     + "<title>\(escaped("\(pivot.rowTerm.text)=\(r.text), \(pivot.colTerm?.text ?? "")=\(c.text): \(pivot.valueTerm.text) mean \(cell.mean), std \(cell.std), runs \(runs)"))</title>"
                     + "<rect x=\"\(coordinate(x + 1))\" y=\"\(coordinate(y + 1))\" width=\"\(coordinate(cellWidth - 2))\" height=\"\(coordinate(Self.cellHeight - 2))\" rx=\"3\" fill=\"\(Palette.viridis(t))\""

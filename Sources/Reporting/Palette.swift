@@ -1,4 +1,5 @@
 import Foundation
+public import Tracking
 
 /// Colours that read on light and dark backgrounds alike.
 public enum Palette {
@@ -18,6 +19,14 @@ public enum Palette {
         let (a, b) = (stops[i], stops[i + 1])
         func mix(_ p: Double, _ q: Double) -> Int { Int((p + (q - p) * f).rounded()) }
         return String(format: "#%02X%02X%02X", mix(a.0, b.0), mix(a.1, b.1), mix(a.2, b.2))
+    }
+
+    /// The colour of an alert's marks: vermilion for critical alerts, reddish purple for warnings.
+    public static func color(for severity: AlertKind.Severity) -> String {
+        switch severity {
+        case .critical: "#D55E00"
+        case .warning: "#CC79A7"
+        }
     }
 
     /// Dark text on light cells, light text on dark ones.

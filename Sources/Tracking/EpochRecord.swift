@@ -1,5 +1,13 @@
-/// One epoch's metrics as the store keeps them: plain values, no training types.
-public struct EpochRecord: Sendable, Equatable {
+public import GRDB
+
+/// One epoch as the store keeps it: the standard metrics (a row of `epochs`), any other named
+/// metric (rows of `metrics`), and the per-layer health, alerts and snapshot written in the same
+/// transaction. Plain values, no training types; non-finite values are kept as `nil`.
+public struct EpochRecord: Sendable, Equatable, FetchableRecord, PersistableRecord {
+    public static let databaseTableName = "epochs"
+
+    /// The run; set by the store when the epoch is recorded.
+    public var runID: Int64 = 0
     public var epoch: Int
     public var trainLoss: Double?
     public var testLoss: Double?
@@ -7,10 +15,11 @@ public struct EpochRecord: Sendable, Equatable {
     public var testAccuracy: Double?
     public var learningRate: Double?
     public var seconds: Double?
-    /// Any other named metric of the epoch.
+    /// When the store received it (UTC text); set by the store.
+    public var recordedAt: String?
+    /// Any other named metric of the epoch (`grad_norm`, …), in `metrics`.
     public var extra: [String: Double]
-    /// Per-layer diagnostics, the alerts that fired, and a weight snapshot, written in the same
-    /// transaction as the metrics.
+    /// Per-layer diagnostics, the alerts that fired, and a weight snapshot.
     public var layers: [LayerHealthRecord] = []
     public var alerts: [AlertRecord] = []
     public var snapshot: SnapshotRecord?
@@ -19,12 +28,61 @@ public struct EpochRecord: Sendable, Equatable {
                 testAccuracy: Double? = nil, learningRate: Double? = nil, seconds: Double? = nil,
                 extra: [String: Double] = [:]) {
         self.epoch = epoch
-        self.trainLoss = trainLoss
-        self.testLoss = testLoss
-        self.trainAccuracy = trainAccuracy
-        self.testAccuracy = testAccuracy
-        self.learningRate = learningRate
-        self.seconds = seconds
+        self.trainLoss = finite(trainLoss)
+        self.testLoss = finite(testLoss)
+        self.trainAccuracy = finite(trainAccuracy)
+        self.testAccuracy = finite(testAccuracy)
+        self.learningRate = finite(learningRate)
+        self.seconds = finite(seconds)
         self.extra = extra
     }
+
+    /// The value of a metric stored in `epochs` or in ``extra``.
+    public func value(of metric: String) -> Double? {
+        switch metric {
+        case Metric.trainLoss.name: trainLoss
+        case Metric.testLoss.name: testLoss
+        case Metric.trainAccuracy.name: trainAccuracy
+        case Metric.testAccuracy.name: testAccuracy
+        case Metric.learningRate.name: learningRate
+        case Metric.seconds.name: seconds
+        default: extra[metric]
+        }
+    }
+
+    /// Reads a row of `epochs` (without its extra metrics, layers, alerts or snapshot).
+    public init(row: Row) throws {
+        runID = row["run_id"]
+        epoch = row["epoch"]
+        trainLoss = row["train_loss"]
+        testLoss = row["test_loss"]
+        trainAccuracy = row["train_accuracy"]
+        testAccuracy = row["test_accuracy"]
+        learningRate = row["learning_rate"]
+        seconds = row["seconds"]
+        recordedAt = row["recorded_at"]
+        extra = [:]
+    }
+
+    /// The row of `epochs`.
+    public func encode(to container: inout PersistenceContainer) throws {
+        container["run_id"] = runID
+        container["epoch"] = epoch
+        container["train_loss"] = trainLoss
+        container["test_loss"] = testLoss
+        container["train_accuracy"] = trainAccuracy
+        container["test_accuracy"] = testAccuracy
+        container["learning_rate"] = learningRate
+        container["seconds"] = seconds
+        container["recorded_at"] = recordedAt ?? Timestamp.now()
+    }
+}
+
+/// A metric of `metrics` (one outside the columns of `epochs`) at one epoch.
+struct MetricRow: StoredRecord {
+    static let databaseTableName = "metrics"
+    var runID: Int64
+    var epoch: Int
+    var name: String
+    var value: Double?
 }

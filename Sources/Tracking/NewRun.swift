@@ -1,3 +1,5 @@
+import GRDB
+
 /// What the store needs to open a run.
 public struct NewRun: Sendable {
     public var name: String?
@@ -28,4 +30,20 @@ public struct NewRun: Sendable {
         self.sweepID = sweepID
         self.sweepIndex = sweepIndex
     }
+}
+
+/// A hyperparameter of a run (a row of `params`).
+struct ParamRow: StoredRecord {
+    static let databaseTableName = "params"
+    var runID: Int64
+    var name: String
+    var value: ParamValue
+}
+
+/// A tag of a run (a row of `tags`).
+struct TagRow: StoredRecord {
+    static let databaseTableName = "tags"
+    var runID: Int64
+    var key: String
+    var value: String
 }

@@ -1,7 +1,7 @@
-import GRDB
+public import GRDB
 
 /// A hyperparameter's value, stored with its type: numbers stay numbers in SQL.
-public enum ParamValue: Sendable, Hashable, CustomStringConvertible {
+public enum ParamValue: Sendable, Hashable, CustomStringConvertible, Codable, DatabaseValueConvertible {
     case number(Double)
     case integer(Int64)
     case text(String)
@@ -20,7 +20,7 @@ public enum ParamValue: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// The SQL value: REAL, INTEGER, TEXT, 0/1, or NULL.
-    var databaseValue: DatabaseValue {
+    public var databaseValue: DatabaseValue {
         switch self {
         case .number(let v): v.databaseValue
         case .integer(let v): v.databaseValue
@@ -30,13 +30,34 @@ public enum ParamValue: Sendable, Hashable, CustomStringConvertible {
         }
     }
 
-    init(_ value: DatabaseValue) {
+    public static func fromDatabaseValue(_ value: DatabaseValue) -> ParamValue? {
         switch value.storage {
-        case .null: self = .none
-        case .int64(let v): self = .integer(v)
-        case .double(let v): self = .number(v)
-        case .string(let v): self = .text(v)
-        case .blob: self = .text("<blob>")
+        case .null: ParamValue.none
+        case .int64(let v): .integer(v)
+        case .double(let v): .number(v)
+        case .string(let v): .text(v)
+        case .blob: .text("<blob>")
         }
+    }
+
+    /// JSON: a number, a string, a boolean or null.
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.singleValueContainer()
+        switch self {
+        case .number(let v): try c.encode(v)
+        case .integer(let v): try c.encode(v)
+        case .text(let v): try c.encode(v)
+        case .bool(let v): try c.encode(v)
+        case .none: try c.encodeNil()
+        }
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.singleValueContainer()
+        if c.decodeNil() { self = .none }
+        else if let b = try? c.decode(Bool.self) { self = .bool(b) }
+        else if let i = try? c.decode(Int64.self) { self = .integer(i) }
+        else if let d = try? c.decode(Double.self) { self = .number(d) }
+        else { self = .text(try c.decode(String.self)) }
     }
 }

@@ -1,5 +1,7 @@
+public import GRDB
+
 /// Where a run is in its life.
-public enum RunStatus: String, Sendable, Codable, CaseIterable {
+public enum RunStatus: String, Sendable, Codable, CaseIterable, DatabaseValueConvertible {
     /// Training, with a live process beating its heartbeat.
     case running
     /// Every planned epoch ran.

@@ -1,7 +1,7 @@
 import GRDB
 
 /// One point of a curve.
-public struct CurvePoint: Sendable, Equatable {
+public struct CurvePoint: Sendable, Equatable, Codable {
     public var epoch: Int
     public var value: Double
 
@@ -11,10 +11,18 @@ public struct CurvePoint: Sendable, Equatable {
     }
 }
 
-extension RunStore {
-    /// The standard curves, exported when no metric is named.
-    public static let defaultCurveMetrics = ["train_loss", "test_loss", "train_accuracy", "test_accuracy"]
+/// One metric of one run, epoch by epoch.
+public struct Curve: Sendable, Equatable, Codable {
+    public var metric: String
+    public var points: [CurvePoint]
 
+    public init(metric: String, points: [CurvePoint]) {
+        self.metric = metric
+        self.points = points
+    }
+}
+
+extension RunStore {
     /// Checks that every name is a metric of this store.
     /// - Throws: ``StoreError/invalidQuery(_:)`` naming the first unknown one and listing the metrics.
     public func checkMetrics(_ names: [String]) throws(StoreError) {
@@ -30,14 +38,13 @@ extension RunStore {
 
     /// A run's curves, in the order of `metrics`, each in epoch order; a metric the run never
     /// recorded comes back empty.
-    public func curves(run: Int64, metrics: [String]) throws(StoreError) -> [(metric: String, points: [CurvePoint])] {
+    public func curves(run: Int64, metrics: [String]) throws(StoreError) -> [Curve] {
         try read { db in
             let resolver = TermResolver(db: db)
             return try metrics.map { name in
-                guard let series = try resolver.series(name, run: SQLFragment("?", [run.databaseValue])) else { return (name, []) }
-                let rows = try Row.fetchAll(db, sql: "SELECT epoch, v FROM (\(series.sql.sql)) ORDER BY epoch",
-                                            arguments: series.sql.statementArguments)
-                return (name, rows.map { CurvePoint(epoch: $0[0], value: $0[1]) })
+                guard let series = try resolver.series(name, run: "\(run)") else { return Curve(metric: name, points: []) }
+                let rows = try SQLRequest<Row>(literal: "SELECT epoch, v FROM (\(series.sql)) ORDER BY epoch").fetchAll(db)
+                return Curve(metric: name, points: rows.map { CurvePoint(epoch: $0[0], value: $0[1]) })
             }
         }
     }
@@ -45,15 +52,14 @@ extension RunStore {
     /// The per-layer health of runs: one row per run, epoch and layer, every statistic.
     public func diagnostics(runs: [Int64]) throws(StoreError) -> ResultTable {
         try read { db in
-            let statement = try db.makeStatement(sql: """
+            let statement = try db.makeStatement(literal: """
                 SELECT h.run_id, r.name AS run_name, h.epoch, h.layer, h.units, h.activation, h.grad_norm_mean, h.grad_norm_max,
                        h.bias_grad_norm_mean, h.bias_grad_norm_max, h.weight_norm, h.update_ratio, h.act_mean, h.act_std,
                        h.dead_units, h.dead_fraction, h.saturated_fraction, h.eval_act_mean, h.eval_act_std, h.eval_dead_units,
                        h.eval_saturated_fraction
-                FROM json_each(?) j JOIN layer_health h ON h.run_id = j.value JOIN runs r ON r.id = h.run_id
+                FROM json_each(\(Self.jsonArray(runs))) j JOIN layer_health h ON h.run_id = j.value JOIN runs r ON r.id = h.run_id
                 ORDER BY j.key, h.epoch, h.layer
                 """)
-            statement.arguments = [Self.jsonArray(runs)]
             let rows = try Row.fetchAll(statement).map { row in Array(row.databaseValues.map(Cell.init)) }
             return ResultTable(columns: statement.columnNames, rows: rows)
         }
@@ -64,15 +70,14 @@ extension RunStore {
     public func runsReport(runs: [Int64]) throws(StoreError) -> ResultTable {
         let (params, tags, metrics) = try read { db in
             let ids = Self.jsonArray(runs)
-            return (try String.fetchAll(db, sql: "SELECT DISTINCT name FROM params WHERE run_id IN (SELECT value FROM json_each(?)) ORDER BY name", arguments: [ids]),
-                    try String.fetchAll(db, sql: "SELECT DISTINCT key FROM tags WHERE run_id IN (SELECT value FROM json_each(?)) ORDER BY key", arguments: [ids]),
-                    try String.fetchAll(db, sql: """
-                        SELECT name FROM (SELECT 'train_loss' AS name, 1 AS k WHERE EXISTS (SELECT 1 FROM epochs WHERE train_loss IS NOT NULL AND run_id IN (SELECT value FROM json_each(?1)))
-                        UNION ALL SELECT 'test_loss', 2 WHERE EXISTS (SELECT 1 FROM epochs WHERE test_loss IS NOT NULL AND run_id IN (SELECT value FROM json_each(?1)))
-                        UNION ALL SELECT 'train_accuracy', 3 WHERE EXISTS (SELECT 1 FROM epochs WHERE train_accuracy IS NOT NULL AND run_id IN (SELECT value FROM json_each(?1)))
-                        UNION ALL SELECT 'test_accuracy', 4 WHERE EXISTS (SELECT 1 FROM epochs WHERE test_accuracy IS NOT NULL AND run_id IN (SELECT value FROM json_each(?1))))
-                        ORDER BY k
-                        """, arguments: [ids]))
+            let metrics = try Metric.standardCurves.filter { m in
+                try SQLRequest<Bool>(literal: """
+                    SELECT EXISTS (SELECT 1 FROM epochs WHERE \(identifier: m.name) IS NOT NULL AND run_id IN (SELECT value FROM json_each(\(ids))))
+                    """).fetchOne(db) == true
+            }.map(\.name)
+            return (try SQLRequest<String>(literal: "SELECT DISTINCT name FROM params WHERE run_id IN (SELECT value FROM json_each(\(ids))) ORDER BY name").fetchAll(db),
+                    try SQLRequest<String>(literal: "SELECT DISTINCT key FROM tags WHERE run_id IN (SELECT value FROM json_each(\(ids))) ORDER BY key").fetchAll(db),
+                    metrics)
         }
         var columns: [(String, Term)] = [
             ("run_id", Term(name: "id")), ("uuid", Term(name: "uuid")), ("name", Term(name: "name")),
@@ -86,7 +91,7 @@ extension RunStore {
                         ("best_\(m)_epoch", Term(name: m, function: "best_epoch"))]
         }
         columns.append(("alerts", Term(name: "alerts")))
-        columns += TermResolver.alertKinds.map { ("alerts.\($0)", Term(name: "alert.\($0)")) }
+        columns += AlertKind.allCases.map { ("alerts.\($0.rawValue)", Term(name: "alert.\($0.rawValue)")) }
         columns += tags.map { ("tags.\($0)", Term(name: "tag.\($0)")) }
         columns.append(("error", Term(name: "error")))
         let table = try table(runs: runs, columns: columns.map(\.1))

@@ -96,36 +96,36 @@ extension RunStore {
             """)
         try db.execute(sql: "CREATE TEMP TABLE IF NOT EXISTS merge_map (old INTEGER PRIMARY KEY, new INTEGER NOT NULL)")
         try db.execute(sql: "DELETE FROM temp.merge_map")
-        let runs = try Row.fetchAll(db, sql: """
-            SELECT r.*, x.name AS experiment_name, s.name AS sweep_name FROM src.runs r
-            LEFT JOIN src.experiments x ON x.id = r.experiment_id LEFT JOIN src.sweeps s ON s.id = r.sweep_id
-            ORDER BY r.id
-            """)
-        for r in runs {
-            let uuid: String = r["uuid"]
-            if try Bool.fetchOne(db, sql: "SELECT 1 FROM main.runs WHERE uuid = ?", arguments: [uuid]) == true {
+        // A run's own columns as they are, but its id (each store numbers its own) and the ids of its
+        // experiment and sweep, matched by name.
+        let runColumns = try db.columns(in: "runs").map(\.name).filter { !["id", "experiment_id", "sweep_id"].contains($0) }
+        let copyRun = """
+            INSERT INTO main.runs (experiment_id, sweep_id, \(runColumns.map { "\"\($0)\"" }.joined(separator: ", ")))
+            SELECT (SELECT m.id FROM main.experiments m JOIN src.experiments x ON x.name = m.name WHERE x.id = r.experiment_id),
+                   (SELECT m.id FROM main.sweeps m JOIN src.sweeps s ON s.name = m.name WHERE s.id = r.sweep_id),
+                   \(runColumns.map { "r.\"\($0)\"" }.joined(separator: ", "))
+            FROM src.runs r WHERE r.id = ?
+            """
+        for row in try Row.fetchAll(db, sql: "SELECT id, uuid FROM src.runs ORDER BY id") {
+            let old: Int64 = row["id"], uuid: String = row["uuid"]
+            if try SQLRequest<Bool>(literal: "SELECT 1 FROM main.runs WHERE uuid = \(uuid)").fetchOne(db) == true {
                 report.runsAlreadyPresent += 1
                 continue
             }
-            try db.execute(sql: """
-                INSERT INTO main.runs (uuid, name, experiment_id, sweep_id, sweep_index, status, created_at, started_at, ended_at,
-                                       heartbeat_at, pid, host, seed, epochs_planned, config, error, gradbook_version)
-                VALUES (?, ?, (SELECT id FROM main.experiments WHERE name = ?), (SELECT id FROM main.sweeps WHERE name = ?), ?, ?, ?, ?, ?,
-                        ?, ?, ?, ?, ?, ?, ?, ?)
-                """, arguments: [uuid, r["name"], r["experiment_name"], r["sweep_name"], r["sweep_index"], r["status"],
-                                 r["created_at"], r["started_at"], r["ended_at"], r["heartbeat_at"], r["pid"], r["host"],
-                                 r["seed"], r["epochs_planned"], r["config"], r["error"], r["gradbook_version"]])
-            try db.execute(sql: "INSERT INTO temp.merge_map (old, new) VALUES (?, ?)", arguments: [r["id"], db.lastInsertedRowID])
+            try db.execute(sql: copyRun, arguments: [old])
+            try db.execute(literal: "INSERT INTO temp.merge_map (old, new) VALUES (\(old), \(db.lastInsertedRowID))")
             report.runsAdded += 1
         }
+        // Every table of a run, parents first, every column but run_id as it is, and run_id mapped.
+        for table in RunTable.all {
+            let columns = try db.columns(in: table.name).map(\.name).filter { $0 != "run_id" && $0 != table.localID }
+            let list = columns.map { "\"\($0)\"" }.joined(separator: ", ")
+            try db.execute(sql: """
+                INSERT INTO main."\(table.name)" (run_id, \(list))
+                SELECT m.new, \(columns.map { "t.\"\($0)\"" }.joined(separator: ", ")) FROM src."\(table.name)" t JOIN temp.merge_map m ON m.old = t.run_id
+                """)
+        }
         try db.execute(sql: """
-            INSERT INTO main.params (run_id, name, value) SELECT m.new, p.name, p.value FROM src.params p JOIN temp.merge_map m ON m.old = p.run_id;
-            INSERT INTO main.epochs (run_id, epoch, train_loss, test_loss, train_accuracy, test_accuracy, learning_rate, seconds, recorded_at)
-                SELECT m.new, e.epoch, e.train_loss, e.test_loss, e.train_accuracy, e.test_accuracy, e.learning_rate, e.seconds, e.recorded_at
-                FROM src.epochs e JOIN temp.merge_map m ON m.old = e.run_id;
-            INSERT INTO main.metrics (run_id, epoch, name, value) SELECT m.new, x.epoch, x.name, x.value FROM src.metrics x JOIN temp.merge_map m ON m.old = x.run_id;
-            INSERT INTO main.tags (run_id, key, value) SELECT m.new, t.key, t.value FROM src.tags t JOIN temp.merge_map m ON m.old = t.run_id;
-            INSERT INTO main.notes (run_id, created_at, text) SELECT m.new, n.created_at, n.text FROM src.notes n JOIN temp.merge_map m ON m.old = n.run_id;
             UPDATE main.sweeps SET status = 'finished', updated_at = \(Timestamp.nowSQL)
             WHERE NOT EXISTS (
                 SELECT 1 FROM main.sweep_configs c WHERE c.sweep_id = sweeps.id AND NOT EXISTS (

@@ -12,45 +12,38 @@ extension RunStore {
         let filter = try parsed("--where", selection.filter) { text throws(FilterError) in try FilterParser.filter(text) }
         let sort = try parsed("--sort", selection.sort) { text throws(FilterError) in try FilterParser.sortKey(text) }
         return try read { db in
-            if let sweep = selection.sweep, try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM sweeps WHERE name = ?)",
-                                                              arguments: [sweep]) != true {
+            if let sweep = selection.sweep,
+               try SQLRequest<Bool>(literal: "SELECT EXISTS (SELECT 1 FROM sweeps WHERE name = \(sweep))").fetchOne(db) != true {
                 throw StoreError.unknownSweep(sweep)
             }
             let resolver = TermResolver(db: db)
-            var conditions: [SQLFragment] = []
-            if !explicit.isEmpty { conditions.append(SQLFragment("r.id IN (SELECT value FROM json_each(?))", [Self.jsonArray(explicit)])) }
-            if let sweep = selection.sweep { conditions.append(SQLFragment("r.sweep_id = (SELECT id FROM sweeps WHERE name = ?)", [sweep.databaseValue])) }
+            var conditions: [SQL] = []
+            if !explicit.isEmpty { conditions.append("r.id IN (SELECT value FROM json_each(\(Self.jsonArray(explicit))))") }
+            if let sweep = selection.sweep { conditions.append("r.sweep_id = (SELECT id FROM sweeps WHERE name = \(sweep))") }
             if let experiment = selection.experiment {
-                conditions.append(SQLFragment("r.experiment_id = (SELECT id FROM experiments WHERE name = ?)", [experiment.databaseValue]))
+                conditions.append("r.experiment_id = (SELECT id FROM experiments WHERE name = \(experiment))")
             }
             if !selection.statuses.isEmpty {
-                let status = SQLFragment(TermResolver.attributes.first { $0.key == "status" }!.value)
-                conditions.append(SQLFragment(status.sql + " IN (SELECT value FROM json_each(?))",
-                                              [Self.jsonArray(selection.statuses.map(\.rawValue))]))
+                conditions.append("r.status IN (SELECT value FROM json_each(\(Self.jsonArray(selection.statuses.map(\.rawValue)))))")
             }
             for tag in selection.tags {
                 let parts = tag.split(separator: "=", maxSplits: 1).map(String.init)
                 conditions.append(parts.count == 2
-                    ? SQLFragment("EXISTS (SELECT 1 FROM tags WHERE run_id = r.id AND key = ? AND value = ?)", [parts[0].databaseValue, parts[1].databaseValue])
-                    : SQLFragment("EXISTS (SELECT 1 FROM tags WHERE run_id = r.id AND key = ?)", [tag.databaseValue]))
+                    ? "EXISTS (SELECT 1 FROM tags WHERE run_id = r.id AND key = \(parts[0]) AND value = \(parts[1]))"
+                    : "EXISTS (SELECT 1 FROM tags WHERE run_id = r.id AND key = \(tag))")
             }
             if let filter { conditions.append(try Self.labelled("--where", selection.filter) { try resolver.sql(filter) }) }
-            var sql = "SELECT r.id FROM runs r"
-            var arguments = conditions.flatMap(\.arguments)
-            if !conditions.isEmpty { sql += " WHERE " + conditions.map(\.sql).joined(separator: " AND ") }
+            var sql: SQL = "SELECT r.id FROM runs r"
+            if !conditions.isEmpty { sql += " WHERE " + conditions.joined(separator: " AND ") }
             if let sort {
                 let key = try Self.labelled("--sort", selection.sort) { try resolver.sql(sort.term) }
                 // Missing values last, whichever the direction; ties by id.
-                sql += " ORDER BY (\(key.sql)) IS NULL, (\(key.sql)) \(sort.descending ? "DESC" : "ASC"), r.id"
-                arguments += key.arguments + key.arguments
+                sql += " ORDER BY (\(key)) IS NULL, (\(key)) \(sql: sort.descending ? "DESC" : "ASC"), r.id"
             } else if explicit.isEmpty {
                 sql += " ORDER BY r.id DESC"
             }
-            if let limit = selection.limit {
-                sql += " LIMIT ?"
-                arguments.append(limit.databaseValue)
-            }
-            let ids = try Int64.fetchAll(db, sql: sql, arguments: StatementArguments(arguments))
+            if let limit = selection.limit { sql += " LIMIT \(limit)" }
+            let ids = try SQLRequest<Int64>(literal: sql).fetchAll(db)
             guard sort == nil, !explicit.isEmpty else { return ids }
             let found = Set(ids)
             var seen = Set<Int64>()
@@ -65,13 +58,11 @@ extension RunStore {
             let resolver = TermResolver(db: db)
             let fragments = try columns.map { term in try Self.labelled("--columns", nil) { try resolver.sql(term) } }
             var rows: [Int64: [Cell]] = [:]
-            let sql = "SELECT r.id" + fragments.map { ", " + $0.sql }.joined()
-                + " FROM runs r WHERE r.id IN (SELECT value FROM json_each(?))"
-            let statement = try db.makeStatement(sql: sql)
-            statement.arguments = StatementArguments(fragments.flatMap(\.arguments) + [Self.jsonArray(runs)])
-            let cursor = try Row.fetchCursor(statement)
+            let selected: [SQL] = ["r.id"] + fragments
+            let sql: SQL = "SELECT \(selected.joined(separator: ", ")) FROM runs r WHERE r.id IN (SELECT value FROM json_each(\(Self.jsonArray(runs))))"
+            let cursor = try SQLRequest<Row>(literal: sql).fetchCursor(db)
             while let row = try cursor.next() {
-                rows[row[0]] = (1...fragments.count).map { Cell(row[$0] as DatabaseValue) }
+                rows[row[0]] = (0..<fragments.count).map { Cell(row[$0 + 1] as DatabaseValue) }
             }
             return ResultTable(columns: columns.map(\.text), rows: runs.compactMap { rows[$0] })
         }

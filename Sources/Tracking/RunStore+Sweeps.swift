@@ -1,4 +1,4 @@
-import GRDB
+public import GRDB
 
 extension RunStore {
     /// Stores a new sweep with its configurations, or returns the stored one of that name when
@@ -6,16 +6,15 @@ extension RunStore {
     /// - Throws: ``StoreError/sweepMismatch(name:)`` when a sweep of that name holds other configurations.
     public func openSweep(_ new: NewSweep) throws(StoreError) -> StoredSweep {
         let existing = try write { db -> Bool in
-            if try Int64.fetchOne(db, sql: "SELECT id FROM sweeps WHERE name = ?", arguments: [new.name]) != nil { return true }
-            let experimentID = try Self.experimentID(new.experiment, db)
-            try db.execute(sql: """
-                INSERT INTO sweeps (name, experiment_id, status, method, metric, goal, spec, created_at, updated_at)
-                VALUES (?, ?, 'pending', ?, ?, ?, ?, \(Timestamp.nowSQL), \(Timestamp.nowSQL))
-                """, arguments: [new.name, experimentID, new.method, new.metric, new.goal, new.specJSON])
+            if try SQLRequest<Int64>(literal: "SELECT id FROM sweeps WHERE name = \(new.name)").fetchOne(db) != nil { return true }
+            let now = Timestamp.now()
+            let sweep = SweepRow(id: nil, name: new.name, experimentID: try Self.experimentID(new.experiment, db), status: .pending,
+                                 method: new.method, metric: new.metric, goal: new.goal, spec: new.specJSON, createdAt: now, updatedAt: now)
+            try sweep.insert(db)
             let id = db.lastInsertedRowID
-            for c in new.configs {
-                try db.cachedStatement(sql: "INSERT INTO sweep_configs (sweep_id, idx, settings, config) VALUES (?, ?, ?, ?)")
-                    .execute(arguments: [id, c.index, c.settingsJSON, c.configJSON])
+            for var config in new.configs {
+                config.sweepID = id
+                try config.insert(db)
             }
             return false
         }
@@ -29,36 +28,31 @@ extension RunStore {
     /// The sweep named `name`, if any.
     public func sweep(named name: String) throws(StoreError) -> StoredSweep? {
         try read { db in
-            guard let row = try Row.fetchOne(db, sql: """
-                SELECT s.*, x.name AS experiment FROM sweeps s LEFT JOIN experiments x ON x.id = s.experiment_id WHERE s.name = ?
-                """, arguments: [name]) else { return nil }
-            let id: Int64 = row["id"]
-            let configs = try Row.fetchAll(db, sql: "SELECT idx, settings, config FROM sweep_configs WHERE sweep_id = ? ORDER BY idx",
-                                           arguments: [id])
-                .map { StoredSweep.SweepConfig(index: $0["idx"], settingsJSON: $0["settings"], configJSON: $0["config"]) }
-            return StoredSweep(id: id, name: row["name"], experiment: row["experiment"], status: row["status"], method: row["method"],
-                               metric: row["metric"], goal: row["goal"], specJSON: row["spec"], configs: configs)
+            guard let row = try SweepRow.filter(Column("name") == name).fetchOne(db), let id = row.id else { return nil }
+            let experiment = try SQLRequest<String>(literal: "SELECT name FROM experiments WHERE id = \(row.experimentID)").fetchOne(db)
+            let configs = try SweepConfig.filter(Column("sweep_id") == id).order(Column("idx")).fetchAll(db)
+            return StoredSweep(id: id, name: row.name, experiment: experiment, status: row.status, method: row.method,
+                               metric: row.metric, goal: row.goal, specJSON: row.spec, configs: configs)
         }
     }
 
-    /// For each configuration index of the sweep, the statuses of its runs (as readers see them).
+    /// For each configuration index of the sweep, the statuses of its runs.
     public func sweepRunStatuses(sweep: Int64) throws(StoreError) -> [Int: [RunStatus]] {
         try read { db in
             var out: [Int: [RunStatus]] = [:]
-            for row in try Row.fetchAll(db, sql: """
-                SELECT r.sweep_index, st.status FROM runs r JOIN run_status st ON st.run_id = r.id
-                WHERE r.sweep_id = ? AND r.sweep_index IS NOT NULL
-                """, arguments: [sweep]) {
+            for row in try SQLRequest<Row>(literal: """
+                SELECT sweep_index, status FROM runs WHERE sweep_id = \(sweep) AND sweep_index IS NOT NULL
+                """).fetchAll(db) {
                 out[row["sweep_index"], default: []].append(RunStatus(rawValue: row["status"]) ?? .failed)
             }
             return out
         }
     }
 
-    /// Sets the sweep's status (`running`, `finished`, `interrupted`, `failed`).
-    public func setSweepStatus(_ sweep: Int64, _ status: String) throws(StoreError) {
+    /// Sets the sweep's status.
+    public func setSweepStatus(_ sweep: Int64, _ status: SweepStatus) throws(StoreError) {
         try write { db in
-            try db.execute(sql: "UPDATE sweeps SET status = ?, updated_at = \(Timestamp.nowSQL) WHERE id = ?", arguments: [status, sweep])
+            try db.execute(literal: "UPDATE sweeps SET status = \(status), updated_at = \(Timestamp.now()) WHERE id = \(sweep)")
         }
     }
 
@@ -72,17 +66,24 @@ extension RunStore {
     }
 
     /// Per run of the sweep: its configuration index, status and the best value of `metric`
-    /// over its epochs (lowest when `minimize`, highest otherwise).
-    public func sweepResults(sweep: Int64, metric: String, minimize: Bool) throws(StoreError) -> [(index: Int, run: Int64, status: RunStatus, best: Double?)] {
+    /// over its epochs (``Metric/goal`` says which way is best).
+    public func sweepResults(sweep: Int64, metric: String) throws(StoreError) -> [SweepRunResult] {
         try read { db in
-            try Row.fetchAll(db, sql: """
-                SELECT r.id, r.sweep_index, st.status,
-                       (SELECT \(minimize ? "MIN" : "MAX")(c.value) FROM curves c WHERE c.run_id = r.id AND c.metric = ?) AS best
-                FROM runs r JOIN run_status st ON st.run_id = r.id
-                WHERE r.sweep_id = ? AND r.sweep_index IS NOT NULL ORDER BY r.sweep_index, r.id
-                """, arguments: [metric, sweep]).map {
-                (index: $0["sweep_index"], run: $0["id"], status: RunStatus(rawValue: $0["status"]) ?? .failed, best: $0["best"])
-            }
+            let best = try TermResolver(db: db).sql(Term(name: metric, function: "best"))
+            return try SQLRequest<SweepRunResult>(literal: """
+                SELECT r.sweep_index, r.id AS run_id, r.status, \(best) AS best
+                FROM runs r WHERE r.sweep_id = \(sweep) AND r.sweep_index IS NOT NULL ORDER BY r.sweep_index, r.id
+                """).fetchAll(db)
         }
     }
+}
+
+/// A run of a sweep and the best value of the sweep's metric over its epochs.
+public struct SweepRunResult: Sendable, Equatable, Codable, FetchableRecord {
+    public var sweepIndex: Int
+    public var runID: Int64
+    public var status: RunStatus
+    public var best: Double?
+
+    public static var databaseColumnDecodingStrategy: DatabaseColumnDecodingStrategy { .custom(ColumnKey.init(column:)) }
 }

@@ -1,27 +1,30 @@
 import Foundation
-public import GRDB
+import GRDB
 
 /// The Gradbook database: one SQLite file in WAL mode holding runs, their hyperparameters and
-/// their per-epoch metrics.
+/// their per-epoch metrics, diagnostics, alerts and weights.
 ///
 /// Opening validates the file before anything is written (an SQLite file, a schema this binary
 /// knows, unchanged migrations), then applies pending migrations. Concurrent writers, in this
 /// process or others, wait for each other up to the busy timeout instead of failing.
 ///
+/// Its connections are its own: reads and writes go through its methods, which return plain
+/// `Codable` values. (Other programs read the file with any SQLite client; the records of its
+/// tables are GRDB records.)
+///
 /// ## Topics
 /// - ``init(path:busyTimeout:)``
 /// - ``startRun(_:identity:)``, ``recordEpoch(run:_:)``, ``beat(run:)``, ``finishRun(run:status:error:)``
 /// - ``reapCrashedRuns(identity:)``
-public final class RunStore: Sendable {
+public final class RunStore: SweepRecorder {
     /// `./gradbook.sqlite`, unless `--db` or `GRADBOOK_DB` say otherwise.
     public static let defaultPath = "gradbook.sqlite"
-    /// A `running` run whose heartbeat is older than this has lost its process (the views use
-    /// the same bound).
+    /// A `running` run from another host whose heartbeat is older than this has lost its
+    /// process: the one staleness bound.
     public static let staleAfter: Double = 60
 
     public let path: String
-    /// The connection pool, for queries beyond this type's own.
-    public let pool: DatabasePool
+    let pool: DatabasePool
     let migrator: SchemaMigrator
     /// How long a write waits for another writer before it fails.
     public let busyTimeout: Double
@@ -116,40 +119,31 @@ public final class RunStore: Sendable {
 
     /// Opens a run as `running`, with its hyperparameters and tags, in one transaction.
     /// - Returns: the run's short id.
-    public func startRun(_ new: NewRun, identity: ProcessIdentity = .current) throws(StoreError) -> Int64 {
+    public func startRun(_ new: NewRun, identity: ProcessIdentity) throws(StoreError) -> Int64 {
         try write { db in
-            let experimentID = try Self.experimentID(new.experiment, db)
-            try db.execute(sql: """
-                INSERT INTO runs (uuid, name, experiment_id, sweep_id, sweep_index, status, created_at, started_at, heartbeat_at,
-                                  pid, host, seed, epochs_planned, config, gradbook_version)
-                VALUES (?, ?, ?, ?, ?, 'running', \(Timestamp.nowSQL), \(Timestamp.nowSQL), \(Timestamp.nowSQL), ?, ?, ?, ?, ?, ?)
-                """, arguments: [UUID().uuidString.lowercased(), new.name, experimentID, new.sweepID, new.sweepIndex,
-                                 identity.pid, identity.host, new.seed, new.epochsPlanned, new.configJSON, new.gradbookVersion])
+            let now = Timestamp.now()
+            let row = RunRow(uuid: UUID().uuidString.lowercased(), name: new.name, experimentID: try Self.experimentID(new.experiment, db),
+                             sweepID: new.sweepID, sweepIndex: new.sweepIndex, status: .running, createdAt: now, startedAt: now,
+                             heartbeatAt: now, pid: identity.pid, host: identity.host, seed: new.seed, epochsPlanned: new.epochsPlanned,
+                             config: new.configJSON, gradbookVersion: new.gradbookVersion)
+            try row.insert(db)
             let id = db.lastInsertedRowID
-            for (name, value) in new.params.sorted(by: { $0.key < $1.key }) {
-                try db.cachedStatement(sql: "INSERT INTO params (run_id, name, value) VALUES (?, ?, ?)")
-                    .execute(arguments: [id, name, value.databaseValue])
-            }
-            for (key, value) in new.tags.sorted(by: { $0.key < $1.key }) {
-                try db.execute(sql: "INSERT INTO tags (run_id, key, value) VALUES (?, ?, ?)", arguments: [id, key, value])
-            }
+            for (name, value) in new.params.sorted(by: { $0.key < $1.key }) { try ParamRow(runID: id, name: name, value: value).insert(db) }
+            for (key, value) in new.tags.sorted(by: { $0.key < $1.key }) { try TagRow(runID: id, key: key, value: value).insert(db) }
             return id
         }
     }
 
-    /// Records one epoch, its extra metrics and the run's progress in one transaction: a
-    /// reader sees the whole epoch or none of it. Non-finite values are stored as NULL.
+    /// Records one epoch, its extra metrics, layer health, alerts and snapshot in one
+    /// transaction: a reader sees the whole epoch or none of it.
     public func recordEpoch(run: Int64, _ e: EpochRecord) throws(StoreError) {
         try checkFileIsStillThere()
         try write { db in
-            try db.cachedStatement(sql: """
-                INSERT INTO epochs (run_id, epoch, train_loss, test_loss, train_accuracy, test_accuracy, learning_rate, seconds, recorded_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, \(Timestamp.nowSQL))
-                """).execute(arguments: [run, e.epoch, storable(e.trainLoss), storable(e.testLoss), storable(e.trainAccuracy),
-                                         storable(e.testAccuracy), storable(e.learningRate), storable(e.seconds)])
-            for (name, value) in e.extra {
-                try db.cachedStatement(sql: "INSERT INTO metrics (run_id, epoch, name, value) VALUES (?, ?, ?, ?)")
-                    .execute(arguments: [run, e.epoch, name, storable(value)])
+            var row = e
+            row.runID = run
+            try row.insert(db)
+            for (name, value) in e.extra.sorted(by: { $0.key < $1.key }) {
+                try MetricRow(runID: run, epoch: e.epoch, name: name, value: finite(value)).insert(db)
             }
             try Self.insert(e.layers, run: run, epoch: e.epoch, db)
             try Self.insert(e.alerts, run: run, epoch: e.epoch, db)
@@ -160,16 +154,17 @@ public final class RunStore: Sendable {
     /// Marks the run alive now.
     public func beat(run: Int64) throws(StoreError) {
         try write { db in
-            try db.execute(sql: "UPDATE runs SET heartbeat_at = \(Timestamp.nowSQL) WHERE id = ? AND status = 'running'", arguments: [run])
+            try db.execute(literal: "UPDATE runs SET heartbeat_at = \(Timestamp.now()) WHERE id = \(run) AND status = 'running'")
         }
     }
 
     /// Closes the run with its final status and, for failures, the error text.
     public func finishRun(run: Int64, status: RunStatus, error: String? = nil) throws(StoreError) {
         try write { db in
-            try db.execute(sql: """
-                UPDATE runs SET status = ?, error = ?, ended_at = \(Timestamp.nowSQL), heartbeat_at = \(Timestamp.nowSQL) WHERE id = ?
-                """, arguments: [status.rawValue, error, run])
+            let now = Timestamp.now()
+            try db.execute(literal: """
+                UPDATE runs SET status = \(status), error = \(error), ended_at = \(now), heartbeat_at = \(now) WHERE id = \(run)
+                """)
         }
     }
 
@@ -183,11 +178,11 @@ public final class RunStore: Sendable {
         }
         guard candidates > 0 else { return [] }
         return try write { db in
-            let rows = try Row.fetchAll(db, sql: """
+            let rows = try SQLRequest<Row>(literal: """
                 SELECT id, pid, host, heartbeat_at,
-                       COALESCE(heartbeat_at, created_at) < strftime('%Y-%m-%d %H:%M:%f', 'now', ?) AS stale
+                       COALESCE(heartbeat_at, created_at) < strftime('%Y-%m-%d %H:%M:%f', 'now', \("-\(Int(Self.staleAfter)) seconds")) AS stale
                 FROM runs WHERE status = 'running'
-                """, arguments: ["-\(Int(Self.staleAfter)) seconds"])
+                """).fetchAll(db)
             var reaped: [Int64] = []
             for row in rows {
                 let id: Int64 = row["id"], pid: Int32? = row["pid"], host: String? = row["host"], stale: Bool = row["stale"]
@@ -197,10 +192,10 @@ public final class RunStore: Sendable {
                 let last: String? = row["heartbeat_at"]
                 let reason = "process \(pid.map(String.init) ?? "?") on \(host ?? "?") stopped without closing the run"
                     + (last.map { " (last heartbeat \($0) UTC)" } ?? "")
-                try db.execute(sql: """
-                    UPDATE runs SET status = 'crashed', ended_at = COALESCE(heartbeat_at, created_at), error = ?
-                    WHERE id = ? AND status = 'running'
-                    """, arguments: [reason, id])
+                try db.execute(literal: """
+                    UPDATE runs SET status = 'crashed', ended_at = COALESCE(heartbeat_at, created_at), error = \(reason)
+                    WHERE id = \(id) AND status = 'running'
+                    """)
                 reaped.append(id)
             }
             return reaped
@@ -210,9 +205,8 @@ public final class RunStore: Sendable {
     /// The id of the experiment named `name`, created if new; `nil` for no name.
     static func experimentID(_ name: String?, _ db: Database) throws -> Int64? {
         guard let name else { return nil }
-        try db.execute(sql: "INSERT INTO experiments (name, created_at) VALUES (?, \(Timestamp.nowSQL)) ON CONFLICT(name) DO NOTHING",
-                       arguments: [name])
-        return try Int64.fetchOne(db, sql: "SELECT id FROM experiments WHERE name = ?", arguments: [name])
+        try db.execute(literal: "INSERT INTO experiments (name, created_at) VALUES (\(name), \(Timestamp.now())) ON CONFLICT(name) DO NOTHING")
+        return try SQLRequest<Int64>(literal: "SELECT id FROM experiments WHERE name = \(name)").fetchOne(db)
     }
 
     // MARK: - Access
@@ -232,7 +226,7 @@ public final class RunStore: Sendable {
         throw .fileVanished(path: path)
     }
 
-    private func mapped(_ error: any Error) -> StoreError {
+    func mapped(_ error: any Error) -> StoreError {
         if let e = error as? StoreError { return e }
         if let e = error as? DatabaseError {
             switch e.resultCode {
@@ -249,8 +243,3 @@ public final class RunStore: Sendable {
     }
 }
 
-/// NULL for a missing or non-finite value (GRDB refuses NaN).
-func storable(_ v: Double?) -> Double? {
-    guard let v, v.isFinite else { return nil }
-    return v
-}

@@ -1,13 +1,13 @@
 public import GRDB
 
-/// A run as stored, with the status a reader should see (`crashed` for a `running` run whose
-/// heartbeat went stale).
-public struct StoredRun: Sendable, Equatable, FetchableRecord {
+/// A run as stored, with the names of its experiment and sweep.
+public struct StoredRun: Sendable, Equatable, Codable, FetchableRecord {
     public var id: Int64
     public var uuid: String
     public var name: String?
     public var experiment: String?
     public var sweep: String?
+    public var sweepIndex: Int?
     public var status: RunStatus
     public var createdAt: String
     public var startedAt: String?
@@ -19,40 +19,46 @@ public struct StoredRun: Sendable, Equatable, FetchableRecord {
     public var epochsPlanned: Int?
     /// The last epoch recorded (0 before the first).
     public var epochsDone: Int
+    /// The whole configuration as JSON: enough to train the run again.
     public var configJSON: String
     public var error: String?
     public var gradbookVersion: String
 
-    /// The columns and joins that ``init(row:)`` reads.
-    static let selectSQL = """
-        SELECT r.id, r.uuid, r.name, x.name AS experiment, s.name AS sweep, st.status, r.created_at, r.started_at,
+    private enum CodingKeys: String, CodingKey {
+        case id, uuid, name, experiment, sweep, sweepIndex, status, createdAt, startedAt, endedAt, heartbeatAt, pid, host, seed
+        case epochsPlanned, epochsDone, configJSON = "config", error, gradbookVersion
+    }
+
+    public static var databaseColumnDecodingStrategy: DatabaseColumnDecodingStrategy { .custom(ColumnKey.init(column:)) }
+
+    /// The columns and joins this type reads.
+    static let select: SQL = """
+        SELECT r.id, r.uuid, r.name, x.name AS experiment, s.name AS sweep, r.sweep_index, r.status, r.created_at, r.started_at,
                r.ended_at, r.heartbeat_at, r.pid, r.host, r.seed, r.epochs_planned,
                (SELECT COALESCE(MAX(e.epoch), 0) FROM epochs e WHERE e.run_id = r.id) AS epochs_done, r.config, r.error,
                r.gradbook_version
         FROM runs r
-        JOIN run_status st ON st.run_id = r.id
         LEFT JOIN experiments x ON x.id = r.experiment_id
         LEFT JOIN sweeps s ON s.id = r.sweep_id
         """
+}
 
-    public init(row: Row) throws {
-        id = row["id"]
-        uuid = row["uuid"]
-        name = row["name"]
-        experiment = row["experiment"]
-        sweep = row["sweep"]
-        status = RunStatus(rawValue: row["status"]) ?? .failed
-        createdAt = row["created_at"]
-        startedAt = row["started_at"]
-        endedAt = row["ended_at"]
-        heartbeatAt = row["heartbeat_at"]
-        pid = row["pid"]
-        host = row["host"]
-        seed = row["seed"]
-        epochsPlanned = row["epochs_planned"]
-        epochsDone = row["epochs_done"]
-        configJSON = row["config"]
-        error = row["error"]
-        gradbookVersion = row["gradbook_version"]
-    }
+/// A row of `runs` as written when a run opens.
+struct RunRow: StoredRecord {
+    static let databaseTableName = "runs"
+    var uuid: String
+    var name: String?
+    var experimentID: Int64?
+    var sweepID: Int64?
+    var sweepIndex: Int?
+    var status: RunStatus
+    var createdAt: String
+    var startedAt: String?
+    var heartbeatAt: String?
+    var pid: Int32?
+    var host: String?
+    var seed: Int64?
+    var epochsPlanned: Int?
+    var config: String
+    var gradbookVersion: String
 }

@@ -92,9 +92,13 @@ final class DiagnosticsEndToEndTests: EndToEndTestCase {
             let data: Data = t["data"]
             let values = data.withUnsafeBytes { Array($0.bindMemory(to: Float.self)) }
             let shape = (t["shape"] as String).dropFirst().dropLast().split(separator: ",").map { Int($0)! }
+            // Identical in exact arithmetic; BLAS kernels may round a product's edge columns
+            // differently by an ulp or so. A broken symmetry differs in the first digits.
             for i in 0..<shape[0] {
                 let row = values[(i * shape[1])..<((i + 1) * shape[1])]
-                XCTAssertEqual(Set(row).count, 1, "every unit of layer \(t["layer"] as Int) has the same incoming weight \(i)")
+                let spread = row.max()! - row.min()!
+                XCTAssertLessThanOrEqual(spread, 1e-5 * abs(row.first!) + 1e-12,
+                                         "every unit of layer \(t["layer"] as Int) has the same incoming weight \(i): \(Array(row))")
             }
             XCTAssertNotEqual(values.first, 0, "and they did learn")
         }

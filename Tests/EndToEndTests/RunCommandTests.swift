@@ -7,15 +7,17 @@ final class RunCommandTests: EndToEndTestCase {
                              "--lr", "0.03", "--epochs", "60", "--seed", "2")
         XCTAssertEqual(r.status, 0, r.stderr)
         XCTAssertTrue(r.stdout.contains("finished after 60 epochs"), r.stdout)
-        let accuracy = try XCTUnwrap(r.stdout.firstMatch(of: /test accuracy ([0-9.]+)%/)?.1)
-        XCTAssertGreaterThanOrEqual(Double(accuracy)!, 95)
+        let accuracy = try XCTUnwrap(r.stdout.firstMatch(of: /test accuracy ([0-9.]+)/)?.1)
+        XCTAssertGreaterThanOrEqual(Double(accuracy)!, 0.95)
         XCTAssertEqual(r.stderr, "", "no progress noise when stderr is not a terminal")
     }
 
     func testSameSeedSameSummary() throws {
         let a = try gradbook("run", "--dataset", "circle", "--epochs", "5", "--seed", "9")
         let b = try gradbook("run", "--dataset", "circle", "--epochs", "5", "--seed", "9")
+        XCTAssertEqual([a.status, b.status], [0, 0], a.stderr + b.stderr)
         let metrics = { (s: String) in s.split(separator: "\n").last.map(String.init) }
+        XCTAssertTrue(metrics(a.stdout)?.contains("test loss") == true, a.stdout)
         XCTAssertEqual(metrics(a.stdout), metrics(b.stdout))
     }
 
@@ -32,9 +34,9 @@ final class RunCommandTests: EndToEndTestCase {
         let cases: [([String], String)] = [
             (["--activation", "relu7"], "invalid --activation 'relu7'"),
             (["--layers", "8,,x"], "invalid --layers '8,,x'"),
-            (["--lr=-0.1"], "invalid lr '-0.1': expected a positive number"),
+            (["--lr=-0.1"], "invalid --lr '-0.1': expected a positive number"),
             (["--dataset", "spirals"], "invalid dataset 'spirals'"),
-            (["--noise", "80"], "invalid noise '80.0'"),
+            (["--noise", "80"], "invalid --noise '80': expected a percentage from 0 to 50"),
             (["--optimizer", "adamw"], "invalid --optimizer 'adamw'"),
             (["--epochs", "ten"], "'ten'"),
         ]

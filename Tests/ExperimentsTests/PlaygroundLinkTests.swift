@@ -97,7 +97,7 @@ final class PlaygroundLinkTests: XCTestCase {
         XCTAssertEqual(config.params["features"], .text("x,y,xy"))
         XCTAssertEqual(config.params["loss"], .text("playground"))
         let trainer = try config.makeTrainer()
-        XCTAssertEqual(trainer.network.head, .playgroundTanh)
+        XCTAssertEqual(trainer.engine.head, .playgroundTanh)
         XCTAssertEqual(trainer.data.train.featureCount, 3)
         let decoded = try JSONDecoder().decode(RunConfiguration.self, from: JSONEncoder().encode(config))
         XCTAssertEqual(decoded, config, "the configuration with its link reads back")

@@ -3,6 +3,7 @@ import Experiments
 import Foundation
 import Neural
 import GRDB
+import GradbookTestSupport
 import Tracking
 import XCTest
 
@@ -18,9 +19,8 @@ final class RunnerTests: XCTestCase {
 
     private func store() throws -> RunStore { try RunStore(path: folder.appendingPathComponent("runs.sqlite").path) }
 
-    private func config(lr: Float = 0.03, epochs: Int = 12, dataset: String = "circle") -> RunConfiguration {
-        RunConfiguration(data: DataSpec(dataset: dataset),
-                         training: TrainingConfig(hidden: [LayerSpec(units: 6, activation: .tanh)], learningRate: lr, epochs: epochs, seed: 3))
+    private func config(lr: Float = 0.03, epochs: Int = 12, dataset: String = "circle") throws -> RunConfiguration {
+        try RunSettings(["dataset": dataset, "layers": "6", "activation": "tanh", "lr": "\(lr)", "epochs": "\(epochs)", "seed": "3"]).configuration()
     }
 
     func testEveryEpochIsStoredAsTheTrainerReportedIt() throws {
@@ -38,7 +38,7 @@ final class RunnerTests: XCTestCase {
         XCTAssertEqual(stored.map(\.testAccuracy), reports.map(\.testAccuracy))
         // The stored configuration is the whole recipe: decoding it gives the same run.
         let decoded = try JSONDecoder().decode(RunConfiguration.self, from: Data(run.configJSON.utf8))
-        XCTAssertEqual(decoded, config())
+        XCTAssertEqual(decoded, try config())
         let params = try store.params(run: result.runID)
         XCTAssertEqual(params["lr"], .number(0.03))
         XCTAssertEqual(params["activation"], .text("tanh"))
@@ -111,7 +111,7 @@ final class RunnerTests: XCTestCase {
         })
         XCTAssertEqual(result.status, .finished)
         let runID = result.runID
-        let beats = try store.pool.read { try String.fetchOne($0, sql: "SELECT heartbeat_at FROM runs WHERE id = ?", arguments: [runID]) }
+        let beats = try RawDatabase.read(store.path) { try String.fetchOne($0, sql: "SELECT heartbeat_at FROM runs WHERE id = ?", arguments: [runID]) }
         XCTAssertNotNil(first)
         XCTAssertGreaterThan(beats ?? "", first ?? "")
     }
@@ -122,12 +122,12 @@ final class RunnerTests: XCTestCase {
         XCTAssertThrowsError(try Runner(store: store).run(config(epochs: 40), version: "t", onEpoch: { report in
             seen = report.epoch
             // Break the store under the run's feet after its third epoch.
-            if report.epoch == 3 { try? store.pool.write { try $0.execute(sql: "DROP TABLE epochs") } }
+            if report.epoch == 3 { try? RawDatabase.write(store.path) { try $0.execute(sql: "DROP TABLE epochs") } }
         })) { error in
             XCTAssertTrue("\(error)".contains("epochs"), "\(error)")
         }
         XCTAssertLessThan(seen, 40, "training stopped early")
-        let row = try XCTUnwrap(try store.pool.read { try Row.fetchOne($0, sql: "SELECT status, error FROM runs") })
+        let row = try XCTUnwrap(try RawDatabase.read(store.path) { try Row.fetchOne($0, sql: "SELECT status, error FROM runs") })
         XCTAssertEqual(row["status"], "failed")
         let message: String = row["error"] ?? "no error"
         XCTAssertTrue(message.contains("no such table: epochs"), message)

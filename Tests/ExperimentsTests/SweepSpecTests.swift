@@ -1,4 +1,5 @@
 import Experiments
+import Tracking
 import XCTest
 
 final class SweepSpecTests: XCTestCase {
@@ -60,7 +61,7 @@ final class SweepSpecTests: XCTestCase {
               lr: 0.03
             """, source: "s.yaml")
         XCTAssertEqual(spec.metric, "test_accuracy")
-        XCTAssertFalse(spec.minimize)
+        XCTAssertEqual(spec.goal, .maximize)
         XCTAssertEqual(spec.expand().map { $0.values["layers"]! }, ["8,8", "16", "8,8", "16"])
         XCTAssertEqual(spec.parameters["lr"], .value("0.03"))
     }

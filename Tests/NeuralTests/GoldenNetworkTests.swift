@@ -9,12 +9,12 @@ final class GoldenNetworkTests: XCTestCase {
         let net = makeNetwork(inputs: 2, hidden: [LayerSpec(units: 3, activation: .sigmoid),
                                                   LayerSpec(units: 2, activation: .sigmoid)],
                               outputs: 2, head: .meanSquaredError)
-        net.layers[0].weight.set([0.1, 0.3, 0.5, 0.2, 0.4, 0.6])
-        net.layers[0].bias.set([0.1, 0.2, 0.3])
-        net.layers[1].weight.set([0.1, 0.4, 0.2, 0.5, 0.3, 0.6])
-        net.layers[1].bias.set([0.1, 0.2])
-        net.layers[2].weight.set([0.1, 0.3, 0.2, 0.4])
-        net.layers[2].bias.set([0.1, 0.2])
+        net.weight(ofLayer: 0).set([0.1, 0.3, 0.5, 0.2, 0.4, 0.6])
+        net.bias(ofLayer: 0).set([0.1, 0.2, 0.3])
+        net.weight(ofLayer: 1).set([0.1, 0.4, 0.2, 0.5, 0.3, 0.6])
+        net.bias(ofLayer: 1).set([0.1, 0.2])
+        net.weight(ofLayer: 2).set([0.1, 0.3, 0.2, 0.4])
+        net.bias(ofLayer: 2).set([0.1, 0.2])
         let y = net.predict(Matrix(rows: 1, cols: 2, values: [1.0, 0.5]))
         XCTAssertEqual(y[0, 0], 0.316_827_08, accuracy: 1e-6)
         XCTAssertEqual(y[0, 1], 0.696_279_09, accuracy: 1e-6)
@@ -25,26 +25,26 @@ final class GoldenNetworkTests: XCTestCase {
     /// ∂/∂b = 2; with lr 0.1: w = 0.6, b = −0.2.
     func testOneSGDStepByHand() throws {
         let data = Dataset(features: [2], targets: [1], featureCount: 1, task: .regression(outputs: 1))
-        let config = TrainingConfig(hidden: [], initializer: .zeros, learningRate: 0.1, batchSize: 1, epochs: 1)
+        let config = training(hidden: [], initializer: .zeros, learningRate: 0.1, batchSize: 1, epochs: 1)
         let trainer = try Trainer(config: config, data: DatasetSplit(train: data, test: data))
-        trainer.network.layers[0].weight.set([1])
+        trainer.engine.weight(ofLayer: 0).set([1])
         _ = trainer.train { _ in .proceed }
-        XCTAssertEqual(trainer.network.layers[0].weight.value[0], 0.6, accuracy: 1e-6)
-        XCTAssertEqual(trainer.network.layers[0].bias.value[0], -0.2, accuracy: 1e-6)
+        XCTAssertEqual(trainer.engine.weight(ofLayer: 0).value[0], 0.6, accuracy: 1e-6)
+        XCTAssertEqual(trainer.engine.bias(ofLayer: 0).value[0], -0.2, accuracy: 1e-6)
     }
 
     /// Momentum (PyTorch's form v = βv + g) and Adam, two steps with a constant gradient g = 4 on w.
     func testMomentumAndAdamSteps() throws {
         let data = Dataset(features: [2], targets: [1], featureCount: 1, task: .regression(outputs: 1))
         func weightAfterTwoSteps(_ optimizer: Optimizer) throws -> Float {
-            let config = TrainingConfig(hidden: [], initializer: .zeros, optimizer: optimizer,
+            let config = training(hidden: [], initializer: .zeros, optimizer: optimizer,
                                         learningRate: 0.01, batchSize: 1, epochs: 1)
             let split = DatasetSplit(train: Dataset(features: [2, 2], targets: [1, 1], featureCount: 1,
                                                     task: .regression(outputs: 1)), test: data)
             let trainer = try Trainer(config: config, data: split)
-            trainer.network.layers[0].weight.set([1])
+            trainer.engine.weight(ofLayer: 0).set([1])
             _ = trainer.train { _ in .proceed }
-            return trainer.network.layers[0].weight.value[0]
+            return trainer.engine.weight(ofLayer: 0).value[0]
         }
         // Momentum: step 1 g = 2·(2 − 1)·2 = 4, v = 4, w = 1 − 0.04 = 0.96, b = −0.02;
         // step 2 output 1.9 (0.96·2 − 0.02), g = 2·0.9·2 = 3.6, v = 0.9·4 + 3.6 = 7.2, w = 0.96 − 0.072.
@@ -64,10 +64,10 @@ final class GoldenNetworkTests: XCTestCase {
         let w0 = (0..<d).map { _ in Float(rng.uniform(-0.5, 0.5)) }
         let data = Dataset(features: x, targets: y, featureCount: d, task: .regression(outputs: 1))
         for optimizer in [Optimizer.sgd, .momentum(beta: 0.9), .adam()] {
-            let config = TrainingConfig(hidden: [], initializer: .zeros, optimizer: optimizer, learningRate: 0.05,
+            let config = training(hidden: [], initializer: .zeros, optimizer: optimizer, learningRate: 0.05,
                                         batchSize: n, epochs: 3)
             let trainer = try Trainer(config: config, data: DatasetSplit(train: data, test: data))
-            trainer.network.layers[0].weight.set(w0)
+            trainer.engine.weight(ofLayer: 0).set(w0)
             _ = trainer.train { _ in .proceed }
 
             // The reference: parameters are the 9 weights then the bias.
@@ -93,7 +93,7 @@ final class GoldenNetworkTests: XCTestCase {
                     }
                 }
             }
-            let trained = trainer.network.layers[0].weight.value + trainer.network.layers[0].bias.value
+            let trained = trainer.engine.weight(ofLayer: 0).value + trainer.engine.bias(ofLayer: 0).value
             for i in 0...d {
                 XCTAssertEqual(Double(trained[i]), p[i], accuracy: 1e-5, "\(optimizer) parameter \(i)")
             }

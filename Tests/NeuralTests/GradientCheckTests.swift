@@ -4,51 +4,61 @@ import XCTest
 
 final class GradientCheckTests: XCTestCase {
     func testEveryActivationWithEveryHead() {
-        for head in Head.allCases {
-            let outputs = head == .binaryCrossEntropy || head == .playgroundTanh ? 1 : 3
-            let data = randomData(samples: 6, features: 3, outputs: outputs, head: head, seed: 11)
-            for activation in ActivationTests.all {
-                let net = makeNetwork(inputs: 3, hidden: [LayerSpec(units: 4, activation: activation),
-                                                          LayerSpec(units: 3, activation: activation)],
-                                      outputs: outputs, head: head)
-                assertGradientsMatchFiniteDifferences(net, data, "\(activation) with \(head)")
+        for engine in EngineKind.allCases {
+            for head in Head.allCases {
+                let outputs = head == .binaryCrossEntropy || head == .playgroundTanh ? 1 : 3
+                let data = randomData(samples: 6, features: 3, outputs: outputs, head: head, seed: 11)
+                for activation in ActivationTests.all {
+                    let net = makeNetwork(engine, inputs: 3, hidden: [LayerSpec(units: 4, activation: activation),
+                                                                      LayerSpec(units: 3, activation: activation)],
+                                          outputs: outputs, head: head)
+                    assertGradientsMatchFiniteDifferences(net, data, "\(engine): \(activation) with \(head)")
+                }
             }
         }
     }
 
     func testDifferentActivationPerLayer() {
-        let data = randomData(samples: 5, features: 2, outputs: 3, head: .softmaxCrossEntropy, seed: 5)
-        let net = makeNetwork(inputs: 2, hidden: [LayerSpec(units: 5, activation: .gelu),
-                                                  LayerSpec(units: 4, activation: .sigmoid),
-                                                  LayerSpec(units: 3, activation: .elu(alpha: 0.7))],
-                              outputs: 3, head: .softmaxCrossEntropy)
-        assertGradientsMatchFiniteDifferences(net, data, "gelu → sigmoid → elu")
+        for engine in EngineKind.allCases {
+            let data = randomData(samples: 5, features: 2, outputs: 3, head: .softmaxCrossEntropy, seed: 5)
+            let net = makeNetwork(engine, inputs: 2, hidden: [LayerSpec(units: 5, activation: .gelu),
+                                                      LayerSpec(units: 4, activation: .sigmoid),
+                                                      LayerSpec(units: 3, activation: .elu(alpha: 0.7))],
+                                  outputs: 3, head: .softmaxCrossEntropy)
+            assertGradientsMatchFiniteDifferences(net, data, "\(engine): gelu → sigmoid → elu")
+        }
     }
 
     func testBatchNorm() {
-        for activation in [Activation.tanh, .relu, .sigmoid] {
-            let data = randomData(samples: 7, features: 3, outputs: 3, head: .softmaxCrossEntropy, seed: 21)
-            let net = makeNetwork(inputs: 3, hidden: [LayerSpec(units: 4, activation: activation, batchNorm: true),
-                                                      LayerSpec(units: 3, activation: activation, batchNorm: true)],
-                                  outputs: 3, head: .softmaxCrossEntropy)
-            assertGradientsMatchFiniteDifferences(net, data, "batch norm with \(activation)")
+        for engine in EngineKind.allCases {
+            for activation in [Activation.tanh, .relu, .sigmoid] {
+                let data = randomData(samples: 7, features: 3, outputs: 3, head: .softmaxCrossEntropy, seed: 21)
+                let net = makeNetwork(engine, inputs: 3, hidden: [LayerSpec(units: 4, activation: activation, batchNorm: true),
+                                                          LayerSpec(units: 3, activation: activation, batchNorm: true)],
+                                      outputs: 3, head: .softmaxCrossEntropy)
+                assertGradientsMatchFiniteDifferences(net, data, "\(engine): batch norm with \(activation)")
+            }
         }
     }
 
     func testL1AndL2Penalties() {
-        let data = randomData(samples: 6, features: 3, outputs: 1, head: .meanSquaredError, seed: 8)
-        for (l1, l2): (Float, Float) in [(0.1, 0), (0, 0.5), (0.05, 0.2)] {
-            let net = makeNetwork(inputs: 3, hidden: [LayerSpec(units: 4, activation: .tanh)], outputs: 1, head: .meanSquaredError)
-            assertGradientsMatchFiniteDifferences(net, data, l1: l1, l2: l2, "l1 \(l1) l2 \(l2)")
+        for engine in EngineKind.allCases {
+            let data = randomData(samples: 6, features: 3, outputs: 1, head: .meanSquaredError, seed: 8)
+            for (l1, l2): (Float, Float) in [(0.1, 0), (0, 0.5), (0.05, 0.2)] {
+                let net = makeNetwork(engine, inputs: 3, hidden: [LayerSpec(units: 4, activation: .tanh)], outputs: 1, head: .meanSquaredError)
+                assertGradientsMatchFiniteDifferences(net, data, l1: l1, l2: l2, "\(engine): l1 \(l1) l2 \(l2)")
+            }
         }
     }
 
     func testDropoutWithAFixedMask() {
-        let data = randomData(samples: 6, features: 3, outputs: 2, head: .multiLabel, seed: 4)
-        let net = makeNetwork(inputs: 3, hidden: [LayerSpec(units: 6, activation: .swish, dropout: 0.3),
-                                                  LayerSpec(units: 4, activation: .softsign, dropout: 0.5)],
-                              outputs: 2, head: .multiLabel)
-        assertGradientsMatchFiniteDifferences(net, data, "dropout")
+        for engine in EngineKind.allCases {
+            let data = randomData(samples: 6, features: 3, outputs: 2, head: .multiLabel, seed: 4)
+            let net = makeNetwork(engine, inputs: 3, hidden: [LayerSpec(units: 6, activation: .swish, dropout: 0.3),
+                                                      LayerSpec(units: 4, activation: .softsign, dropout: 0.5)],
+                                  outputs: 2, head: .multiLabel)
+            assertGradientsMatchFiniteDifferences(net, data, "\(engine): dropout")
+        }
     }
 
     func testTheCheckDetectsAMissingTerm() {
@@ -56,15 +66,15 @@ final class GradientCheckTests: XCTestCase {
         // of the analytic gradient shows up as a difference of λ·w, far above the tolerance.
         let data = randomData(samples: 4, features: 2, outputs: 1, head: .meanSquaredError, seed: 1)
         let net = makeNetwork(inputs: 2, hidden: [LayerSpec(units: 3, activation: .tanh)], outputs: 1, head: .meanSquaredError)
-        let indices = Array(0..<data.count)
+        let indices = Array(0..<data.count)[...]
         var rng = SeededGenerator(seed: 1)
-        net.computeGradients(data, indices: indices, rng: &rng)
+        net.computeGradients(data, rows: indices, dropout: &rng)
         let w = net.parameters[0]
         let withoutPenalty = Double(w.gradient[0])
         let original = w.value, h: Float = 1e-3, l2: Float = 5
         func objective() -> Double {
             var r = SeededGenerator(seed: 1)
-            return net.computeGradients(data, indices: indices, rng: &r).loss / Double(data.count) + net.penalty(l1: 0, l2: l2)
+            return net.computeGradients(data, rows: indices, dropout: &r).loss / Double(data.count) + net.penalty(l1: 0, l2: l2)
         }
         var v = original
         v[0] += h; w.set(v); let plus = objective()

@@ -23,11 +23,22 @@ func randomData(samples: Int, features: Int, outputs: Int, head: Head, seed: UIn
     return Dataset(features: x, targets: y, featureCount: features, task: task)
 }
 
-func makeNetwork(inputs: Int, hidden: [LayerSpec], outputs: Int, head: Head,
-                 initializer: Initializer = .normal(std: 0.8), batchSize: Int = 8, seed: UInt64 = 3) -> Network {
+/// An engine of `kind` with seeded weights: the gradient checks and golden values run against
+/// every engine through the ``TrainingEngine`` seam.
+func makeNetwork(_ kind: EngineKind = .blas, inputs: Int, hidden: [LayerSpec], outputs: Int, head: Head,
+                 initializer: Initializer = .normal(std: 0.8), batchSize: Int = 8, seed: UInt64 = 3) -> any TrainingEngine {
     var rng = SeededGenerator(seed: seed)
-    return Network(inputs: inputs, hidden: hidden, outputs: outputs, head: head,
-                   initializer: initializer, batchSize: batchSize, rng: &rng)
+    return kind.make(inputs: inputs, hidden: hidden, outputs: outputs, head: head, initializer: initializer, batchSize: batchSize, rng: &rng)
+}
+
+/// A training configuration with the values tests take for granted (the product's defaults are
+/// the run options', in `Experiments`).
+func training(hidden: [LayerSpec], initializer: Initializer = .xavier, optimizer: Optimizer = .sgd, learningRate: Float = 0.03,
+              batchSize: Int = 10, epochs: Int = 100, l1: Float = 0, l2: Float = 0, clipNorm: Float? = nil, seed: UInt64 = 1,
+              evaluateTrainingSet: Bool = false, playgroundLoss: Bool? = nil) -> TrainingConfig {
+    TrainingConfig(hidden: hidden, initializer: initializer, optimizer: optimizer, learningRate: learningRate, batchSize: batchSize,
+                   epochs: epochs, l1: l1, l2: l2, clipNorm: clipNorm, seed: seed, evaluateTrainingSet: evaluateTrainingSet,
+                   playgroundLoss: playgroundLoss)
 }
 
 /// Compares every parameter's back-propagated gradient with central differences of the
@@ -37,14 +48,14 @@ func makeNetwork(inputs: Int, hidden: [LayerSpec], outputs: Int, head: Head,
 /// Where the one-sided differences disagree, a perturbation crossed a kink (ReLU at 0) and the
 /// coordinate is skipped; at most a quarter may be skipped, so the check never goes vacuous.
 func assertGradientsMatchFiniteDifferences(
-    _ network: Network, _ data: Dataset, l1: Float = 0, l2: Float = 0, h: Float = 1e-3,
+    _ network: any TrainingEngine, _ data: Dataset, l1: Float = 0, l2: Float = 0, h: Float = 1e-3,
     _ message: String, file: StaticString = #filePath, line: UInt = #line
 ) {
-    let indices = Array(0..<data.count)
+    let indices = Array(0..<data.count)[...]
     let dropoutStream = SeededGenerator(seed: 77)
     func objective() -> Double {
         var rng = dropoutStream
-        let r = network.computeGradients(data, indices: indices, rng: &rng)
+        let r = network.computeGradients(data, rows: indices, dropout: &rng)
         return r.loss / Double(data.count) + network.penalty(l1: l1, l2: l2)
     }
     let center = objective()

@@ -17,7 +17,7 @@ public import Tracking
 public enum QueryFixture {
     public static func make(at path: String) throws -> RunStore {
         let store = try RunStore(path: path)
-        let sweep = try store.openSweep(NewSweep(name: "grid", experiment: "exp", method: "grid", metric: "test_loss", goal: "minimize",
+        let sweep = try store.openSweep(NewSweep(name: "grid", experiment: "exp", method: "grid", metric: "test_loss", goal: .minimize,
                                                  specJSON: "{}", configs: [.init(index: 0, settingsJSON: "{}", configJSON: "{\"i\":0}"),
                                                                            .init(index: 1, settingsJSON: "{}", configJSON: "{\"i\":1}")]))
         func run(_ name: String, lr: Double, activation: String, batch: Int64, layers: String, tags: [String: String] = [:],
@@ -43,7 +43,7 @@ public enum QueryFixture {
                     LayerHealthRecord(layer: 1, units: 1, activation: "identity", gradNormMean: 0.75, gradNormMax: 1.5, biasGradNormMean: 0.5,
                                       biasGradNormMax: 1, weightNorm: 1, updateRatio: 0.0625),
                 ]
-                e.alerts = [AlertRecord(kind: "dead_relu", layer: 0, value: Double(dead) / 8, threshold: 0.5, message: "\(dead) of 8 units dead")]
+                e.alerts = [AlertRecord(epoch: 0, kind: .deadReLU, layer: 0, value: Double(dead) / 8, threshold: 0.5, message: "\(dead) of 8 units dead")]
             }
             if i == 3 {
                 e.snapshot = SnapshotRecord(epoch: 4, final: true, tensors: [TensorRecord(layer: 0, name: "weight", shape: [1, 2], values: [1, 2])])
@@ -65,7 +65,7 @@ public enum QueryFixture {
         try store.finishRun(run: gamma, status: .failed, error: "boom")
 
         _ = try run("delta", lr: 0.1, activation: "relu", batch: 10, layers: "8")
-        try store.pool.write { db in
+        try RawDatabase.write(store.path) { db in
             try db.execute(sql: """
                 UPDATE runs SET uuid = printf('00000000-0000-4000-8000-%012d', id), created_at = printf('2026-01-0%d 10:00:00.000', id),
                     started_at = printf('2026-01-0%d 10:00:00.000', id),

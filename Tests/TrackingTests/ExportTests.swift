@@ -31,7 +31,7 @@ final class ExportTests: StoreTestCase {
     func testCurvesLongLayoutGolden() throws {
         let ids = try store.select(RunSelection(sort: "id"))
         let text = try render(.csv) { w in
-            try CurveExport(store: store, runs: ids, metrics: RunStore.defaultCurveMetrics, with: FilterParser.terms("activation, lr")).writeLong(to: w)
+            try CurveExport(store: store, runs: ids, metrics: Metric.standardCurves.map(\.name), with: FilterParser.terms("activation, lr")).writeLong(to: w)
         }
         try assertGolden(text, "curves_long.csv")
     }

@@ -1,3 +1,4 @@
+import GradbookTestSupport
 import Foundation
 import GRDB
 import Tracking
@@ -7,11 +8,11 @@ final class MigrationTests: StoreTestCase {
     func testEmptyFileIsMigratedToTheLatestVersion() throws {
         let store = try RunStore(path: path())
         XCTAssertEqual(try store.schemaVersion(), Migration.embedded.map(\.version).max())
-        let tables = try store.pool.read { try String.fetchAll($0, sql: "SELECT name FROM sqlite_master WHERE type IN ('table', 'view')") }
+        let tables = try RawDatabase.read(store.path) { try String.fetchAll($0, sql: "SELECT name FROM sqlite_master WHERE type IN ('table', 'view')") }
         for name in ["experiments", "sweeps", "runs", "params", "epochs", "metrics", "tags", "notes", "run_summary", "curves"] {
             XCTAssertTrue(tables.contains(name), "missing \(name)")
         }
-        let mode = try store.pool.read { try String.fetchOne($0, sql: "PRAGMA journal_mode") }
+        let mode = try RawDatabase.read(store.path) { try String.fetchOne($0, sql: "PRAGMA journal_mode") }
         XCTAssertEqual(mode, "wal")
     }
 
@@ -30,7 +31,7 @@ final class MigrationTests: StoreTestCase {
             try queue.close()
             let store = try RunStore(path: file)
             XCTAssertEqual(try store.schemaVersion(), all.last!.version, "from version \(applied)")
-            let recorded = try store.pool.read { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM schema_migrations") }
+            let recorded = try RawDatabase.read(store.path) { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM schema_migrations") }
             XCTAssertEqual(recorded, all.count)
         }
     }

@@ -114,13 +114,13 @@ final class RunQueryTests: StoreTestCase {
         }
         XCTAssertThrowsError(try store.select(RunSelection(sweep: "grid'; DROP TABLE runs; --")))
         XCTAssertEqual(try snapshotOfEveryTable(), before)
-        XCTAssertEqual(try store.pool.read { try String.fetchOne($0, sql: "PRAGMA integrity_check") }, "ok")
+        XCTAssertEqual(try RawDatabase.read(store.path) { try String.fetchOne($0, sql: "PRAGMA integrity_check") }, "ok")
     }
 
     func testDeleteRemovesEveryRowOfARunAndNothingElse() throws {
         let others = try [2, 3, 4].map { try QueryFixture.rowCounts(store, run: $0) }
         let alpha = try QueryFixture.rowCounts(store, run: 1)
-        XCTAssertTrue(RunStore.runTables.allSatisfy { (alpha[$0] ?? 0) > 0 || $0 == "notes" }, "the fixture fills every table: \(alpha)")
+        XCTAssertTrue(RunTable.all.map(\.name).allSatisfy { (alpha[$0] ?? 0) > 0 || $0 == "notes" }, "the fixture fills every table: \(alpha)")
         try store.addNote(run: 1, "to be deleted")
         let removed = try store.delete(runs: [1])
         XCTAssertEqual(removed.first { $0.table == "epochs" }?.rows, 4)
@@ -128,8 +128,8 @@ final class RunQueryTests: StoreTestCase {
         XCTAssertTrue(try QueryFixture.rowCounts(store, run: 1).values.allSatisfy { $0 == 0 }, "every row of run 1 is gone")
         XCTAssertEqual(try [2, 3, 4].map { try QueryFixture.rowCounts(store, run: $0) }, others, "other runs keep every row")
         XCTAssertNotNil(try store.sweep(named: "grid"), "the sweep stays")
-        XCTAssertEqual(try store.pool.read { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM snapshot_tensors WHERE run_id = 1") }, 0)
-        XCTAssertEqual(try store.pool.read { try Row.fetchAll($0, sql: "PRAGMA foreign_key_check") }.count, 0)
+        XCTAssertEqual(try RawDatabase.read(store.path) { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM snapshot_tensors WHERE run_id = 1") }, 0)
+        XCTAssertEqual(try RawDatabase.read(store.path) { try Row.fetchAll($0, sql: "PRAGMA foreign_key_check") }.count, 0)
         XCTAssertEqual(try store.select(RunSelection()), [4, 3, 2])
     }
 
@@ -142,15 +142,15 @@ final class RunQueryTests: StoreTestCase {
         try store.addNote(run: 3, "it's ; DROP TABLE notes")
         XCTAssertEqual(try store.notes(run: 3).map(\.text), ["first", "it's ; DROP TABLE notes"])
         try store.delete(runs: [1, 2])
-        let (before, after) = try store.vacuum()
-        XCTAssertGreaterThan(before, 0)
-        XCTAssertLessThanOrEqual(after, before)
+        let vacuum = try store.vacuum()
+        XCTAssertGreaterThan(vacuum.bytesBefore, 0)
+        XCTAssertLessThanOrEqual(vacuum.bytesAfter, vacuum.bytesBefore)
         XCTAssertEqual(try store.select(RunSelection()), [4, 3])
     }
 
     /// Every table's rows, as text, to compare before and after.
     private func snapshotOfEveryTable() throws -> [String: [String]] {
-        try store.pool.read { db in
+        try RawDatabase.read(store.path) { db in
             var out: [String: [String]] = [:]
             for table in try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name") {
                 out[table] = try Row.fetchAll(db, sql: "SELECT * FROM \"\(table)\"").map { "\($0)" }

@@ -1,3 +1,4 @@
+import GradbookTestSupport
 import Foundation
 import GRDB
 import Tracking
@@ -29,7 +30,11 @@ final class RunStoreTests: StoreTestCase {
         XCTAssertEqual(run.configJSON, #"{"lr":0.03}"#)
         XCTAssertNotNil(run.endedAt)
         XCTAssertEqual(try reopened.run(String(run.uuid.prefix(8))).id, id, "a uuid prefix finds the run")
-        XCTAssertEqual(try reopened.epochs(run: id), epochs)
+        // Read back with the run and the time the store gave them.
+        let read = try reopened.epochs(run: id)
+        XCTAssertEqual(read.map(\.runID), [id, id, id])
+        XCTAssertTrue(read.allSatisfy { $0.recordedAt != nil })
+        XCTAssertEqual(read.map { var e = $0; e.runID = 0; e.recordedAt = nil; return e }, epochs)
         XCTAssertEqual(try reopened.params(run: id), ["lr": .number(0.03), "activation": .text("relu"), "batch_size": .integer(10),
                                                       "batch_norm": .integer(0), "clip_norm": .none])
         XCTAssertEqual(try reopened.tags(run: id), ["team": "vision"])
@@ -38,14 +43,14 @@ final class RunStoreTests: StoreTestCase {
     func testParamsAreQueryableAsNumbers() throws {
         let store = try RunStore(path: path())
         for lr in [0.3, 0.1, 0.03, 0.01] { _ = try store.startRun(sampleRun("lr\(lr)", lr: lr)) }
-        let names = try store.pool.read { db in
+        let names = try RawDatabase.read(store.path) { db in
             try String.fetchAll(db, sql: """
                 SELECT r.name FROM runs r JOIN params p ON p.run_id = r.id
                 WHERE p.name = 'lr' AND p.value < 0.1 AND typeof(p.value) = 'real' ORDER BY p.value
                 """)
         }
         XCTAssertEqual(names, ["lr0.01", "lr0.03"])
-        let exact = try store.pool.read { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM params WHERE name = 'lr' AND value = 0.03") }
+        let exact = try RawDatabase.read(store.path) { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM params WHERE name = 'lr' AND value = 0.03") }
         XCTAssertEqual(exact, 1)
     }
 
@@ -57,7 +62,7 @@ final class RunStoreTests: StoreTestCase {
                                                        testAccuracy: 1 - loss, learningRate: 0.03, seconds: 0.1, extra: ["x": Double(i)]))
         }
         try store.finishRun(run: id, status: .finished)
-        let row = try XCTUnwrap(try store.pool.read { try Row.fetchOne($0, sql: "SELECT * FROM run_summary WHERE run_id = ?", arguments: [id]) })
+        let row = try XCTUnwrap(try RawDatabase.read(store.path) { try Row.fetchOne($0, sql: "SELECT * FROM run_summary WHERE run_id = ?", arguments: [id]) })
         XCTAssertEqual(row["final_test_loss"], 0.5)
         XCTAssertEqual(row["best_test_loss"], 0.4)
         XCTAssertEqual(row["best_test_loss_epoch"], 2)
@@ -65,9 +70,9 @@ final class RunStoreTests: StoreTestCase {
         XCTAssertEqual(row["lr"], 0.03)
         XCTAssertEqual(row["experiment"], "exp")
         XCTAssertEqual(row["status"], "finished")
-        let curve = try store.pool.read { try Double.fetchAll($0, sql: "SELECT value FROM curves WHERE run_id = ? AND metric = 'test_loss' ORDER BY epoch", arguments: [id]) }
+        let curve = try RawDatabase.read(store.path) { try Double.fetchAll($0, sql: "SELECT value FROM curves WHERE run_id = ? AND metric = 'test_loss' ORDER BY epoch", arguments: [id]) }
         XCTAssertEqual(curve, [0.8, 0.4, 0.5])
-        let extra = try store.pool.read { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM curves WHERE metric = 'x'") }
+        let extra = try RawDatabase.read(store.path) { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM curves WHERE metric = 'x'") }
         XCTAssertEqual(extra, 3)
     }
 
@@ -89,7 +94,7 @@ final class RunStoreTests: StoreTestCase {
         // the transaction rolls back, taking the extra metric with it.
         XCTAssertThrowsError(try store.recordEpoch(run: id, EpochRecord(epoch: 1, trainLoss: 2, extra: ["b": 2])))
         XCTAssertEqual(try store.epochs(run: id).map(\.trainLoss), [1])
-        let extras = try store.pool.read { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM metrics") }
+        let extras = try RawDatabase.read(store.path) { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM metrics") }
         XCTAssertEqual(extras, 1)
     }
 
@@ -104,25 +109,26 @@ final class RunStoreTests: StoreTestCase {
         let remote = try store.startRun(sampleRun("remote"), identity: ProcessIdentity(pid: 1, host: "elsewhere"))
         // Another host, silent for ten minutes: crashed.
         let silent = try store.startRun(sampleRun("silent"), identity: ProcessIdentity(pid: 1, host: "elsewhere"))
-        try store.pool.write { db in
+        try RawDatabase.write(store.path) { db in
             try db.execute(sql: "UPDATE runs SET heartbeat_at = strftime('%Y-%m-%d %H:%M:%f', 'now', '-10 minutes') WHERE id = ?", arguments: [silent])
         }
-        // The views see the stale heartbeat before anything is reaped.
-        XCTAssertEqual(try store.run("\(silent)").status, .crashed)
-        XCTAssertEqual(try store.run("\(dead)").status, .running, "the view cannot see pids")
+        // Until a command reaps them, runs show the status they stored.
+        XCTAssertEqual(try store.run("\(silent)").status, .running)
+        XCTAssertEqual(try store.run("\(dead)").status, .running)
         XCTAssertEqual(Set(try store.reapCrashedRuns()), [dead, silent])
+        XCTAssertEqual(try store.run("\(silent)").status, .crashed)
         XCTAssertEqual(try store.run("\(dead)").status, .crashed)
         XCTAssertTrue(try store.run("\(dead)").error!.contains("process 99999999 on \(here.host) stopped without closing the run"))
         XCTAssertEqual(try store.run("\(alive)").status, .running)
         XCTAssertEqual(try store.run("\(remote)").status, .running)
-        let stored = try store.pool.read { try String.fetchOne($0, sql: "SELECT status FROM runs WHERE id = ?", arguments: [silent]) }
+        let stored = try RawDatabase.read(store.path) { try String.fetchOne($0, sql: "SELECT status FROM runs WHERE id = ?", arguments: [silent]) }
         XCTAssertEqual(stored, "crashed")
     }
 
     func testAUUIDPrefixOfDigitsStillFindsItsRun() throws {
         let store = try RunStore(path: path())
         let id = try store.startRun(sampleRun())
-        try store.pool.write { try $0.execute(sql: "UPDATE runs SET uuid = '75453234-0000-4000-8000-000000000000' WHERE id = ?", arguments: [id]) }
+        try RawDatabase.write(store.path) { try $0.execute(sql: "UPDATE runs SET uuid = '75453234-0000-4000-8000-000000000000' WHERE id = ?", arguments: [id]) }
         XCTAssertEqual(try store.run("75453234").id, id)
         XCTAssertEqual(try store.run("\(id)").id, id, "a short id still wins")
     }

@@ -30,9 +30,9 @@ public struct CurveExport {
         var count = 0
         for run in runs {
             guard let info = info[.integer(run)] else { continue }
-            for (metric, points) in try store.curves(run: run, metrics: metrics) {
-                let prefix = [Cell.integer(run)] + info, name = Cell.text(metric)
-                for p in sampling.apply(points) {
+            for curve in try store.curves(run: run, metrics: metrics) {
+                let prefix = [Cell.integer(run)] + info, name = Cell.text(curve.metric)
+                for p in sampling.apply(curve.points) {
                     try writer.write(prefix + [.integer(Int64(p.epoch)), name, .real(p.value)])
                     count += 1
                 }
@@ -46,9 +46,9 @@ public struct CurveExport {
     public func wide() throws -> ResultTable {
         var columns = ["epoch"], series: [[Int: Double]] = []
         for run in runs {
-            for (metric, points) in try store.curves(run: run, metrics: metrics) {
-                columns.append("\(run):\(metric)")
-                series.append(Dictionary(sampling.apply(points).map { ($0.epoch, $0.value) }, uniquingKeysWith: { a, _ in a }))
+            for curve in try store.curves(run: run, metrics: metrics) {
+                columns.append("\(run):\(curve.metric)")
+                series.append(Dictionary(sampling.apply(curve.points).map { ($0.epoch, $0.value) }, uniquingKeysWith: { a, _ in a }))
             }
         }
         let epochs = Set(series.flatMap(\.keys)).sorted()

@@ -26,9 +26,11 @@ public struct Pivot: Sendable {
             let m = mean
             return (values.map { ($0 - m) * ($0 - m) }.reduce(0, +) / Double(values.count - 1)).squareRoot()
         }
-        /// The run with the best value (lowest, or highest when higher is better).
-        public func best(higherIsBetter: Bool) -> Int64? {
-            zip(runs, values).min { higherIsBetter ? $0.1 > $1.1 : $0.1 < $1.1 }?.0
+        /// The run with the best value.
+        public func best(_ goal: Goal) -> Int64? {
+            zip(runs, values).reduce(nil as (Int64, Double)?) { best, next in
+                best.map { goal.improves(next.1, on: $0.1) ? next : $0 } ?? next
+            }?.0
         }
     }
 
@@ -39,8 +41,8 @@ public struct Pivot: Sendable {
     public let rowKeys: [Tracking.Cell]
     public let colKeys: [Tracking.Cell]
     public let cells: [Tracking.Cell: [Tracking.Cell: Cell]]
-    /// Whether a higher value is better (accuracies).
-    public var higherIsBetter: Bool { valueTerm.name.contains("accuracy") }
+    /// Which way the value improves: its metric's.
+    public var goal: Goal { Metric.named(valueTerm.name).goal }
 
     /// Groups `runs` by `rows` and `cols` (one column, named after the value, when nil); runs
     /// without a value are left out of the cells but keep their row and column.
@@ -72,7 +74,7 @@ public struct Pivot: Sendable {
     /// The best cell mean.
     public var bestMean: Double? {
         let means = cells.values.flatMap { $0.values.map(\.mean) }
-        return higherIsBetter ? means.max() : means.min()
+        return means.reduce(nil as Double?) { best, m in best.map { goal.better($0, m) } ?? m }
     }
 
     /// Values in numeric order, then text.

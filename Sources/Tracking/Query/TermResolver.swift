@@ -11,14 +11,11 @@ struct TermResolver {
     let db: Database
 
     /// Attributes of the run itself.
-    static let attributes: KeyValuePairs<String, String> = [
+    static let attributes: KeyValuePairs<String, SQL> = [
         "id": "r.id",
         "uuid": "r.uuid",
         "name": "r.name",
-        "status": """
-            (CASE WHEN r.status = 'running' AND COALESCE(r.heartbeat_at, r.created_at) \
-            < strftime('%Y-%m-%d %H:%M:%f', 'now', '-\(Int(RunStore.staleAfter)) seconds') THEN 'crashed' ELSE r.status END)
-            """,
+        "status": "r.status",
         "sweep": "(SELECT name FROM sweeps WHERE id = r.sweep_id)",
         "experiment": "(SELECT name FROM experiments WHERE id = r.experiment_id)",
         "created": "r.created_at",
@@ -31,33 +28,26 @@ struct TermResolver {
     ]
 
     /// Metrics with a column of their own in `epochs`.
-    static let epochColumns = ["train_loss", "test_loss", "train_accuracy", "test_accuracy", "learning_rate", "seconds"]
+    static let epochColumns = Metric.catalogue.filter { $0.source == .epochs }.map(\.name)
 
     /// Per-epoch diagnostics over the layers of `layer_health`.
-    static let diagnostics: KeyValuePairs<String, String> = [
-        "dead_units": "SUM(dead_units)",
-        "dead_fraction": "MAX(dead_fraction)",
-        "saturated_fraction": "MAX(saturated_fraction)",
-    ]
-
-    static let alertKinds = ["vanishing", "exploding", "dead_relu", "saturation", "nan"]
+    static let diagnostics = Metric.catalogue.filter { $0.source == .layers }
 
     /// The longest LIKE pattern SQLite accepts by default.
     static let maxLikePattern = 50_000
 
     // MARK: - Filters
 
-    func sql(_ e: FilterExpression) throws -> SQLFragment {
+    func sql(_ e: FilterExpression) throws -> SQL {
         switch e {
         case let .and(a, b): return try combine(sql(a), "AND", sql(b))
         case let .or(a, b): return try combine(sql(a), "OR", sql(b))
-        case let .not(a): return try sql(a).wrapping("NOT ({})")
+        case let .not(a): return "NOT (\(try sql(a)))"
         case let .compare(a, op, b):
             return try combine(operand(a), op.rawValue, operand(b))
         case let .isIn(a, list, negated):
-            let items = try list.map(operand)
-            return SQLFragment(try operand(a).sql + (negated ? " NOT IN (" : " IN (") + items.map(\.sql).joined(separator: ", ") + ")",
-                               try operand(a).arguments + items.flatMap(\.arguments))
+            let items = try list.map(operand).joined(separator: ", ")
+            return "(\(try operand(a)) \(sql: negated ? "NOT IN" : "IN") (\(items)))"
         case let .like(a, b, negated):
             // SQLite refuses longer patterns (SQLITE_LIMIT_LIKE_PATTERN_LENGTH) with an SQL error.
             if case .text(let pattern) = b, pattern.utf8.count > Self.maxLikePattern {
@@ -66,19 +56,20 @@ struct TermResolver {
             }
             return try combine(operand(a), negated ? "NOT LIKE" : "LIKE", operand(b))
         case let .isNull(a, negated):
-            return try operand(a).wrapping(negated ? "({} IS NOT NULL)" : "({} IS NULL)")
+            return "(\(try operand(a)) \(sql: negated ? "IS NOT NULL" : "IS NULL"))"
         }
     }
 
-    private func combine(_ a: SQLFragment, _ op: String, _ b: SQLFragment) -> SQLFragment {
-        SQLFragment("(\(a.sql) \(op) \(b.sql))", a.arguments + b.arguments)
+    /// `(a op b)`; `op` is one of Gradbook's own operators, never user text.
+    private func combine(_ a: SQL, _ op: String, _ b: SQL) -> SQL {
+        "(\(a) \(sql: op) \(b))"
     }
 
-    private func operand(_ o: FilterExpression.Operand) throws -> SQLFragment {
+    private func operand(_ o: FilterExpression.Operand) throws -> SQL {
         switch o {
-        case .integer(let v): SQLFragment("?", [v.databaseValue])
-        case .number(let v): SQLFragment("?", [v.databaseValue])
-        case .text(let s): SQLFragment("?", [s.databaseValue])
+        case .integer(let v): "\(v)"
+        case .number(let v): "\(v)"
+        case .text(let s): "\(s)"
         case .term(let t): try sql(t)
         }
     }
@@ -86,7 +77,7 @@ struct TermResolver {
     // MARK: - Terms
 
     /// The SQL of one term: a scalar subquery or column over the run `r`.
-    func sql(_ term: Term) throws -> SQLFragment {
+    func sql(_ term: Term) throws -> SQL {
         if let function = term.function {
             guard let series = try series(term.name) else {
                 if try isParam(term.name) {
@@ -97,66 +88,66 @@ struct TermResolver {
             return reduce(series, function, term)
         }
         let name = term.name
-        if let sql = Self.attributes.first(where: { $0.key == name })?.value { return SQLFragment(sql) }
+        if let sql = Self.attributes.first(where: { $0.key == name })?.value { return sql }
         if let key = Self.suffix(of: name, after: "tag") {
-            return SQLFragment("(SELECT value FROM tags WHERE run_id = r.id AND key = ?)", [key.databaseValue])
+            return "(SELECT value FROM tags WHERE run_id = r.id AND key = \(key))"
         }
         if let param = Self.suffix(of: name, after: "param") {
-            return SQLFragment("(SELECT value FROM params WHERE run_id = r.id AND name = ?)", [param.databaseValue])
+            return "(SELECT value FROM params WHERE run_id = r.id AND name = \(param))"
         }
-        if name == "alerts" { return SQLFragment("(SELECT COUNT(DISTINCT epoch) FROM alerts WHERE run_id = r.id)") }
-        if let kind = Self.suffix(of: name, after: "alert") {
-            guard Self.alertKinds.contains(kind) else {
-                throw FilterError(column: term.column, message: "unknown alert '\(kind)'; expected alert. followed by one of "
-                                  + Self.alertKinds.joined(separator: ", "))
+        if name == "alerts" { return "(SELECT COUNT(DISTINCT epoch) FROM alerts WHERE run_id = r.id)" }
+        if let text = Self.suffix(of: name, after: "alert") {
+            guard let kind = AlertKind(rawValue: text) else {
+                throw FilterError(column: term.column, message: "unknown alert '\(text)'; expected alert. followed by one of "
+                                  + AlertKind.allCases.map(\.rawValue).joined(separator: ", "))
             }
-            return SQLFragment("(SELECT COUNT(DISTINCT epoch) FROM alerts WHERE run_id = r.id AND kind = ?)", [kind.databaseValue])
+            return "(SELECT COUNT(DISTINCT epoch) FROM alerts WHERE run_id = r.id AND kind = \(kind))"
         }
-        let isStandard = Self.epochColumns.contains(name) || Self.diagnostics.contains { $0.key == name }
+        let isStandard = Self.epochColumns.contains(name) || Self.diagnostics.contains { $0.name == name }
         if !isStandard, try isParam(name) {
-            return SQLFragment("(SELECT value FROM params WHERE run_id = r.id AND name = ?)", [name.databaseValue])
+            return "(SELECT value FROM params WHERE run_id = r.id AND name = \(name))"
         }
         if let series = try series(name) { return reduce(series, "final", term) }
         throw try unknown(term)
     }
 
-    /// A metric's curve as `SELECT epoch, v …` for one run (`r.id` by default), and whether
-    /// higher is better; nil when no metric has that name.
-    func series(_ name: String, run: SQLFragment = SQLFragment("r.id")) throws -> (sql: SQLFragment, higherIsBetter: Bool)? {
-        let higher = name.contains("accuracy")
-        if Self.epochColumns.contains(name) {
-            return (SQLFragment("SELECT epoch, \(name) AS v FROM epochs WHERE run_id = \(run.sql) AND \(name) IS NOT NULL", run.arguments), higher)
+    /// A metric's curve as `SELECT epoch, v …` for one run (`r.id` by default), with the
+    /// metric; nil when no metric has that name.
+    func series(_ name: String, run: SQL = "r.id") throws -> (sql: SQL, metric: Metric)? {
+        let metric = Metric.named(name)
+        switch metric.source {
+        case .epochs where Self.epochColumns.contains(name):
+            return ("SELECT epoch, \(identifier: name) AS v FROM epochs WHERE run_id = \(run) AND \(identifier: name) IS NOT NULL", metric)
+        case .layers:
+            return ("SELECT epoch, \(sql: metric.layerAggregate!) AS v FROM layer_health WHERE run_id = \(run) GROUP BY epoch HAVING v IS NOT NULL",
+                    metric)
+        default:
+            guard try SQLRequest<Bool>(literal: "SELECT EXISTS (SELECT 1 FROM metrics WHERE name = \(name))").fetchOne(db) == true else {
+                return nil
+            }
+            return ("SELECT epoch, value AS v FROM metrics WHERE run_id = \(run) AND name = \(name) AND value IS NOT NULL", metric)
         }
-        if let aggregate = Self.diagnostics.first(where: { $0.key == name })?.value {
-            return (SQLFragment("SELECT epoch, \(aggregate) AS v FROM layer_health WHERE run_id = \(run.sql) GROUP BY epoch HAVING v IS NOT NULL",
-                                run.arguments), higher)
-        }
-        if try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM metrics WHERE name = ?)", arguments: [name]) == true {
-            return (SQLFragment("SELECT epoch, value AS v FROM metrics WHERE run_id = \(run.sql) AND name = ? AND value IS NOT NULL",
-                                run.arguments + [name.databaseValue]), higher)
-        }
-        return nil
     }
 
-    private func reduce(_ series: (sql: SQLFragment, higherIsBetter: Bool), _ function: String, _ term: Term) -> SQLFragment {
-        let s = series.sql
+    /// A function of a curve; `best` and `best_epoch` follow the metric's ``Goal`` (ties: the
+    /// earliest epoch).
+    private func reduce(_ series: (sql: SQL, metric: Metric), _ function: String, _ term: Term) -> SQL {
+        let s = series.sql, goal = series.metric.goal
         switch function {
-        case "first": return s.wrapping("(SELECT v FROM ({}) ORDER BY epoch LIMIT 1)")
-        case "min": return s.wrapping("(SELECT MIN(v) FROM ({}))")
-        case "max": return s.wrapping("(SELECT MAX(v) FROM ({}))")
-        case "best": return s.wrapping(series.higherIsBetter ? "(SELECT MAX(v) FROM ({}))" : "(SELECT MIN(v) FROM ({}))")
-        case "mean": return s.wrapping("(SELECT AVG(v) FROM ({}))")
+        case "first": return "(SELECT v FROM (\(s)) ORDER BY epoch LIMIT 1)"
+        case "min": return "(SELECT MIN(v) FROM (\(s)))"
+        case "max": return "(SELECT MAX(v) FROM (\(s)))"
+        case "best": return "(SELECT \(sql: goal.aggregate)(v) FROM (\(s)))"
+        case "mean": return "(SELECT AVG(v) FROM (\(s)))"
         case "median":
             // The middle value, or the mean of the two middle ones.
-            return s.wrapping("(SELECT AVG(v) FROM (SELECT v, ROW_NUMBER() OVER (ORDER BY v) AS rank, COUNT(*) OVER () AS n "
-                              + "FROM ({})) WHERE rank IN ((n + 1) / 2, (n + 2) / 2))")
-        case "best_epoch":
-            return s.wrapping(series.higherIsBetter ? "(SELECT epoch FROM ({}) ORDER BY v DESC, epoch LIMIT 1)"
-                                                    : "(SELECT epoch FROM ({}) ORDER BY v ASC, epoch LIMIT 1)")
-        case "at":
-            let at = s.wrapping("(SELECT v FROM ({}) WHERE epoch = ?)")
-            return SQLFragment(at.sql, at.arguments + [(term.epoch ?? 0).databaseValue])
-        default: return s.wrapping("(SELECT v FROM ({}) ORDER BY epoch DESC LIMIT 1)")
+            return """
+                (SELECT AVG(v) FROM (SELECT v, ROW_NUMBER() OVER (ORDER BY v) AS rank, COUNT(*) OVER () AS n \
+                FROM (\(s))) WHERE rank IN ((n + 1) / 2, (n + 2) / 2))
+                """
+        case "best_epoch": return "(SELECT epoch FROM (\(s)) ORDER BY v \(sql: goal.order), epoch LIMIT 1)"
+        case "at": return "(SELECT v FROM (\(s)) WHERE epoch = \(term.epoch ?? 0))"
+        default: return "(SELECT v FROM (\(s)) ORDER BY epoch DESC LIMIT 1)"
         }
     }
 
@@ -169,7 +160,7 @@ struct TermResolver {
     }
 
     private func isParam(_ name: String) throws -> Bool {
-        try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM params WHERE name = ?)", arguments: [name]) == true
+        try SQLRequest<Bool>(literal: "SELECT EXISTS (SELECT 1 FROM params WHERE name = \(name))").fetchOne(db) == true
     }
 
     // MARK: - Names
@@ -179,8 +170,9 @@ struct TermResolver {
         let params = try String.fetchAll(db, sql: "SELECT DISTINCT name FROM params ORDER BY name")
         let extra = try String.fetchAll(db, sql: "SELECT DISTINCT name FROM metrics ORDER BY name")
         let tags = try String.fetchAll(db, sql: "SELECT DISTINCT key FROM tags ORDER BY key").map { "tag." + $0 }
-        return (Self.attributes.map(\.key) + ["alerts"] + Self.alertKinds.map { "alert." + $0 }, params,
-                Self.epochColumns + Self.diagnostics.map(\.key) + extra.filter { !Self.epochColumns.contains($0) }, tags)
+        let known = Metric.catalogue.filter { $0.source != .metrics }.map(\.name)
+        return (Self.attributes.map(\.key) + ["alerts"] + AlertKind.allCases.map { "alert." + $0.rawValue }, params,
+                known + extra.filter { !known.contains($0) }, tags)
     }
 
     private func unknown(_ term: Term) throws -> FilterError {

@@ -1,16 +1,15 @@
 import Foundation
-import Tracking
+public import Tracking
 
-/// The pivot for a terminal (best cell marked `*`), or as rows for csv and json.
-struct SweepPivot {
-    let pivot: Pivot
+/// A pivot for a terminal (the best cell marked `*`), or as rows for csv and json.
+public struct PivotTable {
+    public let pivot: Pivot
 
-    init(store: RunStore, runs: [Int64], rows: String, cols: String?, metric: String, agg: String) throws {
-        pivot = try Pivot(store: store, runs: runs, rows: Runs.terms(rows)[0], cols: cols.map { try Runs.terms($0)[0] },
-                          value: Term(name: metric, function: agg))
+    public init(_ pivot: Pivot) {
+        self.pivot = pivot
     }
 
-    var text: String {
+    public var text: String {
         let best = pivot.bestMean
         let header = ["\(pivot.rowTerm.text) \\ \(pivot.colTerm?.text ?? "")"] + pivot.colKeys.map(\.text)
         let body = pivot.rowKeys.map { r in
@@ -23,7 +22,7 @@ struct SweepPivot {
     }
 
     /// One row per cell: the row and column values, mean, std, count, min, max.
-    var longTable: ResultTable {
+    public var longTable: ResultTable {
         var rows: [[Cell]] = []
         for r in pivot.rowKeys {
             for c in pivot.colKeys {

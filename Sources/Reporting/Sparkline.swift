@@ -1,12 +1,14 @@
 /// A curve drawn in one line of block characters (▁▂▃▄▅▆▇█), for a terminal.
-struct Sparkline {
+public struct Sparkline {
     static let blocks: [Character] = ["▁", "▂", "▃", "▄", "▅", "▆", "▇", "█"]
 
     let values: [Double]
 
+    public init(values: [Double]) { self.values = values }
+
     /// At most `width` characters: each the mean of its share of the values, scaled between the
     /// lowest and highest of `range` (the values' own by default).
-    func render(width: Int = 40, range: ClosedRange<Double>? = nil) -> String {
+    public func render(width: Int = 40, range: ClosedRange<Double>? = nil) -> String {
         let finite = values.filter(\.isFinite)
         guard !finite.isEmpty else { return "" }
         let buckets = min(width, finite.count)

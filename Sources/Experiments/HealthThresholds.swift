@@ -1,5 +1,5 @@
-/// The bounds at which gradient-health alerts fire. Recorded with every run, so a stored alert
-/// can always be read against the bound that raised it.
+/// The bounds at which gradient-health alerts fire (their defaults are the options'). Recorded
+/// with every run, so a stored alert can always be read against the bound that raised it.
 public struct HealthThresholds: Sendable, Hashable, Codable {
     /// `vanishing`: the first hidden layer's mean gradient norm below this fraction of the
     /// output layer's…
@@ -16,9 +16,8 @@ public struct HealthThresholds: Sendable, Hashable, Codable {
     /// `saturation`: the share of saturated sigmoid/tanh outputs in a layer above this bound.
     public var saturationFraction: Double
 
-    public init(vanishingRatio: Double = 1e-3, vanishingFloor: Double = 1e-7, explodingNorm: Double = 1e3,
-                explodingGrowth: Double = 100, explodingWindow: Int = 3, deadFraction: Double = 0.5,
-                saturationFraction: Double = 0.5) {
+    public init(vanishingRatio: Double, vanishingFloor: Double, explodingNorm: Double, explodingGrowth: Double,
+                explodingWindow: Int, deadFraction: Double, saturationFraction: Double) {
         self.vanishingRatio = vanishingRatio
         self.vanishingFloor = vanishingFloor
         self.explodingNorm = explodingNorm

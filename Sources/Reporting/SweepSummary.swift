@@ -1,14 +1,19 @@
 import Foundation
-import Tracking
+public import Tracking
 
 /// The table printed when a sweep ends: the sweep metric (best over each run's epochs) as a
 /// pivot of its first two axes (activation × learning rate when they are axes), mean ± std
 /// over seeds and any other axis, and the command that exports the runs.
-struct SweepSummary {
-    let store: RunStore
-    let sweep: StoredSweep
+public struct SweepSummary {
+    public let store: RunStore
+    public let sweep: StoredSweep
 
-    var text: String {
+    public init(store: RunStore, sweep: StoredSweep) {
+        self.store = store
+        self.sweep = sweep
+    }
+
+    public var text: String {
         get throws {
             let settings = sweep.configs.map { c in
                 (try? JSONDecoder().decode([String: String].self, from: Data(c.settingsJSON.utf8))) ?? [:]
@@ -16,10 +21,10 @@ struct SweepSummary {
             let keys = Set(settings.flatMap(\.keys)).filter { k in Set(settings.map { $0[k] }).count > 1 && k != "seed" }
             let ordered = keys.sorted { a, b in (rank(a), a) < (rank(b), b) }
             let rowKey = ordered.first, colKey = ordered.dropFirst().first
-            let results = try store.sweepResults(sweep: sweep.id, metric: sweep.metric, minimize: sweep.goal == "minimize")
+            let results = try store.sweepResults(sweep: sweep.id, metric: sweep.metric)
             // The latest finished or diverged run of each configuration counts.
             var byIndex: [Int: Double?] = [:]
-            for r in results where r.status == .finished || r.status == .diverged { byIndex[r.index] = r.best }
+            for r in results where r.status == .finished || r.status == .diverged { byIndex[r.sweepIndex] = r.best }
             var cells: [String: [String: [Double]]] = [:]
             var rows: [String] = [], cols: [String] = []
             for (i, s) in settings.enumerated() {
@@ -31,7 +36,7 @@ struct SweepSummary {
             let counts = Dictionary(grouping: results, by: \.status).mapValues(\.count)
             var lines = ["sweep \(sweep.name): \(sweep.configs.count) configurations; runs \(counts[.finished] ?? 0) finished, "
                 + "\(counts[.diverged] ?? 0) diverged, \(counts[.failed] ?? 0) failed, \(counts[.interrupted] ?? 0) interrupted. "
-                + "Best \(sweep.metric) per run (\(sweep.goal == "minimize" ? "lowest" : "highest") over epochs), mean over repeats:"]
+                + "Best \(sweep.metric) per run (\(sweep.goal == .minimize ? "lowest" : "highest") over epochs), mean over repeats:"]
             let header = ["\(rowKey ?? "") \\ \(colKey ?? "")"] + cols
             let body = rows.map { row in
                 [row] + cols.map { col in Pivot.Cell(values: cells[row]?[col] ?? []).summary }
@@ -46,7 +51,7 @@ struct SweepSummary {
     private func rank(_ key: String) -> Int { key == "activation" ? 0 : key == "lr" ? 1 : 2 }
 
     /// A shell command printing the sweep's runs as CSV, quoted simply when the names allow.
-    static func exportCommand(path: String, sweep: String) -> String {
+    public static func exportCommand(path: String, sweep: String) -> String {
         let plain = { (s: String) in s.allSatisfy { $0.isLetter || $0.isNumber || "-_./".contains($0) } }
         if plain(path) && plain(sweep) {
             return "sqlite3 -header -csv \(path) \"SELECT * FROM run_summary WHERE sweep = '\(sweep)'\""

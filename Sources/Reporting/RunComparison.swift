@@ -1,14 +1,14 @@
 import Foundation
-import Tracking
+public import Tracking
 
-/// Runs side by side: the hyperparameters that differ (the shared ones on one line), final and
-/// best metrics, and the epoch at which each first reached a condition.
-struct RunComparison {
-    let runs: [StoredRun]
-    let shared: [(String, String)]
-    let table: ResultTable
+/// Runs side by side (`gradbook compare`): the hyperparameters that differ (the shared ones on
+/// one line), final and best metrics, and the epoch at which each first reached a condition.
+public struct RunComparison {
+    public let runs: [StoredRun]
+    public let shared: [(String, String)]
+    public let table: ResultTable
 
-    init(store: RunStore, runs ids: [Int64], reach: [String]) throws {
+    public init(store: RunStore, runs ids: [Int64], reach: [String]) throws {
         runs = try ids.map { try store.run(String($0)) }
         let params = try ids.map { try store.params(run: $0) }
         let names = Set(params.flatMap(\.keys)).sorted()
@@ -32,7 +32,7 @@ struct RunComparison {
         table = ResultTable(columns: ["run"] + runs.map { run in "\(run.id)" + (run.name.map { " \($0)" } ?? "") }, rows: rows)
     }
 
-    var text: String {
+    public var text: String {
         var out: [String] = []
         if runs.count > 1 {
             out.append("same in all:")
@@ -44,7 +44,7 @@ struct RunComparison {
     }
 
     /// `metric<value` (or <=, >, >=) as the metric and a test on its values.
-    static func condition(_ text: String) throws -> (String, (Double) -> Bool) {
+    static func condition(_ text: String) throws(StoreError) -> (String, (Double) -> Bool) {
         let expression: FilterExpression
         do { expression = try FilterParser.filter(text) } catch {
             var e = error

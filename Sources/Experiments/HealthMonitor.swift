@@ -1,4 +1,6 @@
 import Foundation
+public import Neural
+public import Tracking
 
 /// Turns each epoch's report into gradient-health alerts, remembering past epochs for the
 /// growth test of `exploding`.
@@ -19,49 +21,49 @@ public struct HealthMonitor: Sendable {
     }
 
     /// The alerts `report` raises.
-    public mutating func check(_ report: EpochReport) -> [Alert] {
-        let t = thresholds
+    public mutating func check(_ report: EpochReport) -> [AlertRecord] {
+        let t = thresholds, epoch = report.epoch
         let norms = report.layers.map { Double(mean($0.weightGradientNorms)) }
-        var alerts: [Alert] = []
+        var alerts: [AlertRecord] = []
         if norms.count >= 2, let first = norms.first, let last = norms.last {
             if first < t.vanishingFloor || first < t.vanishingRatio * last {
-                alerts.append(Alert(kind: .vanishing, layer: 0, value: first,
-                                    threshold: max(t.vanishingFloor, t.vanishingRatio * last),
-                                    message: "first hidden layer's gradient norm \(short(first)) is below "
-                                        + (first < t.vanishingFloor ? "the floor \(short(t.vanishingFloor))"
-                                            : "\(short(t.vanishingRatio)) × the output layer's \(short(last))")))
+                alerts.append(AlertRecord(epoch: epoch, kind: .vanishing, layer: 0, value: first,
+                                          threshold: max(t.vanishingFloor, t.vanishingRatio * last),
+                                          message: "first hidden layer's gradient norm \(short(first)) is below "
+                                              + (first < t.vanishingFloor ? "the floor \(short(t.vanishingFloor))"
+                                                  : "\(short(t.vanishingRatio)) × the output layer's \(short(last))")))
             }
         }
         for (i, norm) in norms.enumerated() {
             if norm > t.explodingNorm {
-                alerts.append(Alert(kind: .exploding, layer: i, value: norm, threshold: t.explodingNorm,
-                                    message: "layer \(i + 1)'s gradient norm \(short(norm)) is above \(short(t.explodingNorm))"))
+                alerts.append(AlertRecord(epoch: epoch, kind: .exploding, layer: i, value: norm, threshold: t.explodingNorm,
+                                          message: "layer \(i + 1)'s gradient norm \(short(norm)) is above \(short(t.explodingNorm))"))
             } else if history.count >= t.explodingWindow, i < history[history.count - t.explodingWindow].count {
                 let before = history[history.count - t.explodingWindow][i]
                 if before > 0 && norm > t.explodingGrowth * before {
-                    alerts.append(Alert(kind: .exploding, layer: i, value: norm / before, threshold: t.explodingGrowth,
-                                        message: "layer \(i + 1)'s gradient norm grew \(short(norm / before))× in \(t.explodingWindow) epochs"))
+                    alerts.append(AlertRecord(epoch: epoch, kind: .exploding, layer: i, value: norm / before, threshold: t.explodingGrowth,
+                                              message: "layer \(i + 1)'s gradient norm grew \(short(norm / before))× in \(t.explodingWindow) epochs"))
                 }
             }
         }
         for layer in report.layers {
             guard let stats = layer.evaluationActivations ?? layer.activations else { continue }
             if let dead = stats.deadFraction, dead > t.deadFraction {
-                alerts.append(Alert(kind: .deadReLU, layer: layer.index, value: dead, threshold: t.deadFraction,
-                                    message: "\(stats.deadUnits ?? 0) of \(stats.units) \(layer.activation) units in layer \(layer.index + 1) are dead"))
+                alerts.append(AlertRecord(epoch: epoch, kind: .deadReLU, layer: layer.index, value: dead, threshold: t.deadFraction,
+                                          message: "\(stats.deadUnits ?? 0) of \(stats.units) \(layer.activation) units in layer \(layer.index + 1) are dead"))
             }
             if let saturated = stats.saturatedFraction, saturated > t.saturationFraction {
-                alerts.append(Alert(kind: .saturation, layer: layer.index, value: saturated, threshold: t.saturationFraction,
-                                    message: "\(short(saturated * 100))% of layer \(layer.index + 1)'s \(layer.activation) outputs are saturated"))
+                alerts.append(AlertRecord(epoch: epoch, kind: .saturation, layer: layer.index, value: saturated, threshold: t.saturationFraction,
+                                          message: "\(short(saturated * 100))% of layer \(layer.index + 1)'s \(layer.activation) outputs are saturated"))
             }
         }
         history.append(norms)
         return alerts
     }
 
-    /// The alert of a run that diverged.
-    public static func nanAlert(epoch: Int, message: String) -> Alert {
-        Alert(kind: .nan, layer: nil, value: .nan, threshold: .nan, message: message)
+    /// The alert of a run that diverged at `epoch`, for the whole run (layer -1).
+    public static func nanAlert(epoch: Int, message: String) -> AlertRecord {
+        AlertRecord(epoch: epoch, kind: .nan, layer: -1, value: nil, threshold: nil, message: message)
     }
 }
 

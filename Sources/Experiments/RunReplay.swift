@@ -1,0 +1,36 @@
+import Datasets
+import Foundation
+public import Neural
+public import Tracking
+
+/// A stored run's network at one of its snapshots, rebuilt from its configuration and measured:
+/// what `gradbook eval` prints.
+public struct RunReplay {
+    /// The run's configuration, with any data options given on top.
+    public let configuration: RunConfiguration
+    /// The rebuilt trainer, its engine holding the snapshot's weights.
+    public let trainer: Trainer
+
+    /// Rebuilds `run`'s network and data, and loads its snapshot of `epoch`.
+    /// - Parameter data: data options (``RunOption/Group/data``) that evaluate it on other data.
+    /// - Throws: ``SettingsError`` for an option that is not a data option (the snapshot fixes
+    ///   the network), data and store errors.
+    public init(store: RunStore, run: StoredRun, epoch: Int, data: RunSettings = RunSettings()) throws {
+        let dataKeys = RunOption.all.filter { $0.group == .data }.map(\.key)
+        if let other = data.values.keys.sorted().first(where: { !dataKeys.contains($0) }) {
+            throw SettingsError.invalid(key: other, value: data.values[other] ?? "", expected:
+                "a data option (\(dataKeys.map { "--" + $0 }.joined(separator: ", "))): the snapshot fixes the network")
+        }
+        let stored = try JSONDecoder().decode(RunConfiguration.self, from: Data(run.configJSON.utf8))
+        configuration = try data.applied(to: stored)
+        trainer = try configuration.makeTrainer()
+        try trainer.engine.load(store.snapshotTensors(run: run.id, epoch: epoch).map {
+            TensorSnapshot(layer: $0.layer, name: $0.name, shape: $0.shape, values: $0.values)
+        })
+    }
+
+    /// Loss and accuracy on the training and the test part, in evaluation mode.
+    public func evaluate() -> (train: Evaluation, test: Evaluation) {
+        (trainer.engine.evaluate(trainer.data.train, collectStatistics: false), trainer.engine.evaluate(trainer.data.test, collectStatistics: false))
+    }
+}

@@ -1,0 +1,36 @@
+import Foundation
+import Neural
+import Tracking
+
+/// The short text `gradbook run` prints when a run ends: what was trained, how it ended, how
+/// long it took, and its last metrics.
+public struct RunSummary {
+    public let config: RunConfiguration
+    public let result: Runner.Result
+
+    public init(config: RunConfiguration, result: Runner.Result) {
+        self.config = config
+        self.result = result
+    }
+
+    public var text: String {
+        let t = config.training
+        let layers = t.hidden.map { "\($0.units) \($0.activation)" }.joined(separator: ", ")
+        var lines = ["run \(result.runID): \(config.data.dataset), hidden [\(layers.isEmpty ? "none" : layers)], "
+            + "\(t.optimizer) lr \(t.learningRate), batch \(t.batchSize), seed \(t.seed)"]
+        let outcome = result.outcome
+        var status = result.status.rawValue
+        if case .diverged(_, let message) = outcome.reason { status += ": \(message)" }
+        let perEpoch = outcome.epochs > 0 ? result.seconds / Double(outcome.epochs) * 1000 : 0
+        lines.append(String(format: "%@ after %d epochs in %.2f s (%.2f ms/epoch); the store's writes took %.3f s in the background",
+                            status, outcome.epochs, result.seconds, perEpoch, result.storeSeconds))
+        if let last = result.last {
+            let values: [(Metric, Double?)] = [(.trainLoss, last.trainLoss), (.testLoss, last.testLoss),
+                                               (.trainAccuracy, last.trainAccuracy), (.testAccuracy, last.testAccuracy)]
+            lines.append(values.compactMap { metric, value in
+                value.map { "\(metric.name.replacingOccurrences(of: "_", with: " ")) \(metric.formatted($0))" }
+            }.joined(separator: "  "))
+        }
+        return lines.joined(separator: "\n")
+    }
+}

@@ -1,0 +1,105 @@
+import Foundation
+public import Tracking
+
+/// One run on one screen, as text (`gradbook show`): status, timing, process, tags, notes,
+/// every hyperparameter, final and best metrics with the best epoch, the loss curves as
+/// sparklines on one scale, the alerts, the last epoch's layer health and the snapshots kept.
+public struct RunReport {
+    public let store: RunStore
+    public let run: StoredRun
+
+    public init(store: RunStore, run: StoredRun) {
+        self.store = store
+        self.run = run
+    }
+
+    public func text() throws -> String {
+        var out: [String] = []
+        out.append("run \(run.id)" + (run.name.map { " \"\($0)\"" } ?? "") + "  \(run.uuid)")
+        out.append("status     \(run.status.rawValue)" + (run.error.map { ": \($0)" } ?? ""))
+        var place: [String] = []
+        if let e = run.experiment { place.append("experiment \(e)") }
+        if let s = run.sweep { place.append("sweep \(s)") }
+        if !place.isEmpty { out.append("part of    " + place.joined(separator: ", ")) }
+        let epochs = try store.epochs(run: run.id)
+        let seconds = epochs.compactMap(\.seconds).reduce(0, +)
+        out.append("timing     created \(run.createdAt) UTC, ended \(run.endedAt ?? "-"); \(run.epochsDone)/\(run.epochsPlanned.map(String.init) ?? "?") epochs"
+            + ", \(Metric.seconds.formatted(seconds)) of training")
+        out.append("process    pid \(run.pid.map(String.init) ?? "?") on \(run.host ?? "?"), gradbook \(run.gradbookVersion)")
+        let tags = try store.tags(run: run.id)
+        if !tags.isEmpty { out.append("tags       " + tags.sorted { $0.key < $1.key }.map { $0.value.isEmpty ? $0.key : "\($0.key)=\($0.value)" }.joined(separator: ", ")) }
+        for note in try store.notes(run: run.id) { out.append("note       \(note.createdAt): \(note.text)") }
+        let params = try store.params(run: run.id)
+        out.append("")
+        out.append("hyperparameters")
+        out.append(Self.wrapped(params.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }))
+        out.append("")
+        out.append(contentsOf: try metrics(epochs))
+        out.append(contentsOf: try alerts())
+        out.append(contentsOf: try layers())
+        let snapshots = try store.snapshots(run: run.id)
+        if !snapshots.isEmpty {
+            out.append("")
+            out.append("snapshots  " + snapshots.map { "epoch \($0.epoch) (\($0.reasons.joined(separator: ", ")))" }.joined(separator: ", "))
+        }
+        return out.joined(separator: "\n")
+    }
+
+    /// Items on lines of at most `width` characters, indented by two spaces.
+    public static func wrapped(_ items: [String], width: Int = 96) -> String {
+        guard !items.isEmpty else { return "  nothing" }
+        var lines: [String] = [], line = " "
+        for item in items {
+            if line.count + item.count + 2 > width { lines.append(line); line = " " }
+            line += " " + item
+        }
+        lines.append(line)
+        return lines.joined(separator: "\n")
+    }
+
+    /// Final, best and best epoch of the standard curves, computed by the store's terms (the
+    /// one definition of "best").
+    private func metrics(_ epochs: [EpochRecord]) throws -> [String] {
+        guard let last = epochs.last else { return ["no epochs recorded"] }
+        let present = Metric.standardCurves.filter { m in epochs.contains { $0.value(of: m.name) != nil } }
+        let terms = present.flatMap { [Term(name: $0.name, function: "final"), Term(name: $0.name, function: "best"),
+                                       Term(name: $0.name, function: "best_epoch")] }
+        let cells = try store.table(runs: [run.id], columns: terms).rows.first ?? []
+        let rows = present.enumerated().map { i, m in
+            [m.name, m.formatted(cells[3 * i].number), m.formatted(cells[3 * i + 1].number), cells[3 * i + 2].text]
+        }
+        var out = ["metrics at epoch \(last.epoch)", TableWriter.aligned(header: ["metric", "final", "best", "best epoch"], rows: rows)]
+        let train = epochs.compactMap(\.trainLoss), test = epochs.compactMap(\.testLoss)
+        let all = train + test
+        if let low = all.min(), let high = all.max() {
+            out.append("")
+            out.append(String(format: "loss curves, epochs 1–%d, scale %.4g … %.4g", last.epoch, low, high))
+            out.append("  train  " + Sparkline(values: train).render(range: low...high))
+            out.append("  test   " + Sparkline(values: test).render(range: low...high))
+        }
+        return out
+    }
+
+    private func alerts() throws -> [String] {
+        let alerts = try store.alertSummary(run: run.id)
+        guard !alerts.isEmpty else { return ["", "alerts     none"] }
+        let rows = alerts.map { a in
+            [a.kind.rawValue, a.layer < 0 ? "run" : "\(a.layer + 1)", "\(a.firstEpoch)", "\(a.lastEpoch)", "\(a.epochs)", a.firstMessage]
+        }
+        return ["", "alerts", TableWriter.aligned(header: ["alert", "layer", "first epoch", "last epoch", "epochs", "first message"], rows: rows)]
+    }
+
+    private func layers() throws -> [String] {
+        guard run.epochsDone > 0 else { return [] }
+        let layers = try store.layerHealth(run: run.id, epoch: run.epochsDone)
+        guard !layers.isEmpty else { return [] }
+        func g(_ v: Double?) -> String { v.map { String(format: "%.3g", $0) } ?? "-" }
+        let rows = layers.map { l in
+            ["\(l.layer + 1)", "\(l.units) \(l.activation)", g(l.gradNormMean), g(l.gradNormMax), g(l.weightNorm), g(l.updateRatio),
+             g(l.actMean), g(l.actStd), l.deadUnits.map(String.init) ?? "-", Metric.saturatedFraction.formatted(l.saturatedFraction)]
+        }
+        return ["", "layer health at epoch \(run.epochsDone) (layer 1 = first hidden; the output layer last)",
+                TableWriter.aligned(header: ["layer", "units", "grad norm", "grad max", "weight norm", "update ratio", "act mean",
+                                             "act std", "dead", "saturated"], rows: rows)]
+    }
+}

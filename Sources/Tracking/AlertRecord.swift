@@ -1,0 +1,41 @@
+public import GRDB
+
+/// An alert as stored in `alerts`: one row per kind, layer and epoch while it holds.
+public struct AlertRecord: StoredRecord, Sendable, Equatable {
+    public static let databaseTableName = "alerts"
+
+    /// The run; set by the store when the alert is recorded.
+    public var runID: Int64 = 0
+    public var epoch: Int
+    public var kind: AlertKind
+    /// The layer (0 = first hidden), or -1 for the whole run.
+    public var layer: Int
+    /// The measured value and the bound it crossed.
+    public var value: Double?
+    public var threshold: Double?
+    /// What happened, in words, with the numbers.
+    public var message: String
+
+    public init(epoch: Int, kind: AlertKind, layer: Int, value: Double?, threshold: Double?, message: String) {
+        self.epoch = epoch
+        self.kind = kind
+        self.layer = layer
+        self.value = finite(value)
+        self.threshold = finite(threshold)
+        self.message = message
+    }
+}
+
+/// Each alert of a run once per kind and layer (the view `alert_summary`).
+public struct AlertSummary: Sendable, Equatable, Codable, FetchableRecord {
+    public var runID: Int64
+    public var kind: AlertKind
+    public var layer: Int
+    public var firstEpoch: Int
+    public var lastEpoch: Int
+    /// Epochs in which it held.
+    public var epochs: Int
+    public var firstMessage: String
+
+    public static var databaseColumnDecodingStrategy: DatabaseColumnDecodingStrategy { .custom(ColumnKey.init(column:)) }
+}

@@ -1,0 +1,95 @@
+import Foundation
+
+/// A per-epoch metric and how to read it: where it is stored, which way is better, its unit
+/// and how people see it. Every "best", every direction and every display of a metric comes
+/// from here.
+///
+/// The store keeps any metric a run records; a name not in ``catalogue`` is read as
+/// ``Metric/init(name:)`` says (lower is better, a plain number).
+public struct Metric: Sendable, Hashable, Codable {
+    /// Where the values live.
+    public enum Source: String, Sendable, Hashable, Codable {
+        /// A column of `epochs` named like the metric.
+        case epochs
+        /// Rows of `metrics` with this name.
+        case metrics
+        /// An aggregate over the layers of `layer_health` per epoch.
+        case layers
+    }
+
+    /// How a value is shown to people (exports always write the number itself).
+    public enum Display: String, Sendable, Hashable, Codable {
+        /// Five significant digits (`0.17638`).
+        case number
+        /// A share from 0 to 1, three decimals (`0.976`), as filters take it.
+        case fraction
+        /// A whole number (`12`).
+        case count
+        /// Seconds, three significant digits and `s`.
+        case seconds
+    }
+
+    public var name: String
+    public var goal: Goal
+    public var source: Source
+    public var display: Display
+    /// A short description for help texts and the README.
+    public var about: String
+    /// For ``Source/layers``: the SQL aggregate over a layer column (`SUM(dead_units)`).
+    var layerAggregate: String?
+
+    /// A metric outside the catalogue: stored in `metrics`, lower is better, a plain number.
+    public init(name: String) {
+        self.init(name, .minimize, .metrics, .number, "a recorded metric")
+    }
+
+    init(_ name: String, _ goal: Goal, _ source: Source, _ display: Display, _ about: String, layers aggregate: String? = nil) {
+        self.name = name
+        self.goal = goal
+        self.source = source
+        self.display = display
+        self.about = about
+        layerAggregate = aggregate
+    }
+
+    /// The metric of this name: from ``catalogue``, or a recorded metric of the default kind.
+    public static func named(_ name: String) -> Metric {
+        catalogue.first { $0.name == name } ?? Metric(name: name)
+    }
+
+    /// The value for people: see ``Display``.
+    public func formatted(_ value: Double?) -> String {
+        guard let value, value.isFinite else { return "-" }
+        switch display {
+        case .number: return String(format: "%.5g", value)
+        case .fraction: return String(format: "%.3f", value)
+        case .count: return value == value.rounded() ? String(Int(value)) : String(format: "%.5g", value)
+        case .seconds: return String(format: "%.3gs", value)
+        }
+    }
+
+    // MARK: - The catalogue
+
+    public static let trainLoss = Metric("train_loss", .minimize, .epochs, .number, "loss on the training set (minibatch mean, or a full pass with --evaluate-train)")
+    public static let testLoss = Metric("test_loss", .minimize, .epochs, .number, "loss on the test set, a full pass after each epoch")
+    public static let trainAccuracy = Metric("train_accuracy", .maximize, .epochs, .fraction, "share of training samples classified right")
+    public static let testAccuracy = Metric("test_accuracy", .maximize, .epochs, .fraction, "share of test samples classified right")
+    public static let learningRate = Metric("learning_rate", .minimize, .epochs, .number, "the learning rate used in the epoch")
+    public static let seconds = Metric("seconds", .minimize, .epochs, .seconds, "wall time of the epoch")
+    public static let gradNorm = Metric("grad_norm", .minimize, .metrics, .number, "global L2 norm of the gradient, mean over the epoch's steps")
+    public static let gradNormMax = Metric("grad_norm_max", .minimize, .metrics, .number, "global L2 norm of the gradient, largest step")
+    public static let alerts = Metric("alerts", .minimize, .metrics, .count, "alerts that fired in the epoch")
+    public static let deadUnits = Metric("dead_units", .minimize, .layers, .count, "dead units, summed over the layers", layers: "SUM(dead_units)")
+    public static let deadFraction = Metric("dead_fraction", .minimize, .layers, .fraction, "share of dead units, largest layer", layers: "MAX(dead_fraction)")
+    public static let saturatedFraction = Metric("saturated_fraction", .minimize, .layers, .fraction,
+                                                 "share of saturated outputs, largest layer", layers: "MAX(saturated_fraction)")
+
+    /// Every metric Gradbook records, in the order lists show them.
+    public static let catalogue: [Metric] = [
+        trainLoss, testLoss, trainAccuracy, testAccuracy, learningRate, seconds, gradNorm, gradNormMax, alerts,
+        deadUnits, deadFraction, saturatedFraction,
+    ]
+
+    /// The curves exported and compared when no metric is named.
+    public static let standardCurves: [Metric] = [trainLoss, testLoss, trainAccuracy, testAccuracy]
+}

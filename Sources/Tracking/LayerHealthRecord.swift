@@ -1,0 +1,61 @@
+import GRDB
+
+/// One layer's health in one epoch, as stored in `layer_health`. Non-finite values are kept as
+/// `nil` (NULL).
+public struct LayerHealthRecord: StoredRecord, Sendable, Equatable {
+    public static let databaseTableName = "layer_health"
+
+    /// The run and the epoch; set by the store when the epoch is recorded.
+    public var runID: Int64 = 0
+    public var epoch: Int = 0
+    /// 0 for the first hidden layer; the output layer last.
+    public var layer: Int
+    public var units: Int
+    public var activation: String
+    public var gradNormMean: Double?
+    public var gradNormMax: Double?
+    public var biasGradNormMean: Double?
+    public var biasGradNormMax: Double?
+    public var weightNorm: Double?
+    public var updateRatio: Double?
+    public var actMean: Double?
+    public var actStd: Double?
+    public var deadUnits: Int?
+    public var deadFraction: Double?
+    public var saturatedFraction: Double?
+    public var evalActMean: Double?
+    public var evalActStd: Double?
+    public var evalDeadUnits: Int?
+    public var evalSaturatedFraction: Double?
+
+    public init(layer: Int, units: Int, activation: String, gradNormMean: Double?, gradNormMax: Double?,
+                biasGradNormMean: Double?, biasGradNormMax: Double?, weightNorm: Double?, updateRatio: Double?,
+                actMean: Double? = nil, actStd: Double? = nil, deadUnits: Int? = nil, deadFraction: Double? = nil,
+                saturatedFraction: Double? = nil, evalActMean: Double? = nil, evalActStd: Double? = nil,
+                evalDeadUnits: Int? = nil, evalSaturatedFraction: Double? = nil) {
+        self.layer = layer
+        self.units = units
+        self.activation = activation
+        self.gradNormMean = finite(gradNormMean)
+        self.gradNormMax = finite(gradNormMax)
+        self.biasGradNormMean = finite(biasGradNormMean)
+        self.biasGradNormMax = finite(biasGradNormMax)
+        self.weightNorm = finite(weightNorm)
+        self.updateRatio = finite(updateRatio)
+        self.actMean = finite(actMean)
+        self.actStd = finite(actStd)
+        self.deadUnits = deadUnits
+        self.deadFraction = finite(deadFraction)
+        self.saturatedFraction = finite(saturatedFraction)
+        self.evalActMean = finite(evalActMean)
+        self.evalActStd = finite(evalActStd)
+        self.evalDeadUnits = evalDeadUnits
+        self.evalSaturatedFraction = finite(evalSaturatedFraction)
+    }
+}
+
+/// `nil` for a missing or non-finite value: SQLite has no NaN, and GRDB refuses it.
+func finite(_ v: Double?) -> Double? {
+    guard let v, v.isFinite else { return nil }
+    return v
+}

@@ -1,0 +1,36 @@
+/// Where a run's record goes while it trains: what a runner writes through. ``RunStore`` is one;
+/// another store (a remote tracker, memory in a test) or another trainer can stand on either
+/// side of it.
+///
+/// Calls for one run come in order: ``startRun(_:identity:)``, then epochs, snapshots, alerts
+/// and beats, then ``finishRun(run:status:error:)``.
+public protocol RunRecorder: Sendable {
+    /// Opens a run as `running` with its hyperparameters and tags; returns its id.
+    func startRun(_ new: NewRun, identity: ProcessIdentity) throws(StoreError) -> Int64
+    /// Records one epoch whole (metrics, layer health, alerts, a snapshot) or not at all.
+    func recordEpoch(run: Int64, _ epoch: EpochRecord) throws(StoreError)
+    /// Records a snapshot taken outside an epoch (the initial weights, the final ones of a run
+    /// that stopped early, a best held back).
+    func recordSnapshot(run: Int64, _ snapshot: SnapshotRecord) throws(StoreError)
+    /// Records alerts outside an epoch (the `nan` alert of a run that diverged).
+    func recordAlerts(run: Int64, epoch: Int, _ alerts: [AlertRecord]) throws(StoreError)
+    /// Marks the run alive now.
+    func beat(run: Int64) throws(StoreError)
+    /// Closes the run with its final status and, for failures, the error.
+    func finishRun(run: Int64, status: RunStatus, error: String?) throws(StoreError)
+}
+
+extension RunRecorder {
+    /// Opens a run for this process.
+    public func startRun(_ new: NewRun) throws(StoreError) -> Int64 { try startRun(new, identity: .current) }
+}
+
+/// What a sweep runner needs beyond recording runs: the sweep's configurations and where they stand.
+public protocol SweepRecorder: RunRecorder {
+    /// For each configuration index of the sweep, the statuses of its runs.
+    func sweepRunStatuses(sweep: Int64) throws(StoreError) -> [Int: [RunStatus]]
+    /// Sets the sweep's status.
+    func setSweepStatus(_ sweep: Int64, _ status: SweepStatus) throws(StoreError)
+    /// Records a configuration whose run could not even start (its data could not be read), as `failed`.
+    func recordFailedRun(_ new: NewRun, error: String, identity: ProcessIdentity) throws(StoreError) -> Int64
+}

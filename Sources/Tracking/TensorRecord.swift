@@ -1,0 +1,63 @@
+import Foundation
+public import GRDB
+
+/// A tensor of a weight snapshot, as stored in `snapshot_tensors`: float32 values, row-major,
+/// little-endian in a BLOB, with the shape as a JSON array.
+public struct TensorRecord: Sendable, Equatable, FetchableRecord, PersistableRecord {
+    public static let databaseTableName = "snapshot_tensors"
+
+    /// The run and epoch; set by the store when the snapshot is recorded.
+    public var runID: Int64 = 0
+    public var epoch: Int = 0
+    public var layer: Int
+    /// `weight`, `bias`, `gamma`, `beta`, `running_mean`, `running_var`.
+    public var name: String
+    public var shape: [Int]
+    public var values: [Float]
+
+    public init(layer: Int, name: String, shape: [Int], values: [Float]) {
+        self.layer = layer
+        self.name = name
+        self.shape = shape
+        self.values = values
+    }
+
+    public init(row: Row) throws {
+        runID = row["run_id"]
+        epoch = row["epoch"]
+        layer = row["layer"]
+        name = row["name"]
+        let shapeText: String = row["shape"]
+        shape = shapeText.trimmingCharacters(in: CharacterSet(charactersIn: "[] ")).split(separator: ",")
+            .compactMap { Int($0.trimmingCharacters(in: .whitespaces)) }
+        values = floats(fromLittleEndian: row["data"])
+    }
+
+    public func encode(to container: inout PersistenceContainer) throws {
+        container["run_id"] = runID
+        container["epoch"] = epoch
+        container["layer"] = layer
+        container["name"] = name
+        container["shape"] = "[" + shape.map(String.init).joined(separator: ",") + "]"
+        container["dtype"] = "float32"
+        container["data"] = littleEndianBytes(values)
+    }
+}
+
+/// float32 values as little-endian bytes (one copy on a little-endian machine).
+func littleEndianBytes(_ values: [Float]) -> Data {
+    #if _endian(little)
+    return values.withUnsafeBytes { Data($0) }
+    #else
+    var data = Data(capacity: values.count * 4)
+    for v in values { withUnsafeBytes(of: v.bitPattern.littleEndian) { data.append(contentsOf: $0) } }
+    return data
+    #endif
+}
+
+/// float32 values from little-endian bytes.
+func floats(fromLittleEndian data: Data) -> [Float] {
+    data.withUnsafeBytes { raw in
+        (0..<(raw.count / 4)).map { Float(bitPattern: UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: $0 * 4, as: UInt32.self))) }
+    }
+}
