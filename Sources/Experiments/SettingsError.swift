@@ -2,6 +2,8 @@
 public enum SettingsError: Error, Sendable, Equatable, CustomStringConvertible {
     case invalid(key: String, value: String, expected: String, source: String? = nil)
     case unknownKey(key: String, known: [String], source: String? = nil)
+    /// A file of settings that cannot be read or is not a mapping.
+    case unreadable(source: String, reason: String)
 
     public var description: String {
         switch self {
@@ -9,6 +11,8 @@ public enum SettingsError: Error, Sendable, Equatable, CustomStringConvertible {
             "invalid \(source == nil ? "--" : "")\(key) '\(value)'\(source.map { " in \($0)" } ?? ""): expected \(expected)"
         case let .unknownKey(key, known, source):
             "unknown key '\(key)'\(source.map { " in \($0)" } ?? ""): expected one of \(known.joined(separator: ", "))"
+        case let .unreadable(source, reason):
+            "cannot read \(source): \(reason)"
         }
     }
 }

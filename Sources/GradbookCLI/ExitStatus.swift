@@ -2,6 +2,7 @@ import ArgumentParser
 import Datasets
 import Experiments
 import Neural
+import Reporting
 import Tracking
 
 /// The exit codes Gradbook promises, decided in this one place: 0 success, 1 failure,
@@ -29,7 +30,7 @@ enum ExitStatus: Int32 {
             self = .usage
         case StoreError.sweepMismatch, StoreError.unknownSweep, StoreError.invalidQuery:
             self = .usage
-        case is StoreError:
+        case is StoreError, is ReportingError:
             self = .failure
         case let e as ExitCode:
             self = ExitStatus(rawValue: e.rawValue) ?? .failure

@@ -3,7 +3,7 @@ import GRDB
 
 extension RunStore {
     /// What a merge added.
-    public struct MergeReport: Sendable, Equatable {
+    public struct MergeReport: Sendable, Equatable, Codable {
         public var runsAdded = 0
         public var runsAlreadyPresent = 0
         public var sweepsAdded = 0

@@ -1,7 +1,7 @@
 import GRDB
 
 /// A sweep as stored: its identity, how it ranks runs, and its expanded configurations.
-public struct StoredSweep: Sendable, Equatable {
+public struct StoredSweep: Sendable, Equatable, Codable {
     public var id: Int64
     public var name: String
     public var experiment: String?

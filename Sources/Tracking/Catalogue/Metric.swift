@@ -33,6 +33,8 @@ public struct Metric: Sendable, Hashable, Codable {
     public var goal: Goal
     public var source: Source
     public var display: Display
+    /// The unit of its values: `s` for seconds, empty for losses, shares and counts.
+    public var unit: String { display == .seconds ? "s" : "" }
     /// A short description for help texts and the README.
     public var about: String
     /// For ``Source/layers``: the SQL aggregate over a layer column (`SUM(dead_units)`).

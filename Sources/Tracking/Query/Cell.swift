@@ -1,7 +1,7 @@
 import GRDB
 
 /// One value of a query result: what SQLite returned, with its type.
-public enum Cell: Sendable, Equatable, Hashable {
+public enum Cell: Sendable, Equatable, Hashable, Codable {
     case null
     case integer(Int64)
     case real(Double)
@@ -39,7 +39,7 @@ public enum Cell: Sendable, Equatable, Hashable {
 }
 
 /// A query's answer: named columns and rows of cells.
-public struct ResultTable: Sendable, Equatable {
+public struct ResultTable: Sendable, Equatable, Codable {
     public var columns: [String]
     public var rows: [[Cell]]
 
@@ -51,5 +51,26 @@ public struct ResultTable: Sendable, Equatable {
     /// The cells of the column named `name`.
     public func column(_ name: String) -> [Cell]? {
         columns.firstIndex(of: name).map { i in rows.map { $0[i] } }
+    }
+}
+
+extension Cell {
+    /// JSON: the value itself (a number, a string or null), as exports write it.
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.singleValueContainer()
+        switch self {
+        case .null: try c.encodeNil()
+        case .integer(let v): try c.encode(v)
+        case .real(let v): try c.encode(v)
+        case .text(let v): try c.encode(v)
+        }
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.singleValueContainer()
+        if c.decodeNil() { self = .null }
+        else if let i = try? c.decode(Int64.self) { self = .integer(i) }
+        else if let d = try? c.decode(Double.self) { self = .real(d) }
+        else { self = .text(try c.decode(String.self)) }
     }
 }

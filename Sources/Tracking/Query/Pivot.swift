@@ -4,7 +4,7 @@ import Foundation
 /// table a sweep is run for (activation × learning rate of the best test loss).
 public struct Pivot: Sendable {
     /// The runs of one cell and their values.
-    public struct Cell: Sendable {
+    public struct Cell: Sendable, Codable {
         public var runs: [Int64] = []
         public var values: [Double] = []
 
