@@ -10,13 +10,13 @@ public final class SweepRunner: Sendable {
     public struct Options: Sendable {
         /// Runs at once, each in its own thread with one BLAS thread.
         public var jobs: Int
-        /// Run only the configurations whose index modulo `count` is `index − 1` (1-based).
-        public var shard: (index: Int, count: Int)?
+        /// Run only this slice of the configurations (one task of an array job).
+        public var shard: SweepSlice?
         /// Run `failed` configurations again (finished and diverged ones are done).
         public var retryFailed: Bool
         public var version: String
 
-        public init(jobs: Int, shard: (index: Int, count: Int)? = nil, retryFailed: Bool = false, version: String) {
+        public init(jobs: Int, shard: SweepSlice? = nil, retryFailed: Bool = false, version: String) {
             self.jobs = jobs
             self.shard = shard
             self.retryFailed = retryFailed
@@ -59,7 +59,7 @@ public final class SweepRunner: Sendable {
     public func pending() throws(StoreError) -> [Int] {
         let statuses = try store.sweepRunStatuses(sweep: sweep.id)
         return sweep.configs.map(\.index).filter { i in
-            if let shard = options.shard, i % shard.count != shard.index - 1 { return false }
+            if let shard = options.shard, !shard.contains(i) { return false }
             let s = statuses[i] ?? []
             if s.contains(.finished) || s.contains(.diverged) || s.contains(.running) { return false }
             if s.contains(.failed) && !options.retryFailed { return false }
@@ -70,6 +70,7 @@ public final class SweepRunner: Sendable {
     /// Runs the pending configurations with `options.jobs` worker threads.
     public func run(interrupted: @escaping @Sendable () -> Bool,
                     events: @escaping @Sendable (Event) -> Void) throws -> Outcome {
+        if let shard = options.shard { try store.claimSlice(shard, of: sweep) }
         let todo = try pending()
         queue.withLock { $0 = todo }
         try store.setSweepStatus(sweep.id, .running)

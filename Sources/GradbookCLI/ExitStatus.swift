@@ -28,7 +28,7 @@ enum ExitStatus: Int32 {
             }
         case is SettingsError, is SweepSpecError:
             self = .usage
-        case StoreError.sweepMismatch, StoreError.unknownSweep, StoreError.invalidQuery:
+        case StoreError.sweepMismatch, StoreError.unknownSweep, StoreError.invalidQuery, StoreError.sliceMismatch, StoreError.mergeIntoItself:
             self = .usage
         case is StoreError, is ReportingError:
             self = .failure

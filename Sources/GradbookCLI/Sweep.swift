@@ -14,8 +14,11 @@ struct Sweep: ParsableCommand {
             activation of relu, tanh, sigmoid, leaky_relu at every learning rate of 0.3, 0.1, 0.03, 0.01 \
             (an activation or learning rate given as a single value stays fixed). \
             The sweep and its configurations are stored before the first run; running the same command again \
-            runs only what is not finished. Ctrl-C stops cleanly; --resume NAME finishes the rest.
-            """)
+            runs only what is not finished. Ctrl-C stops cleanly; --resume NAME finishes the rest. \
+            On a cluster: --emit slurm (or k8s) prints the array job; --shard auto/N runs one task's slice; \
+            'gradbook merge' folds the shards; 'gradbook sweep status NAME' says what to submit again.
+            """,
+        subcommands: [SweepStatusCommand.self])
 
     @OptionGroup var store: StoreOptions
     @OptionGroup var options: RunOptions
@@ -41,16 +44,43 @@ struct Sweep: ParsableCommand {
     @Flag(name: .customLong("retry-failed"), help: "Also run configurations whose run failed.")
     var retryFailed = false
 
-    @Option(help: "Run only slice i of N (i/N, 1-based), for running one sweep on several machines.")
+    @Option(help: ArgumentHelp("Run only slice i of N (configurations whose index is i−1 modulo N); auto/N takes i from the "
+                               + "scheduler's array index (\(ArrayIndexVariable.all.map(\.name).joined(separator: ", "))).", valueName: "i/N"))
     var shard: String?
+
+    @Option(name: .customLong("copy-to"), help: ArgumentHelp(
+        "When the sweep ends (finished, failed or interrupted), copy the store to this file (consistent, atomic): "
+            + "how an array task brings its shard from the node's disk to the shard folder.", valueName: "file"))
+    var copyTo: String?
+
+    @Option(help: ArgumentHelp("Print the sweep as an array job for a scheduler (slurm: an sbatch script; k8s: an Indexed Job) "
+                               + "and run nothing.", valueName: "scheduler"))
+    var emit: String?
+
+    @Option(help: "With --emit: the number of array tasks, each a slice of the sweep. (default: 8, or fewer when there are fewer configurations)")
+    var shards: Int?
+
+    @Option(name: .customLong("array-limit"), help: "With --emit: at most this many tasks at once.")
+    var arrayLimit: Int?
 
     func validate() throws {
         if let jobs, jobs < 1 { throw ValidationError("invalid --jobs '\(jobs)': expected a whole number of at least 1") }
         if let seeds, seeds < 1 { throw ValidationError("invalid --seeds '\(seeds)': expected a whole number of at least 1") }
-        _ = try shardSlice()
+        if let emit, ArrayJob.Scheduler(rawValue: emit) == nil {
+            throw ValidationError("invalid --emit '\(emit)': expected \(ArrayJob.Scheduler.allCases.map(\.rawValue).joined(separator: " or "))")
+        }
+        if emit == nil && (shards != nil || arrayLimit != nil) { throw ValidationError("--shards and --array-limit go with --emit") }
+        if let shards, shards < 1 || shards > 100_000 { throw ValidationError("invalid --shards \(shards): expected 1 to 100000 tasks") }
+        if let arrayLimit, arrayLimit < 1 { throw ValidationError("invalid --array-limit \(arrayLimit): expected at least 1") }
+        if emit != nil && (resume != nil || shard != nil || copyTo != nil) {
+            throw ValidationError("--emit writes the job that runs the shards; leave out --resume, --shard and --copy-to")
+        }
     }
 
     mutating func run() throws {
+        if let emit { return try printJob(ArrayJob.Scheduler(rawValue: emit)!) }
+        let slice = try shard.map { try SweepSlice.parse($0, environment: ProcessInfo.processInfo.environment) }
+        if let origin = slice?.origin { FileHandle.standardError.write(Data("shard \(slice!.slice) (from \(origin))\n".utf8)) }
         let db = try store.open()
         defer { try? db.close() }
         let stored: StoredSweep
@@ -61,25 +91,52 @@ struct Sweep: ParsableCommand {
             guard let sweep = try db.sweep(named: resume) else { throw ValidationError("no sweep '\(resume)' in \(store.path)") }
             stored = sweep
         } else {
-            // A Playground link is the base configuration, not an axis (its commas are not a list).
-            let link = RunSettings(options.flagSettings.values.filter { $0.key == "playground" })
-            let plan = try SweepPlan(name: name, spec: try sweepSpec(), base: (try options.configFile()?.settings ?? RunSettings()).merging(link))
             try options.reportPlayground()
-            stored = try db.openSweep(try plan.newSweep(experiment: experiment))
+            stored = try db.openSweep(try plan().newSweep(experiment: experiment))
         }
+        // A shard file resumes the slice it ran.
+        let running = try slice?.slice ?? db.ranSlice(of: stored)
         let runner = SweepRunner(store: db, sweep: stored, options: .init(
-            jobs: jobs ?? ProcessInfo.processInfo.activeProcessorCount, shard: try shardSlice(), retryFailed: retryFailed, version: GradbookVersion.current))
+            jobs: jobs ?? ProcessInfo.processInfo.activeProcessorCount, shard: running, retryFailed: retryFailed, version: GradbookVersion.current))
         let pending = try runner.pending()
         let trap = SignalTrap()
         let progress = SweepProgress(sweep: stored, total: pending.count)
         let outcome = try runner.run(interrupted: { trap.signal != 0 }, events: progress.handle)
         progress.finish()
         print(try SweepSummary(store: db, sweep: stored).text)
+        if let copyTo { try db.copy(to: copyTo) }
         if outcome.interrupted {
-            FileHandle.standardError.write(Data("sweep '\(stored.name)' interrupted; finish it with: gradbook sweep --resume \(stored.name)\n".utf8))
+            let again = "gradbook sweep --resume \(Shell.quoted(stored.name))" + (running.map { " --shard \($0)" } ?? "") + " --db \(Shell.quoted(store.path))"
+            FileHandle.standardError.write(Data("sweep '\(stored.name)' interrupted; finish it with: \(again)\n".utf8))
             throw ExitCode(trap.signal != 0 ? trap.exitStatus.rawValue : ExitStatus.failure.rawValue)
         }
         if outcome.failed > 0 { throw ExitCode(ExitStatus.failure.rawValue) }
+    }
+
+    /// The sweep these options describe, checked: every configuration expanded and valid.
+    private func plan() throws -> SweepPlan {
+        // A Playground link is the base configuration, not an axis (its commas are not a list).
+        let link = RunSettings(options.flagSettings.values.filter { $0.key == "playground" })
+        return try SweepPlan(name: name, spec: try sweepSpec(), base: (try options.configFile()?.settings ?? RunSettings()).merging(link))
+    }
+
+    /// `--emit`: the job that runs this sweep as slices, on stdout.
+    private func printJob(_ scheduler: ArrayJob.Scheduler) throws {
+        let plan = try plan()
+        var arguments: [String] = []
+        if let config = options.config { arguments += ["--config", config] }
+        if let spec { arguments += ["--spec", spec] }
+        for option in RunOption.all {
+            guard let value = options.flagSettings.values[option.key] else { continue }
+            arguments += option.isFlag ? [value == "true" ? "--\(option.key)" : "--no-\(option.key)"] : ["--\(option.key)", value]
+        }
+        if let seeds { arguments += ["--seeds", String(seeds)] }
+        if let experiment { arguments += ["--experiment", experiment] }
+        if retryFailed { arguments.append("--retry-failed") }
+        arguments += ["--name", plan.name]
+        let count = plan.configurations.count
+        print(ArrayJob(sweep: plan.name, arguments: arguments, configurations: count, slices: shards ?? min(8, count),
+                       arrayLimit: arrayLimit, version: GradbookVersion.current).text(for: scheduler), terminator: "")
     }
 
     /// The spec from `--spec` (flags fix what it does not vary), or from the flags' lists;
@@ -99,15 +156,5 @@ struct Sweep: ParsableCommand {
         }
         if let seeds { try spec.repeatWithSeeds(seeds, from: UInt64(flags.values["seed"] ?? "1") ?? 1) }
         return spec
-    }
-
-    /// `--shard i/N` as (i, N).
-    private func shardSlice() throws -> (index: Int, count: Int)? {
-        guard let shard else { return nil }
-        let parts = shard.split(separator: "/").map { Int($0) }
-        guard parts.count == 2, let i = parts[0], let n = parts[1], n >= 1, i >= 1, i <= n else {
-            throw ValidationError("invalid --shard '\(shard)': expected i/N with 1 ≤ i ≤ N, e.g. 2/8")
-        }
-        return (i, n)
     }
 }

@@ -56,9 +56,6 @@ public struct SweepSummary {
         if plain(path) && plain(sweep) {
             return "sqlite3 -header -csv \(path) \"SELECT * FROM run_summary WHERE sweep = '\(sweep)'\""
         }
-        return "sqlite3 -header -csv \(quoted(path)) \(quoted("SELECT * FROM run_summary WHERE sweep = '\(sweep.replacingOccurrences(of: "'", with: "''"))'"))"
+        return "sqlite3 -header -csv \(Shell.quoted(path)) \(Shell.quoted("SELECT * FROM run_summary WHERE sweep = '\(sweep.replacingOccurrences(of: "'", with: "''"))'"))"
     }
-
-    /// Single-quoted for a POSIX shell.
-    static func quoted(_ s: String) -> String { "'" + s.replacingOccurrences(of: "'", with: "'\\''") + "'" }
 }

@@ -33,4 +33,6 @@ public protocol SweepRecorder: RunRecorder {
     func setSweepStatus(_ sweep: Int64, _ status: SweepStatus) throws(StoreError)
     /// Records a configuration whose run could not even start (its data could not be read), as `failed`.
     func recordFailedRun(_ new: NewRun, error: String, identity: ProcessIdentity) throws(StoreError) -> Int64
+    /// Records that this store runs `slice` of the sweep (one store, one slice).
+    func claimSlice(_ slice: SweepSlice, of sweep: StoredSweep) throws(StoreError)
 }

@@ -80,3 +80,37 @@ public struct VacuumResult: Sendable, Equatable, Codable {
     public var bytesBefore: Int64
     public var bytesAfter: Int64
 }
+
+extension RunStore {
+    /// Writes a consistent copy of the whole store to `destination` (SQLite's `VACUUM INTO`: one
+    /// file, no write-ahead log, readable anywhere), through a temporary file in the same folder
+    /// renamed into place: `destination` is the old copy or the new one, never half of one.
+    public func copy(to destination: String) throws(StoreError) {
+        if let mine = FileIdentity(path: path), FileIdentity(path: destination) == mine {
+            throw .database(path: destination, reason: "is the store itself; copy it to another file")
+        }
+        let temporary = destination + ".partial-\(getpid())"
+        try? FileManager.default.removeItem(atPath: temporary)
+        do {
+            try pool.writeWithoutTransaction { db in try db.execute(literal: "VACUUM INTO \(temporary)") }
+            let handle = try FileHandle(forUpdating: URL(fileURLWithPath: temporary))
+            try handle.synchronize()
+            try handle.close()
+        } catch {
+            try? FileManager.default.removeItem(atPath: temporary)
+            throw mappedCopy(error, destination)
+        }
+        guard rename(temporary, destination) == 0 else {
+            let reason = String(cString: strerror(errno))
+            try? FileManager.default.removeItem(atPath: temporary)
+            throw .cannotOpen(path: destination, reason: reason)
+        }
+    }
+
+    private func mappedCopy(_ error: any Error, _ destination: String) -> StoreError {
+        if let e = error as? DatabaseError, e.resultCode != .SQLITE_BUSY, e.resultCode != .SQLITE_LOCKED {
+            return .cannotOpen(path: destination, reason: e.message ?? "\(e)")
+        }
+        return mapped(error)
+    }
+}

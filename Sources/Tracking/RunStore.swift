@@ -186,9 +186,7 @@ public final class RunStore: SweepRecorder {
             var reaped: [Int64] = []
             for row in rows {
                 let id: Int64 = row["id"], pid: Int32? = row["pid"], host: String? = row["host"], stale: Bool = row["stale"]
-                let here = host == identity.host
-                let dead = here && pid.map { $0 != identity.pid && !ProcessIdentity.isAlive(pid: $0) } ?? false
-                guard dead || stale else { continue }
+                guard Self.isGone(pid: pid, host: host, stale: stale, identity: identity) else { continue }
                 let last: String? = row["heartbeat_at"]
                 let reason = "process \(pid.map(String.init) ?? "?") on \(host ?? "?") stopped without closing the run"
                     + (last.map { " (last heartbeat \($0) UTC)" } ?? "")
@@ -200,6 +198,13 @@ public final class RunStore: SweepRecorder {
             }
             return reaped
         }
+    }
+
+    /// Whether the process of a `running` run is gone: on this host, its pid no longer exists;
+    /// anywhere, its heartbeat is older than ``staleAfter`` (`stale`). The one rule for crashed runs.
+    static func isGone(pid: Int32?, host: String?, stale: Bool, identity: ProcessIdentity) -> Bool {
+        let dead = host == identity.host && pid.map { $0 != identity.pid && !ProcessIdentity.isAlive(pid: $0) } ?? false
+        return dead || stale
     }
 
     /// The id of the experiment named `name`, created if new; `nil` for no name.

@@ -29,6 +29,10 @@ public enum StoreError: Error, Sendable, CustomStringConvertible {
     case sweepMismatch(name: String)
     /// A filter, sort key or column list that cannot be read, or names something not stored.
     case invalidQuery(FilterError)
+    /// A file already holds another slice of the sweep, or slices of another count.
+    case sliceMismatch(path: String, sweep: String, holds: String, asked: String)
+    /// A store named as its own merge source.
+    case mergeIntoItself(path: String, source: String)
 
     public var description: String {
         switch self {
@@ -61,6 +65,10 @@ public enum StoreError: Error, Sendable, CustomStringConvertible {
             "no sweep '\(name)' in the database"
         case let .invalidQuery(error):
             error.description
+        case let .sliceMismatch(path, sweep, holds, asked):
+            "'\(path)' holds \(holds) of sweep '\(sweep)'; \(asked) would mix slices in one file: give each slice its own --db"
+        case let .mergeIntoItself(path, source):
+            "'\(source)' is the store being merged into ('\(path)'): a store cannot be merged into itself"
         case let .sweepMismatch(name):
             "a sweep named '\(name)' already exists with other configurations; choose another --name, or --resume '\(name)' to finish it"
         }

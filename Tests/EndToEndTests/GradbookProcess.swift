@@ -78,6 +78,10 @@ class EndToEndTestCase: XCTestCase {
         try GradbookProcess.run(arguments, in: folder)
     }
 
+    func gradbook(_ arguments: [String]) throws -> GradbookProcess.Result {
+        try GradbookProcess.run(arguments, in: folder)
+    }
+
     var databasePath: String { folder.appendingPathComponent("gradbook.sqlite").path }
 
     /// Reads the database a command wrote, read-only.

@@ -89,7 +89,7 @@ final class StorageFaultTests: EndToEndTestCase {
     func testAFileSizeLimitFailsAWriteInsteadOfKillingTheProcess() throws {
         let p = Process()
         p.executableURL = URL(fileURLWithPath: "/bin/sh")
-        p.arguments = ["-c", "ulimit -f 600; exec \"$0\" run --epochs 100000 --snapshot-every 1", GradbookProcess.binary.path]
+        p.arguments = ["-c", "ulimit -f 1200; exec \"$0\" run --epochs 100000 --snapshot-every 1", GradbookProcess.binary.path]
         p.currentDirectoryURL = folder
         let err = Pipe()
         p.standardError = err

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import GradbookTestSupport
 import XCTest
 
 final class SweepEndToEndTests: EndToEndTestCase {
@@ -116,13 +117,76 @@ final class SweepEndToEndTests: EndToEndTestCase {
         XCTAssertEqual(merge.status, 0, merge.stderr)
         XCTAssertTrue(merge.stdout.contains("shard-1.sqlite: 4 runs added"), merge.stdout)
         let again = try gradbook("merge", "--db", "merged.sqlite", "shard-2.sqlite")
-        XCTAssertTrue(again.stdout.contains("0 runs added, 4 already present"), again.stdout)
+        XCTAssertTrue(again.stdout.contains("0 runs added, 0 brought up to date, 4 already present"), again.stdout)
         let whole = folder.appendingPathComponent("whole.sqlite").path, merged = folder.appendingPathComponent("merged.sqlite").path
         XCTAssertEqual(try curves(merged), try curves(whole))
         XCTAssertEqual(try curves(whole).count, 12 * 15)
         XCTAssertEqual(try query(merged) { try String.fetchOne($0, sql: "SELECT status FROM sweeps") }, "finished")
-        XCTAssertEqual(try query(merged) { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM params") },
-                       try query(whole) { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM params") })
+        // Every table, every column but each store's numbering and timing, configuration by configuration.
+        let (a, b) = (try StoreTables.rows(whole), try StoreTables.rows(merged))
+        for table in a.keys.sorted() { XCTAssertEqual(b[table], a[table], table) }
+        XCTAssertFalse(a["layer_health"]!.isEmpty || a["snapshot_tensors"]!.isEmpty)
+    }
+
+    /// The script `--emit slurm` prints, run task by task as Slurm would run it (here without
+    /// Slurm: SLURM_ARRAY_TASK_ID set by hand), gives shards that merge into the sweep run whole.
+    func testTheEmittedScriptRunsEachTasksSliceAndTheShardsMergeWhole() throws {
+        let args = ["sweep", "--dataset", "circle", "--epochs", "8", "--activation", "relu,tanh", "--lr", "0.1,0.01", "--seeds", "2",
+                    "--name", "array"]
+        XCTAssertEqual(try GradbookProcess.run(args + ["--db", "whole.sqlite"], in: folder).status, 0)
+        let emitted = try GradbookProcess.run(args + ["--emit", "slurm", "--shards", "3"], in: folder)
+        XCTAssertEqual(emitted.status, 0, emitted.stderr)
+        try Data(emitted.stdout.utf8).write(to: folder.appendingPathComponent("job.sbatch"))
+        XCTAssertFalse(FileManager.default.fileExists(atPath: databasePath), "--emit runs nothing and opens no store")
+        let scratch = folder.appendingPathComponent("node-disk")
+        try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
+        let path = GradbookProcess.binary.deletingLastPathComponent().path + ":" + (ProcessInfo.processInfo.environment["PATH"] ?? "")
+        for task in [3, 1, 2] {
+            let r = try GradbookProcess.run(["bash", "job.sbatch"], in: folder,
+                                            environment: ["SLURM_ARRAY_TASK_ID": "\(task)", "SLURM_JOB_ID": "77", "TMPDIR": scratch.path, "PATH": path],
+                                            executable: URL(fileURLWithPath: "/usr/bin/env"))
+            XCTAssertEqual(r.status, 0, r.stderr)
+            XCTAssertTrue(r.stderr.contains("shard \(task)/3 (from SLURM_ARRAY_TASK_ID=\(task))"), r.stderr)
+        }
+        let shards = try FileManager.default.contentsOfDirectory(atPath: folder.appendingPathComponent("shards").path).sorted()
+        XCTAssertEqual(shards, ["array-1.sqlite", "array-2.sqlite", "array-3.sqlite"], "one plain copy per task, no -wal left")
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: scratch.path), [], "the node's disk is cleaned")
+        let merge = try gradbook("merge", "--db", "merged.sqlite", "shards/array-1.sqlite", "shards/array-2.sqlite", "shards/array-3.sqlite")
+        XCTAssertEqual(merge.status, 0, merge.stderr)
+        let (a, b) = (try StoreTables.rows(folder.appendingPathComponent("whole.sqlite").path),
+                      try StoreTables.rows(folder.appendingPathComponent("merged.sqlite").path))
+        for table in a.keys.sorted() { XCTAssertEqual(b[table], a[table], table) }
+        let status = try gradbook("sweep", "status", "array", "--db", "merged.sqlite", "shards/array-1.sqlite", "shards/array-2.sqlite",
+                                  "shards/array-3.sqlite")
+        XCTAssertEqual(status.status, 0, status.stderr)
+        XCTAssertTrue(status.stdout.contains("8 configurations in 3 slices; 8 finished"), status.stdout)
+        XCTAssertTrue(status.stdout.contains("every configuration is done"), status.stdout)
+    }
+
+    /// A shard file keeps its slice: another slice or another count into it is refused, and
+    /// `--resume` on it trains exactly its slice; `sweep status` says what is missing where.
+    func testAShardFileKeepsItsSliceAndStatusSaysWhatToSubmitAgain() throws {
+        let args = ["sweep", "--dataset", "circle", "--epochs", "3", "--activation", "relu,tanh,sigmoid", "--lr", "0.1,0.01", "--name", "sl"]
+        XCTAssertEqual(try GradbookProcess.run(args + ["--shard", "2/3", "--db", "s2.sqlite"], in: folder).status, 0)
+        for other in ["3/3", "2/4"] {
+            let refused = try GradbookProcess.run(args + ["--shard", other, "--db", "s2.sqlite"], in: folder)
+            XCTAssertEqual(refused.status, 2, refused.stderr)
+            XCTAssertTrue(refused.stderr.contains("holds slice 2/3 of sweep 'sl'; --shard \(other) would mix slices"), refused.stderr)
+        }
+        let s2 = folder.appendingPathComponent("s2.sqlite").path
+        XCTAssertEqual(try query(s2) { try Int.fetchAll($0, sql: "SELECT sweep_index FROM runs ORDER BY sweep_index") }, [1, 4])
+        // One run of the slice lost; --resume on the shard file trains it again, and nothing of the other slices.
+        XCTAssertEqual(try gradbook("delete", "--db", "s2.sqlite", "--where", "name = 'sl/4'", "--yes").status, 0)
+        let status = try gradbook("sweep", "status", "sl", "--db", "s2.sqlite")
+        XCTAssertTrue(status.stdout.contains("6 configurations in 3 slices; 1 finished"), status.stdout)
+        XCTAssertTrue(status.stdout.contains("submit again: sbatch --array=1,2,3"), status.stdout)
+        let resumed = try gradbook("sweep", "--resume", "sl", "--db", "s2.sqlite")
+        XCTAssertEqual(resumed.status, 0, resumed.stderr)
+        XCTAssertEqual(try query(s2) { try Int.fetchAll($0, sql: "SELECT sweep_index FROM runs ORDER BY sweep_index") }, [1, 4])
+        let json = try gradbook("sweep", "status", "sl", "--db", "s2.sqlite", "--format", "json")
+        let census = try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any]
+        XCTAssertEqual(census?["states"] as? [String], ["missing", "finished", "missing", "missing", "finished", "missing"])
+        XCTAssertEqual(try gradbook("sweep", "status", "nope", "--db", "s2.sqlite").status, 2, "an unknown sweep is named")
     }
 
     func testMergeRefusesANewerSchemaUntouched() throws {
