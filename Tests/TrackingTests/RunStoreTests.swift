@@ -33,7 +33,17 @@ final class RunStoreTests: StoreTestCase {
         // Read back with the run and the time the store gave them.
         let read = try reopened.epochs(run: id)
         XCTAssertEqual(read.map(\.runID), [id, id, id])
-        XCTAssertTrue(read.allSatisfy { $0.recordedAt != nil })
+        // UTC text in SQLite's own format, within a minute of SQLite's clock.
+        let sqliteNow = try XCTUnwrap(try RawDatabase.read(path()) { try String.fetchOne($0, sql: "SELECT strftime('%Y-%m-%d %H:%M:%f', 'now')") })
+        for e in read {
+            let stamp = try XCTUnwrap(e.recordedAt)
+            XCTAssertNotNil(stamp.wholeMatch(of: /\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}\.\d{3}/), stamp)
+            let format = DateFormatter()
+            format.dateFormat = "yyyy-MM-dd HH:mm:ss.SSS"
+            format.timeZone = TimeZone(identifier: "UTC")
+            let gap = try XCTUnwrap(format.date(from: sqliteNow)).timeIntervalSince(try XCTUnwrap(format.date(from: stamp)))
+            XCTAssertLessThan(abs(gap), 60, "written in UTC, by the same clock SQLite reads")
+        }
         XCTAssertEqual(read.map { var e = $0; e.runID = 0; e.recordedAt = nil; return e }, epochs)
         XCTAssertEqual(try reopened.params(run: id), ["lr": .number(0.03), "activation": .text("relu"), "batch_size": .integer(10),
                                                       "batch_norm": .integer(0), "clip_norm": .none])
