@@ -15,8 +15,9 @@ struct EmbedMigrations: BuildToolPlugin {
         return [.buildCommand(
             displayName: "Embedding \(files.count) migrations",
             executable: try context.tool(named: "MigrationEmbedder").url,
-            arguments: [output.path] + files.map(\.path),
-            inputFiles: files,
+            arguments: [output.path, folder.path],
+            // The folder too: adding a migration changes it, and the tool lists it again.
+            inputFiles: [folder] + files,
             outputFiles: [output])]
     }
 }

@@ -1,4 +1,5 @@
 import Dispatch
+import Foundation
 import Synchronization
 import Tracking
 
@@ -6,14 +7,17 @@ import Tracking
 /// training thread only hands the epoch over: on small networks an epoch takes about as long
 /// as a commit, and tracking must not slow training down.
 ///
-/// Writes keep their order. A failed write is reported at the next ``enqueue(_:)`` or at
-/// ``drain()``; at most ``maxPending`` epochs wait at once, so a slow disk slows training
-/// rather than filling memory.
+/// Writes keep their order. A write that meets another command's lock (a large delete, a merge)
+/// is tried again, the epochs behind it waiting in memory, until ``lockWait`` seconds have passed;
+/// any other failed write is reported at the next ``enqueue(_:)`` or at ``drain()``. At most
+/// ``maxPending`` epochs wait at once, so a slow disk slows training rather than filling memory.
 final class EpochWriter: Sendable {
     static let maxPending = 64
 
     private let store: any RunRecorder
     private let run: Int64
+    /// How long one write may keep meeting locks before the run fails.
+    let lockWait: Double
     private let queue = DispatchQueue(label: "gradbook.epoch-writer")
     private let slots = DispatchSemaphore(value: maxPending)
     private let state = Mutex<State>(State())
@@ -23,9 +27,10 @@ final class EpochWriter: Sendable {
         var seconds = 0.0
     }
 
-    init(store: any RunRecorder, run: Int64) {
+    init(store: any RunRecorder, run: Int64, lockWait: Double) {
         self.store = store
         self.run = run
+        self.lockWait = lockWait
     }
 
     /// Queues one epoch for writing.
@@ -46,12 +51,22 @@ final class EpochWriter: Sendable {
             defer { slots.signal() }
             guard state.withLock({ $0.failure }) == nil else { return }
             let start = DispatchTime.now().uptimeNanoseconds
-            do throws(StoreError) {
-                try write(store)
-                let elapsed = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
-                state.withLock { $0.seconds += elapsed }
-            } catch {
-                state.withLock { $0.failure = error }
+            var pause = 0.01
+            while true {
+                do throws(StoreError) {
+                    try write(store)
+                    let elapsed = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+                    state.withLock { $0.seconds += elapsed }
+                    return
+                } catch {
+                    let waited = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+                    guard case .busy = error, waited < lockWait else {
+                        state.withLock { $0.failure = error }
+                        return
+                    }
+                    Thread.sleep(forTimeInterval: min(pause, max(0, lockWait - waited)))
+                    pause = min(pause * 2, 1)
+                }
             }
         }
     }

@@ -11,10 +11,25 @@ public struct Runner: Sendable {
     public let store: any RunRecorder
     /// Seconds between heartbeats.
     public var heartbeatInterval: Double
+    /// How long an epoch's write may keep meeting another command's lock (the epochs behind it
+    /// waiting in memory) before the run fails.
+    public var lockWait: Double
 
-    public init(store: any RunRecorder, heartbeatInterval: Double = 5) {
+    /// The longest wait for a lock by default: ten minutes.
+    public static let defaultLockWait = 600.0
+
+    public init(store: any RunRecorder, heartbeatInterval: Double = 5, lockWait: Double = Runner.defaultLockWait) {
         self.store = store
         self.heartbeatInterval = heartbeatInterval
+        self.lockWait = lockWait
+    }
+
+    /// What the store is told when `config` opens as a run.
+    public static func newRun(_ config: RunConfiguration, name: String?, experiment: String?, tags: [String: String] = [:],
+                              version: String, sweep: (id: Int64, index: Int)? = nil) throws -> NewRun {
+        NewRun(name: name, experiment: experiment, seed: Int64(clamping: config.training.seed), epochsPlanned: config.training.epochs,
+               configJSON: String(decoding: try JSONEncoder.sorted.encode(config), as: UTF8.self), params: config.params, tags: tags,
+               gradbookVersion: version, sweepID: sweep?.id, sweepIndex: sweep?.index)
     }
 
     /// What a recorded run ended with.
@@ -40,19 +55,17 @@ public struct Runner: Sendable {
     ///   - onEpoch: called after each epoch is handed to the store's background writer (progress display).
     /// - Throws: data and configuration errors before the run exists; store errors after it
     ///   exists, once the run has been closed as `failed` where the store can still be written.
+    ///   - opened: the run, when it was opened already (a sweep's configuration claimed); opened
+    ///     here otherwise.
     public func run(_ config: RunConfiguration, trainer: Trainer? = nil, name: String? = nil, experiment: String? = nil,
-                    tags: [String: String] = [:], version: String, sweep: (id: Int64, index: Int)? = nil,
+                    tags: [String: String] = [:], version: String, opened: Int64? = nil,
                     interrupted: () -> Bool = { false },
                     onEpoch: (EpochReport) -> Void = { _ in }) throws -> Result {
         let trainer = try trainer ?? config.makeTrainer()
-        let json = String(decoding: try JSONEncoder.sorted.encode(config), as: UTF8.self)
-        let runID = try store.startRun(NewRun(
-            name: name, experiment: experiment, seed: Int64(clamping: config.training.seed),
-            epochsPlanned: config.training.epochs, configJSON: json, params: config.params, tags: tags,
-            gradbookVersion: version, sweepID: sweep?.id, sweepIndex: sweep?.index))
+        let runID = try opened ?? store.startRun(Self.newRun(config, name: name, experiment: experiment, tags: tags, version: version))
         let heartbeat = Heartbeat(store: store, run: runID, interval: heartbeatInterval)
         defer { heartbeat.stop() }
-        let writer = EpochWriter(store: store, run: runID)
+        let writer = EpochWriter(store: store, run: runID, lockWait: lockWait)
         var recorder = EpochRecorder(options: config.tracking, plannedEpochs: config.training.epochs)
         var last: EpochReport?
         var seconds = 0.0

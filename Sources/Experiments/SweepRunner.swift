@@ -15,8 +15,11 @@ public final class SweepRunner: Sendable {
         /// Run `failed` configurations again (finished and diverged ones are done).
         public var retryFailed: Bool
         public var version: String
+        /// How long an epoch's write may meet other commands' locks (``Runner/lockWait``).
+        public var lockWait: Double
 
-        public init(jobs: Int, shard: SweepSlice? = nil, retryFailed: Bool = false, version: String) {
+        public init(jobs: Int, shard: SweepSlice? = nil, retryFailed: Bool = false, version: String, lockWait: Double = Runner.defaultLockWait) {
+            self.lockWait = lockWait
             self.jobs = jobs
             self.shard = shard
             self.retryFailed = retryFailed
@@ -29,6 +32,8 @@ public final class SweepRunner: Sendable {
         case started(index: Int)
         case finished(index: Int, run: Int64, status: RunStatus, best: Double?)
         case failed(index: Int, message: String)
+        /// Another process claimed the configuration first (the same sweep running twice).
+        case skipped(index: Int)
     }
 
     /// How the sweep run ended.
@@ -96,26 +101,29 @@ public final class SweepRunner: Sendable {
         while !interrupted(), let index = queue.withLock({ $0.isEmpty ? nil : $0.removeFirst() }) {
             events(.started(index: index))
             let entry = sweep.configs[index]
-            let new = NewRun(name: "\(sweep.name)/\(index)", experiment: sweep.experiment, configJSON: entry.configJSON,
-                             params: [:], gradbookVersion: options.version, sweepID: sweep.id, sweepIndex: index)
             do {
                 let config = try JSONDecoder().decode(RunConfiguration.self, from: Data(entry.configJSON.utf8))
+                // The configuration is claimed and its run opened in one transaction: two
+                // processes running the same sweep never train it twice.
+                let new = try Runner.newRun(config, name: "\(sweep.name)/\(index)", experiment: sweep.experiment, version: options.version,
+                                            sweep: (sweep.id, index))
+                guard let runID = try store.claimConfiguration(new, retryFailed: options.retryFailed, identity: .current) else {
+                    events(.skipped(index: index))
+                    continue
+                }
                 let trainer: Trainer
                 do {
                     // Runs at once share the cores: one BLAS thread each.
                     trainer = try config.makeTrainer(blasThreads: options.jobs > 1 ? 1 : nil)
                 } catch {
-                    var failed = new
-                    failed.params = config.params
-                    _ = try store.recordFailedRun(failed, error: "\(error)", identity: .current)
+                    try store.finishRun(run: runID, status: .failed, error: "\(error)")
                     outcome.withLock { $0.failed += 1 }
                     events(.failed(index: index, message: "\(error)"))
                     continue
                 }
                 var best: Double?
-                let result = try Runner(store: store).run(
-                    config, trainer: trainer, name: new.name, experiment: sweep.experiment, version: options.version,
-                    sweep: (sweep.id, index), interrupted: interrupted,
+                let result = try Runner(store: store, lockWait: options.lockWait).run(
+                    config, trainer: trainer, version: options.version, opened: runID, interrupted: interrupted,
                     onEpoch: { report in
                         if let v = report.value(of: sweep.metric) { best = best.map { sweep.goal.better($0, v) } ?? v }
                     })

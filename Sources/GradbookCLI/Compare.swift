@@ -57,13 +57,13 @@ struct Compare: ParsableCommand {
             if selection.statuses.isEmpty { selection.statuses = [.finished, .diverged] }
             let ids = try db.select(selection)
             guard !ids.isEmpty else { throw SelectionError.noMatch }
-            let pivot = PivotTable(try Pivot(store: db, runs: ids, rows: Runs.terms(rows)[0], cols: cols.map { try Runs.terms($0)[0] },
+            let pivot = PivotTable(try Pivot(store: db, runs: ids, rows: Runs.terms(rows, option: "--rows")[0], cols: cols.map { try Runs.terms($0, option: "--cols")[0] },
                                              value: Term(name: metric, function: agg)))
             let format = output.format ?? .table
             if format == .table {
-                try write(pivot.text + "\n")
+                try write(pivot.text + "\n", db)
             } else {
-                try output.writer(default: format).write(pivot.longTable)
+                try output.writer(default: format, protecting: db).write(pivot.longTable)
             }
             return
         }
@@ -77,9 +77,9 @@ struct Compare: ParsableCommand {
                 let table = try curveTable(db, ids)
                 text += "\n\n" + TableWriter.aligned(header: table.columns, rows: table.rows.map { $0.map(TableWriter.display) })
             }
-            try write(text + "\n")
+            try write(text + "\n", db)
         } else {
-            try output.writer(default: format).write(curves ? try curveTable(db, ids) : comparison.table)
+            try output.writer(default: format, protecting: db).write(curves ? try curveTable(db, ids) : comparison.table)
         }
     }
 
@@ -89,9 +89,9 @@ struct Compare: ParsableCommand {
         return try CurveExport(store: db, runs: ids, metrics: names, sampling: every.map(CurveSampling.every) ?? .all).wide()
     }
 
-    private func write(_ text: String) throws {
-        let sink = try output.output.map(OutputSink.file) ?? .standardOutput()
+    private func write(_ text: String, _ db: RunStore) throws {
+        let sink = try output.sink(protecting: db)
         try sink.write(text)
-        try sink.flush()
+        try sink.finish()
     }
 }

@@ -24,10 +24,7 @@ struct Delete: ParsableCommand {
         let db = try store.open()
         defer { try? db.close() }
         let ids = try selection.select(in: db)
-        let live = try db.table(runs: ids, columns: [Term(name: "id"), Term(name: "status")]).rows.filter { $0[1] == .text("running") }
-        if let first = live.first {
-            throw DeleteError.running(first[0].text)
-        }
+        if let live = try db.liveRuns(among: ids).first { throw DeleteError.running(String(live)) }
         let listing = try db.table(runs: ids, columns: FilterParser.terms("id, name, sweep, status, epochs_done, created"))
         let counts = try db.rowCounts(runs: ids).filter { $0.rows > 0 && $0.table != "runs" }
         let summary = "\(ids.count) run\(ids.count == 1 ? "" : "s") with " + counts.map { "\($0.rows) \($0.table)" }.joined(separator: ", ")
@@ -55,7 +52,7 @@ enum DeleteError: Error, CustomStringConvertible {
     case running(String)
 
     var description: String {
-        "run \(caseValue) is still running; stop it (or wait until it is shown as crashed) before deleting it"
+        "run \(caseValue) is still training (its process is alive); stop it (Ctrl-C, or kill its process) before deleting it"
     }
 
     private var caseValue: String { if case .running(let id) = self { id } else { "" } }

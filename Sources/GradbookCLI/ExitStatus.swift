@@ -30,7 +30,7 @@ enum ExitStatus: Int32 {
             self = .usage
         case StoreError.sweepMismatch, StoreError.unknownSweep, StoreError.invalidQuery, StoreError.sliceMismatch, StoreError.mergeIntoItself:
             self = .usage
-        case is StoreError, is ReportingError:
+        case is StoreError, is ReportingError, is OutputError:
             self = .failure
         case let e as ExitCode:
             self = ExitStatus(rawValue: e.rawValue) ?? .failure

@@ -20,7 +20,8 @@ struct ExportWeights: ParsableCommand {
 
     @OptionGroup var snapshot: SnapshotSelection
 
-    @Option(name: [.short, .customLong("output"), .customLong("dir")], help: "The folder to write into (created if needed).")
+    @Option(name: [.short, .customLong("output"), .customLong("dir")], help: ArgumentHelp(
+        "The folder to write into (created if needed); each file is replaced whole, never one of the store's.", valueName: "folder"))
     var output = "."
 
     mutating func run() throws {
@@ -28,10 +29,14 @@ struct ExportWeights: ParsableCommand {
         defer { try? db.close() }
         let (run, epoch) = try snapshot.resolve(in: db)
         let tensors = try db.snapshotTensors(run: run.id, epoch: epoch)
-        try FileManager.default.createDirectory(atPath: output, withIntermediateDirectories: true)
+        var isFolder: ObjCBool = false
+        if FileManager.default.fileExists(atPath: output, isDirectory: &isFolder), !isFolder.boolValue { throw OutputError.notAFolder(path: output) }
+        do { try FileManager.default.createDirectory(atPath: output, withIntermediateDirectories: true) } catch {
+            throw OutputError.cannotWrite(path: output, reason: "the folder cannot be created (\((error as NSError).localizedFailureReason ?? error.localizedDescription))")
+        }
         for t in tensors {
             let path = URL(fileURLWithPath: output).appendingPathComponent("layer\(t.layer + 1)_\(t.name).npy").path
-            try NPYFile.data(shape: t.shape, values: t.values).write(to: URL(fileURLWithPath: path))
+            try OutputSink.write(NPYFile.data(shape: t.shape, values: t.values), to: path, protecting: db.path)
             print(path)
         }
     }

@@ -44,11 +44,11 @@ struct ExportCurves: ParsableCommand {
         defer { try? db.close() }
         let names = metrics.map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } } ?? Metric.standardCurves.map(\.name)
         try db.checkMetrics(names)
-        let extra = try with.map(Runs.terms) ?? []
+        let extra = try with.map { try Runs.terms($0, option: "--with") } ?? []
         let ids = try selection.select(in: db)
         let sampling: CurveSampling = every.map(CurveSampling.every) ?? points.map(CurveSampling.points) ?? .all
         let export = CurveExport(store: db, runs: ids, metrics: names, sampling: sampling, with: extra)
-        let writer = try output.writer(default: .csv)
+        let writer = try output.writer(default: .csv, protecting: db)
         switch layout {
         case .long: try export.writeLong(to: writer)
         case .wide: try writer.write(export.wide())

@@ -13,6 +13,12 @@ struct GC: ParsableCommand {
     mutating func run() throws {
         let db = try store.open()
         defer { try? db.close() }
+        // VACUUM rewrites the whole file under one lock: the training runs' writes would wait for it.
+        let live = try db.liveRuns(among: db.select(RunSelection(statuses: [.running, .crashed])))
+        guard live.isEmpty else {
+            throw ValidationError("\(live.count) run\(live.count == 1 ? " is" : "s are") training (run \(live.map(String.init).joined(separator: ", "))); "
+                                  + "gc rewrites the whole file and would hold their writes up: run it when none is training")
+        }
         let result = try db.vacuum()
         print("\(db.path): \(result.bytesBefore) bytes before, \(result.bytesAfter) bytes after")
     }

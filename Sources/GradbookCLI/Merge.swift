@@ -19,7 +19,7 @@ struct Merge: ParsableCommand {
 
     mutating func run() throws {
         guard !sources.isEmpty else { throw ValidationError("give at least one database to merge") }
-        let db = try store.open()
+        let db = try store.open(creating: true)
         defer { try? db.close() }
         try db.checkMergeSources(sources)
         var err = StandardError()

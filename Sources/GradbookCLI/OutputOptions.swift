@@ -7,7 +7,8 @@ struct OutputOptions: ParsableArguments {
                                                             valueName: "format"))
     var formatName: String?
 
-    @Option(name: [.short, .customLong("output")], help: "Write to this file instead of standard output.")
+    @Option(name: [.short, .customLong("output")], help: ArgumentHelp("Write to this file instead of standard output: \(OutputTarget.help).",
+                                                                      valueName: "file"))
     var output: String?
 
     func validate() throws {
@@ -19,8 +20,14 @@ struct OutputOptions: ParsableArguments {
     /// The format asked for, if any.
     var format: OutputFormat? { formatName.flatMap(OutputFormat.init(rawValue:)) }
 
-    /// A writer in the chosen format (or `fallback`) to the chosen file or stdout.
-    func writer(default fallback: OutputFormat) throws -> TableWriter {
-        TableWriter(format: format ?? fallback, sink: try output.map(OutputSink.file) ?? .standardOutput())
+    /// A writer in the chosen format (or `fallback`) to the chosen file or stdout, never onto
+    /// the store being read.
+    func writer(default fallback: OutputFormat, protecting store: RunStore) throws -> TableWriter {
+        TableWriter(format: format ?? fallback, sink: try sink(protecting: store))
+    }
+
+    /// The chosen file or stdout.
+    func sink(protecting store: RunStore) throws -> OutputSink {
+        try output.map { path throws(OutputError) in try OutputSink.file(path, protecting: store.path) } ?? .standardOutput()
     }
 }

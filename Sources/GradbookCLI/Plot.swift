@@ -18,7 +18,7 @@ struct Plot: ParsableCommand {
     @Option(help: ArgumentHelp("The metric, or several comma-separated.", valueName: "names"))
     var metric = "test_loss"
 
-    @Option(name: [.short, .customLong("output")], help: "The file to write: .svg or .png.")
+    @Option(name: [.short, .customLong("output")], help: ArgumentHelp("The file to write, .svg or .png: \(OutputTarget.help).", valueName: "file"))
     var output = "curves.svg"
 
     @Option(help: "auto, linear or log.")
@@ -57,11 +57,8 @@ struct Plot: ParsableCommand {
                               yScale: scale == "auto" ? nil : Scale.Kind(rawValue: scale), width: width, height: height)
         // A standalone file: a background and a text colour instead of the page's.
         let svg = chart.svg(id: "plot").replacingOccurrences(of: "role=\"img\"", with: "role=\"img\" color=\"#1d2127\" style=\"background:#fff\"")
-        if output.lowercased().hasSuffix(".png") {
-            try PNGConverter.write(svg: svg, to: output)
-        } else {
-            try Data(svg.utf8).write(to: URL(fileURLWithPath: output))
-        }
+        let data = output.lowercased().hasSuffix(".png") ? try PNGConverter.png(svg: svg) : Data(svg.utf8)
+        try OutputSink.write(data, to: output, protecting: db.path)
         print(output)
     }
 }

@@ -17,7 +17,7 @@ struct Report: ParsableCommand {
     @OptionGroup var store: StoreOptions
     @OptionGroup var selection: SelectionOptions
 
-    @Option(name: [.short, .customLong("output")], help: "The HTML file to write.")
+    @Option(name: [.short, .customLong("output")], help: ArgumentHelp("The HTML file to write: \(OutputTarget.help).", valueName: "file"))
     var output = "report.html"
 
     @Option(help: ArgumentHelp("Heat map rows and curve colours.", valueName: "name"))
@@ -46,8 +46,8 @@ struct Report: ParsableCommand {
         let ids = try selection.select(in: db)
         guard !ids.isEmpty else { throw SelectionError.noMatch }
         var options = HTMLReport.Options()
-        options.rows = try Runs.terms(rows)[0]
-        options.cols = try Runs.terms(cols)[0]
+        options.rows = try Runs.terms(rows, option: "--rows")[0]
+        options.cols = try Runs.terms(cols, option: "--cols")[0]
         options.value = Term(name: metric, function: agg)
         try db.checkMetrics([metric])
         let sweeps = Set(try db.table(runs: ids, columns: [Term(name: "sweep")]).rows.map { $0[0] })
@@ -56,7 +56,7 @@ struct Report: ParsableCommand {
         options.details = details ?? (isSweep ? 0 : 6)
         options.title = isSweep ? "Sweep \(sweeps.first?.text ?? "")" : "Gradbook report"
         let html = try HTMLReport(store: db, runs: ids, sweep: isSweep, options: options).html()
-        try Data(html.utf8).write(to: URL(fileURLWithPath: output))
+        try OutputSink.write(Data(html.utf8), to: output, protecting: db.path)
         print(output)
     }
 }

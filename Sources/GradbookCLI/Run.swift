@@ -35,11 +35,11 @@ struct Run: ParsableCommand {
         let tags = try Self.parseTags(self.tags.isEmpty ? (file?.string("tag").map { $0.split(separator: ",").map(String.init) } ?? []) : self.tags)
         // Data and configuration first: bad input must not touch the store.
         let trainer = try config.makeTrainer(blasThreads: blasThreads)
-        let store = try store.open()
-        defer { try? store.close() }
+        let db = try store.open(creating: true)
+        defer { try? db.close() }
         let trap = SignalTrap()
         let progress = ProgressLine(total: config.training.epochs)
-        let result = try Runner(store: store).run(config, trainer: trainer, name: name ?? file?.string("name"), experiment: experiment ?? file?.string("experiment"),
+        let result = try Runner(store: db, lockWait: store.lockWait).run(config, trainer: trainer, name: name ?? file?.string("name"), experiment: experiment ?? file?.string("experiment"),
                                     tags: tags, version: GradbookVersion.current,
                                     interrupted: { trap.signal != 0 }, onEpoch: progress.update)
         progress.finish()

@@ -27,18 +27,22 @@ struct Runs: ParsableCommand {
         let db = try store.open()
         defer { try? db.close() }
         var terms = try Self.terms(columns ?? Self.defaultColumns)
+        let defaults = terms.count
         // The sort key is shown too, when it is not a column already.
         if let sort = selection.sort, let key = try? FilterParser.sortKey(sort).term, !terms.contains(key) { terms.append(key) }
         // No match is an answer here, not an error: the header alone (valid CSV), a word on stderr.
         let ids = try db.select(selection.selection)
         if ids.isEmpty { FileHandle.standardError.write(Data("no run matches the selection\n".utf8)) }
-        try output.writer(default: .table).write(db.table(runs: ids, columns: terms))
+        // The default columns name hyperparameters a new store may not hold yet: empty then.
+        let table = try db.table(runs: ids, columns: terms, unknownAsNull: columns == nil && terms.count == defaults)
+        try output.writer(default: .table, protecting: db).write(table)
     }
 
-    static func terms(_ text: String) throws -> [Term] {
+    /// Terms as `--columns` (or `option`) gives them, errors labelled with the option.
+    static func terms(_ text: String, option: String = "--columns") throws -> [Term] {
         do { return try FilterParser.terms(text) } catch {
             var e = error
-            e.option = "--columns"
+            e.option = option
             throw StoreError.invalidQuery(e)
         }
     }

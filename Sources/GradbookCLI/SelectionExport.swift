@@ -15,6 +15,6 @@ extension SelectionExport {
     mutating func run() throws {
         let db = try store.open()
         defer { try? db.close() }
-        try output.writer(default: .csv).write(Self.table(db, runs: selection.select(in: db)))
+        try output.writer(default: .csv, protecting: db).write(Self.table(db, runs: selection.select(in: db)))
     }
 }

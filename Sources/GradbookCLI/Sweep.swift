@@ -81,7 +81,7 @@ struct Sweep: ParsableCommand {
         if let emit { return try printJob(ArrayJob.Scheduler(rawValue: emit)!) }
         let slice = try shard.map { try SweepSlice.parse($0, environment: ProcessInfo.processInfo.environment) }
         if let origin = slice?.origin { FileHandle.standardError.write(Data("shard \(slice!.slice) (from \(origin))\n".utf8)) }
-        let db = try store.open()
+        let db = try store.open(creating: true)
         defer { try? db.close() }
         let stored: StoredSweep
         if let resume {
@@ -97,7 +97,8 @@ struct Sweep: ParsableCommand {
         // A shard file resumes the slice it ran.
         let running = try slice?.slice ?? db.ranSlice(of: stored)
         let runner = SweepRunner(store: db, sweep: stored, options: .init(
-            jobs: jobs ?? ProcessInfo.processInfo.activeProcessorCount, shard: running, retryFailed: retryFailed, version: GradbookVersion.current))
+            jobs: jobs ?? ProcessInfo.processInfo.activeProcessorCount, shard: running, retryFailed: retryFailed, version: GradbookVersion.current,
+            lockWait: store.lockWait))
         let pending = try runner.pending()
         let trap = SignalTrap()
         let progress = SweepProgress(sweep: stored, total: pending.count)

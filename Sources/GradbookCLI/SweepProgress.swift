@@ -42,6 +42,10 @@ final class SweepProgress: Sendable {
                 s.done += 1
                 s.failed += 1
                 return "[\(s.done)/\(total)] #\(index) failed: \(message)"
+            case let .skipped(index):
+                s.running -= 1
+                s.done += 1
+                return "[\(s.done)/\(total)] #\(index): trained by another process; skipped"
             }
         }
         if terminal {

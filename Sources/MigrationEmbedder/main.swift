@@ -1,14 +1,20 @@
-// Writes EmbeddedMigrations.swift from migrations/NNNN_name.sql files (the build-tool plugin's
-// host tool). Usage: MigrationEmbedder OUTPUT.swift FILE.sql...
+// Writes EmbeddedMigrations.swift from the migrations/NNNN_name.sql files of a folder (the
+// build-tool plugin's host tool). Usage: MigrationEmbedder OUTPUT.swift FOLDER
+//
+// It lists the folder itself, so a migration added since the build was planned is embedded too
+// (the plugin names the folder as an input: adding a file changes it and reruns this tool).
 import Foundation
 
-let arguments = CommandLine.arguments.dropFirst()
-guard let output = arguments.first else {
-    FileHandle.standardError.write(Data("usage: MigrationEmbedder OUTPUT.swift FILE.sql...\n".utf8))
+let arguments = Array(CommandLine.arguments.dropFirst())
+guard arguments.count == 2 else {
+    FileHandle.standardError.write(Data("usage: MigrationEmbedder OUTPUT.swift FOLDER\n".utf8))
     exit(2)
 }
+let (output, folder) = (arguments[0], URL(fileURLWithPath: arguments[1]))
+let files = try FileManager.default.contentsOfDirectory(at: folder, includingPropertiesForKeys: nil)
+    .filter { $0.pathExtension == "sql" }.map(\.path).sorted()
 var entries: [String] = []
-for path in arguments.dropFirst() {
+for path in files {
     let name = URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent
     guard let underscore = name.firstIndex(of: "_"), let version = Int(name[..<underscore]) else {
         FileHandle.standardError.write(Data("error: \(path): expected a name like 0001_initial.sql\n".utf8))

@@ -31,8 +31,11 @@ public protocol SweepRecorder: RunRecorder {
     func sweepRunStatuses(sweep: Int64) throws(StoreError) -> [Int: [RunStatus]]
     /// Sets the sweep's status.
     func setSweepStatus(_ sweep: Int64, _ status: SweepStatus) throws(StoreError)
-    /// Records a configuration whose run could not even start (its data could not be read), as `failed`.
-    func recordFailedRun(_ new: NewRun, error: String, identity: ProcessIdentity) throws(StoreError) -> Int64
+    /// Claims configuration `new.sweepIndex` of sweep `new.sweepID` and opens its run, in one
+    /// transaction; `nil` when it is taken: finished or diverged, training in a live process,
+    /// or failed (unless `retryFailed`). A `running` run whose process died is marked `crashed`
+    /// and its configuration taken over.
+    func claimConfiguration(_ new: NewRun, retryFailed: Bool, identity: ProcessIdentity) throws(StoreError) -> Int64?
     /// Records that this store runs `slice` of the sweep (one store, one slice).
     func claimSlice(_ slice: SweepSlice, of sweep: StoredSweep) throws(StoreError)
 }

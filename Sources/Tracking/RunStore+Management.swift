@@ -34,21 +34,38 @@ extension RunStore {
         }
     }
 
-    /// Deletes runs and every row of every ``RunTable`` that belongs to them, in one
-    /// transaction; sweeps and experiments stay.
+    /// The runs among `runs` whose process still trains them (``isAlive(_:identity:)``): those
+    /// marked `running`, and those marked `crashed` whose process turns out to live.
+    public func liveRuns(among runs: [Int64], identity: ProcessIdentity = .current) throws(StoreError) -> [Int64] {
+        try read { db in
+            try SQLRequest<Row>(literal: """
+                SELECT r.id, \(Self.livenessColumns()) FROM runs r
+                WHERE r.id IN (SELECT value FROM json_each(\(Self.jsonArray(runs)))) AND r.status IN ('running', 'crashed')
+                """).fetchAll(db).filter { Self.isAlive($0, identity: identity) }.map { $0["id"] }
+        }
+    }
+
+    /// Runs deleted per transaction: each is short, so a run training beside a large delete
+    /// waits milliseconds for the lock, not the whole delete.
+    static let deleteBatch = 64
+
+    /// Deletes runs and every row of every ``RunTable`` that belongs to them, a few runs per
+    /// transaction (each run whole or not at all); sweeps and experiments stay.
     ///
     /// - warning: This cannot be undone.
     /// - Returns: the rows removed per table.
     @discardableResult
     public func delete(runs: [Int64]) throws(StoreError) -> [TableCount] {
         let counts = try rowCounts(runs: runs)
-        try write { db in
-            let ids = Self.jsonArray(runs)
-            // Children first, so that nothing depends on a foreign key's cascade.
-            for table in RunTable.all.reversed() {
-                try db.execute(literal: "DELETE FROM \(identifier: table.name) WHERE run_id IN (SELECT value FROM json_each(\(ids)))")
+        for start in stride(from: 0, to: runs.count, by: Self.deleteBatch) {
+            let ids = Self.jsonArray(Array(runs[start..<min(start + Self.deleteBatch, runs.count)]))
+            try write { db in
+                // Children first, so that nothing depends on a foreign key's cascade.
+                for table in RunTable.all.reversed() {
+                    try db.execute(literal: "DELETE FROM \(identifier: table.name) WHERE run_id IN (SELECT value FROM json_each(\(ids)))")
+                }
+                try db.execute(literal: "DELETE FROM runs WHERE id IN (SELECT value FROM json_each(\(ids)))")
             }
-            try db.execute(literal: "DELETE FROM runs WHERE id IN (SELECT value FROM json_each(\(ids)))")
         }
         return counts
     }
@@ -86,8 +103,8 @@ extension RunStore {
     /// file, no write-ahead log, readable anywhere), through a temporary file in the same folder
     /// renamed into place: `destination` is the old copy or the new one, never half of one.
     public func copy(to destination: String) throws(StoreError) {
-        if let mine = FileIdentity(path: path), FileIdentity(path: destination) == mine {
-            throw .database(path: destination, reason: "is the store itself; copy it to another file")
+        do { _ = try OutputTarget.check(destination, protecting: path, databases: true) } catch {
+            throw .cannotOpen(path: destination, reason: error.description)
         }
         let temporary = destination + ".partial-\(getpid())"
         try? FileManager.default.removeItem(atPath: temporary)

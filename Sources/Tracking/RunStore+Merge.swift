@@ -51,8 +51,21 @@ extension RunStore {
                 try db.execute(literal: "ATTACH DATABASE \(source) AS src")
                 defer { try? db.execute(sql: "DETACH DATABASE src") }
                 var report = MergeReport()
-                try db.inTransaction {
-                    report = try mergeRows(db)
+                try db.inTransaction(.immediate) {
+                    try mergeSweeps(db, into: &report)
+                    return .commit
+                }
+                // Runs a few at a time, each whole: a run training beside a large merge waits for
+                // one batch, not the whole merge. Merging again finishes what a crash left.
+                let runs = try Int64.fetchAll(db, sql: "SELECT id FROM src.runs ORDER BY id")
+                for start in stride(from: 0, to: runs.count, by: Self.mergeBatch) {
+                    try db.inTransaction(.immediate) {
+                        try mergeRuns(Array(runs[start..<min(start + Self.mergeBatch, runs.count)]), db, into: &report)
+                        return .commit
+                    }
+                }
+                try db.inTransaction(.immediate) {
+                    try Self.updateSweepStatuses(db)
                     return .commit
                 }
                 return report
@@ -64,6 +77,9 @@ extension RunStore {
             throw mapped(error)
         }
     }
+
+    /// Runs copied per transaction.
+    static let mergeBatch = 32
 
     /// The source must be SQLite with exactly this binary's migrations.
     private func checkMergeSource(_ source: String) throws(StoreError) {
@@ -92,8 +108,8 @@ extension RunStore {
         }
     }
 
-    private func mergeRows(_ db: Database) throws -> MergeReport {
-        var report = MergeReport()
+    /// Experiments, sweeps, their configurations and slices.
+    private func mergeSweeps(_ db: Database, into report: inout MergeReport) throws {
         try db.execute(sql: """
             INSERT INTO main.experiments (name, created_at)
             SELECT name, created_at FROM src.experiments WHERE name NOT IN (SELECT name FROM main.experiments)
@@ -126,6 +142,10 @@ extension RunStore {
             SELECT (SELECT m.id FROM main.sweeps m WHERE m.name = s.name), x.slice, x.slices, 'merged'
             FROM src.sweep_shards x JOIN src.sweeps s ON s.id = x.sweep_id
             """)
+    }
+
+    /// The source's runs `ids`: added, brought up to date, or left as they are here.
+    private func mergeRuns(_ ids: [Int64], _ db: Database, into report: inout MergeReport) throws {
         try db.execute(sql: "CREATE TEMP TABLE IF NOT EXISTS merge_map (old INTEGER PRIMARY KEY, new INTEGER NOT NULL)")
         try db.execute(sql: "DELETE FROM temp.merge_map")
         // A run's own columns as they are, but its id (each store numbers its own) and the ids of
@@ -147,8 +167,8 @@ extension RunStore {
         for row in try Row.fetchAll(db, sql: """
             SELECT r.id, r.uuid, r.status, r.name, r.heartbeat_at, (SELECT COALESCE(MAX(epoch), 0) FROM src.epochs WHERE run_id = r.id) AS epochs,
                    m.id AS here, m.heartbeat_at AS here_heartbeat, (SELECT COALESCE(MAX(epoch), 0) FROM main.epochs WHERE run_id = m.id) AS here_epochs
-            FROM src.runs r LEFT JOIN main.runs m ON m.uuid = r.uuid ORDER BY r.id
-            """) {
+            FROM src.runs r LEFT JOIN main.runs m ON m.uuid = r.uuid WHERE r.id IN (SELECT value FROM json_each(?)) ORDER BY r.id
+            """, arguments: [Self.jsonArray(ids)]) {
             let old: Int64 = row["id"], status: String = row["status"]
             if status == RunStatus.running.rawValue {
                 report.stillRunning.append("run \(row["uuid"] as String)\((row["name"] as String?).map { " '\($0)'" } ?? "")")
@@ -181,8 +201,6 @@ extension RunStore {
                 """)
         }
         try db.execute(sql: "DROP TABLE temp.merge_map")
-        try Self.updateSweepStatuses(db)
-        return report
     }
 
     /// Works out each sweep's status from its configurations: `finished` when every one has a

@@ -53,10 +53,21 @@ extension RunStore {
 
     /// One row per run, in the order given, one column per term (`lr`, `best(test_loss)`, …),
     /// each headed by the term as written.
-    public func table(runs: [Int64], columns: [Term]) throws(StoreError) -> ResultTable {
+    ///
+    /// - Parameters:
+    ///   - options: the option each column came from, for error messages (`--columns` by default).
+    ///   - unknownAsNull: a name this store does not hold gives an empty column instead of an
+    ///     error (default columns, which name hyperparameters a store may not have yet).
+    public func table(runs: [Int64], columns: [Term], options: [String]? = nil, unknownAsNull: Bool = false) throws(StoreError) -> ResultTable {
         try read { db in
             let resolver = TermResolver(db: db)
-            let fragments = try columns.map { term in try Self.labelled("--columns", nil) { try resolver.sql(term) } }
+            let fragments = try columns.enumerated().map { i, term in
+                try Self.labelled(options?[i] ?? "--columns", nil) { () throws -> SQL in
+                    do { return try resolver.sql(term) } catch let error as FilterError where unknownAsNull && error.message.hasPrefix("unknown name") {
+                        return "NULL"
+                    }
+                }
+            }
             var rows: [Int64: [Cell]] = [:]
             let selected: [SQL] = ["r.id"] + fragments
             let sql: SQL = "SELECT \(selected.joined(separator: ", ")) FROM runs r WHERE r.id IN (SELECT value FROM json_each(\(Self.jsonArray(runs))))"

@@ -56,13 +56,28 @@ extension RunStore {
         }
     }
 
-    /// Records a run that could not even start (its data could not be loaded, say), so that a
-    /// sweep shows it as `failed` with the reason.
-    @discardableResult
-    public func recordFailedRun(_ new: NewRun, error: String, identity: ProcessIdentity = .current) throws(StoreError) -> Int64 {
-        let id = try startRun(new, identity: identity)
-        try finishRun(run: id, status: .failed, error: error)
-        return id
+    public func claimConfiguration(_ new: NewRun, retryFailed: Bool, identity: ProcessIdentity = .current) throws(StoreError) -> Int64? {
+        guard let sweep = new.sweepID, let index = new.sweepIndex else { return try startRun(new, identity: identity) }
+        return try write { db -> Int64? in
+            let runs = try SQLRequest<Row>(literal: """
+                SELECT r.id, r.status, \(Self.livenessColumns()) FROM runs r WHERE r.sweep_id = \(sweep) AND r.sweep_index = \(index)
+                """).fetchAll(db)
+            for run in runs {
+                switch RunStatus(rawValue: run["status"]) {
+                case .finished?, .diverged?: return nil
+                case .failed? where !retryFailed: return nil
+                case .running? where Self.isAlive(run, identity: identity): return nil
+                case .running?:
+                    let id: Int64 = run["id"]
+                    try db.execute(literal: """
+                        UPDATE runs SET status = 'crashed', ended_at = COALESCE(heartbeat_at, created_at),
+                               error = 'its process stopped without closing the run; the configuration was taken over' WHERE id = \(id)
+                        """)
+                default: continue
+                }
+            }
+            return try Self.insertRun(new, identity: identity, db)
+        }
     }
 
     /// Per run of the sweep: its configuration index, status and the best value of `metric`

@@ -31,12 +31,17 @@ public final class RunStore: SweepRecorder {
     /// The file opened (device and inode), to notice when it is deleted or replaced under us.
     let fileIdentity: FileIdentity?
 
-    /// Opens (creating if needed) the database at `path` and brings its schema up to date.
+    /// Opens the database at `path` and brings its schema up to date; with `create`, a missing
+    /// or empty file becomes a new store.
     ///
-    /// - Throws: ``StoreError`` for a file that is not SQLite, a newer schema, an edited
-    ///   migration (in all three cases the file is left untouched), or a file that cannot be
-    ///   opened for writing.
-    public init(path: String, busyTimeout: Double = 10) throws(StoreError) {
+    /// Only a Gradbook store, an empty file or (with `create`) no file at all is opened: a path
+    /// that is a folder, a device, a `file:` URI, a file that is not SQLite, an SQLite database
+    /// of something else, a newer schema or an edited migration is refused, and the file is left
+    /// byte for byte as it was.
+    /// - Throws: ``StoreError`` saying which, and ``StoreError/noDatabase(path:)`` for a missing
+    ///   file without `create`.
+    public init(path: String, busyTimeout: Double = 10, create: Bool = true) throws(StoreError) {
+        try Self.checkPath(path, create: create)
         self.path = path
         self.busyTimeout = busyTimeout
         migrator = SchemaMigrator(migrations: Migration.embedded, path: path)
@@ -67,11 +72,38 @@ public final class RunStore: SweepRecorder {
                 case .SQLITE_NOTADB: throw .notADatabase(path: path)
                 case .SQLITE_CORRUPT: throw .corrupt(path: path, reason: error.message ?? "\(error)")
                 case .SQLITE_BUSY, .SQLITE_LOCKED: throw .busy(path: path, seconds: busyTimeout)
+                case .SQLITE_READONLY: throw .readOnly(path: path)
+                case .SQLITE_FULL: throw .full(path: path)
+                case .SQLITE_CANTOPEN where access((path as NSString).deletingLastPathComponent.isEmpty ? "." : (path as NSString).deletingLastPathComponent, W_OK) != 0:
+                    throw .readOnly(path: path)
                 default: throw .cannotOpen(path: path, reason: error.message ?? "\(error)")
                 }
             } catch {
                 throw .cannotOpen(path: path, reason: "\(error)")
             }
+        }
+    }
+
+    /// Refuses, before SQLite sees it, a path that cannot be a store file.
+    private static func checkPath(_ path: String, create: Bool) throws(StoreError) {
+        if path.lowercased().hasPrefix("file:") {
+            throw .cannotOpen(path: path, reason: "a file: URI; give the database's path instead (./\(path) for a file so named)")
+        }
+        var info = stat()
+        guard stat(path, &info) == 0 else {
+            guard create else { throw .noDatabase(path: path) }
+            let folder = (path as NSString).deletingLastPathComponent.isEmpty ? "." : (path as NSString).deletingLastPathComponent
+            var isFolder: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: folder, isDirectory: &isFolder), isFolder.boolValue else {
+                throw .cannotOpen(path: path, reason: "its folder '\(folder)' does not exist")
+            }
+            guard access(folder, W_OK) == 0 else { throw .readOnly(path: path) }
+            return
+        }
+        switch info.st_mode & S_IFMT {
+        case S_IFREG: return
+        case S_IFDIR: throw .cannotOpen(path: path, reason: "it is a folder; give the path of a database file, e.g. '\(path)/gradbook.sqlite'")
+        default: throw .cannotOpen(path: path, reason: "it is not a regular file (a device, a pipe or a socket); give the path of a database file")
         }
     }
 
@@ -100,14 +132,22 @@ public final class RunStore: SweepRecorder {
         }
     }
 
-    /// Checks an existing file through a read-only connection, so a refused file is never written.
+    /// Checks an existing file through a read-only connection, so a refused file is never written:
+    /// an empty file or a Gradbook store passes; an SQLite database of something else does not.
     private static func validateReadOnly(path: String, migrator: SchemaMigrator, busyTimeout: Double) throws {
+        guard ((try? FileManager.default.attributesOfItem(atPath: path)[.size] as? NSNumber)?.intValue ?? 0) > 0 else { return }
         var config = Configuration()
         config.readonly = true
         config.busyMode = .timeout(busyTimeout)
         let queue = try DatabaseQueue(path: path, configuration: config)
         defer { try? queue.close() }
-        try queue.read { db in try migrator.validate(db) }
+        try queue.read { db in
+            try migrator.validate(db)
+            if try !db.tableExists("schema_migrations") {
+                let objects = try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE name NOT LIKE 'sqlite_%' ORDER BY name")
+                if !objects.isEmpty { throw StoreError.foreignDatabase(path: path, tables: objects) }
+            }
+        }
     }
 
     /// The schema version applied to this database.
@@ -120,18 +160,21 @@ public final class RunStore: SweepRecorder {
     /// Opens a run as `running`, with its hyperparameters and tags, in one transaction.
     /// - Returns: the run's short id.
     public func startRun(_ new: NewRun, identity: ProcessIdentity) throws(StoreError) -> Int64 {
-        try write { db in
-            let now = Timestamp.now()
-            let row = RunRow(uuid: UUID().uuidString.lowercased(), name: new.name, experimentID: try Self.experimentID(new.experiment, db),
-                             sweepID: new.sweepID, sweepIndex: new.sweepIndex, status: .running, createdAt: now, startedAt: now,
-                             heartbeatAt: now, pid: identity.pid, host: identity.host, seed: new.seed, epochsPlanned: new.epochsPlanned,
-                             config: new.configJSON, gradbookVersion: new.gradbookVersion)
-            try row.insert(db)
-            let id = db.lastInsertedRowID
-            for (name, value) in new.params.sorted(by: { $0.key < $1.key }) { try ParamRow(runID: id, name: name, value: value).insert(db) }
-            for (key, value) in new.tags.sorted(by: { $0.key < $1.key }) { try TagRow(runID: id, key: key, value: value).insert(db) }
-            return id
-        }
+        try write { db in try Self.insertRun(new, identity: identity, db) }
+    }
+
+    /// The rows of a new run: `runs`, its parameters and tags.
+    static func insertRun(_ new: NewRun, identity: ProcessIdentity, _ db: Database) throws -> Int64 {
+        let now = Timestamp.now()
+        let row = RunRow(uuid: UUID().uuidString.lowercased(), name: new.name, experimentID: try Self.experimentID(new.experiment, db),
+                         sweepID: new.sweepID, sweepIndex: new.sweepIndex, status: .running, createdAt: now, startedAt: now,
+                         heartbeatAt: now, pid: identity.pid, host: identity.host, processStart: identity.start, seed: new.seed,
+                         epochsPlanned: new.epochsPlanned, config: new.configJSON, gradbookVersion: new.gradbookVersion)
+        try row.insert(db)
+        let id = db.lastInsertedRowID
+        for (name, value) in new.params.sorted(by: { $0.key < $1.key }) { try ParamRow(runID: id, name: name, value: value).insert(db) }
+        for (key, value) in new.tags.sorted(by: { $0.key < $1.key }) { try TagRow(runID: id, key: key, value: value).insert(db) }
+        return id
     }
 
     /// Records one epoch, its extra metrics, layer health, alerts and snapshot in one
@@ -178,15 +221,12 @@ public final class RunStore: SweepRecorder {
         }
         guard candidates > 0 else { return [] }
         return try write { db in
-            let rows = try SQLRequest<Row>(literal: """
-                SELECT id, pid, host, heartbeat_at,
-                       COALESCE(heartbeat_at, created_at) < strftime('%Y-%m-%d %H:%M:%f', 'now', \("-\(Int(Self.staleAfter)) seconds")) AS stale
-                FROM runs WHERE status = 'running'
-                """).fetchAll(db)
+            let rows = try SQLRequest<Row>(literal: "SELECT id, pid, host, heartbeat_at, \(Self.livenessColumns()) FROM runs r WHERE status = 'running'")
+                .fetchAll(db)
             var reaped: [Int64] = []
             for row in rows {
-                let id: Int64 = row["id"], pid: Int32? = row["pid"], host: String? = row["host"], stale: Bool = row["stale"]
-                guard Self.isGone(pid: pid, host: host, stale: stale, identity: identity) else { continue }
+                let id: Int64 = row["id"], pid: Int32? = row["pid"], host: String? = row["host"]
+                guard !Self.isAlive(row, identity: identity) else { continue }
                 let last: String? = row["heartbeat_at"]
                 let reason = "process \(pid.map(String.init) ?? "?") on \(host ?? "?") stopped without closing the run"
                     + (last.map { " (last heartbeat \($0) UTC)" } ?? "")
@@ -200,11 +240,27 @@ public final class RunStore: SweepRecorder {
         }
     }
 
-    /// Whether the process of a `running` run is gone: on this host, its pid no longer exists;
-    /// anywhere, its heartbeat is older than ``staleAfter`` (`stale`). The one rule for crashed runs.
-    static func isGone(pid: Int32?, host: String?, stale: Bool, identity: ProcessIdentity) -> Bool {
-        let dead = host == identity.host && pid.map { $0 != identity.pid && !ProcessIdentity.isAlive(pid: $0) } ?? false
-        return dead || stale
+    /// The columns ``isAlive(_:identity:)`` reads, from runs aliased `r` (`start: false` for a
+    /// store written before start marks were kept, which read-only readers do not migrate).
+    static func livenessColumns(start: Bool = true) -> SQL {
+        """
+        r.pid AS live_pid, r.host AS live_host, \(sql: start ? "r.process_start" : "NULL") AS live_start,
+        COALESCE(r.heartbeat_at, r.created_at) < strftime('%Y-%m-%d %H:%M:%f', 'now', \("-\(Int(staleAfter)) seconds")) AS live_stale
+        """
+    }
+
+    /// Whether the process of a run still runs: the one rule behind `crashed`.
+    ///
+    /// On this host its pid and start mark decide (``ProcessIdentity/isAlive(pid:start:)``): a
+    /// live process is never taken for dead, whatever its heartbeat says, and a pid given to a
+    /// later process is not taken for alive. Of another host nothing can be asked: a heartbeat
+    /// older than ``staleAfter`` by this host's clock means gone (the copy of a run merged from a
+    /// shard; merging the shard again brings back one that was only slow or behind in time).
+    static func isAlive(_ row: Row, identity: ProcessIdentity) -> Bool {
+        let pid: Int32? = row["live_pid"], host: String? = row["live_host"], start: String? = row["live_start"]
+        guard host == identity.host, let pid else { return !(row["live_stale"] as Bool? ?? true) }
+        if pid == identity.pid && (start == nil || start == identity.start) { return true }
+        return ProcessIdentity.isAlive(pid: pid, start: start)
     }
 
     /// The id of the experiment named `name`, created if new; `nil` for no name.

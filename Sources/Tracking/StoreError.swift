@@ -3,6 +3,10 @@
 public enum StoreError: Error, Sendable, CustomStringConvertible {
     /// The file exists but is not an SQLite database.
     case notADatabase(path: String)
+    /// An SQLite database of something else (tables of its own, no Gradbook schema): left untouched.
+    case foreignDatabase(path: String, tables: [String])
+    /// No database at the path, for a command that only reads one.
+    case noDatabase(path: String)
     /// The database was written by a newer Gradbook; it is left untouched.
     case newerSchema(path: String, version: Int, supported: Int)
     /// An applied migration's recorded checksum differs from the one this binary carries.
@@ -38,6 +42,11 @@ public enum StoreError: Error, Sendable, CustomStringConvertible {
         switch self {
         case let .notADatabase(path):
             "'\(path)' is not a Gradbook database (not an SQLite file); it was left untouched"
+        case let .foreignDatabase(path, tables):
+            "'\(path)' is an SQLite database of something else (tables " + tables.prefix(6).map { "'\($0)'" }.joined(separator: ", ")
+                + (tables.count > 6 ? ", …" : "") + ") and not a Gradbook store; it was left untouched. Give --db a new file or a Gradbook store"
+        case let .noDatabase(path):
+            "no database at '\(path)': nothing has been recorded there (give --db the file a run or a sweep wrote, or set GRADBOOK_DB); nothing was created"
         case let .newerSchema(path, version, supported):
             "'\(path)' has schema version \(version), newer than this gradbook supports (\(supported)); "
                 + "upgrade gradbook to use it. The file was left untouched"

@@ -15,6 +15,8 @@ public struct StoredRun: Sendable, Equatable, Codable, FetchableRecord {
     public var heartbeatAt: String?
     public var pid: Int32?
     public var host: String?
+    /// When its process started (``ProcessIdentity/start``), where known.
+    public var processStart: String?
     public var seed: Int64?
     public var epochsPlanned: Int?
     /// The last epoch recorded (0 before the first).
@@ -25,7 +27,7 @@ public struct StoredRun: Sendable, Equatable, Codable, FetchableRecord {
     public var gradbookVersion: String
 
     private enum CodingKeys: String, CodingKey {
-        case id, uuid, name, experiment, sweep, sweepIndex, status, createdAt, startedAt, endedAt, heartbeatAt, pid, host, seed
+        case id, uuid, name, experiment, sweep, sweepIndex, status, createdAt, startedAt, endedAt, heartbeatAt, pid, host, processStart, seed
         case epochsPlanned, epochsDone, configJSON = "config", error, gradbookVersion
     }
 
@@ -34,7 +36,7 @@ public struct StoredRun: Sendable, Equatable, Codable, FetchableRecord {
     /// The columns and joins this type reads.
     static let select: SQL = """
         SELECT r.id, r.uuid, r.name, x.name AS experiment, s.name AS sweep, r.sweep_index, r.status, r.created_at, r.started_at,
-               r.ended_at, r.heartbeat_at, r.pid, r.host, r.seed, r.epochs_planned,
+               r.ended_at, r.heartbeat_at, r.pid, r.host, r.process_start, r.seed, r.epochs_planned,
                (SELECT COALESCE(MAX(e.epoch), 0) FROM epochs e WHERE e.run_id = r.id) AS epochs_done, r.config, r.error,
                r.gradbook_version
         FROM runs r
@@ -57,6 +59,7 @@ struct RunRow: StoredRecord {
     var heartbeatAt: String?
     var pid: Int32?
     var host: String?
+    var processStart: String?
     var seed: Int64?
     var epochsPlanned: Int?
     var config: String

@@ -78,16 +78,16 @@ public struct SweepCensus: Sendable, Equatable, Codable {
                             if row["origin"] == "ran" { slice = SweepSlice(index: row["slice"], count: row["slices"]) }
                         }
                     }
+                    let hasStart = try db.columns(in: "runs").contains { $0.name == "process_start" }
                     let runs = try SQLRequest<Row>(literal: """
-                        SELECT r.sweep_index, r.status, r.pid, r.host,
-                               COALESCE(r.heartbeat_at, r.created_at) < strftime('%Y-%m-%d %H:%M:%f', 'now', \("-\(Int(RunStore.staleAfter)) seconds")) AS stale,
+                        SELECT r.sweep_index, r.status, \(RunStore.livenessColumns(start: hasStart)),
                                (SELECT COALESCE(MAX(epoch), 0) FROM epochs WHERE run_id = r.id) AS epochs
                         FROM runs r WHERE r.sweep_id = \(id) AND r.sweep_index IS NOT NULL
                         """).fetchAll(db)
                     for run in runs {
                         let index: Int = run["sweep_index"], epochs: Int = run["epochs"]
                         var state = State(rawValue: run["status"]) ?? .failed
-                        if state == .running, RunStore.isGone(pid: run["pid"], host: run["host"], stale: run["stale"], identity: identity) {
+                        if state == .running, !RunStore.isAlive(run, identity: identity) {
                             state = .crashed
                         }
                         if let current = best[index], (current.state, -current.epochs) <= (state, -epochs) { continue }

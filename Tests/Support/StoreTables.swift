@@ -8,7 +8,7 @@ import Tracking
 public enum StoreTables {
     /// Columns that differ between two stores of the same runs.
     public static let local: Set<String> = ["id", "run_id", "uuid", "experiment_id", "sweep_id", "created_at", "started_at", "ended_at",
-                                            "heartbeat_at", "recorded_at", "seconds", "pid", "host", "gradbook_version"]
+                                            "heartbeat_at", "recorded_at", "seconds", "pid", "host", "process_start", "gradbook_version"]
 
     /// Per table, its rows as text, sorted, each run named by `key` (`r.sweep_index`, `r.uuid`).
     public static func rows(_ path: String, key: String = "r.sweep_index") throws -> [String: [String]] {

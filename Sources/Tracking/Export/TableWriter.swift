@@ -47,7 +47,7 @@ public final class TableWriter {
         case .table: try sink.write(Self.aligned(header: columns, rows: buffered) + "\n")
         case .csv, .tsv, .jsonl: break
         }
-        try sink.flush()
+        try sink.finish()
     }
 
     /// Writes a whole table.

@@ -48,7 +48,7 @@ public struct Pivot: Sendable {
     /// without a value are left out of the cells but keep their row and column.
     public init(store: RunStore, runs: [Int64], rows: Term, cols: Term?, value: Term) throws(StoreError) {
         let id = Term(name: "id")
-        let table = try store.table(runs: runs, columns: [id, rows, cols ?? id, value])
+        let table = try store.table(runs: runs, columns: [id, rows, cols ?? id, value], options: ["--rows", "--rows", "--cols", "--metric"])
         var cells: [Tracking.Cell: [Tracking.Cell: Cell]] = [:]
         let single = Tracking.Cell.text(value.text)
         for row in table.rows {
