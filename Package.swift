@@ -79,7 +79,7 @@ let package = Package(
             path: "Benchmarks/Reliability",
             swiftSettings: strict
         ),
-        // Property-based fuzzing of the filter language and sweep specs (README: reliability).
+        // Property-based fuzzing of filters, sweep specs, config files and output paths (README: reliability).
         .executableTarget(
             name: "fuzz",
             dependencies: ["Experiments", "Datasets", "Tracking", "GradbookTestSupport", .product(name: "GRDB", package: "GRDB.swift")],

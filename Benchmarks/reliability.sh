@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
-# The long part of the reliability suite (README: "Reliability"). About 35 minutes on 2 cores.
+# The long part of the reliability suite (README: "Reliability"). About 55 minutes on 2 cores.
 #
 #   bash Benchmarks/reliability.sh [trials=200] [fuzz-seconds=600]
 #
 # 1. load: 8 processes writing one database while a reader loops over runs/export; then one
 #    sweep with --jobs 8 (reliability load)
 # 2. kill -9 at random instants, half runs and half sweeps, each checked and resumed (reliability kill)
-# 3. property-based fuzzing of the filter language and of sweep specs, fuzz-seconds each (fuzz)
+# 3. property-based fuzzing of the filter language, sweep specs, config files and output paths, fuzz-seconds each (fuzz)
 # 4. a CSV whose second line is 1 GB: refused, with the process's peak memory reported
 # The fast part (storage faults, hostile files, hostile commands) is in `swift test`.
 set -euo pipefail
@@ -24,6 +24,8 @@ echo "== kill -9"
 echo "== fuzzing, ${seconds} s each"
 "$bin/fuzz" filter --seconds "$seconds"
 "$bin/fuzz" spec --seconds "$seconds"
+"$bin/fuzz" config --seconds "$seconds"
+"$bin/fuzz" output --seconds "$seconds"
 
 echo "== a 1 GB line"
 scratch=$(mktemp -d)

@@ -1,6 +1,7 @@
-// Property-based fuzzing of the two languages users type: the filter language and sweep specs.
+// Property-based fuzzing of what users type and point Gradbook at: the filter language, sweep
+// specs, run configuration files and output paths.
 //
-//   swift run -c release fuzz filter|spec [--seconds 600] [--seed 1]
+//   swift run -c release fuzz filter|spec|config|output [--seconds 600] [--seed 1]
 //
 // filter: random filters, sort keys and column lists — grammar-built from real and hostile names,
 //   operators, functions and literals (quotes, Unicode, SQL keywords, 100 KB strings, huge and
@@ -11,6 +12,13 @@
 //   keys dropped or doubled) and in their bytes, parsed and then planned. The property: a spec
 //   is accepted and plans into checked configurations, or it is refused with a SweepSpecError or
 //   a settings error; never a crash, never another kind of error, never a runaway expansion.
+// config: run configuration files (--config) built the same way, with anchors, aliases and alias
+//   bombs, deep nesting and hostile scalars. The property: read into a configuration or refused
+//   with a SettingsError in well under a second, never a crash or a runaway expansion.
+// output: output paths spelled from the store's own names, its -wal/-shm, links to them, folders,
+//   other databases, devices and odd characters. The property: each is refused with an
+//   OutputError and the file there stays as it was, or it holds exactly what was written; the
+//   store, its neighbours and other databases never change, and no temporary file is left.
 import Datasets
 import Experiments
 import GRDB
@@ -115,7 +123,7 @@ func filterFuzz() throws {
         if failures.count > 20 { break }
     }
     let tables = try store.runs().count
-    if tables != 4 { failures.append("the store changed: \(tables ?? -1) runs") }
+    if tables != 4 { failures.append("the store changed: \(tables) runs") }
     report("filter", iterations, answered, refused, failures)
 }
 
@@ -150,24 +158,12 @@ func specFuzz() {
                    "[]", "{}", "[1, [2, [3]]]", "{min: 1}", "{distribution: uniform, min: .inf, max: 1}", "{distribution: int_uniform, min: -9223372036854775808, max: 9223372036854775807}",
                    "{values: [\(Array(repeating: "1", count: 500).joined(separator: ","))]}", "&a [1]", "*a", "!!binary aGVsbG8=", "yes", "relu,tanh",
                    "'; DROP TABLE runs; --'", "🧪", String(repeating: "z", count: 100_000), "{distribution: log_uniform_values, min: 0, max: 1}",
-                   "{distribution: categorical, values: []}", "{distribution: constant, value: 3}", "100001", "grid", "random"]
+                   "{distribution: categorical, values: []}", "{distribution: constant, value: 3}", "100001", "grid", "random",
+                   aliasBomb(), String(repeating: "[", count: 5_000)]
     var iterations = 0, accepted = 0, refused = 0, failures: [String] = []
     let deadline = Date().addingTimeInterval(seconds)
     while Date() < deadline {
-        var lines = pick(seeds).split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
-        for _ in 0..<(1 + rng.below(3)) {
-            let i = rng.below(lines.count)
-            switch rng.below(5) {
-            case 0:
-                if let colon = lines[i].firstIndex(of: ":") { lines[i] = String(lines[i][...colon]) + " " + pick(scalars) }
-            case 1: lines.remove(at: i)
-            case 2: lines.insert(lines[i], at: i)
-            case 3: lines.insert("  " + pick(["lr", "activation", "bogus", "count", "epochs", "batch-size", "playground"]) + ": " + pick(scalars), at: i)
-            default: lines[i] = mutate(lines[i])
-            }
-            if lines.isEmpty { lines = [""] }
-        }
-        let text = lines.joined(separator: "\n")
+        let text = mutateYAML(pick(seeds), scalars: scalars, keys: ["  lr", "  activation", "  bogus", "count", "  epochs", "  batch-size", "playground"])
         do {
             let spec = try SweepSpec.parse(yaml: text, source: "fuzz.yaml")
             _ = try SweepPlan(name: nil, spec: spec, base: RunSettings(["epochs": "1"]))
@@ -187,6 +183,145 @@ func specFuzz() {
     report("spec", iterations, accepted, refused, failures)
 }
 
+/// A YAML text changed in one to three places: a value replaced by an odd scalar, a line
+/// dropped or doubled, a `key: scalar` line inserted, or a line's characters mutated.
+func mutateYAML(_ text: String, scalars: [String], keys: [String]) -> String {
+    var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+    for _ in 0..<(1 + rng.below(3)) {
+        let i = rng.below(lines.count)
+        switch rng.below(5) {
+        case 0: if let colon = lines[i].firstIndex(of: ":") { lines[i] = String(lines[i][...colon]) + " " + pick(scalars) }
+        case 1: lines.remove(at: i)
+        case 2: lines.insert(lines[i], at: i)
+        case 3: lines.insert(pick(keys) + ": " + pick(scalars), at: i)
+        default: lines[i] = mutate(lines[i])
+        }
+        if lines.isEmpty { lines = [""] }
+    }
+    return lines.joined(separator: "\n")
+}
+
+/// Nested anchors and aliases that stand for 10^k values in a few hundred bytes.
+func aliasBomb() -> String {
+    let levels = 3 + rng.below(7)
+    var text = "&l0 [x, x, x, x, x, x, x, x, x, x]"
+    for level in 1...levels {
+        text = "[\(text), &l\(level) [\(Array(repeating: "*l\(level - 1)", count: 10).joined(separator: ", "))]]"
+    }
+    return text
+}
+
+// MARK: - Configuration files
+
+func configFuzz() throws {
+    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("gradbook-fuzz-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let file = folder.appendingPathComponent("run.yaml").path
+    let seeds = [
+        "dataset: circle\nlayers: [8, 8]\nactivation: relu\nlr: 0.03\nepochs: 50\nname: base\ntag: team=vision\n",
+        "playground: \"#activation=tanh&learningRate=0.03&networkShape=4,2&dataset=spiral\"\nbatch-size: 10\nseed: 3\n",
+        "defaults: &d {lr: 0.1}\nlr: 0.1\noptimizer: adam\nl2: 0.001\nfeatures: [x, y, xy]\nsnapshots: none\n",
+    ]
+    let keys = RunOption.keys + ConfigFile.runKeys + ["bogus", "batch_size", "layers", "tags"]
+    let scalars = ["0", "-1", "1e400", "9223372036854775807", ".inf", ".nan", "~", "''", "[]", "{}", "[1, [2, [3]]]", "{a: 1}", "yes", "no",
+                   "relu,tanh", "\"a\\0b\"", "\"\\e[31mred\"", "🧪", String(repeating: "z", count: 100_000), "&a [1]", "*a", "*missing",
+                   "!!binary aGVsbG8=", "!!python/object:os.system ls", aliasBomb(), String(repeating: "[", count: 5_000),
+                   String(repeating: "{a: ", count: 500) + "1" + String(repeating: "}", count: 500)]
+    var iterations = 0, accepted = 0, refused = 0, failures: [String] = []
+    var slowest = 0.0
+    let deadline = Date().addingTimeInterval(seconds)
+    while Date() < deadline {
+        let text = mutateYAML(pick(seeds), scalars: scalars, keys: keys)
+        try Data(text.utf8).write(to: URL(fileURLWithPath: file))
+        let start = Date()
+        do {
+            let config = try ConfigFile(path: file)
+            _ = try config.settings.configuration()
+            accepted += 1
+        } catch {
+            // Typed throws: only a SettingsError can arrive here; its message must name the file.
+            refused += 1
+            if !"\(error)".contains("run.yaml") && !"\(error)".contains("invalid") { failures.append("\(text.prefix(300)) → a message without the file: \(error)") }
+        }
+        let took = Date().timeIntervalSince(start)
+        slowest = max(slowest, took)
+        if took > 1 { failures.append("\(text.prefix(300)) took \(took) s") }
+        iterations += 1
+        if failures.count > 20 { break }
+    }
+    print(String(format: "slowest file: %.3f s", slowest))
+    report("config", iterations, accepted, refused, failures)
+}
+
+// MARK: - Output paths
+
+func outputFuzz() throws {
+    // The files live five folders down a scratch folder, which is also the working folder, so
+    // that no spelling (at most three '..') reaches outside it.
+    let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("gradbook-fuzz-\(UUID().uuidString)")
+    let folder = scratch.appendingPathComponent("1/2/3/4/5")
+    try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: scratch) }
+    let fm = FileManager.default
+    let working = fm.currentDirectoryPath
+    fm.changeCurrentDirectoryPath(folder.path)
+    defer { fm.changeCurrentDirectoryPath(working) }
+    let storePath = folder.appendingPathComponent("store.sqlite").path
+    let store = try QueryFixture.make(at: storePath)
+    let other = folder.appendingPathComponent("other.sqlite").path
+    try RunStore(path: other).close()
+    try fm.createDirectory(atPath: folder.appendingPathComponent("sub").path, withIntermediateDirectories: true)
+    try fm.createSymbolicLink(atPath: folder.appendingPathComponent("sub/wal-link").path, withDestinationPath: storePath + "-wal")
+    try fm.createSymbolicLink(atPath: folder.appendingPathComponent("up").path, withDestinationPath: folder.appendingPathComponent("sub").path)
+    try fm.createSymbolicLink(atPath: folder.appendingPathComponent("dangling").path, withDestinationPath: folder.appendingPathComponent("nowhere/x").path)
+    _ = link(storePath, folder.appendingPathComponent("sub/hard").path)
+    let protected = [storePath, other, folder.appendingPathComponent("sub/hard").path]
+    func fingerprint() throws -> [Data] { try protected.map { try Data(contentsOf: URL(fileURLWithPath: $0)) } }
+    let rows = try store.runs().count
+    let before = try fingerprint()
+    let parts = ["store.sqlite", "store.sqlite-wal", "store.sqlite-shm", "store.sqlite-journal", "other.sqlite", "sub", "sub/", "sub/wal-link",
+                 "sub/hard", "up", "up/", "dangling", ".", "..", "", "//", "./", "new.csv", "out.svg", "-", "/dev/null", "/dev/zero",
+                 "/dev/full", "nowhere/", "é🧪", " ", "\n", "*", "~", "STORE.sqlite", "store.sqlite.", "sub/../store.sqlite"]
+    var iterations = 0, written = 0, refused = 0, failures: [String] = []
+    let deadline = Date().addingTimeInterval(seconds)
+    while Date() < deadline {
+        var path = (0..<(1 + rng.below(3))).map { _ in pick(parts) }.joined(separator: pick(["/", "", "//"]))
+        if chance(0.3) && !path.hasPrefix("/") { path = folder.path + "/" + path }
+        if chance(0.1) { path = mutate(path) }
+        // Standard output stays out of a fuzzing run's way, and the scratch folder holds every file.
+        if path == "-" || path.components(separatedBy: "..").count > 4 || (path.hasPrefix("/") && !path.hasPrefix(scratch.path) && !path.hasPrefix("/dev/")) { continue }
+        let payload = Data("fuzz \(iterations)\n".utf8)
+        if ProcessInfo.processInfo.environment["FUZZ_TRACE"] != nil { FileHandle.standardError.write(Data((path.debugDescription + "\n").utf8)) }
+        let earlier = fm.contents(atPath: path)
+        do {
+            try OutputSink.write(payload, to: path, protecting: storePath)
+            written += 1
+            var info = stat()
+            if stat(path, &info) == 0, info.st_mode & S_IFMT == S_IFREG, fm.contents(atPath: path) != payload {
+                failures.append("\(path): written but holds something else")
+            }
+        } catch let error as OutputError {
+            refused += 1
+            if fm.contents(atPath: path) != earlier { failures.append("\(path): refused (\(error)) but changed") }
+        } catch {
+            failures.append("\(path) → \(type(of: error)): \(error)")
+        }
+        if try fingerprint() != before { failures.append("\(path): the store or another database changed"); break }
+        if ProcessInfo.processInfo.environment["FUZZ_TRACE"] != nil,
+           let left = (fm.enumerator(atPath: scratch.path)?.allObjects as? [String])?.first(where: { $0.contains(".partial-") }) {
+            failures.append("\(path.debugDescription) left \(left)")
+            try? fm.removeItem(atPath: scratch.path + "/" + left)
+        }
+        iterations += 1
+        if failures.count > 20 { break }
+    }
+    let leftovers = (fm.enumerator(atPath: scratch.path)?.allObjects as? [String] ?? []).filter { $0.contains(".partial-") }
+    if !leftovers.isEmpty { failures.append("temporary files left: \(leftovers.prefix(5))") }
+    if try store.runs().count != rows { failures.append("the store lost runs") }
+    report("output", iterations, written, refused, failures)
+}
+
 func report(_ name: String, _ iterations: Int, _ answered: Int, _ refused: Int, _ failures: [String]) {
     print("\(name) fuzzing: \(iterations) inputs in \(Int(seconds)) s; \(answered) answered, \(refused) refused with a proper error; failures: \(failures.count)")
     for f in failures.prefix(20) { print("  failure: \(f)") }
@@ -195,5 +330,7 @@ func report(_ name: String, _ iterations: Int, _ answered: Int, _ refused: Int, 
 
 switch mode {
 case "spec": specFuzz()
+case "config": try configFuzz()
+case "output": try outputFuzz()
 default: try filterFuzz()
 }

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Loads a data set from a CSV file with a header row: numeric feature columns and one label
 /// column, chosen by name (the last column by default).
 public enum CSVDataset {
@@ -20,10 +22,22 @@ public enum CSVDataset {
     ///
     /// Class names are sorted (numerically when they are all numbers) and mapped to indices in
     /// that order; ``Dataset/classNames`` keeps the mapping.
+    /// - Parameter maxValues: the most feature and label values kept before the file is refused.
     public static func load(path: String, label: String? = nil,
-                            kind: LabelKind = .auto) throws(DatasetError) -> Dataset {
+                            kind: LabelKind = .auto, maxValues: Int = .max) throws(DatasetError) -> Dataset {
         var reader = try CSVReader(path: path)
         guard let header = try reader.nextRecord() else { throw .empty(path: path) }
+        var seen: [String: Int] = [:]
+        for (i, name) in header.enumerated() {
+            let trimmed = name.trimmingCharacters(in: .whitespaces)
+            guard !trimmed.isEmpty else {
+                throw .malformed(path: path, line: 1, column: i + 1, message: "column \(i + 1) of the header has no name; expected a name for every column")
+            }
+            if let first = seen[trimmed] {
+                throw .malformed(path: path, line: 1, column: i + 1, message: "column name '\(trimmed)' is also column \(first + 1); expected distinct names")
+            }
+            seen[trimmed] = i
+        }
         let labelColumn: Int
         if let label {
             guard let i = header.firstIndex(of: label) else {
@@ -45,6 +59,9 @@ public enum CSVDataset {
         var names: [String] = []
         var allNumeric = true, allIntegers = true
         while try reader.advance() {
+            guard features.count + labelValues.count + header.count <= maxValues else {
+                throw .tooLarge(path: path, limit: maxValues)
+            }
             guard reader.fieldCount == header.count else {
                 throw .malformed(path: path, line: reader.recordLine, column: nil,
                                  message: "expected \(header.count) fields as in the header, found \(reader.fieldCount)")
@@ -52,8 +69,10 @@ public enum CSVDataset {
             for j in 0..<header.count where j != labelColumn {
                 guard let v = reader.float(at: j) else {
                     let cell = try reader.string(at: j)
-                    throw .malformed(path: path, line: reader.recordLine, column: j + 1,
-                                     message: "column '\(header[j])' holds '\(cell.prefix(40))'; expected a finite number")
+                    let beyond = Double(cell).map { $0.isFinite && abs($0) > Double(Float.greatestFiniteMagnitude) } ?? false
+                    throw .malformed(path: path, line: reader.recordLine, column: j + 1, message: beyond
+                        ? "column '\(header[j])' holds \(cell.prefix(40)), beyond the range of 32-bit floats (±3.4e38); expected a smaller number"
+                        : "column '\(header[j])' holds '\(cell.prefix(40))'; expected a finite number")
                 }
                 features.append(v)
             }
@@ -78,8 +97,11 @@ public enum CSVDataset {
                 names.append(cell)
                 labelCodes.append(code)
             } else if !allNumeric || kind == .classification {
+                let numeric = labelValues.lazy.filter { !$0.isNaN }.count
                 throw .malformed(path: path, line: reader.recordLine, column: labelColumn + 1,
-                                 message: "more than \(maxClasses) distinct labels in column '\(header[labelColumn])'; expected classes")
+                                 message: "more than \(maxClasses) distinct labels in column '\(header[labelColumn])'; expected classes"
+                                    + (numeric * 10 >= labelValues.count * 9
+                                       ? " (its labels are nearly all numbers: a value to predict? use --label-kind regression)" : ""))
             }
         }
         guard !labelValues.isEmpty else { throw .empty(path: path) }
@@ -98,6 +120,15 @@ public enum CSVDataset {
         if !asClasses {
             return Dataset(features: features, targets: labelValues.map { Float($0) },
                            featureCount: featureNames.count, task: .regression(outputs: 1), featureNames: featureNames)
+        }
+        // Thousands of classes of labels that are nearly all numbers: a regression target with a
+        // few text cells, most likely.
+        if kind == .auto && names.count > 1_000 && labelValues.lazy.filter({ !$0.isNaN }).count * 10 >= labelValues.count * 9,
+           let text = labelValues.firstIndex(where: \.isNaN) {
+            throw .malformed(path: path, line: text + 2, column: labelColumn + 1,
+                             message: "label column '\(header[labelColumn])' would make \(names.count) classes: its labels are numbers but for "
+                                + "text such as this line's; to predict the number, remove the text and use --label-kind regression, "
+                                + "or keep the classes with --label-kind classification")
         }
         guard names.count >= 2 else {
             throw .malformed(path: path, line: 2, column: labelColumn + 1,

@@ -7,6 +7,8 @@ public enum DatasetError: Error, Sendable, Equatable, CustomStringConvertible {
     case malformed(path: String, line: Int, column: Int?, message: String)
     case missingLabelColumn(path: String, label: String, columns: [String])
     case tooFewSamples(String)
+    /// A file holding more values than the memory limit leaves room for.
+    case tooLarge(path: String, limit: Int)
 
     public var description: String {
         switch self {
@@ -22,6 +24,9 @@ public enum DatasetError: Error, Sendable, Equatable, CustomStringConvertible {
             "'\(path)' has no column '\(label)': its columns are \(columns.map { "'\($0)'" }.joined(separator: ", "))"
         case let .tooFewSamples(message):
             message
+        case let .tooLarge(path, limit):
+            "'\(path)' holds more than \(limit) values (features and labels), more than the memory limit leaves for data: "
+                + "use a smaller file, or raise --memory-limit"
         }
     }
 }

@@ -20,8 +20,17 @@ public struct ConfigFile: Sendable {
             throw .unreadable(source: source, reason: error.localizedDescription)
         }
         let document: Any?
-        do { document = try Yams.load(yaml: text) } catch {
-            throw .unreadable(source: source, reason: "not valid YAML: \(error)")
+        do {
+            // Counted before anything expands its aliases.
+            if let node = try Yams.compose(yaml: text), YAMLBudget.expandedSize(of: node) == nil {
+                throw SettingsError.unreadable(source: source, reason: "it expands to more than \(YAMLBudget.maxValues) values through its "
+                                               + "anchors and aliases; refusing to expand it")
+            }
+            document = try Yams.load(yaml: text)
+        } catch let error as SettingsError {
+            throw error
+        } catch {
+            throw .unreadable(source: source, reason: "not valid YAML: \(YAMLBudget.message(error))")
         }
         guard let mapping = document as? [String: Any] else {
             throw .unreadable(source: source, reason: "expected a YAML mapping of option names to values, e.g. 'lr: 0.03'")

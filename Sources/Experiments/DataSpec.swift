@@ -48,7 +48,8 @@ public struct DataSpec: Sendable, Hashable, Codable {
     public var builtin: BuiltinDataset? { BuiltinDataset(rawValue: dataset.lowercased()) }
 
     /// Generates or reads the data and splits it; `seed` fixes generation and the split.
-    public func load(seed: UInt64) throws(DatasetError) -> DatasetSplit {
+    /// - Parameter maxValues: the most values a CSV file may hold (see ``MemoryBudget``).
+    public func load(seed: UInt64, maxValues: Int = .max) throws(DatasetError) -> DatasetSplit {
         guard trainRatio > 0 && trainRatio < 100 else {
             throw .invalidOption(name: "train-ratio", value: "\(trainRatio)", expected: "a percentage between 0 and 100, e.g. 50")
         }
@@ -56,7 +57,7 @@ public struct DataSpec: Sendable, Hashable, Codable {
         if let builtin {
             data = try builtin.generate(samples: samples, noise: noise, seed: seed, classes: classes, features: features)
         } else if dataset.contains("/") || dataset.lowercased().hasSuffix(".csv") || FileManager.default.fileExists(atPath: dataset) {
-            data = try CSVDataset.load(path: dataset, label: label, kind: labelKind)
+            data = try CSVDataset.load(path: dataset, label: label, kind: labelKind, maxValues: maxValues)
         } else {
             throw .invalidOption(name: "dataset", value: dataset,
                                  expected: "one of \(BuiltinDataset.allCases.map(\.rawValue).joined(separator: ", ")) or the path of a CSV file")

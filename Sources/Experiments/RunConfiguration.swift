@@ -45,9 +45,12 @@ public struct RunConfiguration: Sendable, Hashable, Codable {
         playground = try c.decodeIfPresent(String.self, forKey: .playground)
     }
 
-    /// Loads the data (seeded by the run's seed) and builds a trainer.
-    public func makeTrainer(blasThreads: Int? = nil) throws -> Trainer {
-        let split = try data.load(seed: training.seed)
+    /// Loads the data (seeded by the run's seed) and builds a trainer, each checked against
+    /// `memory` before it is allocated.
+    public func makeTrainer(blasThreads: Int? = nil, memory: MemoryBudget = .standard) throws -> Trainer {
+        try memory.checkData(data)
+        let split = try data.load(seed: training.seed, maxValues: memory.maxDataValues())
+        try memory.checkNetwork(training, inputs: split.train.featureCount, outputs: split.train.task.outputCount, samples: split.train.count)
         return try Trainer(config: training, data: split, blasThreads: blasThreads)
     }
 }

@@ -15,7 +15,7 @@ public struct RunReplay {
     /// - Parameter data: data options (``RunOption/Group/data``) that evaluate it on other data.
     /// - Throws: ``SettingsError`` for an option that is not a data option (the snapshot fixes
     ///   the network), data and store errors.
-    public init(store: RunStore, run: StoredRun, epoch: Int, data: RunSettings = RunSettings()) throws {
+    public init(store: RunStore, run: StoredRun, epoch: Int, data: RunSettings = RunSettings(), memory: MemoryBudget = .standard) throws {
         let dataKeys = RunOption.all.filter { $0.group == .data }.map(\.key)
         if let other = data.values.keys.sorted().first(where: { !dataKeys.contains($0) }) {
             throw SettingsError.invalid(key: other, value: data.values[other] ?? "", expected:
@@ -23,7 +23,7 @@ public struct RunReplay {
         }
         let stored = try JSONDecoder().decode(RunConfiguration.self, from: Data(run.configJSON.utf8))
         configuration = try data.applied(to: stored)
-        trainer = try configuration.makeTrainer()
+        trainer = try configuration.makeTrainer(memory: memory)
         try trainer.engine.load(store.snapshotTensors(run: run.id, epoch: epoch).map {
             TensorSnapshot(layer: $0.layer, name: $0.name, shape: $0.shape, values: $0.values)
         })

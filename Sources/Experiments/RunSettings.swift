@@ -49,6 +49,9 @@ public struct RunSettings: Sendable, Hashable, Codable {
     /// option's default.
     private func resolved() throws(SettingsError) -> RunConfiguration {
         try checkKeys()
+        for (key, value) in values.sorted(by: { $0.key < $1.key }) where value.contains("\u{0}") {
+            throw .invalid(key: key, value: value.replacingOccurrences(of: "\u{0}", with: "\\0"), expected: "text without NUL bytes")
+        }
         var config = RunConfiguration.blank
         for option in RunOption.all {
             guard let text = values[option.key] ?? option.defaultValue else { continue }

@@ -18,8 +18,13 @@ public final class SweepRunner: Sendable {
         /// How long an epoch's write may meet other commands' locks (``Runner/lockWait``).
         public var lockWait: Double
 
-        public init(jobs: Int, shard: SweepSlice? = nil, retryFailed: Bool = false, version: String, lockWait: Double = Runner.defaultLockWait) {
+        /// What each run may take in memory.
+        public var memory: MemoryBudget
+
+        public init(jobs: Int, shard: SweepSlice? = nil, retryFailed: Bool = false, version: String, lockWait: Double = Runner.defaultLockWait,
+                    memory: MemoryBudget = .standard) {
             self.lockWait = lockWait
+            self.memory = memory
             self.jobs = jobs
             self.shard = shard
             self.retryFailed = retryFailed
@@ -114,7 +119,7 @@ public final class SweepRunner: Sendable {
                 let trainer: Trainer
                 do {
                     // Runs at once share the cores: one BLAS thread each.
-                    trainer = try config.makeTrainer(blasThreads: options.jobs > 1 ? 1 : nil)
+                    trainer = try config.makeTrainer(blasThreads: options.jobs > 1 ? 1 : nil, memory: options.memory)
                 } catch {
                     try store.finishRun(run: runID, status: .failed, error: "\(error)")
                     outcome.withLock { $0.failed += 1 }

@@ -22,10 +22,11 @@ extension SweepSpec {
             root = node
         } catch let error as SweepSpecError {
             throw error
-        } catch let error as YamlError {
-            throw SweepSpecError(source: source, line: nil, message: "not valid YAML: \(error)")
         } catch {
-            throw SweepSpecError(source: source, line: nil, message: "not valid YAML: \(error)")
+            throw SweepSpecError(source: source, line: nil, message: "not valid YAML: \(YAMLBudget.message(error))")
+        }
+        guard YAMLBudget.expandedSize(of: root) != nil else {
+            throw fail(nil, "the file expands to more than \(YAMLBudget.maxValues) values through its anchors and aliases; refusing to expand it")
         }
         guard let top = root.mapping else { throw fail(root, "expected a mapping with method, metric and parameters") }
         var method = Method.grid, metric = "test_loss", goal: String?, count: Int?, seed: UInt64 = 1

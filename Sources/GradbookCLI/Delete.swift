@@ -17,6 +17,9 @@ struct Delete: ParsableCommand {
     @Flag(help: "Only show what would be removed.")
     var dryRun = false
 
+    /// Runs listed before asking.
+    static let listed = 20
+
     mutating func run() throws {
         guard try selection.selection.isNarrowed else {
             throw ValidationError("give runs or a selection (--where, --sweep, --status, …); gradbook delete never deletes every run by default")
@@ -24,41 +27,35 @@ struct Delete: ParsableCommand {
         let db = try store.open()
         defer { try? db.close() }
         let ids = try selection.select(in: db)
-        if let live = try db.liveRuns(among: ids).first { throw DeleteError.running(String(live)) }
-        let listing = try db.table(runs: ids, columns: FilterParser.terms("id, name, sweep, status, epochs_done, created"))
+        if let live = try db.liveRuns(among: ids).first { throw RunStillTraining(run: live) }
+        // The first runs are listed; the count says the rest.
+        let listing = try db.table(runs: Array(ids.prefix(Self.listed)), columns: FilterParser.terms("id, name, sweep, status, epochs_done, created"))
         let counts = try db.rowCounts(runs: ids).filter { $0.rows > 0 && $0.table != "runs" }
         let summary = "\(ids.count) run\(ids.count == 1 ? "" : "s") with " + counts.map { "\($0.rows) \($0.table)" }.joined(separator: ", ")
-        var err = StandardError()
-        print(TableWriter.aligned(header: listing.columns, rows: listing.rows.map { $0.map(TableWriter.display) }), to: &err)
-        print("will delete \(summary)", to: &err)
+        Console.error(TableWriter.aligned(header: listing.columns, rows: listing.rows.map { $0.map(TableWriter.display) }))
+        if ids.count > Self.listed { Console.error("… and \(ids.count - Self.listed) more") }
+        Console.error("will delete \(summary)")
         if dryRun { return }
         if !yes {
             guard isatty(STDIN_FILENO) != 0 else {
                 throw ValidationError("standard input is not a terminal; pass --yes to delete without asking")
             }
-            print("Delete? [y/N] ", terminator: "", to: &err)
+            Console.error("Delete? [y/N] ", terminator: "")
             guard let answer = readLine(), ["y", "yes"].contains(answer.lowercased()) else {
-                print("nothing deleted", to: &err)
+                Console.error("nothing deleted")
                 return
             }
         }
         try db.delete(runs: ids)
-        print("deleted \(summary)")
+        Console.out("deleted \(summary)")
     }
 }
 
-/// Why a deletion was refused.
-enum DeleteError: Error, CustomStringConvertible {
-    case running(String)
+/// A deletion refused: the run's process is alive.
+struct RunStillTraining: Error, CustomStringConvertible {
+    let run: Int64
 
     var description: String {
-        "run \(caseValue) is still training (its process is alive); stop it (Ctrl-C, or kill its process) before deleting it"
+        "run \(run) is still training (its process is alive); stop it (Ctrl-C, or kill its process) before deleting it"
     }
-
-    private var caseValue: String { if case .running(let id) = self { id } else { "" } }
-}
-
-/// `print(…, to: &err)` to standard error.
-struct StandardError: TextOutputStream {
-    mutating func write(_ string: String) { FileHandle.standardError.write(Data(string.utf8)) }
 }

@@ -20,13 +20,14 @@ struct Eval: ParsableCommand {
     @OptionGroup var snapshot: SnapshotSelection
 
     @OptionGroup var options: RunOptions
+    @OptionGroup var resources: ResourceOptions
 
     mutating func run() throws {
         let db = try store.open()
         defer { try? db.close() }
         let (run, epoch) = try snapshot.resolve(in: db)
         let overrides = options.flagSettings
-        let (train, test) = try RunReplay(store: db, run: run, epoch: epoch, data: overrides).evaluate()
+        let (train, test) = try RunReplay(store: db, run: run, epoch: epoch, data: overrides, memory: resources.memory()).evaluate()
         let logged = try db.epochs(run: run.id).first { $0.epoch == epoch }
         // Exact values (the shortest text that reads back to the same number): this is a check.
         func cell(_ v: Double?) -> String { v.map { Cell.real($0).text } ?? "-" }
@@ -36,7 +37,7 @@ struct Eval: ParsableCommand {
             [Metric.trainAccuracy.name, cell(train.accuracy), cell(logged?.trainAccuracy)],
             [Metric.testAccuracy.name, cell(test.accuracy), cell(logged?.testAccuracy)],
         ]
-        print("run \(run.id), snapshot of epoch \(epoch)\(overrides.values.isEmpty ? "" : ", on other data")")
-        print(TableWriter.aligned(header: ["metric", "evaluated", "logged"], rows: rows))
+        Console.out("run \(run.id), snapshot of epoch \(epoch)\(overrides.values.isEmpty ? "" : ", on other data")")
+        Console.out(TableWriter.aligned(header: ["metric", "evaluated", "logged"], rows: rows))
     }
 }

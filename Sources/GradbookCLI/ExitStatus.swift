@@ -18,7 +18,7 @@ enum ExitStatus: Int32 {
         switch error {
         case let e as DatasetError:
             switch e {
-            case .invalidOption, .missingLabelColumn: self = .usage
+            case .invalidOption, .missingLabelColumn, .tooLarge: self = .usage
             case .unreadable, .empty, .malformed, .tooFewSamples: self = .failure
             }
         case let e as TrainingError:
@@ -26,9 +26,10 @@ enum ExitStatus: Int32 {
             case .invalidConfiguration: self = .usage
             case .incompatibleData: self = .failure
             }
-        case is SettingsError, is SweepSpecError:
+        case is SettingsError, is SweepSpecError, is ResourceError:
             self = .usage
-        case StoreError.sweepMismatch, StoreError.unknownSweep, StoreError.invalidQuery, StoreError.sliceMismatch, StoreError.mergeIntoItself:
+        case StoreError.sweepMismatch, StoreError.unknownSweep, StoreError.invalidQuery, StoreError.sliceMismatch, StoreError.mergeIntoItself,
+             StoreError.nulByte:
             self = .usage
         case is StoreError, is ReportingError, is OutputError:
             self = .failure

@@ -29,15 +29,15 @@ struct ExportWeights: ParsableCommand {
         defer { try? db.close() }
         let (run, epoch) = try snapshot.resolve(in: db)
         let tensors = try db.snapshotTensors(run: run.id, epoch: epoch)
-        var isFolder: ObjCBool = false
-        if FileManager.default.fileExists(atPath: output, isDirectory: &isFolder), !isFolder.boolValue { throw OutputError.notAFolder(path: output) }
+        if Paths.exists(output), !Paths.isFolder(output) { throw OutputError.notAFolder(path: output) }
         do { try FileManager.default.createDirectory(atPath: output, withIntermediateDirectories: true) } catch {
             throw OutputError.cannotWrite(path: output, reason: "the folder cannot be created (\((error as NSError).localizedFailureReason ?? error.localizedDescription))")
         }
+        guard Paths.isFolder(output) else { throw OutputError.cannotWrite(path: output, reason: "the folder cannot be created") }
         for t in tensors {
-            let path = URL(fileURLWithPath: output).appendingPathComponent("layer\(t.layer + 1)_\(t.name).npy").path
+            let path = (output.hasSuffix("/") ? output : output + "/") + "layer\(t.layer + 1)_\(t.name).npy"
             try OutputSink.write(NPYFile.data(shape: t.shape, values: t.values), to: path, protecting: db.path)
-            print(path)
+            Console.out(path)
         }
     }
 }

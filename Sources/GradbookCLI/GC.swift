@@ -20,6 +20,6 @@ struct GC: ParsableCommand {
                                   + "gc rewrites the whole file and would hold their writes up: run it when none is training")
         }
         let result = try db.vacuum()
-        print("\(db.path): \(result.bytesBefore) bytes before, \(result.bytesAfter) bytes after")
+        Console.out("\(db.path): \(result.bytesBefore) bytes before, \(result.bytesAfter) bytes after")
     }
 }

@@ -29,7 +29,7 @@ public struct Gradbook: ParsableCommand {
                 print(fullMessage(for: error))
                 return 0
             }
-            FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
+            Console.error(fullMessage(for: error))
             return ExitStatus(for: error, parserCode: code).rawValue
         }
         do {
@@ -43,7 +43,7 @@ public struct Gradbook: ParsableCommand {
             return 0
         } catch {
             // A failure while running: the message alone.
-            FileHandle.standardError.write(Data("Error: \(message(for: error))\n".utf8))
+            Console.error("Error: \(message(for: error))")
             return ExitStatus(for: error, parserCode: exitCode(for: error)).rawValue
         }
     }

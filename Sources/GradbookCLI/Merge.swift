@@ -22,13 +22,12 @@ struct Merge: ParsableCommand {
         let db = try store.open(creating: true)
         defer { try? db.close() }
         try db.checkMergeSources(sources)
-        var err = StandardError()
         for source in sources {
             let report = try db.merge(from: source)
-            print("\(source): \(report.runsAdded) runs added, \(report.runsUpdated) brought up to date, "
+            Console.out("\(source): \(report.runsAdded) runs added, \(report.runsUpdated) brought up to date, "
                 + "\(report.runsAlreadyPresent) already present, \(report.sweepsAdded) sweeps added")
             for run in report.stillRunning {
-                print("\(source): \(run) was still running; merge this file again once it has ended", to: &err)
+                Console.error("\(source): \(run) was still running; merge this file again once it has ended")
             }
         }
     }

@@ -18,6 +18,6 @@ struct Note: ParsableCommand {
         defer { try? db.close() }
         let run = try db.run(runID)
         if let text { try db.addNote(run: run.id, text) }
-        for note in try db.notes(run: run.id) { print("\(note.createdAt)  \(note.text)") }
+        for note in try db.notes(run: run.id) { Console.out("\(note.createdAt)  \(note.text)") }
     }
 }

@@ -34,7 +34,9 @@ struct Plot: ParsableCommand {
         if !["auto", "linear", "log"].contains(scale) { throw ValidationError("invalid --scale '\(scale)': expected auto, linear or log") }
         let ext = URL(fileURLWithPath: output).pathExtension.lowercased()
         if ext != "svg" && ext != "png" { throw ValidationError("invalid --output '\(output)': expected a file ending in .svg or .png") }
-        if width < 200 || height < 120 { throw ValidationError("--width must be at least 200 and --height at least 120") }
+        if !(200...20_000).contains(width) || !(120...20_000).contains(height) {
+            throw ValidationError("invalid --width \(width) or --height \(height): expected a width of 200 to 20000 and a height of 120 to 20000")
+        }
     }
 
     mutating func run() throws {
@@ -59,6 +61,6 @@ struct Plot: ParsableCommand {
         let svg = chart.svg(id: "plot").replacingOccurrences(of: "role=\"img\"", with: "role=\"img\" color=\"#1d2127\" style=\"background:#fff\"")
         let data = output.lowercased().hasSuffix(".png") ? try PNGConverter.png(svg: svg) : Data(svg.utf8)
         try OutputSink.write(data, to: output, protecting: db.path)
-        print(output)
+        Console.out(output)
     }
 }

@@ -37,7 +37,7 @@ struct Report: ParsableCommand {
 
     func validate() throws {
         if !["best", "final", "mean", "median"].contains(agg) { throw ValidationError("invalid --agg '\(agg)': expected best, final, mean or median") }
-        if let details, details < 0 { throw ValidationError("invalid --details \(details): expected 0 or more") }
+        if let details, details < 0 || details > 1000 { throw ValidationError("invalid --details \(details): expected 0 to 1000") }
     }
 
     mutating func run() throws {
@@ -57,6 +57,6 @@ struct Report: ParsableCommand {
         options.title = isSweep ? "Sweep \(sweeps.first?.text ?? "")" : "Gradbook report"
         let html = try HTMLReport(store: db, runs: ids, sweep: isSweep, options: options).html()
         try OutputSink.write(Data(html.utf8), to: output, protecting: db.path)
-        print(output)
+        Console.out(output)
     }
 }

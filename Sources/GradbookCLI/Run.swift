@@ -15,6 +15,7 @@ struct Run: ParsableCommand {
 
     @OptionGroup var store: StoreOptions
     @OptionGroup var options: RunOptions
+    @OptionGroup var resources: ResourceOptions
 
     @Option(help: "A name for the run.")
     var name: String?
@@ -25,8 +26,14 @@ struct Run: ParsableCommand {
     @Option(name: .customLong("tag"), help: "A tag KEY=VALUE (repeatable).")
     var tags: [String] = []
 
-    @Option(name: .customLong("blas-threads"), help: "Threads for OpenBLAS. (default: OpenBLAS's own choice)")
+    @Option(name: .customLong("blas-threads"), help: "Threads for OpenBLAS, 1 to 1024. (default: OpenBLAS's own choice)")
     var blasThreads: Int?
+
+    func validate() throws {
+        if let blasThreads, blasThreads < 1 || blasThreads > 1024 {
+            throw ValidationError("invalid --blas-threads \(blasThreads): expected a whole number from 1 to 1024")
+        }
+    }
 
     mutating func run() throws {
         let config = try options.configuration()
@@ -34,7 +41,7 @@ struct Run: ParsableCommand {
         let file = try options.configFile()
         let tags = try Self.parseTags(self.tags.isEmpty ? (file?.string("tag").map { $0.split(separator: ",").map(String.init) } ?? []) : self.tags)
         // Data and configuration first: bad input must not touch the store.
-        let trainer = try config.makeTrainer(blasThreads: blasThreads)
+        let trainer = try config.makeTrainer(blasThreads: blasThreads, memory: resources.memory())
         let db = try store.open(creating: true)
         defer { try? db.close() }
         let trap = SignalTrap()
@@ -43,7 +50,7 @@ struct Run: ParsableCommand {
                                     tags: tags, version: GradbookVersion.current,
                                     interrupted: { trap.signal != 0 }, onEpoch: progress.update)
         progress.finish()
-        print(RunSummary(config: config, result: result).text)
+        Console.out(RunSummary(config: config, result: result).text)
         switch result.status {
         case .finished: return
         case .interrupted: throw ExitCode(trap.exitStatus.rawValue)

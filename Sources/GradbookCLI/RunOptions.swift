@@ -51,7 +51,7 @@ struct RunOptions: ParsableArguments, CustomReflectable {
     /// `playground`) were used and which ignored.
     func reportPlayground() throws {
         guard let link = try settings().values["playground"] else { return }
-        FileHandle.standardError.write(Data((try PlaygroundLink(parsing: link).report + "\n").utf8))
+        Console.error(try PlaygroundLink(parsing: link).report)
     }
 
     /// The configuration file, when `--config` names one.

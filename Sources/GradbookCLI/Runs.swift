@@ -32,7 +32,7 @@ struct Runs: ParsableCommand {
         if let sort = selection.sort, let key = try? FilterParser.sortKey(sort).term, !terms.contains(key) { terms.append(key) }
         // No match is an answer here, not an error: the header alone (valid CSV), a word on stderr.
         let ids = try db.select(selection.selection)
-        if ids.isEmpty { FileHandle.standardError.write(Data("no run matches the selection\n".utf8)) }
+        if ids.isEmpty { Console.error("no run matches the selection") }
         // The default columns name hyperparameters a new store may not hold yet: empty then.
         let table = try db.table(runs: ids, columns: terms, unknownAsNull: columns == nil && terms.count == defaults)
         try output.writer(default: .table, protecting: db).write(table)

@@ -16,7 +16,7 @@ struct Show: ParsableCommand {
     mutating func run() throws {
         let db = try store.open()
         defer { try? db.close() }
-        print(try RunReport(store: db, run: db.run(runID)).text())
+        Console.out(try RunReport(store: db, run: db.run(runID)).text())
     }
 }
 

@@ -13,7 +13,7 @@ struct StoreOptions: ParsableArguments {
 
     @Option(name: .customLong("lock-wait"), help: ArgumentHelp(
         "run and sweep: seconds a training run keeps its epochs in memory and tries again when another command holds the store "
-            + "(a large delete, a merge) before it fails (at most a day). (default: \(Int(Runner.defaultLockWait)))", valueName: "seconds"))
+            + "(a large delete, a merge) before it fails (at most a day).", valueName: "seconds"))
     var lockWait: Double = Runner.defaultLockWait
 
     /// The longest `--busy-timeout` or `--lock-wait` taken: a day.

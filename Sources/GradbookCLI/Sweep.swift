@@ -22,6 +22,7 @@ struct Sweep: ParsableCommand {
 
     @OptionGroup var store: StoreOptions
     @OptionGroup var options: RunOptions
+    @OptionGroup var resources: ResourceOptions
 
     @Option(help: "A sweep spec in the Weights & Biases format (method, metric, parameters, count).")
     var spec: String?
@@ -64,8 +65,10 @@ struct Sweep: ParsableCommand {
     var arrayLimit: Int?
 
     func validate() throws {
-        if let jobs, jobs < 1 { throw ValidationError("invalid --jobs '\(jobs)': expected a whole number of at least 1") }
-        if let seeds, seeds < 1 { throw ValidationError("invalid --seeds '\(seeds)': expected a whole number of at least 1") }
+        if let jobs, jobs < 1 || jobs > 1024 { throw ValidationError("invalid --jobs '\(jobs)': expected a whole number from 1 to 1024") }
+        if let seeds, seeds < 1 || seeds > SweepSpec.maxConfigurations {
+            throw ValidationError("invalid --seeds '\(seeds)': expected a whole number from 1 to \(SweepSpec.maxConfigurations)")
+        }
         if let emit, ArrayJob.Scheduler(rawValue: emit) == nil {
             throw ValidationError("invalid --emit '\(emit)': expected \(ArrayJob.Scheduler.allCases.map(\.rawValue).joined(separator: " or "))")
         }
@@ -80,7 +83,10 @@ struct Sweep: ParsableCommand {
     mutating func run() throws {
         if let emit { return try printJob(ArrayJob.Scheduler(rawValue: emit)!) }
         let slice = try shard.map { try SweepSlice.parse($0, environment: ProcessInfo.processInfo.environment) }
-        if let origin = slice?.origin { FileHandle.standardError.write(Data("shard \(slice!.slice) (from \(origin))\n".utf8)) }
+        if let origin = slice?.origin { Console.error("shard \(slice!.slice) (from \(origin))") }
+        // The spec and options are checked before the store is opened (or created).
+        let memory = try resources.memory()
+        let planned = try resume == nil ? plan().newSweep(experiment: experiment) : nil
         let db = try store.open(creating: true)
         defer { try? db.close() }
         let stored: StoredSweep
@@ -92,13 +98,13 @@ struct Sweep: ParsableCommand {
             stored = sweep
         } else {
             try options.reportPlayground()
-            stored = try db.openSweep(try plan().newSweep(experiment: experiment))
+            stored = try db.openSweep(planned!)
         }
         // A shard file resumes the slice it ran.
         let running = try slice?.slice ?? db.ranSlice(of: stored)
         let runner = SweepRunner(store: db, sweep: stored, options: .init(
             jobs: jobs ?? ProcessInfo.processInfo.activeProcessorCount, shard: running, retryFailed: retryFailed, version: GradbookVersion.current,
-            lockWait: store.lockWait))
+            lockWait: store.lockWait, memory: memory))
         let pending = try runner.pending()
         let trap = SignalTrap()
         let progress = SweepProgress(sweep: stored, total: pending.count)
@@ -108,7 +114,7 @@ struct Sweep: ParsableCommand {
         if let copyTo { try db.copy(to: copyTo) }
         if outcome.interrupted {
             let again = "gradbook sweep --resume \(Shell.quoted(stored.name))" + (running.map { " --shard \($0)" } ?? "") + " --db \(Shell.quoted(store.path))"
-            FileHandle.standardError.write(Data("sweep '\(stored.name)' interrupted; finish it with: \(again)\n".utf8))
+            Console.error("sweep '\(stored.name)' interrupted; finish it with: \(again)")
             throw ExitCode(trap.signal != 0 ? trap.exitStatus.rawValue : ExitStatus.failure.rawValue)
         }
         if outcome.failed > 0 { throw ExitCode(ExitStatus.failure.rawValue) }

@@ -51,7 +51,7 @@ final class SweepProgress: Sendable {
         if terminal {
             draw()
         } else if let line {
-            FileHandle.standardError.write(Data((line + "\n").utf8))
+            Console.error(line)
         }
     }
 

@@ -33,7 +33,7 @@ struct Tag: ParsableCommand {
         }, uniquingKeysWith: { _, b in b })
         if !set.isEmpty || !remove.isEmpty { try db.tag(run: run.id, set: set, remove: remove) }
         for (key, value) in try db.tags(run: run.id).sorted(by: { $0.key < $1.key }) {
-            print(value.isEmpty ? key : "\(key)=\(value)")
+            Console.out(value.isEmpty ? key : "\(key)=\(value)")
         }
     }
 }

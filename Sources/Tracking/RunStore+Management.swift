@@ -4,6 +4,7 @@ import GRDB
 extension RunStore {
     /// Sets tags on a run (a new value replaces the old one) and removes others, in one transaction.
     public func tag(run: Int64, set: [String: String], remove: [String] = []) throws(StoreError) {
+        try Self.refuseNUL(set.flatMap { [("a tag's name", $0.key), ("tag '\($0.key)'", $0.value)] })
         try write { db in
             for key in remove { try db.execute(literal: "DELETE FROM tags WHERE run_id = \(run) AND key = \(key)") }
             for (key, value) in set.sorted(by: { $0.key < $1.key }) { try TagRow(runID: run, key: key, value: value).insert(db, onConflict: .replace) }
@@ -12,6 +13,7 @@ extension RunStore {
 
     /// Adds a note to a run.
     public func addNote(run: Int64, _ text: String) throws(StoreError) {
+        try Self.refuseNUL([("the note", text)])
         try write { db in try Note(runID: run, text: text).insert(db) }
     }
 
@@ -87,7 +89,7 @@ extension RunStore {
     /// The database file's size with its write-ahead log, in bytes.
     public func fileSize() -> Int64 {
         [path, path + "-wal"].reduce(0) { total, file in
-            total + ((try? FileManager.default.attributesOfItem(atPath: file)[.size] as? NSNumber)?.int64Value ?? 0)
+            total + Paths.size(file)
         }
     }
 }
@@ -107,19 +109,24 @@ extension RunStore {
             throw .cannotOpen(path: destination, reason: error.description)
         }
         let temporary = destination + ".partial-\(getpid())"
-        try? FileManager.default.removeItem(atPath: temporary)
+        unlink(temporary)
         do {
             try pool.writeWithoutTransaction { db in try db.execute(literal: "VACUUM INTO \(temporary)") }
-            let handle = try FileHandle(forUpdating: URL(fileURLWithPath: temporary))
-            try handle.synchronize()
-            try handle.close()
+            // Flushed to disk before it takes the copy's name.
+            let fd = open(temporary, O_RDWR | O_CLOEXEC)
+            guard fd >= 0, fsync(fd) == 0 else {
+                let reason = String(cString: strerror(errno))
+                if fd >= 0 { Glibc.close(fd) }
+                throw StoreError.cannotOpen(path: destination, reason: reason)
+            }
+            Glibc.close(fd)
         } catch {
-            try? FileManager.default.removeItem(atPath: temporary)
+            unlink(temporary)
             throw mappedCopy(error, destination)
         }
         guard rename(temporary, destination) == 0 else {
             let reason = String(cString: strerror(errno))
-            try? FileManager.default.removeItem(atPath: temporary)
+            unlink(temporary)
             throw .cannotOpen(path: destination, reason: reason)
         }
     }

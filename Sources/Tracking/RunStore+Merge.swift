@@ -29,7 +29,7 @@ extension RunStore {
     /// - Throws: the ``StoreError`` of the first that cannot, naming it.
     public func checkMergeSources(_ sources: [String]) throws(StoreError) {
         for source in sources {
-            guard FileManager.default.fileExists(atPath: source) else { throw .cannotOpen(path: source, reason: "no such file") }
+            guard Paths.exists(source) else { throw .cannotOpen(path: source, reason: "no such file") }
             if let mine = FileIdentity(path: path), FileIdentity(path: source) == mine { throw .mergeIntoItself(path: path, source: source) }
             try checkMergeSource(source)
         }
@@ -83,23 +83,9 @@ extension RunStore {
 
     /// The source must be SQLite with exactly this binary's migrations.
     private func checkMergeSource(_ source: String) throws(StoreError) {
-        var config = Configuration()
-        config.readonly = true
-        let versions: [Int]
-        do {
-            let queue = try DatabaseQueue(path: source, configuration: config)
-            defer { try? queue.close() }
-            versions = try queue.read { db in
-                try SchemaMigrator(migrations: migrator.migrations, path: source).validate(db)
-                guard try db.tableExists("schema_migrations") else { return [] }
-                return try Int.fetchAll(db, sql: "SELECT version FROM schema_migrations ORDER BY version")
-            }
-        } catch let error as StoreError {
-            throw error
-        } catch let error as DatabaseError where error.resultCode == .SQLITE_NOTADB {
-            throw .notADatabase(path: source)
-        } catch {
-            throw .cannotOpen(path: source, reason: "\(error)")
+        let versions = try Self.readOther(source) { db in
+            guard try db.tableExists("schema_migrations") else { return [Int]() }
+            return try Int.fetchAll(db, sql: "SELECT version FROM schema_migrations ORDER BY version")
         }
         let ours = migrator.migrations.map(\.version).sorted()
         guard versions == ours else {

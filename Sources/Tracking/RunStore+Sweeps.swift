@@ -5,6 +5,7 @@ extension RunStore {
     /// its configurations are the same (so re-running a sweep command resumes it).
     /// - Throws: ``StoreError/sweepMismatch(name:)`` when a sweep of that name holds other configurations.
     public func openSweep(_ new: NewSweep) throws(StoreError) -> StoredSweep {
+        try Self.refuseNUL([("the sweep's name", new.name), ("the experiment's name", new.experiment)])
         let existing = try write { db -> Bool in
             if try SQLRequest<Int64>(literal: "SELECT id FROM sweeps WHERE name = \(new.name)").fetchOne(db) != nil { return true }
             let now = Timestamp.now()

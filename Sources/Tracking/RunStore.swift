@@ -74,7 +74,7 @@ public final class RunStore: SweepRecorder {
                 case .SQLITE_BUSY, .SQLITE_LOCKED: throw .busy(path: path, seconds: busyTimeout)
                 case .SQLITE_READONLY: throw .readOnly(path: path)
                 case .SQLITE_FULL: throw .full(path: path)
-                case .SQLITE_CANTOPEN where access((path as NSString).deletingLastPathComponent.isEmpty ? "." : (path as NSString).deletingLastPathComponent, W_OK) != 0:
+                case .SQLITE_CANTOPEN where access(Paths.folder(of: path), W_OK) != 0:
                     throw .readOnly(path: path)
                 default: throw .cannotOpen(path: path, reason: error.message ?? "\(error)")
                 }
@@ -86,15 +86,17 @@ public final class RunStore: SweepRecorder {
 
     /// Refuses, before SQLite sees it, a path that cannot be a store file.
     private static func checkPath(_ path: String, create: Bool) throws(StoreError) {
+        if path.isEmpty || path.contains("\u{0}") {
+            throw .cannotOpen(path: path, reason: path.isEmpty ? "the path is empty" : "the path holds a NUL byte")
+        }
         if path.lowercased().hasPrefix("file:") {
             throw .cannotOpen(path: path, reason: "a file: URI; give the database's path instead (./\(path) for a file so named)")
         }
         var info = stat()
         guard stat(path, &info) == 0 else {
             guard create else { throw .noDatabase(path: path) }
-            let folder = (path as NSString).deletingLastPathComponent.isEmpty ? "." : (path as NSString).deletingLastPathComponent
-            var isFolder: ObjCBool = false
-            guard FileManager.default.fileExists(atPath: folder, isDirectory: &isFolder), isFolder.boolValue else {
+            let folder = Paths.folder(of: path)
+            guard Paths.isFolder(folder) else {
                 throw .cannotOpen(path: path, reason: "its folder '\(folder)' does not exist")
             }
             guard access(folder, W_OK) == 0 else { throw .readOnly(path: path) }
@@ -110,7 +112,7 @@ public final class RunStore: SweepRecorder {
     /// Validates an existing file read-only, then opens the pool and applies pending migrations.
     private static func openAndMigrate(path: String, migrator: SchemaMigrator, config: Configuration,
                                        busyTimeout: Double) throws -> DatabasePool {
-        if FileManager.default.fileExists(atPath: path) {
+        if Paths.exists(path) {
             try validateReadOnly(path: path, migrator: migrator, busyTimeout: busyTimeout)
         }
         let pool = try DatabasePool(path: path, configuration: config)
@@ -135,18 +137,45 @@ public final class RunStore: SweepRecorder {
     /// Checks an existing file through a read-only connection, so a refused file is never written:
     /// an empty file or a Gradbook store passes; an SQLite database of something else does not.
     private static func validateReadOnly(path: String, migrator: SchemaMigrator, busyTimeout: Double) throws {
-        guard ((try? FileManager.default.attributesOfItem(atPath: path)[.size] as? NSNumber)?.intValue ?? 0) > 0 else { return }
+        guard Paths.size(path) > 0 else { return }
         var config = Configuration()
         config.readonly = true
         config.busyMode = .timeout(busyTimeout)
         let queue = try DatabaseQueue(path: path, configuration: config)
         defer { try? queue.close() }
-        try queue.read { db in
-            try migrator.validate(db)
-            if try !db.tableExists("schema_migrations") {
-                let objects = try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE name NOT LIKE 'sqlite_%' ORDER BY name")
-                if !objects.isEmpty { throw StoreError.foreignDatabase(path: path, tables: objects) }
+        try queue.read { db in try checkIsStore(db, path: path, migrator: migrator) }
+    }
+
+    /// Refuses a database that is not a Gradbook store (tables but no migrations applied), or
+    /// whose migrations are not this binary's.
+    static func checkIsStore(_ db: Database, path: String, migrator: SchemaMigrator) throws {
+        try migrator.validate(db)
+        if try !db.tableExists("schema_migrations") {
+            let objects = try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE name NOT LIKE 'sqlite_%' ORDER BY name")
+            if !objects.isEmpty { throw StoreError.foreignDatabase(path: path, tables: objects) }
+        }
+    }
+
+    /// Reads another store file (a shard, a merge source) through a read-only connection, after
+    /// checking that it is a Gradbook store whose schema this binary can read; the file is never
+    /// written.
+    static func readOther<T>(_ path: String, _ body: (Database) throws -> T) throws(StoreError) -> T {
+        guard Paths.exists(path) else { throw .cannotOpen(path: path, reason: "no such file") }
+        var config = Configuration()
+        config.readonly = true
+        do {
+            let queue = try DatabaseQueue(path: path, configuration: config)
+            defer { try? queue.close() }
+            return try queue.read { db in
+                try checkIsStore(db, path: path, migrator: SchemaMigrator(migrations: Migration.embedded, path: path))
+                return try body(db)
             }
+        } catch let error as StoreError {
+            throw error
+        } catch let error as DatabaseError where error.resultCode == .SQLITE_NOTADB {
+            throw .notADatabase(path: path)
+        } catch {
+            throw .cannotOpen(path: path, reason: "\(error)")
         }
     }
 
@@ -165,6 +194,8 @@ public final class RunStore: SweepRecorder {
 
     /// The rows of a new run: `runs`, its parameters and tags.
     static func insertRun(_ new: NewRun, identity: ProcessIdentity, _ db: Database) throws -> Int64 {
+        try refuseNUL([("the run's name", new.name), ("the experiment's name", new.experiment)]
+                      + new.tags.flatMap { [("a tag's name", $0.key), ("tag '\($0.key)'", $0.value)] })
         let now = Timestamp.now()
         let row = RunRow(uuid: UUID().uuidString.lowercased(), name: new.name, experimentID: try Self.experimentID(new.experiment, db),
                          sweepID: new.sweepID, sweepIndex: new.sweepIndex, status: .running, createdAt: now, startedAt: now,
@@ -261,6 +292,12 @@ public final class RunStore: SweepRecorder {
         guard host == identity.host, let pid else { return !(row["live_stale"] as Bool? ?? true) }
         if pid == identity.pid && (start == nil || start == identity.start) { return true }
         return ProcessIdentity.isAlive(pid: pid, start: start)
+    }
+
+    /// Refuses text with a NUL byte: SQLite keeps it, but C strings, terminals and most
+    /// readers stop at it, so what was stored is not what comes out.
+    static func refuseNUL(_ texts: [(what: String, text: String?)]) throws(StoreError) {
+        for (what, text) in texts where text?.contains("\u{0}") == true { throw .nulByte(what: what) }
     }
 
     /// The id of the experiment named `name`, created if new; `nil` for no name.

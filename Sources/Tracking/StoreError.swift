@@ -35,6 +35,8 @@ public enum StoreError: Error, Sendable, CustomStringConvertible {
     case invalidQuery(FilterError)
     /// A file already holds another slice of the sweep, or slices of another count.
     case sliceMismatch(path: String, sweep: String, holds: String, asked: String)
+    /// Text with a NUL byte, which would be cut short on the way out.
+    case nulByte(what: String)
     /// A store named as its own merge source.
     case mergeIntoItself(path: String, source: String)
 
@@ -61,7 +63,7 @@ public enum StoreError: Error, Sendable, CustomStringConvertible {
             "database '\(path)' is locked by another process; gave up after waiting \(seconds == seconds.rounded() ? String(Int(seconds)) : String(seconds)) s "
                 + "(--busy-timeout). Nothing was lost; try again"
         case let .full(path):
-            "database '\(path)': the disk is full (or the file-size limit was reached); free space and resume"
+            "database '\(path)': the disk is full (or the file-size limit was reached); free space and run the command again (what was stored before stays)"
         case let .readOnly(path):
             "database '\(path)' cannot be written (a read-only file, folder or file system)"
         case let .corrupt(path, reason):
@@ -76,6 +78,8 @@ public enum StoreError: Error, Sendable, CustomStringConvertible {
             error.description
         case let .sliceMismatch(path, sweep, holds, asked):
             "'\(path)' holds \(holds) of sweep '\(sweep)'; \(asked) would mix slices in one file: give each slice its own --db"
+        case let .nulByte(what):
+            "\(what) holds a NUL byte (\\0), which other programs would cut the text short at; remove it"
         case let .mergeIntoItself(path, source):
             "'\(source)' is the store being merged into ('\(path)'): a store cannot be merged into itself"
         case let .sweepMismatch(name):

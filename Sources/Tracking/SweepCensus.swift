@@ -56,51 +56,37 @@ public struct SweepCensus: Sendable, Equatable, Codable {
         var best: [Int: (state: State, epochs: Int)] = [:]
         var read: [File] = []
         for path in files {
-            guard FileManager.default.fileExists(atPath: path) else { throw .cannotOpen(path: path, reason: "no such file") }
-            var config = Configuration()
-            config.readonly = true
-            do {
-                let queue = try DatabaseQueue(path: path, configuration: config)
-                defer { try? queue.close() }
-                try queue.read { db in
-                    try SchemaMigrator(migrations: Migration.embedded, path: path).validate(db)
-                    guard try db.tableExists("sweeps"),
-                          let id = try SQLRequest<Int64>(literal: "SELECT id FROM sweeps WHERE name = \(sweep)").fetchOne(db) else {
-                        read.append(File(path: path, slice: nil, runs: 0))
-                        return
-                    }
-                    let count = try SQLRequest<Int>(literal: "SELECT COUNT(*) FROM sweep_configs WHERE sweep_id = \(id)").fetchOne(db) ?? 0
-                    configurations = max(configurations ?? 0, count)
-                    var slice: SweepSlice?
-                    if try db.tableExists("sweep_shards") {
-                        for row in try SQLRequest<Row>(literal: "SELECT slice, slices, origin FROM sweep_shards WHERE sweep_id = \(id)").fetchAll(db) {
-                            slices = row["slices"]
-                            if row["origin"] == "ran" { slice = SweepSlice(index: row["slice"], count: row["slices"]) }
-                        }
-                    }
-                    let hasStart = try db.columns(in: "runs").contains { $0.name == "process_start" }
-                    let runs = try SQLRequest<Row>(literal: """
-                        SELECT r.sweep_index, r.status, \(RunStore.livenessColumns(start: hasStart)),
-                               (SELECT COALESCE(MAX(epoch), 0) FROM epochs WHERE run_id = r.id) AS epochs
-                        FROM runs r WHERE r.sweep_id = \(id) AND r.sweep_index IS NOT NULL
-                        """).fetchAll(db)
-                    for run in runs {
-                        let index: Int = run["sweep_index"], epochs: Int = run["epochs"]
-                        var state = State(rawValue: run["status"]) ?? .failed
-                        if state == .running, !RunStore.isAlive(run, identity: identity) {
-                            state = .crashed
-                        }
-                        if let current = best[index], (current.state, -current.epochs) <= (state, -epochs) { continue }
-                        best[index] = (state, epochs)
-                    }
-                    read.append(File(path: path, slice: slice, runs: runs.count))
+            try RunStore.readOther(path) { db in
+                guard try db.tableExists("sweeps"),
+                      let id = try SQLRequest<Int64>(literal: "SELECT id FROM sweeps WHERE name = \(sweep)").fetchOne(db) else {
+                    read.append(File(path: path, slice: nil, runs: 0))
+                    return
                 }
-            } catch let error as StoreError {
-                throw error
-            } catch let error as DatabaseError where error.resultCode == .SQLITE_NOTADB {
-                throw .notADatabase(path: path)
-            } catch {
-                throw .cannotOpen(path: path, reason: "\(error)")
+                let count = try SQLRequest<Int>(literal: "SELECT COUNT(*) FROM sweep_configs WHERE sweep_id = \(id)").fetchOne(db) ?? 0
+                configurations = max(configurations ?? 0, count)
+                var slice: SweepSlice?
+                if try db.tableExists("sweep_shards") {
+                    for row in try SQLRequest<Row>(literal: "SELECT slice, slices, origin FROM sweep_shards WHERE sweep_id = \(id)").fetchAll(db) {
+                        slices = row["slices"]
+                        if row["origin"] == "ran" { slice = SweepSlice(index: row["slice"], count: row["slices"]) }
+                    }
+                }
+                let hasStart = try db.columns(in: "runs").contains { $0.name == "process_start" }
+                let runs = try SQLRequest<Row>(literal: """
+                    SELECT r.sweep_index, r.status, \(RunStore.livenessColumns(start: hasStart)),
+                           (SELECT COALESCE(MAX(epoch), 0) FROM epochs WHERE run_id = r.id) AS epochs
+                    FROM runs r WHERE r.sweep_id = \(id) AND r.sweep_index IS NOT NULL
+                    """).fetchAll(db)
+                for run in runs {
+                    let index: Int = run["sweep_index"], epochs: Int = run["epochs"]
+                    var state = State(rawValue: run["status"]) ?? .failed
+                    if state == .running, !RunStore.isAlive(run, identity: identity) {
+                        state = .crashed
+                    }
+                    if let current = best[index], (current.state, -current.epochs) <= (state, -epochs) { continue }
+                    best[index] = (state, epochs)
+                }
+                read.append(File(path: path, slice: slice, runs: runs.count))
             }
         }
         guard let configurations else { throw .unknownSweep(sweep) }

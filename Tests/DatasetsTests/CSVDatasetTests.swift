@@ -144,6 +144,48 @@ final class CSVDatasetTests: XCTestCase {
         print("CSV load: \(size) bytes, peak memory growth \(growth) bytes")
         XCTAssertLessThan(growth, size, "peak memory grew by \(growth) bytes for a \(size)-byte file")
     }
+
+    func testHeaderNamesMustBeThereAndDistinct() throws {
+        try assertError("x,y,x,label\n1,2,3,a\n", "PATH:1:3: column name 'x' is also column 1; expected distinct names")
+        try assertError("x, ,label\n1,2,a\n", "PATH:1:2: column 2 of the header has no name; expected a name for every column")
+        try assertError("x,\"\",label\n1,2,a\n", "PATH:1:2: column 2 of the header has no name; expected a name for every column")
+    }
+
+    func testANumberBeyondFloat32IsNamedAsSuch() throws {
+        try assertError("x,label\n1e39,a\n2,b\n", "PATH:2:1: column 'x' holds 1e39, beyond the range of 32-bit floats (±3.4e38); expected a smaller number")
+        try assertError("x,label\n-5e300,a\n2,b\n", "PATH:2:1: column 'x' holds -5e300, beyond the range of 32-bit floats (±3.4e38); expected a smaller number")
+        try assertError("x,label\ninf,a\n2,b\n", "PATH:2:1: column 'x' holds 'inf'; expected a finite number")
+    }
+
+    /// Thousands of distinct labels that are numbers but for a stray text cell: a value to
+    /// predict, most likely, so the error says how to predict it.
+    func testNumericLabelsWithAStrayTextCellGetARegressionHint() throws {
+        var text = "x,price\n"
+        for i in 0..<3_000 { text += "\(i),\(Double(i) * 1.5 + 0.25)\n" }
+        text += "1,n/a\n"
+        let path = try write(text)
+        XCTAssertThrowsError(try CSVDataset.load(path: path)) { error in
+            XCTAssertTrue("\(error)".contains("\(path):3002:2: label column 'price' would make 3001 classes"), "\(error)")
+            XCTAssertTrue("\(error)".contains("use --label-kind regression"), "\(error)")
+        }
+        for i in 0..<(CSVDataset.maxClasses) { text += "\(i),\(Double(i) * 1.5 + 0.75)\n" }
+        XCTAssertThrowsError(try CSVDataset.load(path: try write(text))) { error in
+            XCTAssertTrue("\(error)".contains("more than \(CSVDataset.maxClasses) distinct labels") && "\(error)".contains("use --label-kind regression"), "\(error)")
+        }
+        let classes = try CSVDataset.load(path: try write("x,y\n1,a\n2,b\n3,a\n"))
+        XCTAssertEqual(classes.classNames, ["a", "b"], "text labels stay classes")
+    }
+
+    func testAFileBeyondTheValueBudgetIsRefusedWhileReading() throws {
+        var text = "a,b,label\n"
+        for i in 0..<1_000 { text += "\(i),\(i),\(i % 2)\n" }
+        let path = try write(text)
+        XCTAssertEqual(try CSVDataset.load(path: path, maxValues: 3_000).targets.count, 1_000)
+        XCTAssertThrowsError(try CSVDataset.load(path: path, maxValues: 2_000)) { error in
+            XCTAssertEqual(error as? DatasetError, .tooLarge(path: path, limit: 2_000))
+            XCTAssertTrue("\(error)".contains("raise --memory-limit"), "\(error)")
+        }
+    }
 }
 
 /// Resets the kernel's peak-RSS mark for this process (Linux: `5` into clear_refs) and returns

@@ -50,9 +50,12 @@ struct GradbookProcess {
         process.standardOutput = out
         process.standardError = err
         try process.run()
-        // Read both pipes before waiting, so a chatty process cannot block on a full pipe.
+        // Read both pipes at once before waiting, so a chatty process cannot block on a full pipe.
+        nonisolated(unsafe) var errData = Data()
+        let stderrRead = DispatchGroup()
+        DispatchQueue.global().async(group: stderrRead) { errData = err.fileHandleForReading.readDataToEndOfFile() }
         let outData = out.fileHandleForReading.readDataToEndOfFile()
-        let errData = err.fileHandleForReading.readDataToEndOfFile()
+        stderrRead.wait()
         process.waitUntilExit()
         return Result(status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
                       stderr: String(decoding: errData, as: UTF8.self))

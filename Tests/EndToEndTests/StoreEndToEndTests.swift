@@ -61,7 +61,7 @@ final class StoreEndToEndTests: EndToEndTestCase {
         for (signal, status) in [(SIGTERM, Int32(143)), (SIGINT, Int32(130))] {
             let db = folder.appendingPathComponent("signal\(signal).sqlite").path
             let process = try GradbookProcess.start(["run", "--epochs", "1000000", "--db", db], in: folder)
-            XCTAssertTrue(try wait(upTo: 30) { FileManager.default.fileExists(atPath: db) && (try? epochs(1, db).count) ?? 0 >= 3 })
+            XCTAssertTrue(wait(upTo: 30) { FileManager.default.fileExists(atPath: db) && (try? epochs(1, db).count) ?? 0 >= 3 })
             kill(process.processIdentifier, signal)
             process.waitUntilExit()
             XCTAssertEqual(process.terminationStatus, status)
@@ -75,7 +75,7 @@ final class StoreEndToEndTests: EndToEndTestCase {
 
     func testKilledRunIsListedAsCrashed() throws {
         let process = try GradbookProcess.start(["run", "--epochs", "1000000", "--name", "doomed"], in: folder)
-        XCTAssertTrue(try wait(upTo: 30) { FileManager.default.fileExists(atPath: databasePath) && (try? epochs(1).count) ?? 0 >= 2 })
+        XCTAssertTrue(wait(upTo: 30) { FileManager.default.fileExists(atPath: databasePath) && (try? epochs(1).count) ?? 0 >= 2 })
         kill(process.processIdentifier, SIGKILL)
         process.waitUntilExit()
         let listing = try gradbook("runs", "--format", "csv")

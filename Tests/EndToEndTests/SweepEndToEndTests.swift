@@ -55,9 +55,9 @@ final class SweepEndToEndTests: EndToEndTestCase {
         let args = ["sweep", "--dataset", "spiral", "--epochs", "3000", "--activation", "relu,tanh,sigmoid", "--lr", "0.1,0.03",
                     "--jobs", "2", "--name", name]
         let process = try GradbookProcess.start(args, in: folder)
-        XCTAssertTrue(try wait(upTo: 60) {
+        XCTAssertTrue(wait(upTo: 60) {
             FileManager.default.fileExists(atPath: databasePath)
-                && ((try? query { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM runs WHERE status = 'finished'") }) ?? 0) ?? 0 >= 1
+                && ((try? query { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM runs WHERE status = 'finished'") }) ?? 0) >= 1
         })
         kill(process.processIdentifier, signal)
         process.waitUntilExit()

@@ -1,4 +1,5 @@
 import Experiments
+import Neural
 import Tracking
 import XCTest
 

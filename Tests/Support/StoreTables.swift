@@ -1,5 +1,5 @@
 import Foundation
-public import GRDB
+import GRDB
 import Tracking
 
 /// Every row of a store's runs and of every table of a run (``RunTable/all``), for comparing

@@ -109,12 +109,39 @@ final class RunQueryTests: StoreTestCase {
         XCTAssertEqual(try store.select(RunSelection(filter: "name like '%'' OR 1=1 --'")), [])
         XCTAssertThrowsError(try store.select(RunSelection(sort: "lr; DROP TABLE runs")))
         // Found by the fuzzer: SQLite refuses LIKE patterns over 50,000 bytes with an SQL error.
-        XCTAssertThrowsError(try ids("name like '\(String(repeating: "x", count: 60_000))'")) { error in
+        // (Four-byte characters: a filter of 60,000 ASCII characters is over the filter's own limit.)
+        XCTAssertThrowsError(try ids("name like '\(String(repeating: "😀", count: 15_000))'")) { error in
             XCTAssertTrue("\(error)".contains("at column 1: a like pattern of 60000 bytes; expected at most 50000"), "\(String(describing: error).prefix(200))")
         }
         XCTAssertThrowsError(try store.select(RunSelection(sweep: "grid'; DROP TABLE runs; --")))
         XCTAssertEqual(try snapshotOfEveryTable(), before)
         XCTAssertEqual(try RawDatabase.read(store.path) { try String.fetchOne($0, sql: "PRAGMA integrity_check") }, "ok")
+    }
+
+    /// Filters at and past each limit: what fits runs, what does not is a positioned error
+    /// (deep nesting crashed the process; ~90 `or` terms gave SQLite's "parser stack overflow").
+    func testFilterLimitsArePositionedErrorsNeverCrashes() throws {
+        let terms = (0..<FilterParser.maxPredicates).map { "lr = \($0 == 0 ? "0.1" : "\($0 + 1000)")" }
+        XCTAssertEqual(try ids(terms.joined(separator: " or ")), [4, 1], "\(FilterParser.maxPredicates) conditions run as one flat OR")
+        XCTAssertEqual(try ids(terms.joined(separator: " and ")), [], "and an AND chain as long")
+        XCTAssertThrowsError(try ids((terms + ["lr = 1"]).joined(separator: " or "))) { error in
+            XCTAssertTrue("\(error)".contains("more than \(FilterParser.maxPredicates) conditions"), "\(error)")
+        }
+        let nested = { (n: Int) in String(repeating: "(", count: n) + "lr = 0.1" + String(repeating: ")", count: n) }
+        XCTAssertEqual(try ids(nested(FilterParser.maxDepth)), [4, 1])
+        XCTAssertEqual(try ids(String(repeating: "not ", count: FilterParser.maxDepth) + "lr = 0.1"), [4, 1], "an even number of nots")
+        for deep in [nested(FilterParser.maxDepth + 1), nested(9_000), String(repeating: "not ", count: 4_000) + "lr = 1"] {
+            XCTAssertThrowsError(try ids(deep)) { error in
+                XCTAssertTrue("\(error)".contains("nested deeper than \(FilterParser.maxDepth) levels"), "\(String(describing: error).prefix(300))")
+                XCTAssertLessThan("\(error)".count, 400, "the message shows the place, not the whole filter")
+            }
+        }
+        XCTAssertThrowsError(try ids("lr = 1 or " + String(repeating: "x", count: FilterParser.maxLength))) { error in
+            XCTAssertTrue("\(error)".contains("expected at most \(FilterParser.maxLength)"), "\(String(describing: error).prefix(300))")
+        }
+        XCTAssertThrowsError(try ids("name = 'a\u{0}b'")) { error in
+            XCTAssertTrue("\(error)".contains("at column 10: a NUL byte"), "\(error)")
+        }
     }
 
     func testDeleteRemovesEveryRowOfARunAndNothingElse() throws {

@@ -108,24 +108,26 @@ final class RunStoreTests: StoreTestCase {
         XCTAssertEqual(extras, 1)
     }
 
-    func testDeadProcessesAndStaleHeartbeatsShowAsCrashed() throws {
+    func testDeadProcessesAndStaleRemoteHeartbeatsShowAsCrashedButNotALiveRunBehindTheClock() throws {
         let store = try RunStore(path: path())
         let here = ProcessIdentity.current
         // A pid that cannot exist (above pid_max) on this host: dead.
         let dead = try store.startRun(sampleRun("dead"), identity: ProcessIdentity(pid: 99_999_999, host: here.host))
-        // This very process: alive.
+        // This very process: alive, though its heartbeat (below) is ten minutes behind.
         let alive = try store.startRun(sampleRun("alive"))
+        // This pid, but another process's start mark: the pid was given to a later process.
+        let reused = try store.startRun(sampleRun("reused"), identity: ProcessIdentity(pid: here.pid, host: here.host, start: "another-boot:12"))
         // Another host, beating: unknown liveness, fresh heartbeat, so running.
         let remote = try store.startRun(sampleRun("remote"), identity: ProcessIdentity(pid: 1, host: "elsewhere"))
         // Another host, silent for ten minutes: crashed.
         let silent = try store.startRun(sampleRun("silent"), identity: ProcessIdentity(pid: 1, host: "elsewhere"))
         try RawDatabase.write(store.path) { db in
-            try db.execute(sql: "UPDATE runs SET heartbeat_at = strftime('%Y-%m-%d %H:%M:%f', 'now', '-10 minutes') WHERE id = ?", arguments: [silent])
+            try db.execute(sql: "UPDATE runs SET heartbeat_at = strftime('%Y-%m-%d %H:%M:%f', 'now', '-10 minutes') WHERE id IN (?, ?)", arguments: [silent, alive])
         }
         // Until a command reaps them, runs show the status they stored.
         XCTAssertEqual(try store.run("\(silent)").status, .running)
         XCTAssertEqual(try store.run("\(dead)").status, .running)
-        XCTAssertEqual(Set(try store.reapCrashedRuns()), [dead, silent])
+        XCTAssertEqual(Set(try store.reapCrashedRuns()), [dead, silent, reused])
         XCTAssertEqual(try store.run("\(silent)").status, .crashed)
         XCTAssertEqual(try store.run("\(dead)").status, .crashed)
         XCTAssertTrue(try store.run("\(dead)").error!.contains("process 99999999 on \(here.host) stopped without closing the run"))

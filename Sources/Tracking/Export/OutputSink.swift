@@ -16,14 +16,22 @@ public final class OutputSink {
     /// What was written, for a sink made with ``memory()``.
     public private(set) var captured: [UInt8] = []
 
-    private init(handle: FileHandle?, replacing: (String, String)? = nil) {
+    /// Whether ``finish()`` closes the handle: a file this sink opened, not standard output.
+    private let opened: Bool
+
+    /// The output as errors name it.
+    private let name: String
+
+    private init(handle: FileHandle?, name: String, replacing: (String, String)? = nil, opened: Bool = false) {
         self.handle = handle
+        self.name = name
         self.replacing = replacing
+        self.opened = opened || replacing != nil
         buffer.reserveCapacity(limit)
     }
 
     /// Standard output.
-    public static func standardOutput() -> OutputSink { OutputSink(handle: FileHandle.standardOutput) }
+    public static func standardOutput() -> OutputSink { OutputSink(handle: FileHandle.standardOutput, name: "standard output") }
 
     /// The output `path` names (`-` for standard output), checked by ``OutputTarget`` against
     /// the store at `store`.
@@ -31,15 +39,19 @@ public final class OutputSink {
         switch try OutputTarget.check(path, protecting: store) {
         case .standardOutput: return standardOutput()
         case .special(let path):
-            guard let handle = FileHandle(forWritingAtPath: path) else { throw .cannotWrite(path: path, reason: String(cString: strerror(errno))) }
-            return OutputSink(handle: handle)
+            // The kernel's reading of the path, not Foundation's (which rewrites `a//../b`).
+            let fd = open(path, O_WRONLY | O_CLOEXEC)
+            guard fd >= 0 else { throw .cannotWrite(path: path, reason: String(cString: strerror(errno))) }
+            let handle = FileHandle(fileDescriptor: fd, closeOnDealloc: true)
+            return OutputSink(handle: handle, name: path, opened: true)
         case .file(let path):
-            let url = URL(fileURLWithPath: path)
-            let temporary = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).partial-\(getpid())").path
-            guard FileManager.default.createFile(atPath: temporary, contents: nil), let handle = FileHandle(forWritingAtPath: temporary) else {
+            let temporary = Paths.folder(of: path) + "/." + Paths.name(of: path) + ".partial-\(getpid())"
+            let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+            guard fd >= 0 else {
                 throw .cannotWrite(path: path, reason: "cannot create a file in its folder (\(String(cString: strerror(errno))))")
             }
-            return OutputSink(handle: handle, replacing: (temporary, path))
+            let handle = FileHandle(fileDescriptor: fd, closeOnDealloc: true)
+            return OutputSink(handle: handle, name: path, replacing: (temporary, path))
         }
     }
 
@@ -51,7 +63,7 @@ public final class OutputSink {
     }
 
     /// Memory; read it back from ``text``.
-    public static func memory() -> OutputSink { OutputSink(handle: nil) }
+    public static func memory() -> OutputSink { OutputSink(handle: nil, name: "memory") }
 
     public var text: String { String(decoding: captured, as: UTF8.self) }
 
@@ -67,20 +79,39 @@ public final class OutputSink {
 
     public func flush() throws {
         guard !buffer.isEmpty else { return }
-        if let handle { try handle.write(contentsOf: buffer) } else { captured += buffer }
+        if let handle { try written { try handle.write(contentsOf: buffer) } } else { captured += buffer }
         buffer.removeAll(keepingCapacity: true)
+    }
+
+    /// Runs a write to the handle, its failure (a full disk, a closed pipe) named for the user.
+    private func written(_ body: () throws -> Void) throws(OutputError) {
+        do { try body() } catch {
+            let ns = error as NSError
+            let underlying = ns.userInfo[NSUnderlyingErrorKey] as? NSError
+            let code = underlying?.domain == NSPOSIXErrorDomain ? Int32(underlying!.code) : ns.domain == NSPOSIXErrorDomain ? Int32(ns.code) : nil
+            let reason = code == ENOSPC ? "the disk is full; free space and run the command again"
+                : code.map { String(cString: strerror($0)) } ?? ns.localizedDescription
+            throw .cannotWrite(path: name, reason: reason + (replacing == nil ? "" : " (the file was left as it was)"))
+        }
     }
 
     /// Ends the output: flushes it and, for a regular file, puts it in place.
     public func finish() throws {
         try flush()
+        guard let replacing, let handle else {
+            finished = true
+            if opened { try written { try handle?.close() } }
+            return
+        }
+        // On a failure here the temporary file goes in `deinit`, the old file stays.
+        try written {
+            try handle.synchronize()
+            try handle.close()
+        }
         finished = true
-        guard let replacing, let handle else { return }
-        try handle.synchronize()
-        try handle.close()
         guard rename(replacing.temporary, replacing.final) == 0 else {
             let reason = String(cString: strerror(errno))
-            try? FileManager.default.removeItem(atPath: replacing.temporary)
+            unlink(replacing.temporary)
             throw OutputError.cannotWrite(path: replacing.final, reason: reason)
         }
     }
@@ -89,7 +120,7 @@ public final class OutputSink {
         if let replacing, !finished {
             // Not finished: an error stopped the output; the old file stays as it was.
             try? handle?.close()
-            try? FileManager.default.removeItem(atPath: replacing.temporary)
+            unlink(replacing.temporary)
         } else if !finished {
             try? flush()
         }

@@ -21,12 +21,12 @@ public enum OutputTarget: Sendable, Equatable {
     public static func check(_ path: String, protecting store: String?, databases: Bool = false) throws(OutputError) -> OutputTarget {
         guard path != "-" else { return .standardOutput }
         guard !path.isEmpty else { throw .cannotWrite(path: path, reason: "the path is empty") }
+        guard !path.contains("\u{0}") else { throw .cannotWrite(path: path, reason: "the path holds a NUL byte") }
         if let store, protects(store, from: path) { throw .isStore(path: path, store: store) }
         var info = stat()
         guard stat(path, &info) == 0 else {
-            let folder = (path as NSString).deletingLastPathComponent.isEmpty ? "." : (path as NSString).deletingLastPathComponent
-            var isFolder: ObjCBool = false
-            guard FileManager.default.fileExists(atPath: folder, isDirectory: &isFolder), isFolder.boolValue else {
+            let folder = Paths.folder(of: path)
+            guard Paths.isFolder(folder) else {
                 throw .cannotWrite(path: path, reason: "its folder '\(folder)' does not exist")
             }
             return .file(path)
@@ -45,14 +45,8 @@ public enum OutputTarget: Sendable, Equatable {
     static func protects(_ store: String, from output: String) -> Bool {
         let storeFiles = [store, store + "-wal", store + "-shm", store + "-journal"]
         if let target = FileIdentity(path: output), storeFiles.contains(where: { FileIdentity(path: $0) == target }) { return true }
-        let place = canonical(output)
-        return storeFiles.contains { canonical($0) == place }
-    }
-
-    /// The path with its folder's links resolved.
-    private static func canonical(_ path: String) -> String {
-        let url = URL(fileURLWithPath: path)
-        return url.deletingLastPathComponent().resolvingSymlinksInPath().appendingPathComponent(url.lastPathComponent).standardizedFileURL.path
+        guard let place = Paths.resolved(output) else { return false }
+        return storeFiles.contains { Paths.resolved($0) == place }
     }
 
     /// Whether the file starts with SQLite's header.
@@ -76,7 +70,7 @@ public enum OutputError: Error, Sendable, Equatable, CustomStringConvertible {
         case let .isStore(path, store):
             "'\(path)' is the database being read ('\(store)') or one of its files: writing there would destroy it; choose another file"
         case let .isFolder(path):
-            "'\(path)' is a folder: expected a file to write (e.g. '\((path as NSString).appendingPathComponent("out.csv"))')"
+            "'\(path)' is a folder: expected a file to write (e.g. '\(path.hasSuffix("/") ? path : path + "/")out.csv')"
         case let .notAFolder(path):
             "'\(path)' is a file: expected a folder to write into (it is created when missing)"
         case let .isDatabase(path):

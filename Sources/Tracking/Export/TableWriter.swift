@@ -64,15 +64,15 @@ public final class TableWriter {
     public static func display(_ cell: Cell) -> String {
         switch cell {
         case .real(let v): String(format: "%.5g", v)
-        case .text(let s) where s.contains(where: { $0 == "\n" || $0 == "\r" || $0 == "\t" || $0 == "\r\n" }):
-            tsvField(s).replacingOccurrences(of: "\\\\", with: "\\")
+        case .text(let s): Terminal.safe(s.replacingOccurrences(of: "\t", with: "\\t"), keepingNewlines: false)
         default: cell.text
         }
     }
 
-    /// Columns padded to their widest cell, two spaces apart; the last column unpadded.
+    /// Columns padded to their widest cell, two spaces apart; the last column unpadded. Control
+    /// characters in a cell are shown as escapes (``Terminal``).
     public static func aligned(header: [String], rows: [[String]]) -> String {
-        let all = [header] + rows
+        let all = ([header] + rows).map { $0.map { Terminal.safe($0, keepingNewlines: false) } }
         let widths = header.indices.map { c in all.map { c < $0.count ? $0[c].count : 0 }.max() ?? 0 }
         return all.map { row in
             row.enumerated().map { c, cell in

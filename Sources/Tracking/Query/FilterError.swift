@@ -19,7 +19,11 @@ public struct FilterError: Error, Sendable, Equatable, CustomStringConvertible {
     public var description: String {
         var line = "\(option.map { "invalid \($0): " } ?? "")at column \(column): \(message)"
         if let text, !text.contains("\n") {
-            line += "\n  \(text)\n  " + String(repeating: " ", count: max(0, column - 1)) + "^"
+            // A long filter is shown around the place: at most 60 characters either side.
+            let chars = Array(text), at = min(max(0, column - 1), chars.count)
+            let from = max(0, at - 60), to = min(chars.count, at + 60)
+            let shown = (from > 0 ? "…" : "") + String(chars[from..<to]) + (to < chars.count ? "…" : "")
+            line += "\n  \(shown)\n  " + String(repeating: " ", count: at - from + (from > 0 ? 1 : 0)) + "^"
         }
         return line
     }

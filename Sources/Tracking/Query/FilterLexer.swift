@@ -5,6 +5,13 @@ struct FilterLexer {
     static let keywords: Set<String> = ["and", "or", "not", "in", "like", "is", "null", "true", "false"]
 
     static func tokens(_ text: String) throws(FilterError) -> [FilterToken] {
+        let maxLength = FilterParser.maxLength
+        guard text.count <= maxLength else {
+            throw FilterError(column: maxLength + 1, message: "a filter of \(text.count) characters; expected at most \(maxLength)")
+        }
+        if let nul = text.firstIndex(of: "\u{0}") {
+            throw FilterError(column: text.distance(from: text.startIndex, to: nul) + 1, message: "a NUL byte; expected text without one")
+        }
         let chars = Array(text)
         var out: [FilterToken] = []
         var i = 0

@@ -6,6 +6,15 @@ public struct FilterParser {
 
     private var tokens: [FilterToken]
     private var position = 0
+    /// Parentheses and `not`s open at this point, and conditions read so far.
+    private var depth = 0, predicates = 0
+
+    /// The longest filter read, in characters.
+    public static let maxLength = 20_000
+    /// The deepest nesting of parentheses and `not` taken.
+    public static let maxDepth = 32
+    /// The most conditions in one filter: each becomes a subquery, and SQLite bounds a statement.
+    public static let maxPredicates = 200
 
     private init(_ text: String) throws(FilterError) {
         tokens = try FilterLexer.tokens(text)
@@ -100,8 +109,18 @@ public struct FilterParser {
     }
 
     private mutating func negation() throws(FilterError) -> FilterExpression {
-        if accept("not") { return .not(try negation()) }
+        if peek.kind == .keyword("not") || peek.kind == .symbol("(") {
+            depth += 1
+            guard depth <= Self.maxDepth else {
+                throw FilterError(column: peek.column, message: "parentheses and 'not' nested deeper than \(Self.maxDepth) levels")
+            }
+        }
+        if accept("not") {
+            defer { depth -= 1 }
+            return .not(try negation())
+        }
         if peek.kind == .symbol("(") {
+            defer { depth -= 1 }
             position += 1
             let inner = try disjunction()
             guard peek.kind == .symbol(")") else { throw unexpected("')' or 'and'/'or'") }
@@ -112,6 +131,11 @@ public struct FilterParser {
     }
 
     private mutating func predicate() throws(FilterError) -> FilterExpression {
+        predicates += 1
+        guard predicates <= Self.maxPredicates else {
+            throw FilterError(column: peek.column, message: "more than \(Self.maxPredicates) conditions; expected at most \(Self.maxPredicates) "
+                              + "(a list of values fits one: name in (a, b, …))")
+        }
         let left = try operand()
         let token = peek
         switch token.kind {

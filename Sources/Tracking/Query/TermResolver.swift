@@ -40,8 +40,10 @@ struct TermResolver {
 
     func sql(_ e: FilterExpression) throws -> SQL {
         switch e {
-        case let .and(a, b): return try combine(sql(a), "AND", sql(b))
-        case let .or(a, b): return try combine(sql(a), "OR", sql(b))
+        // A chain of `and` (or of `or`) becomes one flat list: nesting parentheses per term
+        // would overflow SQLite's parser stack after a hundred or so.
+        case .and: return "(\(try chain(e, and: true).map(sql).joined(separator: " AND ")))"
+        case .or: return "(\(try chain(e, and: false).map(sql).joined(separator: " OR ")))"
         case let .not(a): return "NOT (\(try sql(a)))"
         case let .compare(a, op, b):
             return try combine(operand(a), op.rawValue, operand(b))
@@ -57,6 +59,15 @@ struct TermResolver {
             return try combine(operand(a), negated ? "NOT LIKE" : "LIKE", operand(b))
         case let .isNull(a, negated):
             return "(\(try operand(a)) \(sql: negated ? "IS NOT NULL" : "IS NULL"))"
+        }
+    }
+
+    /// The operands of a chain of `and` (or of `or`), left to right.
+    private func chain(_ e: FilterExpression, and: Bool) -> [FilterExpression] {
+        switch e {
+        case let .and(a, b) where and: chain(a, and: true) + chain(b, and: true)
+        case let .or(a, b) where !and: chain(a, and: false) + chain(b, and: false)
+        default: [e]
         }
     }
 
