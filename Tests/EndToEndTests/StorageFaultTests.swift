@@ -86,6 +86,40 @@ final class StorageFaultTests: EndToEndTestCase {
         try assertWhole(db)
     }
 
+    /// A merge into a full disk names the target, not the source; a read-only file system is
+    /// said to be one (SQLite says "unable to open database file"); an export onto a full device
+    /// says the disk is full (Foundation says NSCocoaErrorDomain 640).
+    func testFullAndReadOnlyFileSystemsNameTheFileThatCannotBeWritten() throws {
+        XCTAssertEqual(try gradbook("sweep", "--activation", "relu,tanh", "--lr", "0.1,0.03", "--epochs", "200", "--snapshot-every", "1").status, 0)
+        let mount = folder.appendingPathComponent("small")
+        try FileManager.default.createDirectory(at: mount, withIntermediateDirectories: true)
+        guard try shell("mount -t tmpfs -o size=300k tmpfs '\(mount.path)'") == 0 else { throw XCTSkip("cannot mount a small tmpfs here") }
+        mountPoint = mount
+        let target = mount.appendingPathComponent("merged.sqlite").path
+        let merge = try gradbook("merge", "--db", target, databasePath)
+        XCTAssertEqual(merge.status, 1)
+        XCTAssertTrue(merge.stderr.contains("database '\(target)': the disk is full"), merge.stderr)
+        XCTAssertFalse(merge.stderr.contains("SQLite error"), merge.stderr)
+        try assertWhole()
+        let full = try gradbook("export", "curves", "-o", "/dev/full")
+        XCTAssertEqual(full.status, 1)
+        XCTAssertTrue(full.stderr.contains("cannot write '/dev/full': the disk is full"), full.stderr)
+
+        XCTAssertEqual(try shell("umount '\(mount.path)' && mount -t tmpfs -o size=20m tmpfs '\(mount.path)'"), 0)
+        let ro = mount.appendingPathComponent("ro.sqlite").path
+        XCTAssertEqual(try gradbook("run", "--epochs", "2", "--db", ro).status, 0)
+        XCTAssertEqual(try shell("mount -o remount,ro '\(mount.path)'"), 0)
+        for arguments in [["run", "--epochs", "1", "--db", ro], ["run", "--epochs", "1", "--db", mount.appendingPathComponent("new.sqlite").path]] {
+            let r = try gradbook(arguments)
+            XCTAssertEqual(r.status, 1, "\(arguments)")
+            XCTAssertTrue(r.stderr.contains("cannot be written (a read-only file, folder or file system)"), "\(arguments): \(r.stderr)")
+            XCTAssertFalse(r.stderr.contains("unable to open database file"), r.stderr)
+        }
+        let read = try gradbook("runs", "--db", ro, "--format", "csv", "--columns", "id, status")
+        XCTAssertEqual(read.status, 0, read.stderr)
+        XCTAssertEqual(read.stdout, "id,status\r\n1,finished\r\n")
+    }
+
     func testAFileSizeLimitFailsAWriteInsteadOfKillingTheProcess() throws {
         let p = Process()
         p.executableURL = URL(fileURLWithPath: "/bin/sh")
