@@ -16,9 +16,8 @@ public struct ProcessIdentity: Sendable, Equatable {
         self.start = start
     }
 
-    public static var current: ProcessIdentity {
-        ProcessIdentity(pid: getpid(), host: ProcessInfo.processInfo.hostName, start: startMark(of: getpid()))
-    }
+    /// This process, read once: its pid, host and start never change while it runs.
+    public static let current = ProcessIdentity(pid: getpid(), host: ProcessInfo.processInfo.hostName, start: startMark(of: getpid()))
 
     /// Whether the process that recorded `pid` (and `start`, when known) on this host still
     /// runs: a pid given to a later process has another start mark.

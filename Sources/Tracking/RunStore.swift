@@ -215,7 +215,7 @@ public final class RunStore: SweepRecorder {
         try write { db in
             var row = e
             row.runID = run
-            try row.insert(db)
+            try row.insertPrepared(db)
             for (name, value) in e.extra.sorted(by: { $0.key < $1.key }) {
                 try MetricRow(runID: run, epoch: e.epoch, name: name, value: finite(value)).insert(db)
             }
