@@ -68,7 +68,7 @@ final class GradientCheckTests: XCTestCase {
         let net = makeNetwork(inputs: 2, hidden: [LayerSpec(units: 3, activation: .tanh)], outputs: 1, head: .meanSquaredError)
         let indices = Array(0..<data.count)[...]
         var rng = SeededGenerator(seed: 1)
-        net.computeGradients(data, rows: indices, dropout: &rng)
+        _ = net.computeGradients(data, rows: indices, dropout: &rng)
         let w = net.parameters[0]
         let withoutPenalty = Double(w.gradient[0])
         let original = w.value, h: Float = 1e-3, l2: Float = 5
