@@ -87,6 +87,8 @@ func prepare(_ name: String, into folder: URL) throws {
     case .sgd: optimizer = "sgd"
     case .momentum: optimizer = "momentum"
     case .adam: optimizer = "adam"
+    // The workloads use the three the peers are given; others are not sent to them.
+    case .adamw, .rmsprop, .nesterov: throw BenchmarkFailure(description: "the peers are set up for sgd, momentum and adam, not \(t.optimizer)")
     }
     let meta: [String: Any] = [
         "workload": name, "features": data.train.featureCount, "outputs": engine.outputs,

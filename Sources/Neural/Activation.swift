@@ -19,10 +19,15 @@ public enum Activation: Sendable, Hashable, TextCodable {
     case softplus
     /// `x·σ(x)`, also called SiLU.
     case swish
+    /// Self-normalising ELU: `λ·x` for positive inputs, `λ·α·(eˣ − 1)` otherwise, with PyTorch's
+    /// λ ≈ 1.0507 and α ≈ 1.6733 (Klambauer et al. 2017).
+    case selu
+    /// `x·tanh(softplus(x))` (Misra 2019).
+    case mish
 
     /// The names accepted by ``init(parsing:)``, for help texts and error messages.
     public static let names = ["identity", "linear", "sigmoid", "tanh", "relu", "leaky_relu", "leaky_relu(α)",
-                               "elu", "elu(α)", "gelu", "softsign", "softplus", "swish", "silu"]
+                               "elu", "elu(α)", "gelu", "softsign", "softplus", "swish", "silu", "selu", "mish"]
 
     /// Parses a name such as `relu`, `leaky_relu`, `leaky_relu(0.2)`, `elu(0.5)` or `silu`.
     /// `linear` is a synonym of `identity`, as on the TensorFlow Playground.
@@ -40,6 +45,8 @@ public enum Activation: Sendable, Hashable, TextCodable {
         case ("softsign", 0): self = .softsign
         case ("softplus", 0): self = .softplus
         case ("swish", 0), ("silu", 0): self = .swish
+        case ("selu", 0): self = .selu
+        case ("mish", 0): self = .mish
         default: return nil
         }
     }
@@ -57,6 +64,8 @@ public enum Activation: Sendable, Hashable, TextCodable {
         case .softsign: "softsign"
         case .softplus: "softplus"
         case .swish: "swish"
+        case .selu: "selu"
+        case .mish: "mish"
         }
     }
 
@@ -102,6 +111,8 @@ public enum Activation: Sendable, Hashable, TextCodable {
         case .softsign: Softsign.forward(x, y, count, 0)
         case .softplus: Softplus.forward(x, y, count, 0)
         case .swish: Swish.forward(x, y, count, 0)
+        case .selu: SELU.forward(x, y, count, 0)
+        case .mish: Mish.forward(x, y, count, 0)
         }
     }
 
@@ -118,6 +129,8 @@ public enum Activation: Sendable, Hashable, TextCodable {
         case .softsign: Softsign.backward(x, y, g, count, 0)
         case .softplus: Softplus.backward(x, y, g, count, 0)
         case .swish: Swish.backward(x, y, g, count, 0)
+        case .selu: SELU.backward(x, y, g, count, 0)
+        case .mish: Mish.backward(x, y, g, count, 0)
         }
     }
 }
@@ -197,4 +210,20 @@ private enum Swish: Kernel {
     static func f(_ x: Float, _ a: Float) -> Float { x * logistic(x) }
     // d/dx x·σ(x) = σ(x) + x·σ(x)(1 − σ(x)) = y + σ(x)(1 − y).
     static func df(_ x: Float, _ y: Float, _ a: Float) -> Float { let s = logistic(x); return y + s * (1 - y) }
+}
+
+private enum SELU: Kernel {
+    static let lambda: Float = 1.050_700_987_355_480_5, alpha: Float = 1.673_263_242_354_377_2
+    static func f(_ x: Float, _ a: Float) -> Float { x > 0 ? lambda * x : lambda * alpha * expm1(x) }
+    // For x ≤ 0: d/dx λα(eˣ − 1) = λα·eˣ = y + λα.
+    static func df(_ x: Float, _ y: Float, _ a: Float) -> Float { x > 0 ? lambda : y + lambda * alpha }
+}
+
+private enum Mish: Kernel {
+    static func f(_ x: Float, _ a: Float) -> Float { x * Foundation.tanh(Softplus.f(x, 0)) }
+    // With t = tanh(softplus(x)): d/dx x·t = t + x·(1 − t²)·σ(x), since softplus′ = σ.
+    static func df(_ x: Float, _ y: Float, _ a: Float) -> Float {
+        let t = Foundation.tanh(Softplus.f(x, 0))
+        return t + x * (1 - t * t) * logistic(x)
+    }
 }

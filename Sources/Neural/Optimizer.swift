@@ -8,8 +8,16 @@ public enum Optimizer: Sendable, Hashable, TextCodable {
     case momentum(beta: Float = 0.9)
     /// Adam with bias correction (defaults β1 = 0.9, β2 = 0.999, ε = 1e-8, as in PyTorch).
     case adam(beta1: Float = 0.9, beta2: Float = 0.999, epsilon: Float = 1e-8)
+    /// Adam with decoupled weight decay, as PyTorch's `AdamW`: `p −= lr·λ·p`, then Adam's step
+    /// (default λ = 0.01; every parameter decays, biases included, as in PyTorch).
+    case adamw(beta1: Float = 0.9, beta2: Float = 0.999, epsilon: Float = 1e-8, weightDecay: Float = 0.01)
+    /// RMSProp as in PyTorch: `v = α·v + (1 − α)·g²; p −= lr · g / (√v + ε)` (α = 0.99, ε = 1e-8).
+    case rmsprop(alpha: Float = 0.99, epsilon: Float = 1e-8)
+    /// Nesterov momentum as PyTorch's `SGD(nesterov=True)`: `v = β·v + g; p −= lr · (g + β·v)`.
+    case nesterov(beta: Float = 0.9)
 
-    public static let names = ["sgd", "momentum", "momentum(β)", "adam", "adam(β1, β2, ε)"]
+    public static let names = ["sgd", "momentum", "momentum(β)", "nesterov", "nesterov(β)", "adam", "adam(β1, β2, ε)",
+                               "adamw", "adamw(β1, β2, ε, λ)", "rmsprop", "rmsprop(α, ε)"]
 
     public init?(parsing text: String) {
         guard let parsed = ParameterizedName(text) else { return nil }
@@ -22,6 +30,16 @@ public enum Optimizer: Sendable, Hashable, TextCodable {
             guard let a = parsed.arguments(defaults: [0.9, 0.999, 1e-8]),
                   a[0] >= 0, a[0] < 1, a[1] >= 0, a[1] < 1, a[2] > 0 else { return nil }
             self = .adam(beta1: a[0], beta2: a[1], epsilon: a[2])
+        case "adamw":
+            guard let a = parsed.arguments(defaults: [0.9, 0.999, 1e-8, 0.01]),
+                  a[0] >= 0, a[0] < 1, a[1] >= 0, a[1] < 1, a[2] > 0, a[3] >= 0, a[3] < 1 else { return nil }
+            self = .adamw(beta1: a[0], beta2: a[1], epsilon: a[2], weightDecay: a[3])
+        case "rmsprop":
+            guard let a = parsed.arguments(defaults: [0.99, 1e-8]), a[0] >= 0, a[0] < 1, a[1] > 0 else { return nil }
+            self = .rmsprop(alpha: a[0], epsilon: a[1])
+        case "nesterov":
+            guard let a = parsed.arguments(defaults: [0.9]), a[0] >= 0, a[0] < 1 else { return nil }
+            self = .nesterov(beta: a[0])
         default: return nil
         }
     }
@@ -31,6 +49,9 @@ public enum Optimizer: Sendable, Hashable, TextCodable {
         case .sgd: "sgd"
         case .momentum(let b): formatName("momentum", [b], defaults: [0.9])
         case let .adam(b1, b2, e): formatName("adam", [b1, b2, e], defaults: [0.9, 0.999, 1e-8])
+        case let .adamw(b1, b2, e, wd): formatName("adamw", [b1, b2, e, wd], defaults: [0.9, 0.999, 1e-8, 0.01])
+        case let .rmsprop(a, e): formatName("rmsprop", [a, e], defaults: [0.99, 1e-8])
+        case .nesterov(let b): formatName("nesterov", [b], defaults: [0.9])
         }
     }
 
@@ -46,7 +67,7 @@ public enum Optimizer: Sendable, Hashable, TextCodable {
     func update(_ p: Parameter, lr: Float, step: Int) -> Double {
         let n = p.value.count
         if p.moment1.count != n { p.moment1 = [Float](repeating: 0, count: n) }
-        if case .adam = self, p.moment2.count != n { p.moment2 = [Float](repeating: 0, count: n) }
+        if usesSecondMoment, p.moment2.count != n { p.moment2 = [Float](repeating: 0, count: n) }
         return p.value.withUnsafeMutableBufferPointer { w in
             p.gradient.withUnsafeBufferPointer { g in
                 p.moment1.withUnsafeMutableBufferPointer { m in
@@ -60,6 +81,15 @@ public enum Optimizer: Sendable, Hashable, TextCodable {
                             Self.adam(w.baseAddress!, g.baseAddress!, m.baseAddress!, v.baseAddress!, n,
                                       lr: lr, b1: b1, b2: b2, eps: eps, step: step)
                         }
+                    case let .adamw(b1, b2, eps, wd):
+                        p.moment2.withUnsafeMutableBufferPointer { v in
+                            Self.adam(w.baseAddress!, g.baseAddress!, m.baseAddress!, v.baseAddress!, n,
+                                      lr: lr, b1: b1, b2: b2, eps: eps, step: step, decay: wd)
+                        }
+                    case let .rmsprop(alpha, eps):
+                        Self.rmsprop(w.baseAddress!, g.baseAddress!, m.baseAddress!, n, lr: lr, alpha: alpha, eps: eps)
+                    case .nesterov(let beta):
+                        Self.nesterov(w.baseAddress!, g.baseAddress!, m.baseAddress!, n, lr: lr, beta: beta)
                     }
                 }
             }
@@ -75,6 +105,56 @@ public enum Optimizer: Sendable, Hashable, TextCodable {
             i += 4
         }
         while i < n { tail += g[i] * g[i]; w[i] -= lr * g[i]; i += 1 }
+        return Double(squares.sum() + tail)
+    }
+
+    /// Whether the optimiser keeps a second moment per parameter (Adam's `v`); RMSProp keeps its
+    /// running square in the first.
+    private var usesSecondMoment: Bool {
+        switch self {
+        case .adam, .adamw: true
+        default: false
+        }
+    }
+
+    private static func rmsprop(_ w: UnsafeMutablePointer<Float>, _ g: UnsafePointer<Float>, _ v: UnsafeMutablePointer<Float>,
+                                _ n: Int, lr: Float, alpha: Float, eps: Float) -> Double {
+        var squares = Lane(), tail: Float = 0, i = 0
+        while i + 4 <= n {
+            let gi = Lane(g, i)
+            squares += gi * gi
+            let vi = alpha * Lane(v, i) + (1 - alpha) * gi * gi
+            vi.store(v, i)
+            (Lane(w, i) - lr * (gi / (vi.laneSquareRoot + eps))).store(w, i)
+            i += 4
+        }
+        while i < n {
+            let gi = g[i]
+            tail += gi * gi
+            v[i] = alpha * v[i] + (1 - alpha) * gi * gi
+            w[i] -= lr * (gi / (v[i].squareRoot() + eps))
+            i += 1
+        }
+        return Double(squares.sum() + tail)
+    }
+
+    private static func nesterov(_ w: UnsafeMutablePointer<Float>, _ g: UnsafePointer<Float>, _ m: UnsafeMutablePointer<Float>,
+                                 _ n: Int, lr: Float, beta: Float) -> Double {
+        var squares = Lane(), tail: Float = 0, i = 0
+        while i + 4 <= n {
+            let gi = Lane(g, i)
+            squares += gi * gi
+            let mi = beta * Lane(m, i) + gi
+            mi.store(m, i)
+            (Lane(w, i) - lr * (gi + beta * mi)).store(w, i)
+            i += 4
+        }
+        while i < n {
+            tail += g[i] * g[i]
+            m[i] = beta * m[i] + g[i]
+            w[i] -= lr * (g[i] + beta * m[i])
+            i += 1
+        }
         return Double(squares.sum() + tail)
     }
 
@@ -99,7 +179,10 @@ public enum Optimizer: Sendable, Hashable, TextCodable {
     }
 
     private static func adam(_ w: UnsafeMutablePointer<Float>, _ g: UnsafePointer<Float>, _ m: UnsafeMutablePointer<Float>,
-                             _ v: UnsafeMutablePointer<Float>, _ n: Int, lr: Float, b1: Float, b2: Float, eps: Float, step: Int) -> Double {
+                             _ v: UnsafeMutablePointer<Float>, _ n: Int, lr: Float, b1: Float, b2: Float, eps: Float, step: Int,
+                             decay: Float = 0) -> Double {
+        // AdamW's decoupled decay comes first, on the weights before the step (PyTorch's order).
+        if decay != 0 { for i in 0..<n { w[i] *= 1 - lr * decay } }
         // One division per element: ÷ √c2 is a multiplication by its reciprocal.
         let stepSize = lr / (1 - pow(b1, Float(step))), inverseRoot2 = 1 / (1 - pow(b2, Float(step))).squareRoot()
         var squares = Lane(), tail: Float = 0, i = 0

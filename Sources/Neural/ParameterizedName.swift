@@ -8,15 +8,16 @@ struct ParameterizedName {
 
     /// Parses `text`; `nil` when the parentheses or an argument are malformed or not finite.
     init?(_ text: String) {
-        let s = text.trimmingCharacters(in: .whitespaces).lowercased().replacingOccurrences(of: "-", with: "_")
+        // `leaky-relu` is `leaky_relu`; a minus inside the arguments (`1e-8`) stays one.
+        let s = text.trimmingCharacters(in: .whitespaces).lowercased()
         guard let open = s.firstIndex(of: "(") else {
             guard !s.isEmpty, !s.contains(")") else { return nil }
-            name = s
+            name = s.replacingOccurrences(of: "-", with: "_")
             arguments = []
             return
         }
         guard s.hasSuffix(")") else { return nil }
-        name = s[..<open].trimmingCharacters(in: .whitespaces)
+        name = s[..<open].trimmingCharacters(in: .whitespaces).replacingOccurrences(of: "-", with: "_")
         let inner = s[s.index(after: open)..<s.index(before: s.endIndex)]
         var args: [Float] = []
         for part in inner.split(separator: ",", omittingEmptySubsequences: false) {

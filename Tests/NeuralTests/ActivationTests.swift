@@ -4,7 +4,7 @@ import XCTest
 
 final class ActivationTests: XCTestCase {
     static let all: [Activation] = [.identity, .sigmoid, .tanh, .relu, .leakyRelu(alpha: 0.01), .leakyRelu(alpha: 0.2),
-                                    .elu(alpha: 1), .elu(alpha: 0.5), .gelu, .softsign, .softplus, .swish]
+                                    .elu(alpha: 1), .elu(alpha: 0.5), .gelu, .softsign, .softplus, .swish, .selu, .mish]
 
     func testDerivativesMatchCentralDifferences() {
         // Points away from 0, where ReLU-family kinks make the difference quotient meaningless.
@@ -33,6 +33,14 @@ final class ActivationTests: XCTestCase {
         XCTAssertEqual(Activation.softsign.value(3), 0.75)
         XCTAssertEqual(Activation.softplus.value(0), log(2), accuracy: 1e-6)
         XCTAssertEqual(Activation.swish.value(1), 0.731_058_6, accuracy: 1e-6)
+        // SELU with PyTorch's constants: λ = 1.0507009873554805, λ·α·(e⁻¹ − 1) = −1.1113307378.
+        XCTAssertEqual(Activation.selu.value(1), 1.050_701, accuracy: 1e-6)
+        XCTAssertEqual(Activation.selu.value(-1), -1.111_330_7, accuracy: 1e-6)
+        XCTAssertEqual(Activation.selu.derivative(-1), 0.646_768_6, accuracy: 1e-6)  // λ·α·e⁻¹
+        // Mish: tanh(ln(1 + e)) = 0.8650983883; −tanh(ln(1 + e⁻¹)) = −0.3034014613.
+        XCTAssertEqual(Activation.mish.value(1), 0.865_098_4, accuracy: 1e-6)
+        XCTAssertEqual(Activation.mish.value(-1), -0.303_401_46, accuracy: 1e-6)
+        XCTAssertEqual(Activation.mish.derivative(0), 0.6, accuracy: 1e-6)  // tanh(ln 2) = (2 − ½)/(2 + ½)
         XCTAssertEqual(Activation.relu.derivative(-1), 0)
         XCTAssertEqual(Activation.leakyRelu(alpha: 0.2).derivative(-1), 0.2, accuracy: 1e-7)
     }
@@ -57,6 +65,7 @@ final class ActivationTests: XCTestCase {
         XCTAssertEqual(Activation(parsing: "linear"), .identity)
         XCTAssertEqual(Activation(parsing: "SiLU"), .swish)
         XCTAssertEqual(Activation(parsing: "leaky_relu(0.2)"), .leakyRelu(alpha: 0.2))
+        XCTAssertEqual(Activation(parsing: "leaky-relu(0.2)"), .leakyRelu(alpha: 0.2))
         XCTAssertNil(Activation(parsing: "relu6"))
         XCTAssertNil(Activation(parsing: "elu(x)"))
         XCTAssertNil(Activation(parsing: "tanh(1)"))

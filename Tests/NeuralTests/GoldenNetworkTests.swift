@@ -63,7 +63,8 @@ final class GoldenNetworkTests: XCTestCase {
         let y = (0..<n).map { _ in Float(rng.uniform(-1, 1)) }
         let w0 = (0..<d).map { _ in Float(rng.uniform(-0.5, 0.5)) }
         let data = Dataset(features: x, targets: y, featureCount: d, task: .regression(outputs: 1))
-        for optimizer in [Optimizer.sgd, .momentum(beta: 0.9), .adam()] {
+        for optimizer in [Optimizer.sgd, .momentum(beta: 0.9), .adam(), .nesterov(beta: 0.9), .rmsprop(alpha: 0.99, epsilon: 1e-8),
+                          .adamw(weightDecay: 0.1)] {
             let config = training(hidden: [], initializer: .zeros, optimizer: optimizer, learningRate: 0.05,
                                         batchSize: n, epochs: 3)
             let trainer = try Trainer(config: config, data: DatasetSplit(train: data, test: data))
@@ -85,11 +86,21 @@ final class GoldenNetworkTests: XCTestCase {
                     switch optimizer {
                     case .sgd: p[i] -= 0.05 * g[i]
                     case .momentum: m[i] = 0.9 * m[i] + g[i]; p[i] -= 0.05 * m[i]
-                    case .adam:
+                    case .adam, .adamw:
+                        // torch.optim.AdamW: p ← p·(1 − lr·λ) before the Adam step.
+                        if case .adamw = optimizer { p[i] *= 1 - 0.05 * 0.1 }
                         m[i] = 0.9 * m[i] + 0.1 * g[i]
                         v[i] = 0.999 * v[i] + 0.001 * g[i] * g[i]
                         let c1 = 1 - pow(0.9, Double(step)), c2 = 1 - pow(0.999, Double(step))
                         p[i] -= 0.05 / c1 * m[i] / (v[i].squareRoot() / c2.squareRoot() + 1e-8)
+                    case .nesterov:
+                        // torch.optim.SGD(nesterov=True): buf = β·buf + g; p −= lr·(g + β·buf).
+                        m[i] = 0.9 * m[i] + g[i]
+                        p[i] -= 0.05 * (g[i] + 0.9 * m[i])
+                    case .rmsprop:
+                        // torch.optim.RMSprop: v = α·v + (1 − α)·g²; p −= lr·g / (√v + ε).
+                        v[i] = 0.99 * v[i] + 0.01 * g[i] * g[i]
+                        p[i] -= 0.05 * g[i] / (v[i].squareRoot() + 1e-8)
                     }
                 }
             }
@@ -97,6 +108,21 @@ final class GoldenNetworkTests: XCTestCase {
             for i in 0...d {
                 XCTAssertEqual(Double(trained[i]), p[i], accuracy: 1e-5, "\(optimizer) parameter \(i)")
             }
+        }
+    }
+
+    func testOptimiserNamesRoundTrip() throws {
+        let all: [Optimizer] = [.sgd, .momentum(), .momentum(beta: 0.5), .nesterov(), .nesterov(beta: 0.8), .adam(), .adam(beta1: 0.8),
+                                .adamw(), .adamw(weightDecay: 0.1), .rmsprop(), .rmsprop(alpha: 0.9, epsilon: 1e-6)]
+        for optimizer in all {
+            XCTAssertEqual(Optimizer(parsing: optimizer.description), optimizer, optimizer.description)
+        }
+        XCTAssertEqual(Optimizer(parsing: "adamw"), .adamw(beta1: 0.9, beta2: 0.999, epsilon: 1e-8, weightDecay: 0.01))
+        XCTAssertEqual(Optimizer(parsing: "RMSProp"), .rmsprop(alpha: 0.99, epsilon: 1e-8))
+        // A minus in an argument is a minus (names turned `-` into `_` everywhere, so ε = 1e-7 was refused).
+        XCTAssertEqual(Optimizer(parsing: "adam(0.9, 0.99, 1e-7)"), .adam(beta1: 0.9, beta2: 0.99, epsilon: 1e-7))
+        for bad in ["adamw(0.9, 0.999, 1e-8, 1)", "rmsprop(1)", "rmsprop(0.9, 0)", "nesterov(1)", "nesterov(0.9, 1)", "adagrad"] {
+            XCTAssertNil(Optimizer(parsing: bad), bad)
         }
     }
 }
