@@ -12,6 +12,9 @@ public struct DataSpec: Sendable, Hashable, Codable {
     public var noise: Double
     /// Share of the samples used for training, in percent (10–90 on the Playground).
     public var trainRatio: Double
+    /// Share of the training samples set aside for validation, in percent; `nil` for none (and
+    /// then left out of the configuration's JSON, so configurations from before it stay the same).
+    public var validationRatio: Double?
     /// The label column of a CSV file (default: the last column) and how to read it.
     public var label: String?
     public var labelKind: CSVDataset.LabelKind
@@ -28,13 +31,14 @@ public struct DataSpec: Sendable, Hashable, Codable {
     public var crosses: [FeatureCross]?
 
     /// Every field given; ``RunConfiguration/defaults`` holds the options' defaults.
-    public init(dataset: String, samples: Int, noise: Double, trainRatio: Double, label: String?,
+    public init(dataset: String, samples: Int, noise: Double, trainRatio: Double, validationRatio: Double?, label: String?,
                 labelKind: CSVDataset.LabelKind, standardize: Bool?, stratified: Bool, classes: Int, features: Int,
                 crosses: [FeatureCross]?) {
         self.dataset = dataset
         self.samples = samples
         self.noise = noise
         self.trainRatio = trainRatio
+        self.validationRatio = validationRatio
         self.label = label
         self.labelKind = labelKind
         self.standardize = standardize
@@ -63,7 +67,8 @@ public struct DataSpec: Sendable, Hashable, Codable {
                                  expected: "one of \(BuiltinDataset.allCases.map(\.rawValue).joined(separator: ", ")) or the path of a CSV file")
         }
         if let crosses, crosses != FeatureCross.raw { data = try data.crossed(crosses) }
-        let split = try DatasetSplit.split(data, trainFraction: trainRatio / 100, seed: seed, stratified: stratified)
+        let split = try DatasetSplit.split(data, trainFraction: trainRatio / 100, validationFraction: (validationRatio ?? 0) / 100,
+                                           seed: seed, stratified: stratified)
         return standardize ?? (builtin == nil) ? split.standardized().split : split
     }
 }

@@ -7,9 +7,11 @@ struct EpochRecorder {
     let options: TrackingOptions
     let plannedEpochs: Int
     private var monitor: HealthMonitor
-    /// The metric that picks the `best` snapshot, and its best value so far.
-    private let selection = Metric.testLoss
-    private var bestValue: Double?
+    /// The epoch the `best` snapshot keeps: selected for the test loss (``Selection``: by the
+    /// validation loss when the run has validation data).
+    private(set) var selection = Selection(metric: .testLoss)
+    /// The selected epoch's metrics (without layers or snapshot).
+    private(set) var selected: EpochRecord?
     /// The last epoch's tensors and whether they were stored as `final`, for a run that stops early.
     private var last: (epoch: Int, tensors: [TensorSnapshot], storedFinal: Bool)?
     /// The best weights not yet written, and the training time at which a best was last written.
@@ -20,12 +22,22 @@ struct EpochRecorder {
     static let bestInterval = 10.0
     /// Whether an `exploding` alert has fired.
     private(set) var exploded = false
+    /// Early stopping, and the weights of its best epoch (the run's `final` snapshot if it stops).
+    private var stopper: EarlyStopper?
+    private var earlyBest: (epoch: Int, tensors: [TensorSnapshot])?
 
-    init(options: TrackingOptions, plannedEpochs: Int) {
+    init(options: TrackingOptions, plannedEpochs: Int, earlyStopping: EarlyStopping? = nil) {
         self.options = options
         self.plannedEpochs = plannedEpochs
         monitor = HealthMonitor(thresholds: options.thresholds)
+        stopper = earlyStopping.map(EarlyStopper.init)
     }
+
+    /// Whether early stopping ends the run after the last recorded epoch.
+    var stopsEarly: Bool { stopper?.shouldStop ?? false }
+
+    /// Why the run stopped early, once ``stopsEarly``.
+    func stopReason(at epoch: Int) -> String? { stopsEarly ? stopper?.reason(at: epoch) : nil }
 
     /// The initial weights, as the epoch-0 snapshot.
     func initialSnapshot(_ engine: any TrainingEngine) -> SnapshotRecord? {
@@ -48,7 +60,12 @@ struct EpochRecorder {
             epoch: r.epoch, trainLoss: r.trainLoss, testLoss: r.testLoss, trainAccuracy: r.trainAccuracy,
             testAccuracy: r.testAccuracy, learningRate: r.learningRate, seconds: r.seconds,
             extra: [Metric.gradNorm.name: norms.isEmpty ? 0 : norms.reduce(0, +) / Double(norms.count),
-                    Metric.gradNormMax.name: norms.max() ?? 0, Metric.alerts.name: Double(alerts.count)])
+                    Metric.gradNormMax.name: norms.max() ?? 0, Metric.alerts.name: Double(alerts.filter { $0.severity != .note }.count)])
+        if let loss = r.validationLoss { record.extra[Metric.valLoss.name] = loss }
+        if let accuracy = r.validationAccuracy { record.extra[Metric.valAccuracy.name] = accuracy }
+        let improved = selection.add(record)
+        if improved { selected = record }
+        if stopper?.observe(record) == true, options.snapshots { earlyBest = (r.epoch, r.layers.flatMap(\.tensors)) }
         record.layers = r.layers.map(Self.health)
         record.alerts = alerts
         guard options.snapshots else { return (record, nil) }
@@ -57,10 +74,7 @@ struct EpochRecorder {
         let final = r.epoch == plannedEpochs
         let tensors = r.layers.flatMap(\.tensors)
         last = (r.epoch, tensors, final)
-        if let value = record.value(of: selection.name), bestValue.map({ selection.goal.improves(value, on: $0) }) ?? true {
-            bestValue = value
-            pendingBest = (r.epoch, tensors)
-        }
+        if improved { pendingBest = (r.epoch, tensors) }
         let bestDue = every || final || trainingSeconds - lastBestWritten >= Self.bestInterval
         var earlierBest: SnapshotRecord?
         if bestDue, let pending = pendingBest {
@@ -79,10 +93,12 @@ struct EpochRecorder {
     }
 
     /// What is still to be written when training ends: the best weights held back, and the last
-    /// epoch's as `final` when the run stopped before its planned last epoch.
+    /// epoch's as `final` when the run stopped before its planned last epoch — or, when early
+    /// stopping ended it, its best epoch's weights.
     func closingSnapshots() -> [SnapshotRecord] {
         var snapshots: [SnapshotRecord] = []
-        let final = last.flatMap { $0.storedFinal ? nil : $0 }
+        let final = stopsEarly && earlyBest != nil ? earlyBest.map { (epoch: $0.epoch, tensors: $0.tensors, storedFinal: false) }
+            : last.flatMap { $0.storedFinal ? nil : $0 }
         if let pendingBest {
             let alsoFinal = final?.epoch == pendingBest.epoch
             snapshots.append(SnapshotRecord(epoch: pendingBest.epoch, best: true, final: alsoFinal,

@@ -10,6 +10,8 @@ public struct RunConfiguration: Sendable, Hashable, Codable {
     public var tracking: TrackingOptions
     /// The TensorFlow Playground link the run was configured from, if any.
     public var playground: String?
+    /// When to end the run before its last epoch (`--early-stop`); `nil`: never.
+    public var earlyStopping: EarlyStopping?
 
     public init(data: DataSpec, training: TrainingConfig, tracking: TrackingOptions) {
         self.data = data
@@ -26,15 +28,15 @@ public struct RunConfiguration: Sendable, Hashable, Codable {
     /// The configuration every option's value is applied to: placeholders only, each replaced
     /// by an option's value or default (``RunSettings/configuration()``).
     static let blank = RunConfiguration(
-        data: DataSpec(dataset: "", samples: 0, noise: 0, trainRatio: 0, label: nil, labelKind: .auto, standardize: nil,
+        data: DataSpec(dataset: "", samples: 0, noise: 0, trainRatio: 0, validationRatio: nil, label: nil, labelKind: .auto, standardize: nil,
                        stratified: false, classes: 0, features: 0, crosses: nil),
         training: TrainingConfig(hidden: [], initializer: .zeros, optimizer: .sgd, learningRate: 0, batchSize: 0, epochs: 0,
                                  l1: 0, l2: 0, clipNorm: nil, seed: 0, evaluateTrainingSet: false, playgroundLoss: nil),
         tracking: TrackingOptions(thresholds: HealthThresholds(vanishingRatio: 0, vanishingFloor: 0, explodingNorm: 0, explodingGrowth: 0,
-                                                               explodingWindow: 0, deadFraction: 0, saturationFraction: 0),
+                                                               explodingWindow: 0, deadFraction: 0, saturationFraction: 0, saturationGain: 0),
                                   snapshotEvery: 0, snapshots: false, stopOnExploding: false))
 
-    private enum CodingKeys: String, CodingKey { case data, training, tracking, playground }
+    private enum CodingKeys: String, CodingKey { case data, training, tracking, playground, earlyStopping }
 
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
@@ -43,6 +45,7 @@ public struct RunConfiguration: Sendable, Hashable, Codable {
         // Stores written before tracking options existed: the defaults.
         tracking = try c.decodeIfPresent(TrackingOptions.self, forKey: .tracking) ?? Self.defaults.tracking
         playground = try c.decodeIfPresent(String.self, forKey: .playground)
+        earlyStopping = try c.decodeIfPresent(EarlyStopping.self, forKey: .earlyStopping)
     }
 
     /// Loads the data (seeded by the run's seed) and builds a trainer, each checked against

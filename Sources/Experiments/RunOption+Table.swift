@@ -25,6 +25,16 @@ extension RunOption {
                stored: { $0.data.builtin != nil }),
         number("train-ratio", \.data.trainRatio, default: 50, group: .data, help: "Share of the data used for training, in percent.",
                expected: "a percentage between 0 and 100", valid: { $0 > 0 && $0 < 100 }, playground: ["percTrainData"]),
+        RunOption(key: "validation-ratio", group: .data, valueName: "percent", note: "none",
+                  help: "Share of the training data set aside for validation, in percent (seeded, stratified with --stratify, "
+                      + "standardised with the training part's statistics). Gradbook then selects on it — the best epoch and snapshot, "
+                      + "a sweep's winner, pivots, early stopping — and reports test numbers at the selected epoch.",
+                  apply: { text, _, c throws(SettingsError) in
+                      let ratio: Double = try parse(text, key: "validation-ratio", expected: "a percentage of the training data from 0 to 90",
+                                                    valid: { $0 >= 0 && $0 <= 90 })
+                      c.data.validationRatio = ratio == 0 ? nil : ratio
+                  },
+                  read: { $0.data.validationRatio.map { .number($0) } }),
         RunOption(key: "label", group: .data, valueName: "column", note: "the last column", help: "The label column of a CSV file.",
                   apply: { text, _, c throws(SettingsError) in c.data.label = text },
                   read: { $0.data.builtin == nil ? .text($0.data.label ?? "(last column)") : nil }),
@@ -109,6 +119,60 @@ extension RunOption {
                 expected: "a whole number of at least 1", valid: { $0 >= 1 }, playground: ["batchSize"]),
         integer("epochs", \.training.epochs, default: 100, group: .training, help: "Passes over the training set.",
                 expected: "a whole number of at least 1", valid: { $0 >= 1 }),
+        RunOption(key: "lr-schedule", group: .training, valueName: "schedule", default: "constant",
+                  help: "How the learning rate moves over the epochs, after --warmup: constant, step(k, γ) (× γ every k epochs), "
+                      + "exponential(γ), cosine(floor) (down to floor by the last epoch), plateau(factor, patience) (× factor when the "
+                      + "validation loss, else the training loss, stalls for patience epochs). The rate used is recorded per epoch.",
+                  apply: { text, _, c throws(SettingsError) in
+                      guard let schedule = LearningRateSchedule(parsing: text) else {
+                          throw .invalid(key: "lr-schedule", value: text, expected: "one of \(LearningRateSchedule.names.joined(separator: ", "))")
+                      }
+                      c.training.schedule = schedule == .constant ? nil : schedule
+                  },
+                  read: { .text(($0.training.schedule ?? .constant).description) }),
+        RunOption(key: "warmup", group: .training, valueName: "epochs", default: "0",
+                  help: "Epochs of linear learning-rate warm-up (lr × epoch / (warmup + 1)) before --lr-schedule starts.",
+                  apply: { text, _, c throws(SettingsError) in
+                      let epochs: Int = try parse(text, key: "warmup", expected: "a whole number of epochs from 0 to 1000000",
+                                                  valid: { $0 >= 0 && $0 <= 1_000_000 })
+                      c.training.warmupEpochs = epochs == 0 ? nil : epochs
+                  },
+                  read: { .integer(Int64($0.training.warmupEpochs ?? 0)) }),
+        RunOption(key: "early-stop", group: .training, valueName: "metric", note: "off",
+                  help: "End the run when this metric (val_loss, val_accuracy, train_loss, …) has not improved by more than --min-delta "
+                      + "for --patience epochs; it ends finished with the reason recorded, its final snapshot the best epoch's weights. "
+                      + "With --validation-ratio, a validation metric (stopping on test data would select on it).",
+                  apply: { text, _, c throws(SettingsError) in
+                      let name = text.trimmingCharacters(in: .whitespaces).lowercased()
+                      if ["", "none", "off"].contains(name) { c.earlyStopping = nil; return }
+                      guard EarlyStopping.metrics.contains(name) else {
+                          throw .invalid(key: "early-stop", value: text, expected: "one of \(EarlyStopping.metrics.joined(separator: ", "))")
+                      }
+                      if name.hasPrefix("val_") && c.data.validationRatio == nil {
+                          throw .invalid(key: "early-stop", value: text, expected: "a metric the run records: \(name) needs --validation-ratio")
+                      }
+                      if name.hasPrefix("test_") && c.data.validationRatio != nil {
+                          throw .invalid(key: "early-stop", value: text,
+                                         expected: "val_loss or val_accuracy: the run has a validation split, and stopping on test data selects on it")
+                      }
+                      c.earlyStopping = EarlyStopping(metric: name)
+                  },
+                  read: { $0.earlyStopping.map { .text($0.metric) } ?? ParamValue.none }),
+        RunOption(key: "patience", group: .training, valueName: "epochs", default: "10",
+                  help: "With --early-stop: epochs without improvement before the run ends.",
+                  apply: { text, _, c throws(SettingsError) in
+                      let epochs: Int = try parse(text, key: "patience", expected: "a whole number of epochs from 1 to 1000000",
+                                                  valid: { $0 >= 1 && $0 <= 1_000_000 })
+                      c.earlyStopping?.patience = epochs
+                  },
+                  read: { $0.earlyStopping.map { .integer(Int64($0.patience)) } }),
+        RunOption(key: "min-delta", group: .training, valueName: "delta", default: "0",
+                  help: "With --early-stop: the least change that counts as an improvement.",
+                  apply: { text, _, c throws(SettingsError) in
+                      let delta: Double = try parse(text, key: "min-delta", expected: "a number ≥ 0", valid: { $0 >= 0 })
+                      c.earlyStopping?.minDelta = delta
+                  },
+                  read: { $0.earlyStopping.map { .number($0.minDelta) } }),
         number("l1", \.training.l1, default: 0, group: .training, help: "L1 penalty rate on the weights.",
                expected: "a number ≥ 0", valid: { $0 >= 0 }),
         number("l2", \.training.l2, default: 0, group: .training, help: "L2 penalty rate on the weights.",
@@ -178,9 +242,11 @@ extension RunOption {
         number("vanishing-floor", \.tracking.thresholds.vanishingFloor, default: 1e-7, group: .tracking,
                help: "…or below this absolute floor.", expected: "a positive number", valid: { $0 > 0 }),
         number("exploding-norm", \.tracking.thresholds.explodingNorm, default: 1000, group: .tracking,
-               help: "'exploding' when a layer's gradient norm exceeds this.", expected: "a positive number", valid: { $0 > 0 }),
+               help: "'exploding' when a layer's gradient norm exceeds this and rises (over --exploding-window epochs, or with the "
+                   + "training loss); 'large_gradient', a note, when it exceeds this but falls.", expected: "a positive number", valid: { $0 > 0 }),
         number("exploding-growth", \.tracking.thresholds.explodingGrowth, default: 100, group: .tracking,
-               help: "…or grows by this factor over --exploding-window epochs.", expected: "a positive number", valid: { $0 > 0 }),
+               help: "'exploding' too when a layer's gradient norm grows by this factor over --exploding-window epochs.",
+               expected: "a positive number", valid: { $0 > 0 }),
         integer("exploding-window", \.tracking.thresholds.explodingWindow, default: 3, group: .tracking,
                 help: "The epochs over which --exploding-growth is measured.", expected: "a whole number of at least 1", valid: { $0 >= 1 }),
         number("dead-fraction", \.tracking.thresholds.deadFraction, default: 0.5, group: .tracking,
@@ -188,6 +254,9 @@ extension RunOption {
         number("saturation-fraction", \.tracking.thresholds.saturationFraction, default: 0.5, group: .tracking,
                help: "'saturation' when a layer's share of saturated outputs exceeds this.", expected: "a share from 0 to 1",
                valid: { $0 >= 0 && $0 <= 1 }),
+        number("saturation-gain", \.tracking.thresholds.saturationGain, default: 0.2, group: .tracking,
+               help: "'saturation' is a warning when the layer's mean derivative is below this share of its activation's largest "
+                   + "(the gradient barely passes), a note otherwise.", expected: "a share from 0 to 1", valid: { $0 >= 0 && $0 <= 1 }),
         flag("stop-on-exploding", \.tracking.stopOnExploding, default: false, group: .tracking,
              help: "End the run as diverged at the first 'exploding' alert."),
     ]

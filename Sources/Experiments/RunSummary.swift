@@ -21,16 +21,27 @@ public struct RunSummary {
         let outcome = result.outcome
         var status = result.status.rawValue
         if case .diverged(_, let message) = outcome.reason { status += ": \(message)" }
+        if let reason = result.stopReason { status += " (\(reason))" }
         let perEpoch = outcome.epochs > 0 ? result.seconds / Double(outcome.epochs) * 1000 : 0
         lines.append(String(format: "%@ after %d epochs in %.2f s (%.2f ms/epoch); the store's writes took %.3f s in the background",
                             status, outcome.epochs, result.seconds, perEpoch, result.storeSeconds))
         if let last = result.last {
-            let values: [(Metric, Double?)] = [(.trainLoss, last.trainLoss), (.testLoss, last.testLoss),
-                                               (.trainAccuracy, last.trainAccuracy), (.testAccuracy, last.testAccuracy)]
-            lines.append(values.compactMap { metric, value in
-                value.map { "\(metric.name.replacingOccurrences(of: "_", with: " ")) \(metric.formatted($0))" }
-            }.joined(separator: "  "))
+            lines.append(Self.metrics([(.trainLoss, last.trainLoss), (.valLoss, last.validationLoss), (.testLoss, last.testLoss),
+                                       (.trainAccuracy, last.trainAccuracy), (.valAccuracy, last.validationAccuracy),
+                                       (.testAccuracy, last.testAccuracy)]))
+        }
+        // The epoch a sweep or a pivot would report for this run, and what chose it.
+        if let selected = result.selected, let by = result.selectedBy, by.name != Metric.testLoss.name {
+            lines.append("selected epoch \(selected.epoch) (best \(by.name)): "
+                + Self.metrics([(by, selected.value(of: by.name)), (.testLoss, selected.testLoss), (.testAccuracy, selected.testAccuracy)]))
         }
         return lines.joined(separator: "\n")
+    }
+
+    /// `train loss 0.12  test loss 0.2`: the values there are.
+    private static func metrics(_ values: [(Metric, Double?)]) -> String {
+        values.compactMap { metric, value in
+            value.map { "\(metric.name.replacingOccurrences(of: "_", with: " ")) \(metric.formatted($0))" }
+        }.joined(separator: "  ")
     }
 }

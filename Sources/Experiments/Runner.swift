@@ -37,8 +37,14 @@ public struct Runner: Sendable {
         public var runID: Int64
         public var status: RunStatus
         public var outcome: TrainingOutcome
+        /// Why a `finished` run ended before its last planned epoch (early stopping).
+        public var stopReason: String?
         /// The last epoch's report, if any epoch completed.
         public var last: EpochReport?
+        /// The selected epoch's metrics (the `best` snapshot's epoch), and the metric that selected
+        /// it: `val_loss` when the run has validation data, else `test_loss`.
+        public var selected: EpochRecord?
+        public var selectedBy: Metric?
         /// Training time summed over the epochs.
         public var seconds: Double
         /// Time spent writing epochs to the store, on a background queue that overlaps training.
@@ -53,6 +59,7 @@ public struct Runner: Sendable {
     ///   - interrupted: checked between steps (e.g. "SIGINT arrived"); the epoch in progress is
     ///     dropped and the run closed as `interrupted`.
     ///   - onEpoch: called after each epoch is handed to the store's background writer (progress display).
+    ///   - onRecord: called with each epoch as the store records it (its metrics, health and alerts).
     /// - Throws: data and configuration errors before the run exists; store errors after it
     ///   exists, once the run has been closed as `failed` where the store can still be written.
     ///   - opened: the run, when it was opened already (a sweep's configuration claimed); opened
@@ -60,13 +67,13 @@ public struct Runner: Sendable {
     public func run(_ config: RunConfiguration, trainer: Trainer? = nil, name: String? = nil, experiment: String? = nil,
                     tags: [String: String] = [:], version: String, opened: Int64? = nil,
                     interrupted: () -> Bool = { false },
-                    onEpoch: (EpochReport) -> Void = { _ in }) throws -> Result {
+                    onEpoch: (EpochReport) -> Void = { _ in }, onRecord: (EpochRecord) -> Void = { _ in }) throws -> Result {
         let trainer = try trainer ?? config.makeTrainer()
         let runID = try opened ?? store.startRun(Self.newRun(config, name: name, experiment: experiment, tags: tags, version: version))
         let heartbeat = Heartbeat(store: store, run: runID, interval: heartbeatInterval)
         defer { heartbeat.stop() }
         let writer = EpochWriter(store: store, run: runID, lockWait: lockWait)
-        var recorder = EpochRecorder(options: config.tracking, plannedEpochs: config.training.epochs)
+        var recorder = EpochRecorder(options: config.tracking, plannedEpochs: config.training.epochs, earlyStopping: config.earlyStopping)
         var last: EpochReport?
         var seconds = 0.0
         let outcome: TrainingOutcome
@@ -77,10 +84,11 @@ public struct Runner: Sendable {
                 let (epoch, earlierBest) = recorder.record(report)
                 if let earlierBest { try writer.enqueue(earlierBest) }
                 try writer.enqueue(epoch)
+                onRecord(epoch)
                 last = report
                 seconds += report.seconds
                 onEpoch(report)
-                return config.tracking.stopOnExploding && recorder.exploded ? .stop : .proceed
+                return recorder.stopsEarly || (config.tracking.stopOnExploding && recorder.exploded) ? .stop : .proceed
             }
             storeSeconds = try writer.drain()
             for closing in recorder.closingSnapshots() { try store.recordSnapshot(run: runID, closing) }
@@ -91,8 +99,10 @@ public struct Runner: Sendable {
         }
         let status: RunStatus
         var message: String?
+        let stopReason = recorder.stopReason(at: outcome.epochs)
         switch outcome.reason {
         case .completed: status = .finished
+        case .stoppedByObserver where stopReason != nil: status = .finished
         case .stoppedByObserver:
             status = .diverged
             message = "stopped at epoch \(outcome.epochs) on exploding gradients (stop-on-exploding)"
@@ -102,8 +112,9 @@ public struct Runner: Sendable {
             message = reason
             try store.recordAlerts(run: runID, epoch: epoch, [HealthMonitor.nanAlert(epoch: epoch, message: reason)])
         }
-        try store.finishRun(run: runID, status: status, error: message)
-        return Result(runID: runID, status: status, outcome: outcome, last: last, seconds: seconds, storeSeconds: storeSeconds)
+        try store.finishRun(run: runID, status: status, error: message, stopReason: stopReason)
+        return Result(runID: runID, status: status, outcome: outcome, stopReason: stopReason, last: last, selected: recorder.selected,
+                      selectedBy: recorder.selected == nil ? nil : recorder.selection.selectedOn, seconds: seconds, storeSeconds: storeSeconds)
     }
 }
 

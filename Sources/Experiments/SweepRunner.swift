@@ -126,12 +126,11 @@ public final class SweepRunner: Sendable {
                     events(.failed(index: index, message: "\(error)"))
                     continue
                 }
-                var best: Double?
+                // The run's value for the sweep: its metric at the selected epoch, as the table reports it.
+                var selection = Selection(metric: Metric.named(sweep.metric))
                 let result = try Runner(store: store, lockWait: options.lockWait).run(
                     config, trainer: trainer, version: options.version, opened: runID, interrupted: interrupted,
-                    onEpoch: { report in
-                        if let v = report.value(of: sweep.metric) { best = best.map { sweep.goal.better($0, v) } ?? v }
-                    })
+                    onRecord: { selection.add($0) })
                 outcome.withLock {
                     switch result.status {
                     case .finished: $0.finished += 1
@@ -140,24 +139,11 @@ public final class SweepRunner: Sendable {
                     default: $0.failed += 1
                     }
                 }
-                events(.finished(index: index, run: result.runID, status: result.status, best: best))
+                events(.finished(index: index, run: result.runID, status: result.status, best: selection.value))
             } catch {
                 outcome.withLock { $0.failed += 1 }
                 events(.failed(index: index, message: "\(error)"))
             }
-        }
-    }
-}
-
-extension EpochReport {
-    /// The value of a metric a sweep can rank by (``SweepSpec/metrics``).
-    func value(of metric: String) -> Double? {
-        switch metric {
-        case Metric.testLoss.name: testLoss
-        case Metric.trainLoss.name: trainLoss
-        case Metric.testAccuracy.name: testAccuracy
-        case Metric.trainAccuracy.name: trainAccuracy
-        default: nil
         }
     }
 }

@@ -43,7 +43,7 @@ public struct SweepSpec: Sendable, Equatable, Codable {
     public var seed: UInt64
 
     /// The metrics a sweep can rank by.
-    public static let metrics = [Metric.testLoss, .trainLoss, .testAccuracy, .trainAccuracy].map(\.name)
+    public static let metrics = [Metric.testLoss, .trainLoss, .testAccuracy, .trainAccuracy, .valLoss, .valAccuracy].map(\.name)
 
     public init(method: Method = .grid, metric: String = Metric.testLoss.name, goal: Goal? = nil,
                 parameters: [(String, Parameter)], count: Int? = nil, seed: UInt64 = 1) {

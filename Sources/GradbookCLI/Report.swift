@@ -29,14 +29,15 @@ struct Report: ParsableCommand {
     @Option(help: ArgumentHelp("The heat map's metric.", valueName: "name"))
     var metric = "test_loss"
 
-    @Option(help: "How a run's curve becomes one number for the heat map: best, final, mean or median.")
+    @Option(help: ArgumentHelp("How a run's curve becomes one number for the heat map: best (at the run's selected epoch: on "
+                               + "validation data when it has a validation split), final, mean or median."))
     var agg = "best"
 
     @Option(help: "Detailed health sections for at most this many runs (the first of the selection). (default: 6, none for a sweep)")
     var details: Int?
 
     func validate() throws {
-        if !["best", "final", "mean", "median"].contains(agg) { throw ValidationError("invalid --agg '\(agg)': expected best, final, mean or median") }
+        if Aggregate(rawValue: agg) == nil { throw ValidationError("invalid --agg '\(agg)': expected \(Aggregate.choices)") }
         if let details, details < 0 || details > 1000 { throw ValidationError("invalid --details \(details): expected 0 to 1000") }
     }
 
@@ -48,7 +49,7 @@ struct Report: ParsableCommand {
         var options = HTMLReport.Options()
         options.rows = try Runs.terms(rows, option: "--rows")[0]
         options.cols = try Runs.terms(cols, option: "--cols")[0]
-        options.value = Term(name: metric, function: agg)
+        options.value = Aggregate(rawValue: agg)!.term(metric)
         try db.checkMetrics([metric])
         let sweeps = Set(try db.table(runs: ids, columns: [Term(name: "sweep")]).rows.map { $0[0] })
         // Runs named one by one get the detailed view; a whole sweep, by name or by filter, the sweep view.

@@ -13,7 +13,7 @@ struct Runs: ParsableCommand {
               gradbook runs --where "alert.dead_relu > 0"
             """)
 
-    static let defaultColumns = "id, name, sweep, status, epochs_done, activation, lr, train_loss, test_loss, best(test_loss), alerts, created"
+    static let defaultColumns = "id, name, sweep, status, epochs_done, activation, lr, train_loss, test_loss, selected(test_loss), alerts, created"
 
     @OptionGroup var store: StoreOptions
     @OptionGroup var selection: SelectionOptions

@@ -14,9 +14,12 @@ struct SelectionOptions: ParsableArguments {
             Operators: and, or, not, ( ), = != < <= > >=, in (…), not in (…), like 'pat%', is [not] null. \
             Names: hyperparameters (lr, activation, …; or param.NAME), attributes (id, name, status, sweep, experiment, created, \
             started, ended, epochs_done, duration, host, error), tags (tag.KEY), alert counts (alerts, alert.KIND: epochs in which \
-            it fired), metrics as their final value (train_loss, test_loss, train_accuracy, test_accuracy, learning_rate, seconds, \
-            grad_norm, dead_units, dead_fraction, saturated_fraction, …), and functions of a metric's curve: best(M), \
-            best_epoch(M), min(M), max(M), mean(M), median(M), first(M), final(M), at(M, EPOCH). Text goes in quotes.
+            it fired), metrics as their final value (train_loss, val_loss, test_loss, train_accuracy, val_accuracy, test_accuracy, \
+            learning_rate, seconds, grad_norm, dead_units, dead_fraction, saturated_fraction, …), and functions of a metric's \
+            curve: best(M), best_epoch(M), min(M), max(M), mean(M), median(M), first(M), final(M), at(M, EPOCH), \
+            at_best(M, BY) (M at BY's best epoch), selected(M) (M at the run's selected epoch: the best val_loss epoch for \
+            test_loss when the run has a validation split, else M's own best), selected_epoch(M), selected_on(M). \
+            Text goes in quotes.
             """,
             valueName: "filter"))
     var filter: String?

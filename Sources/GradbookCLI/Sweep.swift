@@ -158,10 +158,9 @@ struct Sweep: ParsableCommand {
             }
             spec = try SweepSpec.parse(yaml: text, source: path)
             try spec.fix(flags, source: path)
-        } else {
-            spec = SweepSpec(flags: flags)
+            if let seeds { try spec.repeatWithSeeds(seeds, from: UInt64(flags.values["seed"] ?? "1") ?? 1) }
+            return spec
         }
-        if let seeds { try spec.repeatWithSeeds(seeds, from: UInt64(flags.values["seed"] ?? "1") ?? 1) }
-        return spec
+        return try SweepSpec(flags: flags, seeds: seeds)
     }
 }

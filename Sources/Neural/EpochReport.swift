@@ -9,6 +9,9 @@ public struct EpochReport: Sendable {
     /// Accuracies for classification; `nil` for regression.
     public var trainAccuracy: Double?
     public var testAccuracy: Double?
+    /// Loss and accuracy on the validation part, when the data has one.
+    public var validationLoss: Double?
+    public var validationAccuracy: Double?
     public var learningRate: Double
     /// Parameter updates made in this epoch.
     public var steps: Int

@@ -47,6 +47,7 @@ public final class Trainer {
     private var dropoutRNG: SeededGenerator
     private var step = 0
     private var order: MinibatchOrder
+    private var scheduler: LearningRateScheduler
     /// Σg² of each parameter from the last update.
     private var squares: [Double]
     /// Whether anything (a penalty, clipping) changes the gradients between backward and update.
@@ -61,6 +62,9 @@ public final class Trainer {
         guard data.train.featureCount == data.test.featureCount, data.train.task == data.test.task else {
             throw .incompatibleData("the training and test sets differ in features or task")
         }
+        if let validation = data.validation, validation.featureCount != data.train.featureCount || validation.task != data.train.task {
+            throw .incompatibleData("the training and validation sets differ in features or task")
+        }
         guard data.train.count > 0 else { throw .incompatibleData("the training set is empty") }
         self.config = config
         self.data = data
@@ -71,6 +75,7 @@ public final class Trainer {
                            head: config.playgroundLoss == true ? Head(playgroundFor: data.train.task) : Head(for: data.train.task),
                            initializer: config.initializer, batchSize: config.batchSize, blasThreads: blasThreads, rng: &initRNG)
         order = MinibatchOrder(seed: config.seed, count: data.train.count)
+        scheduler = LearningRateScheduler(config: config)
         squares = [Double](repeating: 0, count: engine.parameters.count)
     }
 
@@ -106,6 +111,7 @@ public final class Trainer {
         engine.collectStatistics(collectsDiagnostics)
         let startWeights = layers.map { parameters[$0.parameters.lowerBound].value }
         order.next()
+        let rate = scheduler.rate(epoch: epoch)
         let batches = (train.count + config.batchSize - 1) / config.batchSize
         var tracker = GradientTracker(layers: layers.count, steps: batches)
         var lossSum = 0.0, correctSum = 0.0
@@ -122,7 +128,7 @@ public final class Trainer {
             if collectsDiagnostics && !changesGradients {
                 // The norms come from the update's own pass over the gradients.
                 step += 1
-                engine.update(config.optimizer, learningRate: config.learningRate, step: step, squares: &squares)
+                engine.update(config.optimizer, learningRate: rate, step: step, squares: &squares)
                 norm = tracker.record(squares: squares, parameters: parameters, layers: layers)
             } else {
                 if collectsDiagnostics {
@@ -133,7 +139,7 @@ public final class Trainer {
                     engine.addPenaltyGradients(l1: config.l1, l2: config.l2)
                     clipGradients()
                     step += 1
-                    engine.update(config.optimizer, learningRate: config.learningRate, step: step, squares: &squares)
+                    engine.update(config.optimizer, learningRate: rate, step: step, squares: &squares)
                 }
             }
             guard norm.isFinite else {
@@ -149,6 +155,7 @@ public final class Trainer {
             let e = engine.evaluate(train, collectStatistics: true)
             (trainLoss, trainAccuracy, evaluationActivations) = (e.loss, e.accuracy, e.statistics)
         }
+        let validation = data.validation.map { engine.evaluate($0, collectStatistics: false) }
         let test = engine.evaluate(data.test, collectStatistics: false)
         let tensors = engine.snapshot()
         let reports = layers.enumerated().map { i, layer in
@@ -168,10 +175,16 @@ public final class Trainer {
         guard test.loss.isFinite else {
             return .stop(.diverged(epoch: epoch, message: "the test loss became \(test.loss) at epoch \(epoch)"))
         }
+        if let validation, !validation.loss.isFinite {
+            return .stop(.diverged(epoch: epoch, message: "the validation loss became \(validation.loss) at epoch \(epoch)"))
+        }
+        // Reduce-on-plateau watches the validation loss, else the training loss: never the test loss.
+        scheduler.observe(loss: validation?.loss ?? trainLoss, epoch: epoch)
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
         return .report(EpochReport(
             epoch: epoch, trainLoss: trainLoss, testLoss: test.loss, trainAccuracy: trainAccuracy,
-            testAccuracy: test.accuracy, learningRate: Double(config.learningRate), steps: batches,
+            testAccuracy: test.accuracy, validationLoss: validation?.loss, validationAccuracy: validation?.accuracy,
+            learningRate: Double(rate), steps: batches,
             seconds: seconds, gradientNorms: tracker.globalNorms, layers: reports))
     }
 

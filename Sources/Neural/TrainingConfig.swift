@@ -22,11 +22,16 @@ public struct TrainingConfig: Sendable, Hashable, Codable {
     /// Train and report with the TensorFlow Playground's loss (``Head/init(playgroundFor:)``)
     /// instead of cross-entropy or MSE. Optional so that stored configurations without it read back.
     public var playgroundLoss: Bool?
+    /// How the rate moves over the epochs (`nil`: constant), after ``warmupEpochs`` of linear
+    /// warm-up (`nil`: none). Optional so that stored configurations without them read back, and
+    /// hash, as before.
+    public var schedule: LearningRateSchedule?
+    public var warmupEpochs: Int?
 
     /// Every field given: the defaults users see are the run options' (in `Experiments`).
     public init(hidden: [LayerSpec], initializer: Initializer, optimizer: Optimizer, learningRate: Float, batchSize: Int,
                 epochs: Int, l1: Float, l2: Float, clipNorm: Float?, seed: UInt64, evaluateTrainingSet: Bool,
-                playgroundLoss: Bool?) {
+                playgroundLoss: Bool?, schedule: LearningRateSchedule? = nil, warmupEpochs: Int? = nil) {
         self.hidden = hidden
         self.initializer = initializer
         self.optimizer = optimizer
@@ -39,6 +44,8 @@ public struct TrainingConfig: Sendable, Hashable, Codable {
         self.seed = seed
         self.evaluateTrainingSet = evaluateTrainingSet
         self.playgroundLoss = playgroundLoss
+        self.schedule = schedule
+        self.warmupEpochs = warmupEpochs
     }
 
     /// Checks every value, naming the first bad one and what is accepted.
@@ -51,6 +58,7 @@ public struct TrainingConfig: Sendable, Hashable, Codable {
         guard epochs >= 1 else { throw bad("epochs", epochs, "a whole number of at least 1") }
         guard l1.isFinite && l1 >= 0 else { throw bad("l1", l1, "a number ≥ 0") }
         guard l2.isFinite && l2 >= 0 else { throw bad("l2", l2, "a number ≥ 0") }
+        if let w = warmupEpochs, w < 0 { throw bad("warmup", w, "a whole number of epochs ≥ 0") }
         if let c = clipNorm, !(c.isFinite && c > 0) { throw bad("clip-norm", c, "a positive number") }
         for (i, layer) in hidden.enumerated() {
             guard layer.units >= 1 else { throw bad("layers", layer.units, "a positive width for hidden layer \(i + 1)") }

@@ -44,7 +44,8 @@ public struct HTMLReport {
             let pivot = try Pivot(store: store, runs: runs, rows: options.rows, cols: options.cols, value: options.value)
             body += "<section><h2>\(escaped(options.value.text)) by \(escaped(options.rows.text))"
                 + (options.cols.map { " × " + escaped($0.text) } ?? "") + "</h2>"
-                + "<p class=\"note\">Each cell: the mean ± std (count) over its runs; click a cell to highlight its runs below.</p>"
+                + "<p class=\"note\">\(escaped(PivotTable(pivot).caption)). Each cell: \(escaped(MeanEstimate.legend)) over its runs; "
+                + "click a cell to highlight its runs below.</p>"
                 + HeatMap(pivot: pivot, title: "\(options.value.text), mean over runs").svg(id: "heatmap") + "</section>\n"
             body += try smallMultiples(info, &charts)
         } else {
@@ -108,7 +109,7 @@ public struct HTMLReport {
 
     private func runsTable() throws -> String {
         let columns = try FilterParser.terms("id, name, status, \(options.rows.text), \(options.cols?.text ?? "lr"), param.seed, epochs_done, "
-                                             + "train_loss, test_loss, best(test_loss), best_epoch(test_loss), test_accuracy, alerts")
+                                             + "train_loss, test_loss, selected(test_loss), selected_epoch(test_loss), selected_on(test_loss), test_accuracy, alerts")
         let table = try store.table(runs: runs, columns: columns)
         var out = "<section><h2>Runs</h2><p class=\"note\">Click a column to sort.</p><div class=\"scroll\"><table class=\"runs sortable\"><thead><tr>"
         out += table.columns.map { "<th>\(escaped($0.hasPrefix("param.") ? String($0.dropFirst(6)) : $0))</th>" }.joined() + "</tr></thead><tbody>\n"
@@ -157,16 +158,22 @@ public struct HTMLReport {
         let markers = alerts.map { a in
             LineChart.Marker(epoch: a.firstEpoch,
                              label: "\(a.kind.rawValue) from epoch \(a.firstEpoch)\(a.layer >= 0 ? " (layer \(a.layer + 1))" : ""): \(a.firstMessage)",
-                             color: Palette.color(for: a.kind.severity))
+                             color: Palette.color(for: a.severity))
         }
         var out = "<section class=\"run\"><h2 id=\"details-\(run)\">Run \(escaped(label))</h2>"
         out += alerts.isEmpty ? "<p class=\"note\">No alerts.</p>"
-            : "<p class=\"note\">Dashed vertical lines: the epoch where an alert first fired (" + alerts.map { "\(escaped($0.kind.rawValue)) at \($0.firstEpoch)" }.joined(separator: ", ") + ").</p>"
+            : "<p class=\"note\">Dashed vertical lines: the epoch where an alert first fired.</p><ul class=\"alerts\">"
+                + alerts.map { a in
+                    "<li data-kind=\"\(escaped(a.kind.rawValue))\" data-severity=\"\(a.severity.rawValue)\"><b>\(escaped(a.kind.rawValue))</b> "
+                        + "(\(a.severity.rawValue)\(a.layer >= 0 ? ", layer \(a.layer + 1)" : ""), epochs \(a.firstEpoch)–\(a.lastEpoch)): "
+                        + "\(escaped(a.firstMessage))</li>"
+                }.joined() + "</ul>"
         out += "<div class=\"grid\">\n"
         var curves: [LineChart.Series] = [], accuracy: [LineChart.Series] = []
-        for curve in try store.curves(run: run, metrics: Metric.standardCurves.map(\.name)) where !curve.points.isEmpty {
-            let train = curve.metric.hasPrefix("train")
-            let s = LineChart.Series(label: curve.metric, color: train ? Palette.color(0) : Palette.color(1), points: curve.points,
+        let shown = Metric.standardCurves + [Metric.valLoss, .valAccuracy]
+        for curve in try store.curves(run: run, metrics: shown.map(\.name)) where !curve.points.isEmpty {
+            let train = curve.metric.hasPrefix("train"), validation = curve.metric.hasPrefix("val_")
+            let s = LineChart.Series(label: curve.metric, color: Palette.color(train ? 0 : validation ? 2 : 1), points: curve.points,
                                      dashed: train, run: run, metric: curve.metric)
             if Metric.named(curve.metric).display == .fraction { accuracy.append(s) } else { curves.append(s) }
         }

@@ -21,11 +21,12 @@ public enum Palette {
         return String(format: "#%02X%02X%02X", mix(a.0, b.0), mix(a.1, b.1), mix(a.2, b.2))
     }
 
-    /// The colour of an alert's marks: vermilion for critical alerts, reddish purple for warnings.
+    /// The colour of an alert's marks: vermilion for critical alerts, reddish purple for warnings, grey for notes.
     public static func color(for severity: AlertKind.Severity) -> String {
         switch severity {
         case .critical: "#D55E00"
         case .warning: "#CC79A7"
+        case .note: "#999999"
         }
     }
 

@@ -18,18 +18,28 @@ public struct PivotTable {
                 return g.summary + (g.mean == best ? "*" : "")
             }
         }
-        return "\(pivot.valueTerm.text) per run, mean ± std (runs) per cell; * best\n" + TableWriter.aligned(header: header, rows: body)
+        return "\(caption); each cell: \(MeanEstimate.legend); * best\n" + TableWriter.aligned(header: header, rows: body)
     }
 
-    /// One row per cell: the row and column values, mean, std, count, min, max.
+    /// What a cell's values are: the term per run, or, at the selected epoch, what selected it.
+    public var caption: String {
+        guard pivot.valueTerm.function == "selected" else { return "\(pivot.valueTerm.text) per run" }
+        return SelectionLabel.text(metric: Metric.named(pivot.valueTerm.name),
+                                   on: pivot.selectedOn.flatMap { Array(repeating: $0.key, count: $0.value) })
+    }
+
+    /// One row per cell: the row and column values, mean, std, count, the 95 % interval of the
+    /// mean (empty for a single run), min, max.
     public var longTable: ResultTable {
         var rows: [[Cell]] = []
         for r in pivot.rowKeys {
             for c in pivot.colKeys {
                 guard let g = pivot[r, c] else { continue }
-                rows.append([r, c, .real(g.mean), .real(g.std), .integer(Int64(g.values.count)), .real(g.values.min()!), .real(g.values.max()!)])
+                let e = g.estimate
+                rows.append([r, c, .real(e.mean), .real(e.std), .integer(Int64(e.count)), e.interval.map { .real($0.lowerBound) } ?? .null,
+                             e.interval.map { .real($0.upperBound) } ?? .null, .real(g.values.min()!), .real(g.values.max()!)])
             }
         }
-        return ResultTable(columns: [pivot.rowTerm.text, pivot.colTerm?.text ?? "column", "mean", "std", "count", "min", "max"], rows: rows)
+        return ResultTable(columns: [pivot.rowTerm.text, pivot.colTerm?.text ?? "column", "mean", "std", "count", "ci95_low", "ci95_high", "min", "max"], rows: rows)
     }
 }

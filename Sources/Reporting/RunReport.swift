@@ -16,7 +16,7 @@ public struct RunReport {
     public func text() throws -> String {
         var out: [String] = []
         out.append("run \(run.id)" + (run.name.map { " \"\($0)\"" } ?? "") + "  \(run.uuid)")
-        out.append("status     \(run.status.rawValue)" + (run.error.map { ": \($0)" } ?? ""))
+        out.append("status     \(run.status.rawValue)" + ((run.error ?? run.stopReason).map { ": \($0)" } ?? ""))
         var place: [String] = []
         if let e = run.experiment { place.append("experiment \(e)") }
         if let s = run.sweep { place.append("sweep \(s)") }
@@ -57,11 +57,26 @@ public struct RunReport {
         return lines.joined(separator: "\n")
     }
 
+    /// The epoch a sweep table or a pivot reports for this run, what selected it, and the test
+    /// numbers there.
+    private func selectedLine() throws -> String {
+        let m = Metric.testLoss
+        let terms = [Term(name: m.name, function: "selected_epoch"), Term(name: m.name, function: "selected_on")]
+        guard let cells = try? store.table(runs: [run.id], columns: terms).rows.first, let epoch = cells[0].number.map(Int.init) else { return "" }
+        let on = cells[1].text
+        let at = [m, .testAccuracy].map { Term(name: $0.name, function: "at", epoch: epoch) }
+        let values = (try? store.table(runs: [run.id], columns: at).rows.first) ?? []
+        let shown = zip([m, Metric.testAccuracy], values).compactMap { metric, cell in cell.number.map { "\(metric.name) \(metric.formatted($0))" } }
+        return "selected epoch \(epoch) (best \(on)\(on == m.name ? ": no validation split, so selected on test data" : "")): "
+            + shown.joined(separator: ", ")
+    }
+
     /// Final, best and best epoch of the standard curves, computed by the store's terms (the
     /// one definition of "best").
     private func metrics(_ epochs: [EpochRecord]) throws -> [String] {
         guard let last = epochs.last else { return ["no epochs recorded"] }
-        let present = Metric.standardCurves.filter { m in epochs.contains { $0.value(of: m.name) != nil } }
+        let shown = [Metric.trainLoss, .valLoss, .testLoss, .trainAccuracy, .valAccuracy, .testAccuracy]
+        let present = shown.filter { m in epochs.contains { $0.value(of: m.name) != nil } }
         let terms = present.flatMap { [Term(name: $0.name, function: "final"), Term(name: $0.name, function: "best"),
                                        Term(name: $0.name, function: "best_epoch")] }
         let cells = try store.table(runs: [run.id], columns: terms).rows.first ?? []
@@ -69,6 +84,7 @@ public struct RunReport {
             [m.name, m.formatted(cells[3 * i].number), m.formatted(cells[3 * i + 1].number), cells[3 * i + 2].text]
         }
         var out = ["metrics at epoch \(last.epoch)", TableWriter.aligned(header: ["metric", "final", "best", "best epoch"], rows: rows)]
+        out.append(try selectedLine())
         let train = epochs.compactMap(\.trainLoss), test = epochs.compactMap(\.testLoss)
         let all = train + test
         if let low = all.min(), let high = all.max() {
@@ -84,9 +100,11 @@ public struct RunReport {
         let alerts = try store.alertSummary(run: run.id)
         guard !alerts.isEmpty else { return ["", "alerts     none"] }
         let rows = alerts.map { a in
-            [a.kind.rawValue, a.layer < 0 ? "run" : "\(a.layer + 1)", "\(a.firstEpoch)", "\(a.lastEpoch)", "\(a.epochs)", a.firstMessage]
+            [a.kind.rawValue, a.severity.rawValue, a.layer < 0 ? "run" : "\(a.layer + 1)", "\(a.firstEpoch)", "\(a.lastEpoch)", "\(a.epochs)",
+             a.firstMessage]
         }
-        return ["", "alerts", TableWriter.aligned(header: ["alert", "layer", "first epoch", "last epoch", "epochs", "first message"], rows: rows)]
+        return ["", "alerts", TableWriter.aligned(header: ["alert", "severity", "layer", "first epoch", "last epoch", "epochs", "reason (first epoch)"],
+                                                  rows: rows)]
     }
 
     private func layers() throws -> [String] {

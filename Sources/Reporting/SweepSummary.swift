@@ -1,9 +1,10 @@
 import Foundation
 public import Tracking
 
-/// The table printed when a sweep ends: the sweep metric (best over each run's epochs) as a
-/// pivot of its first two axes (activation × learning rate when they are axes), mean ± std
-/// over seeds and any other axis, and the command that exports the runs.
+/// The table printed when a sweep ends: the sweep metric at each run's selected epoch
+/// (``Selection``) as a pivot of its first two axes (activation × learning rate when they are
+/// axes), mean ± std over seeds and any other axis, what the epochs were selected on, and the
+/// command that exports the runs.
 public struct SweepSummary {
     public let store: RunStore
     public let sweep: StoredSweep
@@ -24,7 +25,9 @@ public struct SweepSummary {
             let results = try store.sweepResults(sweep: sweep.id, metric: sweep.metric)
             // The latest finished or diverged run of each configuration counts.
             var byIndex: [Int: Double?] = [:]
-            for r in results where r.status == .finished || r.status == .diverged { byIndex[r.sweepIndex] = r.best }
+            var counted: [Int: SweepRunResult] = [:]
+            for r in results where r.status == .finished || r.status == .diverged { counted[r.sweepIndex] = r }
+            for (index, r) in counted { byIndex[index] = r.value }
             var cells: [String: [String: [Double]]] = [:]
             var rows: [String] = [], cols: [String] = []
             for (i, s) in settings.enumerated() {
@@ -36,7 +39,7 @@ public struct SweepSummary {
             let counts = Dictionary(grouping: results, by: \.status).mapValues(\.count)
             var lines = ["sweep \(sweep.name): \(sweep.configs.count) configurations; runs \(counts[.finished] ?? 0) finished, "
                 + "\(counts[.diverged] ?? 0) diverged, \(counts[.failed] ?? 0) failed, \(counts[.interrupted] ?? 0) interrupted. "
-                + "Best \(sweep.metric) per run (\(sweep.goal == .minimize ? "lowest" : "highest") over epochs), mean over repeats:"]
+                + SelectionLabel.text(metric: Metric.named(sweep.metric), on: counted.values.compactMap(\.selectedOn)) + "; each cell over its repeats: " + MeanEstimate.legend + ":"]
             let header = ["\(rowKey ?? "") \\ \(colKey ?? "")"] + cols
             let body = rows.map { row in
                 [row] + cols.map { col in Pivot.Cell(values: cells[row]?[col] ?? []).summary }
@@ -50,12 +53,11 @@ public struct SweepSummary {
     /// Activation first, then learning rate, then the rest by name.
     private func rank(_ key: String) -> Int { key == "activation" ? 0 : key == "lr" ? 1 : 2 }
 
-    /// A shell command printing the sweep's runs as CSV, quoted simply when the names allow.
+    /// The command that prints the sweep's runs as CSV, one row each with every hyperparameter
+    /// and the selected epoch's test numbers (``RunStore/runsReport(runs:)``); arguments quoted
+    /// for the shell when they need it.
     public static func exportCommand(path: String, sweep: String) -> String {
-        let plain = { (s: String) in s.allSatisfy { $0.isLetter || $0.isNumber || "-_./".contains($0) } }
-        if plain(path) && plain(sweep) {
-            return "sqlite3 -header -csv \(path) \"SELECT * FROM run_summary WHERE sweep = '\(sweep)'\""
-        }
-        return "sqlite3 -header -csv \(Shell.quoted(path)) \(Shell.quoted("SELECT * FROM run_summary WHERE sweep = '\(sweep.replacingOccurrences(of: "'", with: "''"))'"))"
+        let word = { (s: String) in s.allSatisfy { $0.isLetter || $0.isNumber || "-_./".contains($0) } ? s : Shell.quoted(s) }
+        return "gradbook export runs --sweep \(word(sweep))" + (path == RunStore.defaultPath ? "" : " --db \(word(path))")
     }
 }

@@ -8,6 +8,8 @@ public struct AlertRecord: StoredRecord, Sendable, Equatable {
     public var runID: Int64 = 0
     public var epoch: Int
     public var kind: AlertKind
+    /// How grave this one is: the kind's usual severity unless the monitor judged otherwise.
+    public var severity: AlertKind.Severity
     /// The layer (0 = first hidden), or -1 for the whole run.
     public var layer: Int
     /// The measured value and the bound it crossed.
@@ -16,9 +18,11 @@ public struct AlertRecord: StoredRecord, Sendable, Equatable {
     /// What happened, in words, with the numbers.
     public var message: String
 
-    public init(epoch: Int, kind: AlertKind, layer: Int, value: Double?, threshold: Double?, message: String) {
+    public init(epoch: Int, kind: AlertKind, severity: AlertKind.Severity? = nil, layer: Int, value: Double?, threshold: Double?,
+                message: String) {
         self.epoch = epoch
         self.kind = kind
+        self.severity = severity ?? kind.severity
         self.layer = layer
         self.value = finite(value)
         self.threshold = finite(threshold)
@@ -36,6 +40,8 @@ public struct AlertSummary: Sendable, Equatable, Codable, FetchableRecord {
     /// Epochs in which it held.
     public var epochs: Int
     public var firstMessage: String
+    /// The gravest severity it reached.
+    public var severity: AlertKind.Severity
 
     public static var databaseColumnDecodingStrategy: DatabaseColumnDecodingStrategy { .custom(ColumnKey.init(column:)) }
 }

@@ -16,11 +16,17 @@ public protocol RunRecorder: Sendable {
     func recordAlerts(run: Int64, epoch: Int, _ alerts: [AlertRecord]) throws(StoreError)
     /// Marks the run alive now.
     func beat(run: Int64) throws(StoreError)
-    /// Closes the run with its final status and, for failures, the error.
-    func finishRun(run: Int64, status: RunStatus, error: String?) throws(StoreError)
+    /// Closes the run with its final status, for failures the error, and for a run that ended
+    /// early without failing (early stopping) why.
+    func finishRun(run: Int64, status: RunStatus, error: String?, stopReason: String?) throws(StoreError)
 }
 
 extension RunRecorder {
+    /// Closes the run with its final status and, for failures, the error.
+    public func finishRun(run: Int64, status: RunStatus, error: String? = nil) throws(StoreError) {
+        try finishRun(run: run, status: status, error: error, stopReason: nil)
+    }
+
     /// Opens a run for this process.
     public func startRun(_ new: NewRun) throws(StoreError) -> Int64 { try startRun(new, identity: .current) }
 }

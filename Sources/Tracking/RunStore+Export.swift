@@ -74,6 +74,10 @@ extension RunStore {
                 try SQLRequest<Bool>(literal: """
                     SELECT EXISTS (SELECT 1 FROM epochs WHERE \(identifier: m.name) IS NOT NULL AND run_id IN (SELECT value FROM json_each(\(ids))))
                     """).fetchOne(db) == true
+            }.map(\.name) + [Metric.valLoss, .valAccuracy].filter { m in
+                try SQLRequest<Bool>(literal: """
+                    SELECT EXISTS (SELECT 1 FROM metrics WHERE name = \(m.name) AND run_id IN (SELECT value FROM json_each(\(ids))))
+                    """).fetchOne(db) == true
             }.map(\.name)
             return (try SQLRequest<String>(literal: "SELECT DISTINCT name FROM params WHERE run_id IN (SELECT value FROM json_each(\(ids))) ORDER BY name").fetchAll(db),
                     try SQLRequest<String>(literal: "SELECT DISTINCT key FROM tags WHERE run_id IN (SELECT value FROM json_each(\(ids))) ORDER BY key").fetchAll(db),
@@ -89,6 +93,13 @@ extension RunStore {
         for m in metrics {
             columns += [("final_\(m)", Term(name: m, function: "final")), ("best_\(m)", Term(name: m, function: "best")),
                         ("best_\(m)_epoch", Term(name: m, function: "best_epoch"))]
+        }
+        // The epoch a sweep or a pivot reports, what selected it, and the test numbers there.
+        for (metric, epochColumn) in [(Metric.testLoss, "selected_epoch"), (Metric.testAccuracy, "selected_accuracy_epoch")]
+        where metrics.contains(metric.name) {
+            if metric == .testLoss { columns.append(("selected_on", Term(name: metric.name, function: "selected_on"))) }
+            columns += [(epochColumn, Term(name: metric.name, function: "selected_epoch")),
+                        ("selected_\(metric.name)", Term(name: metric.name, function: "selected"))]
         }
         columns.append(("alerts", Term(name: "alerts")))
         columns += AlertKind.allCases.map { ("alerts.\($0.rawValue)", Term(name: "alert.\($0.rawValue)")) }

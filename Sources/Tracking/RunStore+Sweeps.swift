@@ -81,25 +81,29 @@ extension RunStore {
         }
     }
 
-    /// Per run of the sweep: its configuration index, status and the best value of `metric`
-    /// over its epochs (``Metric/goal`` says which way is best).
+    /// Per run of the sweep: its configuration index, status, and `metric` at the run's selected
+    /// epoch with the metric that selected it (``Selection``: the validation counterpart when the
+    /// run has validation data, else the metric's own best epoch).
     public func sweepResults(sweep: Int64, metric: String) throws(StoreError) -> [SweepRunResult] {
         try read { db in
-            let best = try TermResolver(db: db).sql(Term(name: metric, function: "best"))
+            let resolver = TermResolver(db: db)
+            let value = try resolver.sql(Term(name: metric, function: "selected"))
+            let on = try resolver.sql(Term(name: metric, function: "selected_on"))
             return try SQLRequest<SweepRunResult>(literal: """
-                SELECT r.sweep_index, r.id AS run_id, r.status, \(best) AS best
+                SELECT r.sweep_index, r.id AS run_id, r.status, \(value) AS value, \(on) AS selected_on
                 FROM runs r WHERE r.sweep_id = \(sweep) AND r.sweep_index IS NOT NULL ORDER BY r.sweep_index, r.id
                 """).fetchAll(db)
         }
     }
 }
 
-/// A run of a sweep and the best value of the sweep's metric over its epochs.
+/// A run of a sweep, the sweep's metric at its selected epoch, and what selected that epoch.
 public struct SweepRunResult: Sendable, Equatable, Codable, FetchableRecord {
     public var sweepIndex: Int
     public var runID: Int64
     public var status: RunStatus
-    public var best: Double?
+    public var value: Double?
+    public var selectedOn: String?
 
     public static var databaseColumnDecodingStrategy: DatabaseColumnDecodingStrategy { .custom(ColumnKey.init(column:)) }
 }

@@ -233,11 +233,12 @@ public final class RunStore: SweepRecorder {
     }
 
     /// Closes the run with its final status and, for failures, the error text.
-    public func finishRun(run: Int64, status: RunStatus, error: String? = nil) throws(StoreError) {
+    public func finishRun(run: Int64, status: RunStatus, error: String?, stopReason: String?) throws(StoreError) {
         try write { db in
             let now = Timestamp.now()
             try db.execute(literal: """
-                UPDATE runs SET status = \(status), error = \(error), ended_at = \(now), heartbeat_at = \(now) WHERE id = \(run)
+                UPDATE runs SET status = \(status), error = \(error), stop_reason = \(stopReason), ended_at = \(now), heartbeat_at = \(now)
+                WHERE id = \(run)
                 """)
         }
     }

@@ -80,6 +80,74 @@ final class DiagnosticsEndToEndTests: EndToEndTestCase {
         XCTAssertTrue((stop["error"] as String).contains("stopped at epoch \(explodedAt) on exploding gradients"), stop["error"] as String)
     }
 
+    /// A linear net started with huge weights: its gradient norm falls from about a million to
+    /// single digits while the loss converges. That is a large gradient, a note — not `exploding`,
+    /// which means growth — and notes are not counted as alerts.
+    func testALargeButFallingGradientIsANoteNotExploding() throws {
+        let r = try gradbook("run", "--dataset", "plane", "--activation", "identity", "--layers", "8", "--initializer", "normal(20)",
+                             "--lr", "0.00001", "--batch-size", "25", "--epochs", "30", "--name", "large")
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let alerts = try alerts("large")
+        XCTAssertEqual(alerts.map { $0["kind"] as String }.filter { $0 != "large_gradient" }, [], "no exploding, no other alert")
+        let note = try XCTUnwrap(alerts.first)
+        XCTAssertEqual(note["severity"], "note")
+        XCTAssertEqual(note["first_epoch"], 1)
+        XCTAssertTrue((note["first_message"] as String).contains("large, not exploding"), note["first_message"] as String)
+        let norms = try query { try Double.fetchAll($0, sql: """
+            SELECT grad_norm_mean FROM layer_health WHERE run_id = (SELECT id FROM runs WHERE name = 'large') AND layer = 1 ORDER BY epoch
+            """) }
+        XCTAssertGreaterThan(norms.first!, 1e5)
+        XCTAssertLessThan(norms.last!, 100, "the norm fell by orders of magnitude")
+        let epochs = try query { try Int.fetchOne($0, sql: "SELECT COUNT(DISTINCT epoch) FROM alerts WHERE kind = 'large_gradient'") }
+        XCTAssertGreaterThan(try XCTUnwrap(epochs), 5)
+        let counted = try gradbook("runs", "--columns", "name, alerts, alert.large_gradient, alert.exploding", "--format", "csv")
+        XCTAssertTrue(counted.stdout.contains("large,0,\(epochs!),0"), counted.stdout)
+    }
+
+    /// The false-positive side: ten configurations that train well raise no alert at all.
+    func testTenHealthyConfigurationsRaiseNoAlert() throws {
+        let healthy = [
+            ["--dataset", "circle", "--activation", "relu", "--initializer", "he"],
+            ["--dataset", "circle", "--activation", "tanh"],
+            ["--dataset", "xor", "--activation", "tanh"],
+            ["--dataset", "xor", "--activation", "leaky_relu", "--initializer", "he"],
+            ["--dataset", "gauss", "--activation", "sigmoid", "--lr", "0.3"],
+            ["--dataset", "spiral", "--activation", "tanh", "--optimizer", "adam", "--lr", "0.01"],
+            ["--dataset", "moons", "--activation", "tanh"],
+            ["--dataset", "circle", "--activation", "elu"],
+            ["--dataset", "gauss", "--activation", "relu", "--optimizer", "adam", "--lr", "0.01", "--initializer", "he"],
+            ["--dataset", "xor", "--activation", "swish", "--optimizer", "momentum"],
+        ]
+        for (i, args) in healthy.enumerated() {
+            XCTAssertEqual(try gradbook(["run", "--epochs", "100", "--name", "healthy-\(i)"] + args).status, 0, "\(args)")
+        }
+        let accuracies = try query { try Double.fetchAll($0, sql: "SELECT test_accuracy FROM epochs e WHERE epoch = 100") }
+        XCTAssertEqual(accuracies.count, 10)
+        XCTAssertTrue(accuracies.allSatisfy { $0 >= 0.8 }, "they did train: \(accuracies)")
+        let raised = try query { try Row.fetchAll($0, sql: "SELECT r.name, a.kind, a.message FROM alerts a JOIN runs r ON r.id = a.run_id") }
+        XCTAssertEqual(raised.map { "\($0["name"] as String): \($0["message"] as String)" }, [])
+    }
+
+    /// A saturated tanh layer is a warning when it passes almost no gradient on (a net started
+    /// with huge weights that stays stuck), and only a note where saturated units sit beside ones
+    /// that still carry the gradient (a net that reaches high accuracy).
+    func testSaturationIsGraveOnlyWhereTheGradientStopsPassing() throws {
+        XCTAssertEqual(try gradbook("run", "--dataset", "spiral", "--activation", "tanh", "--initializer", "normal(3)", "--epochs", "200",
+                                    "--name", "stuck").status, 0)
+        XCTAssertEqual(try gradbook("run", "--dataset", "circle", "--activation", "tanh", "--lr", "0.3", "--epochs", "300",
+                                    "--saturation-fraction", "0.25", "--name", "fine").status, 0)
+        let stuck = try alerts("stuck").filter { $0["kind"] == "saturation" }
+        XCTAssertTrue(stuck.contains { $0["severity"] == "warning" }, "\(stuck)")
+        let fine = try alerts("fine").filter { $0["kind"] == "saturation" }
+        XCTAssertFalse(fine.isEmpty, "the lower bound makes saturation fire on the healthy net")
+        XCTAssertTrue(fine.allSatisfy { $0["severity"] == "note" }, "\(fine)")
+        XCTAssertTrue((fine[0]["first_message"] as String).contains("of the gradient the activation can at most"), fine[0]["first_message"] as String)
+        let counts = try gradbook("runs", "--columns", "name, test_accuracy, alerts, alert.saturation", "--format", "csv", "--sort", "id")
+        let fineRow = try XCTUnwrap(counts.stdout.split(whereSeparator: \.isNewline).first { $0.hasPrefix("fine,") }).split(separator: ",")
+        XCTAssertEqual(fineRow[2...3], ["0", "0"], "notes are not counted: \(fineRow)")
+        XCTAssertGreaterThan(Double(fineRow[1])!, 0.95)
+    }
+
     func testZeroInitialisationSnapshotsShowIdenticalUnits() throws {
         XCTAssertEqual(try gradbook("run", "--initializer", "zeros", "--activation", "sigmoid", "--layers", "6,5", "--epochs", "10",
                                     "--name", "zeros").status, 0)

@@ -97,7 +97,7 @@ final class QueryEndToEndTests: EndToEndTestCase {
         XCTAssertEqual(text.stdout.components(separatedBy: "(2)").count - 1, 4, text.stdout)
         let csv = try gradbook("compare", "--sweep", "s", "--rows", "activation", "--cols", "lr", "--agg", "final", "--format", "csv")
         let rows = parseCSV(csv.stdout)
-        XCTAssertEqual(rows.first, ["activation", "lr", "mean", "std", "count", "min", "max"])
+        XCTAssertEqual(rows.first, ["activation", "lr", "mean", "std", "count", "ci95_low", "ci95_high", "min", "max"])
         XCTAssertEqual(rows.count, 5)
         for row in rows.dropFirst() {
             let finals = try query {
@@ -106,7 +106,12 @@ final class QueryEndToEndTests: EndToEndTestCase {
             }
             XCTAssertEqual(row[4], "2")
             XCTAssertEqual(try XCTUnwrap(Double(row[2])), finals.reduce(0, +) / 2, accuracy: 1e-12)
-            XCTAssertEqual(try XCTUnwrap(Double(row[5])), finals.min()!)
+            XCTAssertEqual(try XCTUnwrap(Double(row[7])), finals.min()!)
+            // Two seeds: mean ± t(0.975, 1) · std / √2, with scipy's t.ppf(0.975, 1) = 12.706204736174694.
+            let std = abs(finals[0] - finals[1]) / 2.squareRoot()
+            XCTAssertEqual(try XCTUnwrap(Double(row[3])), std, accuracy: 1e-12)
+            XCTAssertEqual(try XCTUnwrap(Double(row[5])), finals.reduce(0, +) / 2 - 12.706204736174694 * std / 2.squareRoot(), accuracy: 1e-9)
+            XCTAssertEqual(try XCTUnwrap(Double(row[6])), finals.reduce(0, +) / 2 + 12.706204736174694 * std / 2.squareRoot(), accuracy: 1e-9)
         }
         let bad = try gradbook("compare", "--sweep", "s", "--rows", "activation", "--agg", "worst")
         XCTAssertEqual(bad.status, 2)

@@ -37,7 +37,7 @@ final class RunCommandTests: EndToEndTestCase {
             (["--lr=-0.1"], "invalid --lr '-0.1': expected a positive number"),
             (["--dataset", "spirals"], "invalid dataset 'spirals'"),
             (["--noise", "80"], "invalid --noise '80': expected a percentage from 0 to 50"),
-            (["--optimizer", "adamw"], "invalid --optimizer 'adamw'"),
+            (["--optimizer", "adagrad"], "invalid --optimizer 'adagrad'"),
             (["--epochs", "ten"], "'ten'"),
         ]
         for (args, message) in cases {

@@ -28,7 +28,7 @@ final class SweepEndToEndTests: EndToEndTestCase {
         XCTAssertTrue(r.stdout.contains("activation \\ lr"), r.stdout)
         XCTAssertTrue(r.stdout.contains("relu"), r.stdout)
         XCTAssertTrue(r.stdout.contains("(2)"), "mean over two seeds: \(r.stdout)")
-        XCTAssertTrue(r.stdout.contains("export: sqlite3 -header -csv"), r.stdout)
+        XCTAssertTrue(r.stdout.contains("export: gradbook export runs --sweep grid"), r.stdout)
         XCTAssertEqual(r.stderr.split(separator: "\n").filter { $0.hasPrefix("[") }.count, 12, "one line per run off a terminal")
         // The same command again runs nothing new.
         let again = try GradbookProcess.run(grid, in: folder)
@@ -230,13 +230,20 @@ final class SweepEndToEndTests: EndToEndTestCase {
         XCTAssertEqual(epochs, [5], "flags fix the options the spec does not vary")
     }
 
+    /// The main job: every activation × every learning rate over three seeds, selected on a
+    /// validation split (a fifth of the training data), its table saying so.
     func testDefaultSweepIsActivationsByLearningRates() throws {
         let r = try gradbook("sweep", "--epochs", "3")
         XCTAssertEqual(r.status, 0, r.stderr)
-        let pairs = try query { try Row.fetchAll($0, sql: "SELECT activation, lr FROM run_summary") }
-        XCTAssertEqual(pairs.count, 16)
+        let pairs = try query { try Row.fetchAll($0, sql: "SELECT activation, lr, seed FROM run_summary") }
+        XCTAssertEqual(pairs.count, 48)
         XCTAssertEqual(Set(pairs.map { $0["activation"] as String }), ["relu", "tanh", "sigmoid", "leaky_relu"])
         XCTAssertEqual(Set(pairs.map { $0["lr"] as Double }), [0.3, 0.1, 0.03, 0.01])
+        XCTAssertEqual(Set(pairs.map { $0["seed"] as Int }), [1, 2, 3])
+        XCTAssertEqual(try query { try Set(Double.fetchAll($0, sql: "SELECT value FROM params WHERE name = 'validation_ratio'")) }, [20])
+        XCTAssertEqual(try query { try Int.fetchOne($0, sql: "SELECT COUNT(DISTINCT run_id) FROM metrics WHERE name = 'val_loss'") }, 48)
+        XCTAssertTrue(r.stdout.contains("Per run, test_loss at its best val_loss epoch (selected on the validation split)"), r.stdout)
+        XCTAssertTrue(r.stdout.contains("(3)"), "mean over three seeds: \(r.stdout)")
     }
 
     func testDefaultSweepKeepsALearningRateGivenAlone() throws {
@@ -245,5 +252,81 @@ final class SweepEndToEndTests: EndToEndTestCase {
         let pairs = try query { try Row.fetchAll($0, sql: "SELECT activation, lr FROM run_summary") }
         XCTAssertEqual(Set(pairs.map { $0["activation"] as String }), ["relu", "tanh", "sigmoid", "leaky_relu"])
         XCTAssertEqual(Set(pairs.map { $0["lr"] as Double }), [0.1])
+    }
+
+    /// A sweep with a validation split reports each run's test loss at its best validation epoch,
+    /// never its best test loss, and every output says which split chose.
+    func testAValidationSplitChoosesTheEpochsAndTheOutputsSaySo() throws {
+        let r = try gradbook("sweep", "--dataset", "circle", "--samples", "200", "--noise", "40", "--layers", "16,16",
+                             "--activation", "relu,tanh", "--lr", "0.3,0.1", "--epochs", "60", "--seeds", "2",
+                             "--validation-ratio", "30", "--name", "honest")
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertTrue(r.stdout.contains("Per run, test_loss at its best val_loss epoch (selected on the validation split)"), r.stdout)
+        let rows = try query {
+            try Row.fetchAll($0, sql: """
+                SELECT r.id,
+                       (SELECT MIN(test_loss) FROM epochs e WHERE e.run_id = r.id) AS best_test,
+                       (SELECT e.test_loss FROM epochs e JOIN metrics m ON m.run_id = e.run_id AND m.epoch = e.epoch AND m.name = 'val_loss'
+                        WHERE e.run_id = r.id ORDER BY m.value, e.epoch LIMIT 1) AS at_best_val
+                FROM runs r ORDER BY r.id
+                """)
+        }
+        XCTAssertEqual(rows.count, 8)
+        let listed = try gradbook("runs", "--sort", "id", "--columns", "id, selected(test_loss), selected_on(test_loss)", "--format", "csv")
+        let cells = listed.stdout.split(whereSeparator: \.isNewline).dropFirst().map { $0.split(separator: ",").map(String.init) }
+        for (row, cell) in zip(rows, cells) {
+            XCTAssertEqual(Double(cell[1])!, row["at_best_val"] as Double, accuracy: 1e-12, "run \(cell[0])")
+            XCTAssertEqual(cell[2], "val_loss")
+            XCTAssertGreaterThanOrEqual(row["at_best_val"] as Double, row["best_test"] as Double)
+        }
+        XCTAssertTrue(rows.contains { ($0["at_best_val"] as Double) > ($0["best_test"] as Double) }, "selecting on test would flatter some run")
+        let pivot = try gradbook("compare", "--sweep", "honest", "--rows", "activation", "--cols", "lr")
+        XCTAssertTrue(pivot.stdout.hasPrefix("Per run, test_loss at its best val_loss epoch (selected on the validation split)"), pivot.stdout)
+        let show = try gradbook("show", "1")
+        XCTAssertTrue(show.stdout.contains("(best val_loss): test_loss"), show.stdout)
+        let export = try gradbook("export", "runs", "--sweep", "honest")
+        XCTAssertTrue(export.stdout.contains("selected_on,selected_epoch,selected_test_loss"), export.stdout.prefix(300).description)
+    }
+
+    /// Two configurations over their seeds: each side's values are the runs' test losses at their
+    /// selected epochs, paired by seed, and the interval is the paired t interval, checked here
+    /// against the store with t(0.975, 2) = 4.302652729749462 (scipy.stats.t.ppf).
+    func testCompareGroupsPairsRunsBySeedWithTheirInterval() throws {
+        XCTAssertEqual(try gradbook("sweep", "--dataset", "circle", "--samples", "200", "--noise", "30", "--activation", "relu,tanh",
+                                    "--lr", "0.1", "--epochs", "40", "--seeds", "3", "--validation-ratio", "25", "--name", "pair").status, 0)
+        let r = try gradbook("compare", "--sweep", "pair", "--group", "activation = 'relu'", "--group", "activation = 'tanh'", "--format", "csv")
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let rows = parseCSV(r.stdout)
+        XCTAssertEqual(rows.first, ["side", "runs_of", "n", "mean", "std_or_se", "ci95_low", "ci95_high", "t", "df", "p"])
+        func values(_ activation: String) throws -> [Int: Double] {
+            let rows = try query { try Row.fetchAll($0, sql: "SELECT seed, selected_test_loss FROM run_summary WHERE activation = ?",
+                                                    arguments: [activation]) }
+            return Dictionary(uniqueKeysWithValues: rows.map { ($0["seed"] as Int, $0["selected_test_loss"] as Double) })
+        }
+        let relu = try values("relu"), tanh = try values("tanh")
+        XCTAssertEqual(Set(relu.keys), [1, 2, 3])
+        let d = relu.keys.sorted().map { relu[$0]! - tanh[$0]! }
+        let mean = d.reduce(0, +) / 3
+        let sd = (d.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / 2).squareRoot()
+        XCTAssertEqual(rows[1][0...2], ["A", "activation = 'relu'", "3"])
+        XCTAssertEqual(Double(rows[1][3])!, relu.values.reduce(0, +) / 3, accuracy: 1e-12)
+        XCTAssertEqual(rows[3][0...1], ["A - B", "paired by seed"])
+        XCTAssertEqual(Double(rows[3][3])!, mean, accuracy: 1e-12)
+        XCTAssertEqual(Double(rows[3][5])!, mean - 4.302652729749462 * sd / 3.squareRoot(), accuracy: 1e-9)
+        XCTAssertEqual(Double(rows[3][6])!, mean + 4.302652729749462 * sd / 3.squareRoot(), accuracy: 1e-9)
+        XCTAssertEqual(rows[3][8], "2.0")
+        let text = try gradbook("compare", "--sweep", "pair", "--group", "activation = 'relu'", "--group", "activation = 'tanh'")
+        XCTAssertTrue(text.stdout.hasPrefix("Per run, test_loss at its best val_loss epoch (selected on the validation split)"), text.stdout)
+        XCTAssertTrue(text.stdout.contains("(paired by seed, 3 pairs"), text.stdout)
+        // Errors name the group.
+        let one = try gradbook("compare", "--sweep", "pair", "--group", "activation = 'relu'")
+        XCTAssertEqual(one.status, 2)
+        XCTAssertTrue(one.stderr.contains("--group takes two filters, A and B (given 1)"), one.stderr)
+        let none = try gradbook("compare", "--sweep", "pair", "--group", "activation = 'relu'", "--group", "activation = 'gelu'")
+        XCTAssertEqual(none.status, 1)
+        XCTAssertTrue(none.stderr.contains("--group B ('activation = 'gelu'') matches no finished or diverged run"), none.stderr)
+        let bad = try gradbook("compare", "--sweep", "pair", "--group", "activation = 'relu'", "--group", "activation = ")
+        XCTAssertEqual(bad.status, 2)
+        XCTAssertTrue(bad.stderr.contains("--group"), bad.stderr)
     }
 }

@@ -15,6 +15,7 @@ final class RunOptionTests: XCTestCase {
         "samples": (["samples": "300"], .integer(300)),
         "noise": (["noise": "15"], .number(15)),
         "train-ratio": (["train-ratio": "70"], .number(70)),
+        "validation-ratio": (["validation-ratio": "20"], .number(20)),
         "label": (["dataset": "data.csv", "label": "y"], .text("y")),
         "label-kind": (["dataset": "data.csv", "label-kind": "regression"], .text("regression")),
         "standardize": (["standardize": "true"], .bool(true)),
@@ -29,6 +30,11 @@ final class RunOptionTests: XCTestCase {
         "initializer": (["initializer": "he"], .text("he")),
         "optimizer": (["optimizer": "adam"], .text("adam")),
         "lr": (["lr": "0.1"], .number(0.1)),
+        "lr-schedule": (["lr-schedule": "step(5, 0.5)"], .text("step(5, 0.5)")),
+        "warmup": (["warmup": "3"], .integer(3)),
+        "early-stop": (["validation-ratio": "20", "early-stop": "val_loss"], .text("val_loss")),
+        "patience": (["validation-ratio": "20", "early-stop": "val_accuracy", "patience": "4"], .integer(4)),
+        "min-delta": (["early-stop": "train_loss", "min-delta": "0.001"], .number(0.001)),
         "batch-size": (["batch-size": "32"], .integer(32)),
         "epochs": (["epochs": "7"], .integer(7)),
         "l1": (["l1": "0.001"], .number(0.001)),
@@ -48,6 +54,7 @@ final class RunOptionTests: XCTestCase {
         "exploding-window": (["exploding-window": "5"], .integer(5)),
         "dead-fraction": (["dead-fraction": "0.25"], .number(0.25)),
         "saturation-fraction": (["saturation-fraction": "0.9"], .number(0.9)),
+        "saturation-gain": (["saturation-gain": "0.05"], .number(0.05)),
         "stop-on-exploding": (["stop-on-exploding": "true"], .bool(true)),
     ]
 
@@ -87,7 +94,7 @@ final class RunOptionTests: XCTestCase {
             let params = try RunSettings(settings).configuration().params
             XCTAssertEqual(Set(params.keys).subtracting(known), [], "\(settings)")
         }
-        let stored = Set(try RunSettings().configuration().params.keys)
+        let stored = Set(try RunSettings(["validation-ratio": "20", "early-stop": "val_loss"]).configuration().params.keys)
             .union(try RunSettings(["dataset": "blobs"]).configuration().params.keys)
             .union(try RunSettings(["dataset": "data.csv", "features": "x,y,xy"]).configuration().params.keys)
             .union(try RunSettings(changes["playground"]!.settings).configuration().params.keys)
@@ -136,14 +143,22 @@ final class RunOptionTests: XCTestCase {
     /// Lists become sweep axes as each option says: `,` for most, `/` for layers and features,
     /// never for a Playground link.
     func testFlagListsBecomeAxesAsTheirOptionsSay() throws {
-        let spec = SweepSpec(flags: RunSettings(["activation": "relu,tanh", "layers": "8,8/16", "features": "x,y", "lr": "0.1"]))
+        let spec = try SweepSpec(flags: RunSettings(["activation": "relu,tanh", "layers": "8,8/16", "features": "x,y", "lr": "0.1"]))
         XCTAssertEqual(spec.parameters["activation"], .values(["relu", "tanh"]))
         XCTAssertEqual(spec.parameters["layers"], .values(["8,8", "16"]))
         XCTAssertEqual(spec.parameters["features"], .value("x,y"))
         XCTAssertEqual(spec.parameters["lr"], .value("0.1"))
-        let main = SweepSpec(flags: RunSettings(["epochs": "5"]))
-        XCTAssertEqual(main.axes, SweepSpec.defaultGrid.map(\.key), "no axis: the main job's grid")
-        XCTAssertEqual(SweepSpec(flags: RunSettings(["lr": "0.1"])).axes, ["activation"], "a rate given alone stays fixed")
+        let main = try SweepSpec(flags: RunSettings(["epochs": "5"]))
+        XCTAssertEqual(main.axes, SweepSpec.defaultGrid.map(\.key) + ["seed"], "no axis: the main job's grid, over three seeds")
+        XCTAssertEqual(main.parameters["seed"], .values(["1", "2", "3"]))
+        XCTAssertEqual(main.parameters["validation-ratio"], .value("20"), "the main job selects on a validation split")
+        XCTAssertEqual(main.parameters["epochs"], .value("5"), "a flag wins over the main job's defaults")
+        let link = try SweepSpec(flags: RunSettings(["playground": "https://playground.tensorflow.org/#activation=relu"]), seeds: 2)
+        XCTAssertNil(link.parameters["validation-ratio"], "a Playground link keeps the Playground's split")
+        XCTAssertEqual(link.parameters["seed"], .values(["1", "2"]))
+        XCTAssertEqual(try SweepSpec(flags: RunSettings(["lr": "0.1"])).axes, ["activation", "seed"], "a rate given alone stays fixed")
+        XCTAssertNil(try SweepSpec(flags: RunSettings(["lr": "0.1,0.3"])).parameters["validation-ratio"], "only the main job adds a split")
+        XCTAssertNil(try SweepSpec(flags: RunSettings(["lr": "0.1,0.3"])).parameters["seed"], "and seeds")
         XCTAssertTrue(RunOption.all.filter { !$0.isSweepable }.map(\.key).contains("playground"))
         XCTAssertThrowsError(try SweepSpec.parse(yaml: "parameters: {playground: {values: [a, b]}}", source: "s.yaml"))
     }

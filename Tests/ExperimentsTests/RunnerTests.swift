@@ -75,6 +75,77 @@ final class RunnerTests: XCTestCase {
         XCTAssertEqual(kept.last?.final, true)
     }
 
+    /// With a validation split, the best snapshot, the run's summary and the store's
+    /// `selected_epoch(test_loss)` all name the epoch of the lowest validation loss, and the
+    /// validation metrics are the trainer's own evaluation of the validation part.
+    func testWithValidationTheBestEpochIsChosenOnValidationData() throws {
+        let store = try store()
+        // A small noisy set that a wide net overfits: its best test epoch comes long before its best validation epoch.
+        var settings = ["dataset": "circle", "samples": "200", "noise": "40", "layers": "16,16", "activation": "tanh", "lr": "0.1"]
+        settings.merge(["epochs": "80", "seed": "3", "validation-ratio": "30"]) { $1 }
+        let config = try RunSettings(settings).configuration()
+        let trainer = try config.makeTrainer()
+        let validation = try XCTUnwrap(trainer.data.validation)
+        XCTAssertEqual([validation.count, trainer.data.train.count], [30, 70], "30 % of the 100 training samples held back")
+        var reports: [EpochReport] = []
+        let result = try Runner(store: store).run(config, trainer: trainer, version: "t", onEpoch: { reports.append($0) })
+        XCTAssertTrue(reports.allSatisfy { $0.validationLoss != nil && $0.validationAccuracy != nil })
+        let bestVal = try XCTUnwrap(reports.min { $0.validationLoss! < $1.validationLoss! })
+        let bestTest = try XCTUnwrap(reports.min { $0.testLoss < $1.testLoss })
+        XCTAssertNotEqual(bestVal.epoch, bestTest.epoch, "the two selections differ on this run, so the test can tell them apart")
+        XCTAssertEqual(try store.snapshots(run: result.runID).filter(\.best).map(\.epoch), [bestVal.epoch])
+        XCTAssertEqual(result.selected?.epoch, bestVal.epoch)
+        XCTAssertEqual(result.selectedBy, .valLoss)
+        let row = try store.table(runs: [result.runID], columns: FilterParser.terms(
+            "selected_epoch(test_loss), selected_on(test_loss), selected(test_loss), best_epoch(val_loss)")).rows[0]
+        XCTAssertEqual(row.map(\.text), ["\(bestVal.epoch)", "val_loss", "\(bestVal.testLoss)", "\(bestVal.epoch)"])
+        // The last epoch's validation loss is the engine's own loss on the validation part.
+        let last = try XCTUnwrap(reports.last)
+        XCTAssertEqual(trainer.engine.evaluate(validation, collectStatistics: false).loss, last.validationLoss!, accuracy: 1e-12)
+    }
+
+    /// Early stopping ends the run `patience` epochs after its best validation epoch, as
+    /// `finished` with the reason, and its final snapshot holds the best epoch's weights.
+    func testEarlyStoppingEndsAtPatienceAndKeepsTheBestWeights() throws {
+        let store = try store()
+        var settings = ["dataset": "circle", "samples": "200", "noise": "40", "layers": "16,16", "activation": "tanh", "lr": "0.1"]
+        settings.merge(["epochs": "400", "seed": "3", "validation-ratio": "30", "early-stop": "val_loss", "patience": "7",
+                        "min-delta": "0.0001"]) { $1 }
+        let config = try RunSettings(settings).configuration()
+        var reports: [EpochReport] = []
+        let result = try Runner(store: store).run(config, version: "t", onEpoch: { reports.append($0) })
+        XCTAssertEqual(result.status, .finished)
+        // The best epoch by Keras's rule: an improvement is a drop of more than min_delta.
+        var best = (epoch: 0, loss: Double.infinity), stop = 0
+        for r in reports where stop == 0 {
+            if r.validationLoss! < best.loss - 0.0001 { best = (r.epoch, r.validationLoss!) } else if r.epoch - best.epoch >= 7 { stop = r.epoch }
+        }
+        XCTAssertGreaterThan(stop, 0, "this run stops early")
+        XCTAssertEqual(reports.count, stop, "training ends at the epoch early stopping stopped it")
+        XCTAssertLessThan(stop, 400)
+        let run = try store.run("\(result.runID)")
+        XCTAssertEqual(run.status, .finished)
+        XCTAssertEqual(run.stopReason?.hasPrefix("early_stopped at epoch \(stop): val_loss"), true, run.stopReason ?? "nil")
+        XCTAssertTrue(run.stopReason?.contains("at epoch \(best.epoch)") == true, run.stopReason ?? "nil")
+        let final = try XCTUnwrap(store.snapshots(run: result.runID).first(where: \.final))
+        XCTAssertEqual(final.epoch, best.epoch, "the final snapshot is the best epoch's")
+        func byName(_ tensors: [(layer: Int, name: String, values: [Float])]) -> [String: [Float]] {
+            Dictionary(uniqueKeysWithValues: tensors.map { ("\($0.layer)/\($0.name)", $0.values) })
+        }
+        let kept = byName(try store.snapshotTensors(run: result.runID, epoch: final.epoch).map { ($0.layer, $0.name, $0.values) })
+        let atBest = byName(reports[best.epoch - 1].layers.flatMap(\.tensors).map { ($0.layer, $0.name, $0.values) })
+        XCTAssertEqual(kept, atBest, "with that epoch's weights")
+        XCTAssertNotEqual(kept, byName(reports.last!.layers.flatMap(\.tensors).map { ($0.layer, $0.name, $0.values) }), "not the last epoch's")
+        XCTAssertEqual(try store.select(RunSelection(filter: "stop_reason like 'early_stopped%'")), [result.runID], "filterable")
+        // Stopping on test data is refused where validation data exists.
+        XCTAssertThrowsError(try RunSettings(settings.merging(["early-stop": "test_loss"]) { $1 }).configuration()) { error in
+            XCTAssertTrue("\(error)".contains("stopping on test data selects on it"), "\(error)")
+        }
+        XCTAssertThrowsError(try RunSettings(["early-stop": "val_loss"]).configuration()) { error in
+            XCTAssertTrue("\(error)".contains("val_loss needs --validation-ratio"), "\(error)")
+        }
+    }
+
     func testInterruptionClosesTheRunWithWholeEpochs() throws {
         let store = try store()
         var steps = 0

@@ -144,6 +144,28 @@ final class RunQueryTests: StoreTestCase {
         }
     }
 
+    /// Selection reads test numbers at the epoch validation chose: run 1's best val_loss is at
+    /// epoch 4 (test_loss 0.35 there, though its best is 0.3 at epoch 3), its best val_accuracy at
+    /// epoch 3; run 2 has no validation split, so it is selected on test_loss itself.
+    func testSelectionIsOnValidationDataAndSaysSo() throws {
+        let columns = try FilterParser.terms("""
+            id, selected(test_loss), selected_epoch(test_loss), selected_on(test_loss), best(test_loss), \
+            selected(test_accuracy), selected_epoch(test_accuracy), at_best(test_loss, val_loss), at_best(train_loss, test_accuracy), \
+            selected(val_loss), selected(train_loss)
+            """)
+        let rows = try store.table(runs: [1, 2], columns: columns).rows.map { $0.map(\.text) }
+        XCTAssertEqual(rows[0], ["1", "0.35", "4", "val_loss", "0.3", "0.8", "3", "0.35", "0.25", "0.375", "0.125"])
+        XCTAssertEqual(rows[1], ["2", "0.7", "3", "test_loss", "0.7", "0.6", "3", "", "0.7", "", "0.7"])
+        XCTAssertEqual(try ids("selected(test_loss) < 0.5"), [1])
+        XCTAssertEqual(try ids("selected_on(test_loss) = 'test_loss'"), [3, 2], "run 4 has no epochs, so nothing selected")
+        XCTAssertThrowsError(try ids("at_best(test_loss) < 1")) { error in
+            XCTAssertTrue("\(error)".contains("',' and the metric that picks the epoch"), "\(error)")
+        }
+        XCTAssertThrowsError(try ids("at_best(test_loss, vall_loss) < 1")) { error in
+            XCTAssertTrue("\(error)".contains("unknown metric 'vall_loss' (did you mean 'val_loss'?)"), "\(error)")
+        }
+    }
+
     func testDeleteRemovesEveryRowOfARunAndNothingElse() throws {
         let others = try [2, 3, 4].map { try QueryFixture.rowCounts(store, run: $0) }
         let alpha = try QueryFixture.rowCounts(store, run: 1)

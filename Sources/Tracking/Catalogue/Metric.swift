@@ -59,6 +59,17 @@ public struct Metric: Sendable, Hashable, Codable {
         catalogue.first { $0.name == name } ?? Metric(name: name)
     }
 
+    /// What selection looks at in place of this metric when a run has validation data: `val_loss`
+    /// for `test_loss`, `val_accuracy` for `test_accuracy` (and themselves); nil for the others,
+    /// which are selected on as they are.
+    public var onValidation: Metric? {
+        switch name {
+        case Self.testLoss.name, Self.valLoss.name: Self.valLoss
+        case Self.testAccuracy.name, Self.valAccuracy.name: Self.valAccuracy
+        default: nil
+        }
+    }
+
     /// The value for people: see ``Display``.
     public func formatted(_ value: Double?) -> String {
         guard let value, value.isFinite else { return "-" }
@@ -76,11 +87,14 @@ public struct Metric: Sendable, Hashable, Codable {
     public static let testLoss = Metric("test_loss", .minimize, .epochs, .number, "loss on the test set, a full pass after each epoch")
     public static let trainAccuracy = Metric("train_accuracy", .maximize, .epochs, .fraction, "share of training samples classified right")
     public static let testAccuracy = Metric("test_accuracy", .maximize, .epochs, .fraction, "share of test samples classified right")
+    public static let valLoss = Metric("val_loss", .minimize, .metrics, .number,
+                                       "loss on the validation split (--validation-ratio), a full pass after each epoch")
+    public static let valAccuracy = Metric("val_accuracy", .maximize, .metrics, .fraction, "share of validation samples classified right")
     public static let learningRate = Metric("learning_rate", .minimize, .epochs, .number, "the learning rate used in the epoch")
     public static let seconds = Metric("seconds", .minimize, .epochs, .seconds, "wall time of the epoch")
     public static let gradNorm = Metric("grad_norm", .minimize, .metrics, .number, "global L2 norm of the gradient, mean over the epoch's steps")
     public static let gradNormMax = Metric("grad_norm_max", .minimize, .metrics, .number, "global L2 norm of the gradient, largest step")
-    public static let alerts = Metric("alerts", .minimize, .metrics, .count, "alerts that fired in the epoch")
+    public static let alerts = Metric("alerts", .minimize, .metrics, .count, "alerts that fired in the epoch (notes not counted)")
     public static let deadUnits = Metric("dead_units", .minimize, .layers, .count, "dead units, summed over the layers", layers: "SUM(dead_units)")
     public static let deadFraction = Metric("dead_fraction", .minimize, .layers, .fraction, "share of dead units, largest layer", layers: "MAX(dead_fraction)")
     public static let saturatedFraction = Metric("saturated_fraction", .minimize, .layers, .fraction,
@@ -88,7 +102,7 @@ public struct Metric: Sendable, Hashable, Codable {
 
     /// Every metric Gradbook records, in the order lists show them.
     public static let catalogue: [Metric] = [
-        trainLoss, testLoss, trainAccuracy, testAccuracy, learningRate, seconds, gradNorm, gradNormMax, alerts,
+        trainLoss, testLoss, trainAccuracy, testAccuracy, valLoss, valAccuracy, learningRate, seconds, gradNorm, gradNormMax, alerts,
         deadUnits, deadFraction, saturatedFraction,
     ]
 

@@ -40,23 +40,28 @@ public indirect enum FilterExpression: Sendable, Equatable {
 /// (`best(test_loss)`, `at(test_loss, 50)`).
 public struct Term: Sendable, Equatable, Hashable {
     public var name: String
-    /// `final`, `best`, `best_epoch`, `min`, `max`, `mean`, `median`, `first`, `at`, or nil for a bare name.
+    /// One of ``FilterParser/functions``, or nil for a bare name.
     public var function: String?
     /// The epoch of `at(metric, epoch)`.
     public var epoch: Int?
+    /// The metric whose best epoch `at_best(metric, by)` reads `metric` at.
+    public var by: String?
     public var column: Int
 
-    public init(name: String, function: String? = nil, epoch: Int? = nil, column: Int = 1) {
+    public init(name: String, function: String? = nil, epoch: Int? = nil, by: String? = nil, column: Int = 1) {
         self.name = name
         self.function = function
         self.epoch = epoch
+        self.by = by
         self.column = column
     }
 
     /// The term as a user writes it, e.g. `at(test_loss, 50)`: also the column header.
     public var text: String {
         guard let function else { return name }
-        return epoch.map { "\(function)(\(name), \($0))" } ?? "\(function)(\(name))"
+        if let epoch { return "\(function)(\(name), \(epoch))" }
+        if let by { return "\(function)(\(name), \(by))" }
+        return "\(function)(\(name))"
     }
 
     public static func == (a: Term, b: Term) -> Bool { a.text == b.text }

@@ -2,7 +2,12 @@
 /// `--columns`. Errors name the column and what was expected there.
 public struct FilterParser {
     /// Functions of a metric's curve.
-    public static let functions = ["final", "best", "best_epoch", "min", "max", "mean", "median", "first", "at"]
+    /// The functions of a metric's curve. `selected(M)` is M at the epoch a run is selected at:
+    /// the best epoch of M's validation counterpart (`val_loss` for `test_loss`) when the run has
+    /// validation data, else M's own best; `selected_epoch(M)` is that epoch, `selected_on(M)`
+    /// the metric it was chosen by; `at_best(M, BY)` is M at the best epoch of BY.
+    public static let functions = ["final", "best", "best_epoch", "min", "max", "mean", "median", "first", "at", "at_best",
+                                   "selected", "selected_epoch", "selected_on"]
 
     private var tokens: [FilterToken]
     private var position = 0
@@ -212,7 +217,7 @@ public struct FilterParser {
         position += 1
         guard case .name(let metric) = peek.kind else { throw unexpected("a metric name inside \(function)( )") }
         position += 1
-        var epoch: Int?
+        var epoch: Int?, by: String?
         if function == "at" {
             guard peek.kind == .symbol(",") else { throw unexpected("',' and an epoch: at(\(metric), EPOCH)") }
             position += 1
@@ -220,8 +225,15 @@ public struct FilterParser {
             position += 1
             epoch = e
         }
+        if function == "at_best" {
+            guard peek.kind == .symbol(",") else { throw unexpected("',' and the metric that picks the epoch: at_best(\(metric), val_loss)") }
+            position += 1
+            guard case .name(let other) = peek.kind else { throw unexpected("a metric name: at_best(\(metric), val_loss)") }
+            position += 1
+            by = other
+        }
         guard peek.kind == .symbol(")") else { throw unexpected("')' to close \(function)(") }
         position += 1
-        return Term(name: metric, function: function, epoch: epoch, column: start.column)
+        return Term(name: metric, function: function, epoch: epoch, by: by, column: start.column)
     }
 }

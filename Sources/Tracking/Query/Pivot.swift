@@ -13,19 +13,15 @@ public struct Pivot: Sendable {
             self.values = values
         }
 
-        /// `mean` alone for one value, `mean ±std (n)` for several, `-` for none.
-        public var summary: String {
-            guard !values.isEmpty else { return "-" }
-            return values.count == 1 ? String(format: "%.4g", mean) : String(format: "%.4g ±%.2g (%d)", mean, std, values.count)
-        }
+        /// The cell's values as a mean with its uncertainty over the runs (seeds).
+        public var estimate: MeanEstimate { MeanEstimate(values) }
 
-        public var mean: Double { values.reduce(0, +) / Double(values.count) }
+        /// ``MeanEstimate/summary``: `mean ±std (n) [95% interval]`, the mean alone for one value, `-` for none.
+        public var summary: String { estimate.summary }
+
+        public var mean: Double { estimate.mean }
         /// Sample standard deviation (n − 1); 0 for one value.
-        public var std: Double {
-            guard values.count > 1 else { return 0 }
-            let m = mean
-            return (values.map { ($0 - m) * ($0 - m) }.reduce(0, +) / Double(values.count - 1)).squareRoot()
-        }
+        public var std: Double { estimate.std }
         /// The run with the best value.
         public func best(_ goal: Goal) -> Int64? {
             zip(runs, values).reduce(nil as (Int64, Double)?) { best, next in
@@ -41,6 +37,9 @@ public struct Pivot: Sendable {
     public let rowKeys: [Tracking.Cell]
     public let colKeys: [Tracking.Cell]
     public let cells: [Tracking.Cell: [Tracking.Cell: Cell]]
+    /// For a value at the selected epoch (`selected(M)`), what selected each run's epoch: the
+    /// metric's name and how many runs (M itself, or its validation counterpart).
+    public let selectedOn: [String: Int]
     /// Which way the value improves: its metric's.
     public var goal: Goal { Metric.named(valueTerm.name).goal }
 
@@ -48,15 +47,21 @@ public struct Pivot: Sendable {
     /// without a value are left out of the cells but keep their row and column.
     public init(store: RunStore, runs: [Int64], rows: Term, cols: Term?, value: Term) throws(StoreError) {
         let id = Term(name: "id")
-        let table = try store.table(runs: runs, columns: [id, rows, cols ?? id, value], options: ["--rows", "--rows", "--cols", "--metric"])
+        let selects = value.function == "selected"
+        let on = selects ? [Term(name: value.name, function: "selected_on")] : []
+        let table = try store.table(runs: runs, columns: [id, rows, cols ?? id, value] + on,
+                                    options: ["--rows", "--rows", "--cols", "--metric"] + on.map { _ in "--metric" })
         var cells: [Tracking.Cell: [Tracking.Cell: Cell]] = [:]
+        var selectedOn: [String: Int] = [:]
         let single = Tracking.Cell.text(value.text)
         for row in table.rows {
             guard case .integer(let run) = row[0], let v = row[3].number else { continue }
             let col = cols == nil ? single : row[2]
             cells[row[1], default: [:]][col, default: Cell()].runs.append(run)
             cells[row[1], default: [:]][col, default: Cell()].values.append(v)
+            if selects { selectedOn[row[4].text, default: 0] += 1 }
         }
+        self.selectedOn = selectedOn
         rowTerm = rows
         colTerm = cols
         valueTerm = value

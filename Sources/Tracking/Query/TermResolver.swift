@@ -25,6 +25,7 @@ struct TermResolver {
         "duration": "(SELECT SUM(seconds) FROM epochs WHERE run_id = r.id)",
         "host": "r.host",
         "error": "r.error",
+        "stop_reason": "r.stop_reason",
     ]
 
     /// Metrics with a column of their own in `epochs`.
@@ -96,7 +97,14 @@ struct TermResolver {
                 }
                 throw try unknown(term)
             }
-            return reduce(series, function, term)
+            switch function {
+            case "at_best":
+                let byName = term.by ?? ""
+                guard let by = try self.series(byName) else { throw try unknown(Term(name: byName, function: "best", column: term.column)) }
+                return "(SELECT v FROM (\(series.sql)) WHERE epoch = \(reduce(by, "best_epoch", term)))"
+            case "selected", "selected_epoch", "selected_on": return try selected(series, function, term)
+            default: return reduce(series, function, term)
+            }
         }
         let name = term.name
         if let sql = Self.attributes.first(where: { $0.key == name })?.value { return sql }
@@ -106,13 +114,17 @@ struct TermResolver {
         if let param = Self.suffix(of: name, after: "param") {
             return "(SELECT value FROM params WHERE run_id = r.id AND name = \(param))"
         }
-        if name == "alerts" { return "(SELECT COUNT(DISTINCT epoch) FROM alerts WHERE run_id = r.id)" }
+        if name == "alerts" {
+            return "(SELECT COUNT(DISTINCT epoch) FROM alerts WHERE run_id = r.id AND severity != \(AlertKind.Severity.note))"
+        }
         if let text = Self.suffix(of: name, after: "alert") {
             guard let kind = AlertKind(rawValue: text) else {
                 throw FilterError(column: term.column, message: "unknown alert '\(text)'; expected alert. followed by one of "
                                   + AlertKind.allCases.map(\.rawValue).joined(separator: ", "))
             }
-            return "(SELECT COUNT(DISTINCT epoch) FROM alerts WHERE run_id = r.id AND kind = \(kind))"
+            // Rows the monitor judged milder than the kind's usual severity (a saturated layer whose gradient flows) are notes.
+            let counted = AlertKind.Severity.allCases.filter { $0 >= kind.severity }
+            return "(SELECT COUNT(DISTINCT epoch) FROM alerts WHERE run_id = r.id AND kind = \(kind) AND severity IN \(counted))"
         }
         let isStandard = Self.epochColumns.contains(name) || Self.diagnostics.contains { $0.name == name }
         if !isStandard, try isParam(name) {
@@ -159,6 +171,30 @@ struct TermResolver {
         case "best_epoch": return "(SELECT epoch FROM (\(s)) ORDER BY v \(sql: goal.order), epoch LIMIT 1)"
         case "at": return "(SELECT v FROM (\(s)) WHERE epoch = \(term.epoch ?? 0))"
         default: return "(SELECT v FROM (\(s)) ORDER BY epoch DESC LIMIT 1)"
+        }
+    }
+
+    /// `selected(M)`, `selected_epoch(M)` or `selected_on(M)`: the run's epoch chosen by M's
+    /// validation counterpart when the run has a validation curve, else by M itself (one rule,
+    /// so the sweep table, pivots, `show` and exports select alike).
+    private func selected(_ series: (sql: SQL, metric: Metric), _ function: String, _ term: Term) throws -> SQL {
+        let own = reduce(series, "best_epoch", term)
+        guard let counterpart = series.metric.onValidation, counterpart.name != series.metric.name,
+              let validation = try self.series(counterpart.name) else {
+            // No validation curve in the store: every run is selected on the metric itself.
+            switch function {
+            case "selected_epoch": return own
+            case "selected_on": return "(CASE WHEN EXISTS (\(series.sql)) THEN \(series.metric.name) END)"
+            default: return reduce(series, "best", term)
+            }
+        }
+        let hasValidation: SQL = "EXISTS (\(validation.sql))"
+        let epoch: SQL = "(CASE WHEN \(hasValidation) THEN \(reduce(validation, "best_epoch", term)) ELSE \(own) END)"
+        switch function {
+        case "selected_epoch": return epoch
+        case "selected_on":
+            return "(CASE WHEN \(hasValidation) THEN \(counterpart.name) WHEN EXISTS (\(series.sql)) THEN \(series.metric.name) END)"
+        default: return "(SELECT v FROM (\(series.sql)) WHERE epoch = \(epoch))"
         }
     }
 
