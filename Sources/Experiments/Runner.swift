@@ -1,3 +1,4 @@
+import Datasets
 import Foundation
 public import Neural
 public import Tracking
@@ -69,6 +70,9 @@ public struct Runner: Sendable {
                     interrupted: () -> Bool = { false },
                     onEpoch: (EpochReport) -> Void = { _ in }, onRecord: (EpochRecord) -> Void = { _ in }) throws -> Result {
         let trainer = try trainer ?? config.makeTrainer()
+        if let rule = config.earlyStopping, rule.metric.hasSuffix("accuracy"), !trainer.data.train.task.isClassification {
+            throw SettingsError.invalid(key: "early-stop", value: rule.metric, expected: "a loss: this run's data is a regression, with no accuracy")
+        }
         let runID = try opened ?? store.startRun(Self.newRun(config, name: name, experiment: experiment, tags: tags, version: version))
         let heartbeat = Heartbeat(store: store, run: runID, interval: heartbeatInterval)
         defer { heartbeat.stop() }

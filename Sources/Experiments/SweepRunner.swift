@@ -35,7 +35,9 @@ public final class SweepRunner: Sendable {
     /// What the sweep reports while it runs (from worker threads).
     public enum Event: Sendable {
         case started(index: Int)
-        case finished(index: Int, run: Int64, status: RunStatus, best: Double?)
+        /// `value`: the sweep metric at the run's selected epoch; `selecting`: what selected it
+        /// (the validation value, with a split), which is what a best run is chosen by.
+        case finished(index: Int, run: Int64, status: RunStatus, value: Double?, selecting: Double?, selectedOn: String?)
         case failed(index: Int, message: String)
         /// Another process claimed the configuration first (the same sweep running twice).
         case skipped(index: Int)
@@ -139,7 +141,8 @@ public final class SweepRunner: Sendable {
                     default: $0.failed += 1
                     }
                 }
-                events(.finished(index: index, run: result.runID, status: result.status, best: selection.value))
+                events(.finished(index: index, run: result.runID, status: result.status, value: selection.value,
+                                 selecting: selection.selecting, selectedOn: selection.epoch == nil ? nil : selection.selectedOn.name))
             } catch {
                 outcome.withLock { $0.failed += 1 }
                 events(.failed(index: index, message: "\(error)"))

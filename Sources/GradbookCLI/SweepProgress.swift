@@ -8,7 +8,8 @@ import Tracking
 final class SweepProgress: Sendable {
     private struct State {
         var done = 0, running = 0, failed = 0
-        var best: (value: Double, index: Int)?
+        /// The best run so far: chosen by its selecting value, shown by its value.
+        var best: (value: Double, selecting: Double, index: Int)?
     }
 
     private let sweep: StoredSweep
@@ -28,15 +29,18 @@ final class SweepProgress: Sendable {
             case .started:
                 s.running += 1
                 return nil
-            case let .finished(index, run, status, best):
+            case let .finished(index, run, status, value, selecting, on):
                 s.running -= 1
                 s.done += 1
                 if status == .failed { s.failed += 1 }
-                if let best, s.best.map({ sweep.goal.improves(best, on: $0.value) }) ?? true {
-                    s.best = (best, index)
+                if let value, let selecting, s.best.map({ sweep.goal.improves(selecting, on: $0.selecting) }) ?? true {
+                    s.best = (value, selecting, index)
                 }
-                let metric = best.map { String(format: "%@ %.4g", sweep.metric, $0) } ?? "no \(sweep.metric)"
-                return "[\(s.done)/\(total)] run \(run) (#\(index)): \(status.rawValue), best \(metric)"
+                let metric = value.map { v in
+                    on == nil || on == sweep.metric ? String(format: "best %@ %.4g", sweep.metric, v)
+                        : String(format: "%@ %.4g at its best %@", sweep.metric, v, on!)
+                } ?? "no \(sweep.metric)"
+                return "[\(s.done)/\(total)] run \(run) (#\(index)): \(status.rawValue), \(metric)"
             case let .failed(index, message):
                 s.running -= 1
                 s.done += 1

@@ -18,7 +18,7 @@ public struct PivotTable {
                 return g.summary + (g.mean == best ? "*" : "")
             }
         }
-        return "\(caption); each cell: \(MeanEstimate.legend); * best\n" + TableWriter.aligned(header: header, rows: body)
+        return "\(caption); each cell: \(MeanEstimate.legend); * best\(winnerNote)\n" + TableWriter.aligned(header: header, rows: body)
     }
 
     /// What a cell's values are: the term per run, or, at the selected epoch, what selected it.
@@ -26,6 +26,12 @@ public struct PivotTable {
         guard pivot.valueTerm.function == "selected" else { return "\(pivot.valueTerm.text) per run" }
         return SelectionLabel.text(metric: Metric.named(pivot.valueTerm.name),
                                    on: pivot.selectedOn.flatMap { Array(repeating: $0.key, count: $0.value) })
+    }
+
+    /// What chose the winner, when not the values shown: ` (by mean val_loss)`.
+    private var winnerNote: String {
+        let byValidation = pivot.selectedOn.keys.filter { $0 != pivot.valueTerm.name }
+        return byValidation.isEmpty ? "" : " (chosen by mean \(byValidation.sorted().joined(separator: "/")))"
     }
 
     /// One row per cell: the row and column values, mean, std, count, the 95 % interval of the

@@ -63,7 +63,8 @@ extension RunStore {
             let resolver = TermResolver(db: db)
             let fragments = try columns.enumerated().map { i, term in
                 try Self.labelled(options?[i] ?? "--columns", nil) { () throws -> SQL in
-                    do { return try resolver.sql(term) } catch let error as FilterError where unknownAsNull && error.message.hasPrefix("unknown name") {
+                    do { return try resolver.sql(term) } catch let error as FilterError
+                        where unknownAsNull && (error.message.hasPrefix("unknown name") || error.message.hasPrefix("unknown metric")) {
                         return "NULL"
                     }
                 }

@@ -144,6 +144,12 @@ final class RunnerTests: XCTestCase {
         XCTAssertThrowsError(try RunSettings(["early-stop": "val_loss"]).configuration()) { error in
             XCTAssertTrue("\(error)".contains("val_loss needs --validation-ratio"), "\(error)")
         }
+        // A regression has no accuracy to watch: refused before the run exists, rather than never stopping.
+        let regression = try RunSettings(["dataset": "plane", "early-stop": "train_accuracy"]).configuration()
+        XCTAssertThrowsError(try Runner(store: store).run(regression, version: "t")) { error in
+            XCTAssertTrue("\(error)".contains("this run's data is a regression"), "\(error)")
+        }
+        XCTAssertEqual(try store.runs().count, 1, "no run was opened for it")
     }
 
     func testInterruptionClosesTheRunWithWholeEpochs() throws {

@@ -44,6 +44,10 @@ public struct Selection: Sendable {
     /// The metric at the selected epoch.
     public var value: Double? { byValidation.map(\.value) ?? own?.value }
 
+    /// The value selection compared to choose the epoch — the counterpart's best when the run has
+    /// validation values, else the metric's own best — and so what a winner among runs is chosen by.
+    public var selecting: Double? { byValidation.map(\.by) ?? own?.value }
+
     /// The metric that chose the epoch: the counterpart when the run has validation values.
     public var selectedOn: Metric { byValidation == nil ? metric : counterpart ?? metric }
 }

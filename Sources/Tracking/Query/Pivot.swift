@@ -7,10 +7,16 @@ public struct Pivot: Sendable {
     public struct Cell: Sendable, Codable {
         public var runs: [Int64] = []
         public var values: [Double] = []
+        /// What a winner is chosen by, one per run: for a value at the selected epoch, the
+        /// validation value that selected it (the best `val_loss` for `test_loss`) when the run has
+        /// one; the value itself otherwise. Winners are never chosen on test data a run has
+        /// validation data for.
+        public var selecting: [Double] = []
 
-        public init(runs: [Int64] = [], values: [Double] = []) {
+        public init(runs: [Int64] = [], values: [Double] = [], selecting: [Double]? = nil) {
             self.runs = runs
             self.values = values
+            self.selecting = selecting ?? values
         }
 
         /// The cell's values as a mean with its uncertainty over the runs (seeds).
@@ -22,9 +28,9 @@ public struct Pivot: Sendable {
         public var mean: Double { estimate.mean }
         /// Sample standard deviation (n − 1); 0 for one value.
         public var std: Double { estimate.std }
-        /// The run with the best value.
+        /// The run with the best selecting value (``selecting``).
         public func best(_ goal: Goal) -> Int64? {
-            zip(runs, values).reduce(nil as (Int64, Double)?) { best, next in
+            zip(runs, selecting).reduce(nil as (Int64, Double)?) { best, next in
                 best.map { goal.improves(next.1, on: $0.1) ? next : $0 } ?? next
             }?.0
         }
@@ -48,9 +54,18 @@ public struct Pivot: Sendable {
     public init(store: RunStore, runs: [Int64], rows: Term, cols: Term?, value: Term) throws(StoreError) {
         let id = Term(name: "id")
         let selects = value.function == "selected"
+        // With validation data, the epoch is chosen on the counterpart: its best is what a winner is chosen by.
+        let counterpart = Metric.named(value.name).onValidation.flatMap { $0.name == value.name ? nil : $0 }
         let on = selects ? [Term(name: value.name, function: "selected_on")] : []
         let table = try store.table(runs: runs, columns: [id, rows, cols ?? id, value] + on,
                                     options: ["--rows", "--rows", "--cols", "--metric"] + on.map { _ in "--metric" })
+        // A store with no validation data at all does not know the counterpart: then nothing is chosen on it.
+        var validation: [Int64: Double] = [:]
+        if selects, let counterpart {
+            for row in try store.table(runs: runs, columns: [id, Term(name: counterpart.name, function: "best")], unknownAsNull: true).rows {
+                if case .integer(let run) = row[0], let v = row[1].number { validation[run] = v }
+            }
+        }
         var cells: [Tracking.Cell: [Tracking.Cell: Cell]] = [:]
         var selectedOn: [String: Int] = [:]
         let single = Tracking.Cell.text(value.text)
@@ -59,6 +74,8 @@ public struct Pivot: Sendable {
             let col = cols == nil ? single : row[2]
             cells[row[1], default: [:]][col, default: Cell()].runs.append(run)
             cells[row[1], default: [:]][col, default: Cell()].values.append(v)
+            let byValidation = selects && row[4].text != value.name ? validation[run] : nil
+            cells[row[1], default: [:]][col, default: Cell()].selecting.append(byValidation ?? v)
             if selects { selectedOn[row[4].text, default: 0] += 1 }
         }
         self.selectedOn = selectedOn
@@ -76,10 +93,14 @@ public struct Pivot: Sendable {
         return c
     }
 
-    /// The best cell mean.
+    /// The winning cell's mean: the cell whose runs' selecting values (``Cell/selecting``: on
+    /// validation data where the runs have it) have the best mean.
     public var bestMean: Double? {
-        let means = cells.values.flatMap { $0.values.map(\.mean) }
-        return means.reduce(nil as Double?) { best, m in best.map { goal.better($0, m) } ?? m }
+        let all = cells.values.flatMap(\.values).filter { !$0.values.isEmpty }
+        func mean(_ xs: [Double]) -> Double { xs.reduce(0, +) / Double(xs.count) }
+        return all.reduce(nil as Cell?) { best, c in
+            best.map { goal.improves(mean(c.selecting), on: mean($0.selecting)) ? c : $0 } ?? c
+        }?.mean
     }
 
     /// Values in numeric order, then text.
