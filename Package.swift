@@ -121,7 +121,7 @@ let package = Package(
         ),
         .testTarget(
             name: "EndToEndTests",
-            dependencies: ["gradbook", "Experiments", "GradbookTestSupport", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: ["gradbook", "Experiments", "Datasets", "GradbookTestSupport", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: strict
         ),
     ],

@@ -118,8 +118,10 @@ public enum CSVDataset {
         case .auto: asClasses = !allNumeric || (allIntegers && codes.count <= maxAutoClasses)
         }
         if !asClasses {
-            return Dataset(features: features, targets: labelValues.map { Float($0) },
-                           featureCount: featureNames.count, task: .regression(outputs: 1), featureNames: featureNames)
+            var data = Dataset(features: features, targets: labelValues.map { Float($0) },
+                               featureCount: featureNames.count, task: .regression(outputs: 1), featureNames: featureNames)
+            data.labelName = header[labelColumn]
+            return data
         }
         // Thousands of classes of labels that are nearly all numbers: a regression target with a
         // few text cells, most likely.
@@ -141,8 +143,10 @@ public enum CSVDataset {
         }
         var newIndex = [Int](repeating: 0, count: names.count)
         for (rank, old) in order.enumerated() { newIndex[old] = rank }
-        return Dataset(features: features, featureCount: featureNames.count,
-                       classIndices: labelCodes.map { newIndex[Int($0)] }, classCount: names.count,
-                       featureNames: featureNames, classNames: order.map { names[$0] })
+        var data = Dataset(features: features, featureCount: featureNames.count,
+                           classIndices: labelCodes.map { newIndex[Int($0)] }, classCount: names.count,
+                           featureNames: featureNames, classNames: order.map { names[$0] })
+        data.labelName = header[labelColumn]
+        return data
     }
 }

@@ -14,6 +14,8 @@ public struct Dataset: Sendable, Equatable {
     public var featureNames: [String]
     /// Names of the classes in index order, for classification data read from text.
     public var classNames: [String]
+    /// The label column a file's targets came from (`nil` for generated data).
+    public var labelName: String?
 
     /// The number of samples.
     public var count: Int { featureCount == 0 ? 0 : features.count / featureCount }

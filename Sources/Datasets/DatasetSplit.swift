@@ -4,6 +4,9 @@ public struct DatasetSplit: Sendable, Equatable {
     public var train: Dataset
     public var validation: Dataset?
     public var test: Dataset
+    /// What turned the raw data into these parts' inputs (set by whoever loaded it), to be
+    /// stored with a run so that its snapshots can be applied to new data.
+    public var transform: InputTransform?
 
     public init(train: Dataset, validation: Dataset? = nil, test: Dataset) {
         self.train = train
@@ -82,6 +85,13 @@ public struct DatasetSplit: Sendable, Equatable {
     /// so nothing about the validation or test data leaks into training.
     public func standardized() -> (split: DatasetSplit, standardizer: Standardizer) {
         let s = Standardizer(fitting: train)
-        return (DatasetSplit(train: s.apply(to: train), validation: validation.map(s.apply(to:)), test: s.apply(to: test)), s)
+        return (standardized(with: s), s)
+    }
+
+    /// Every part standardised with statistics fitted elsewhere (a stored run's).
+    public func standardized(with s: Standardizer) -> DatasetSplit {
+        var out = DatasetSplit(train: s.apply(to: train), validation: validation.map(s.apply(to:)), test: s.apply(to: test))
+        out.transform = transform
+        return out
     }
 }

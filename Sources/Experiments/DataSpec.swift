@@ -51,9 +51,12 @@ public struct DataSpec: Sendable, Hashable, Codable {
     /// The built-in set named by ``dataset``, or `nil` when it names a file.
     public var builtin: BuiltinDataset? { BuiltinDataset(rawValue: dataset.lowercased()) }
 
-    /// Generates or reads the data and splits it; `seed` fixes generation and the split.
-    /// - Parameter maxValues: the most values a CSV file may hold (see ``MemoryBudget``).
-    public func load(seed: UInt64, maxValues: Int = .max) throws(DatasetError) -> DatasetSplit {
+    /// Generates or reads the data and splits it; `seed` fixes generation and the split. The
+    /// split carries the ``InputTransform`` that made its inputs, to store with the run.
+    /// - Parameters:
+    ///   - maxValues: the most values a CSV file may hold (see ``MemoryBudget``).
+    ///   - transform: a stored run's transform: its standardiser is applied, never fitted again.
+    public func load(seed: UInt64, maxValues: Int = .max, transform stored: InputTransform? = nil) throws(DatasetError) -> DatasetSplit {
         guard trainRatio > 0 && trainRatio < 100 else {
             throw .invalidOption(name: "train-ratio", value: "\(trainRatio)", expected: "a percentage between 0 and 100, e.g. 50")
         }
@@ -66,9 +69,22 @@ public struct DataSpec: Sendable, Hashable, Codable {
             throw .invalidOption(name: "dataset", value: dataset,
                                  expected: "one of \(BuiltinDataset.allCases.map(\.rawValue).joined(separator: ", ")) or the path of a CSV file")
         }
+        let columns = data.featureNames
+        let classes = !data.classNames.isEmpty || !data.task.isClassification ? data.classNames
+            : (0..<(data.task == .binary ? 2 : data.task.outputCount)).map(String.init)
         if let crosses, crosses != FeatureCross.raw { data = try data.crossed(crosses) }
-        let split = try DatasetSplit.split(data, trainFraction: trainRatio / 100, validationFraction: (validationRatio ?? 0) / 100,
+        var split = try DatasetSplit.split(data, trainFraction: trainRatio / 100, validationFraction: (validationRatio ?? 0) / 100,
                                            seed: seed, stratified: stratified)
-        return standardize ?? (builtin == nil) ? split.standardized().split : split
+        var standardizer: Standardizer?
+        if let stored {
+            standardizer = stored.standardizer
+            if let standardizer { split = split.standardized(with: standardizer) }
+        } else if standardize ?? (builtin == nil) {
+            (split, standardizer) = split.standardized()
+        }
+        split.transform = stored ?? InputTransform(columns: columns, label: data.labelName ?? InputTransform.builtinLabel, crosses: crosses,
+                                                   standardizer: standardizer, task: data.task, classes: classes)
+        return split
     }
+
 }

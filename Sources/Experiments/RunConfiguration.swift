@@ -1,4 +1,4 @@
-import Datasets
+public import Datasets
 import Foundation
 public import Neural
 
@@ -50,9 +50,10 @@ public struct RunConfiguration: Sendable, Hashable, Codable {
 
     /// Loads the data (seeded by the run's seed) and builds a trainer, each checked against
     /// `memory` before it is allocated.
-    public func makeTrainer(blasThreads: Int? = nil, memory: MemoryBudget = .standard) throws -> Trainer {
+    /// - Parameter transform: a stored run's input transform, applied instead of fitted again.
+    public func makeTrainer(blasThreads: Int? = nil, memory: MemoryBudget = .standard, transform: InputTransform? = nil) throws -> Trainer {
         try memory.checkData(data)
-        let split = try data.load(seed: training.seed, maxValues: memory.maxDataValues())
+        let split = try data.load(seed: training.seed, maxValues: memory.maxDataValues(), transform: transform)
         try memory.checkNetwork(training, inputs: split.train.featureCount, outputs: split.train.task.outputCount, samples: split.train.count)
         return try Trainer(config: training, data: split, blasThreads: blasThreads)
     }

@@ -16,14 +16,22 @@ public struct RunReplay {
     /// - Throws: ``SettingsError`` for an option that is not a data option (the snapshot fixes
     ///   the network), data and store errors.
     public init(store: RunStore, run: StoredRun, epoch: Int, data: RunSettings = RunSettings(), memory: MemoryBudget = .standard) throws {
-        let dataKeys = RunOption.all.filter { $0.group == .data }.map(\.key)
+        // The snapshot fixes the network's inputs and how raw data becomes them.
+        let fixed = ["features", "standardize"]
+        if let key = data.values.keys.sorted().first(where: fixed.contains) {
+            throw SettingsError.invalid(key: key, value: data.values[key] ?? "",
+                                        expected: "no --\(key): the snapshot fixes the network's inputs and how the data becomes them")
+        }
+        let dataKeys = RunOption.all.filter { $0.group == .data && !fixed.contains($0.key) }.map(\.key)
         if let other = data.values.keys.sorted().first(where: { !dataKeys.contains($0) }) {
             throw SettingsError.invalid(key: other, value: data.values[other] ?? "", expected:
                 "a data option (\(dataKeys.map { "--" + $0 }.joined(separator: ", "))): the snapshot fixes the network")
         }
         let stored = try JSONDecoder().decode(RunConfiguration.self, from: Data(run.configJSON.utf8))
         configuration = try data.applied(to: stored)
-        trainer = try configuration.makeTrainer(memory: memory)
+        // Runs that stored their input transform apply it to any data: nothing is fitted on new data.
+        let transform = run.inputTransformJSON.flatMap { try? JSONDecoder().decode(InputTransform.self, from: Data($0.utf8)) }
+        trainer = try configuration.makeTrainer(memory: memory, transform: transform)
         try trainer.engine.load(store.snapshotTensors(run: run.id, epoch: epoch).map {
             TensorSnapshot(layer: $0.layer, name: $0.name, shape: $0.shape, values: $0.values)
         })

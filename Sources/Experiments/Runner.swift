@@ -83,6 +83,9 @@ public struct Runner: Sendable {
         let outcome: TrainingOutcome
         let storeSeconds: Double
         do {
+            if let transform = trainer.data.transform, let json = try? String(decoding: JSONEncoder.sorted.encode(transform), as: UTF8.self) {
+                try store.recordInputTransform(run: runID, json: json)
+            }
             if let initial = recorder.initialSnapshot(trainer.engine) { try writer.enqueue(initial) }
             outcome = try trainer.train(interrupted: interrupted) { report in
                 let (epoch, earlierBest) = recorder.record(report)

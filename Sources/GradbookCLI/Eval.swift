@@ -12,7 +12,10 @@ struct Eval: ParsableCommand {
         discussion: """
             Rebuilds the run's network and data from its stored configuration, loads the snapshot, and \
             reports train and test loss and accuracy in evaluation mode, beside what was logged for that epoch. \
-            Data options (--dataset, --noise, --samples, --train-ratio, --label, …) evaluate it on other data.
+            Data options (--noise, --samples, --train-ratio, …) evaluate it on other generated data; --dataset FILE.csv \
+            on every row of a file that has the run's input and label columns. Either way the inputs are transformed \
+            as the run's training data was (its crosses, the standardiser fitted on its training part, its classes): \
+            nothing is fitted on the new data.
             """)
 
     @OptionGroup var store: StoreOptions
@@ -27,6 +30,14 @@ struct Eval: ParsableCommand {
         defer { try? db.close() }
         let (run, epoch) = try snapshot.resolve(in: db)
         let overrides = options.flagSettings
+        if let file = overrides.values["dataset"], BuiltinDataset(rawValue: file.lowercased()) == nil {
+            if let other = overrides.values.keys.sorted().first(where: { $0 != "dataset" }) {
+                throw ValidationError("--\(other) does not apply with --dataset FILE, which evaluates every row of the file "
+                                      + "with the run's own input and label columns")
+            }
+            try evaluate(file: file, run: run, epoch: epoch, db)
+            return
+        }
         let (train, test) = try RunReplay(store: db, run: run, epoch: epoch, data: overrides, memory: resources.memory()).evaluate()
         let logged = try db.epochs(run: run.id).first { $0.epoch == epoch }
         // Exact values (the shortest text that reads back to the same number): this is a check.
@@ -39,5 +50,15 @@ struct Eval: ParsableCommand {
         ]
         Console.out("run \(run.id), snapshot of epoch \(epoch)\(overrides.values.isEmpty ? "" : ", on other data")")
         Console.out(TableWriter.aligned(header: ["metric", "evaluated", "logged"], rows: rows))
+    }
+
+    /// Every row of a CSV file through the stored model.
+    private func evaluate(file: String, run: StoredRun, epoch: Int, _ db: RunStore) throws {
+        let model = try RunModel(store: db, run: run, epoch: epoch)
+        let input = try ModelInput(path: file, for: model.transform, maxValues: try resources.memory().maxDataValues())
+        let e = try model.evaluate(input)
+        func cell(_ v: Double?) -> String { v.map { Cell.real($0).text } ?? "-" }
+        Console.out("run \(run.id), snapshot of epoch \(epoch), on \(Terminal.safe(file)) (\(input.records.count) rows, inputs transformed as in training)")
+        Console.out(TableWriter.aligned(header: ["metric", "evaluated"], rows: [["loss", cell(e.loss)], ["accuracy", cell(e.accuracy)]]))
     }
 }

@@ -50,7 +50,7 @@ struct SnapshotSelection: ParsableArguments {
     @Option(help: "The epoch of the snapshot (0 = the initial weights). (default: the last snapshot)")
     var epoch: Int?
 
-    @Flag(help: "The snapshot of the best test loss.")
+    @Flag(help: "The best snapshot: the selected epoch (the lowest validation loss, or test loss for a run without a validation split).")
     var best = false
 
     /// The run, and the epoch of the snapshot asked for: that epoch, the best one, or the last one.

@@ -7,7 +7,7 @@ public struct Gradbook: ParsableCommand {
         commandName: "gradbook",
         abstract: "Train multilayer perceptrons and see why they trained well or badly.",
         version: GradbookVersion.current,
-        subcommands: [Run.self, Sweep.self, Runs.self, Show.self, Compare.self, Export.self, Report.self, Plot.self, Eval.self, Tag.self, Note.self,
+        subcommands: [Run.self, Sweep.self, Runs.self, Show.self, Compare.self, Export.self, Report.self, Plot.self, Eval.self, Predict.self, Tag.self, Note.self,
                       Delete.self, GC.self, Merge.self]
     )
 

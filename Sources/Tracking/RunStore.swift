@@ -225,6 +225,10 @@ public final class RunStore: SweepRecorder {
         }
     }
 
+    public func recordInputTransform(run: Int64, json: String) throws(StoreError) {
+        try write { db in try db.execute(literal: "UPDATE runs SET input_transform = \(json) WHERE id = \(run)") }
+    }
+
     /// Marks the run alive now.
     public func beat(run: Int64) throws(StoreError) {
         try write { db in

@@ -26,11 +26,14 @@ public struct StoredRun: Sendable, Equatable, Codable, FetchableRecord {
     public var error: String?
     /// Why a `finished` run ended before its planned last epoch (early stopping).
     public var stopReason: String?
+    /// What turned the raw data into the network's inputs, as JSON (`nil` for runs recorded
+    /// before Gradbook stored it).
+    public var inputTransformJSON: String?
     public var gradbookVersion: String
 
     private enum CodingKeys: String, CodingKey {
         case id, uuid, name, experiment, sweep, sweepIndex, status, createdAt, startedAt, endedAt, heartbeatAt, pid, host, processStart, seed
-        case epochsPlanned, epochsDone, configJSON = "config", error, stopReason, gradbookVersion
+        case epochsPlanned, epochsDone, configJSON = "config", error, stopReason, inputTransformJSON = "inputTransform", gradbookVersion
     }
 
     public static var databaseColumnDecodingStrategy: DatabaseColumnDecodingStrategy { .custom(ColumnKey.init(column:)) }
@@ -40,7 +43,7 @@ public struct StoredRun: Sendable, Equatable, Codable, FetchableRecord {
         SELECT r.id, r.uuid, r.name, x.name AS experiment, s.name AS sweep, r.sweep_index, r.status, r.created_at, r.started_at,
                r.ended_at, r.heartbeat_at, r.pid, r.host, r.process_start, r.seed, r.epochs_planned,
                (SELECT COALESCE(MAX(e.epoch), 0) FROM epochs e WHERE e.run_id = r.id) AS epochs_done, r.config, r.error,
-               r.stop_reason, r.gradbook_version
+               r.stop_reason, r.input_transform, r.gradbook_version
         FROM runs r
         LEFT JOIN experiments x ON x.id = r.experiment_id
         LEFT JOIN sweeps s ON s.id = r.sweep_id
