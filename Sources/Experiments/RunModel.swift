@@ -18,9 +18,7 @@ public struct RunModel {
     /// - Throws: ``ModelError/noTransform(run:)`` for a run recorded before Gradbook stored input
     ///   transforms; store errors; a snapshot that does not fit the network.
     public init(store: RunStore, run: StoredRun, epoch: Int) throws {
-        guard let json = run.inputTransformJSON, let transform = try? JSONDecoder().decode(InputTransform.self, from: Data(json.utf8)) else {
-            throw ModelError.noTransform(run: run.id)
-        }
+        guard let transform = run.inputTransform else { throw ModelError.noTransform(run: run.id) }
         let configuration = try JSONDecoder().decode(RunConfiguration.self, from: Data(run.configJSON.utf8))
         let training = configuration.training
         var rng = SeededGenerator(seed: training.seed)
@@ -91,6 +89,13 @@ public struct RunModel {
         }
         if !transform.task.isClassification && k > 1 { columns = kept.map { input.header[$0] } + (0..<k).map { "predicted_\($0)" } }
         return ResultTable(columns: columns, rows: rows)
+    }
+}
+
+extension StoredRun {
+    /// What turned the run's raw data into its inputs; nil for runs recorded before it was stored.
+    public var inputTransform: InputTransform? {
+        inputTransformJSON.flatMap { try? JSONDecoder().decode(InputTransform.self, from: Data($0.utf8)) }
     }
 }
 

@@ -30,8 +30,7 @@ public struct RunReplay {
         let stored = try JSONDecoder().decode(RunConfiguration.self, from: Data(run.configJSON.utf8))
         configuration = try data.applied(to: stored)
         // Runs that stored their input transform apply it to any data: nothing is fitted on new data.
-        let transform = run.inputTransformJSON.flatMap { try? JSONDecoder().decode(InputTransform.self, from: Data($0.utf8)) }
-        trainer = try configuration.makeTrainer(memory: memory, transform: transform)
+        trainer = try configuration.makeTrainer(memory: memory, transform: run.inputTransform)
         try trainer.engine.load(store.snapshotTensors(run: run.id, epoch: epoch).map {
             TensorSnapshot(layer: $0.layer, name: $0.name, shape: $0.shape, values: $0.values)
         })

@@ -70,6 +70,12 @@ public struct Metric: Sendable, Hashable, Codable {
         }
     }
 
+    /// The metric whose validation values choose this one's epoch, when that is another metric
+    /// (`val_loss` for `test_loss`; nil for `val_loss` itself and for metrics without one).
+    public var validationCounterpart: Metric? {
+        onValidation.flatMap { $0.name == name ? nil : $0 }
+    }
+
     /// The value for people: see ``Display``.
     public func formatted(_ value: Double?) -> String {
         guard let value, value.isFinite else { return "-" }

@@ -33,10 +33,7 @@ public struct Selection: Sendable {
         return epoch != before && epoch == record.epoch
     }
 
-    /// The metric whose validation values choose the epoch, when it is not the metric itself.
-    private var counterpart: Metric? {
-        metric.onValidation.flatMap { $0.name == metric.name ? nil : $0 }
-    }
+    private var counterpart: Metric? { metric.validationCounterpart }
 
     /// The selected epoch, once an epoch had a value.
     public var epoch: Int? { byValidation?.epoch ?? own?.epoch }

@@ -55,7 +55,7 @@ public struct Pivot: Sendable {
         let id = Term(name: "id")
         let selects = value.function == "selected"
         // With validation data, the epoch is chosen on the counterpart: its best is what a winner is chosen by.
-        let counterpart = Metric.named(value.name).onValidation.flatMap { $0.name == value.name ? nil : $0 }
+        let counterpart = Metric.named(value.name).validationCounterpart
         let on = selects ? [Term(name: value.name, function: "selected_on")] : []
         let table = try store.table(runs: runs, columns: [id, rows, cols ?? id, value] + on,
                                     options: ["--rows", "--rows", "--cols", "--metric"] + on.map { _ in "--metric" })

@@ -179,7 +179,7 @@ struct TermResolver {
     /// so the sweep table, pivots, `show` and exports select alike).
     private func selected(_ series: (sql: SQL, metric: Metric), _ function: String, _ term: Term) throws -> SQL {
         let own = reduce(series, "best_epoch", term)
-        guard let counterpart = series.metric.onValidation, counterpart.name != series.metric.name,
+        guard let counterpart = series.metric.validationCounterpart,
               let validation = try self.series(counterpart.name) else {
             // No validation curve in the store: every run is selected on the metric itself.
             switch function {
