@@ -67,7 +67,8 @@ public struct DataSpec: Sendable, Hashable, Codable {
             data = try CSVDataset.load(path: dataset, label: label, kind: labelKind, maxValues: maxValues)
         } else {
             throw .invalidOption(name: "dataset", value: dataset,
-                                 expected: "one of \(BuiltinDataset.allCases.map(\.rawValue).joined(separator: ", ")) or the path of a CSV file")
+                                 expected: "one of \(BuiltinDataset.allCases.map(\.rawValue).joined(separator: ", ")) or the path of a CSV file"
+                                    + Spelling.hint(for: dataset, among: BuiltinDataset.allCases.map(\.rawValue)))
         }
         let columns = data.featureNames
         let classes = !data.classNames.isEmpty || !data.task.isClassification ? data.classNames

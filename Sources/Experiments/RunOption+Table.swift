@@ -85,7 +85,8 @@ extension RunOption {
                       }
                       for (i, name) in (names.count == 1 ? Array(repeating: names[0], count: layers) : names).enumerated() {
                           guard let a = Activation(parsing: name) else {
-                              throw .invalid(key: "activation", value: name, expected: "one of \(Activation.names.joined(separator: ", "))")
+                              throw .invalid(key: "activation", value: name,
+                                             expected: "one of \(Activation.names.joined(separator: ", "))" + Spelling.hint(for: name, among: Activation.names))
                           }
                           c.training.hidden[i].activation = a
                       }
@@ -319,7 +320,9 @@ extension RunOption {
         RunOption(key: key, group: group, default: value.description, help: "\(help): \(names.joined(separator: ", ")).",
                   playground: playground,
                   apply: { text, _, c throws(SettingsError) in
-                      guard let v = V(parsing: text) else { throw .invalid(key: key, value: text, expected: "one of \(names.joined(separator: ", "))") }
+                      guard let v = V(parsing: text) else {
+                          throw .invalid(key: key, value: text, expected: "one of \(names.joined(separator: ", "))" + Spelling.hint(for: text, among: names))
+                      }
                       c[keyPath: path] = v
                   },
                   read: { .text($0[keyPath: path].description) })

@@ -44,7 +44,7 @@ struct ExportWeights: ParsableCommand {
 
 /// Which run and which of its weight snapshots a command works on.
 struct SnapshotSelection: ParsableArguments {
-    @Argument(help: "The run: its id or a uuid prefix.")
+    @Argument(help: "The run: its id, uuid prefix or name.")
     var runID: String
 
     @Option(help: "The epoch of the snapshot (0 = the initial weights). (default: the last snapshot)")

@@ -19,9 +19,14 @@ public struct Gradbook: ParsableCommand {
         // Past a file-size limit (ulimit -f), a write should fail with an error the store reports,
         // not kill the process with SIGXFSZ before it can close the run.
         signal(SIGXFSZ, SIG_IGN)
+        let line = arguments ?? Array(CommandLine.arguments.dropFirst())
+        if let repeated = CommandLineCheck.repeatedOption(in: line) {
+            Console.error(repeated)
+            return ExitStatus.usage.rawValue
+        }
         var command: any ParsableCommand
         do {
-            command = try parseAsRoot(arguments)
+            command = try parseAsRoot(line)
         } catch {
             // Bad flags: the message with a usage hint; --help and --version print and succeed.
             let code = exitCode(for: error)
@@ -29,7 +34,12 @@ public struct Gradbook: ParsableCommand {
                 print(fullMessage(for: error))
                 return 0
             }
-            Console.error(fullMessage(for: error))
+            let message = fullMessage(for: error)
+            let hint = CommandLineCheck.suggestion(for: message, arguments: line)
+            // The hint ends the message's first line, before the usage.
+            var lines = message.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+            if !lines.isEmpty { lines[0] += hint }
+            Console.error(lines.joined(separator: "\n"))
             return ExitStatus(for: error, parserCode: code).rawValue
         }
         do {

@@ -7,7 +7,7 @@ struct Note: ParsableCommand {
 
     @OptionGroup var store: StoreOptions
 
-    @Argument(help: "The run: its id or a uuid prefix.")
+    @Argument(help: "The run: its id, uuid prefix or name.")
     var runID: String
 
     @Argument(help: "The note. (default: list the run's notes)")

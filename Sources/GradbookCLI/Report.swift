@@ -53,7 +53,7 @@ struct Report: ParsableCommand {
         try db.checkMetrics([metric])
         let sweeps = Set(try db.table(runs: ids, columns: [Term(name: "sweep")]).rows.map { $0[0] })
         // Runs named one by one get the detailed view; a whole sweep, by name or by filter, the sweep view.
-        let isSweep = selection.sweep != nil || (selection.runs.isEmpty && ids.count > 1 && sweeps.count == 1 && sweeps.first != .null)
+        let isSweep = !selection.sweep.isEmpty || (selection.runs.isEmpty && ids.count > 1 && sweeps.count == 1 && sweeps.first != .null)
         options.details = details ?? (isSweep ? 0 : 6)
         options.title = isSweep ? "Sweep \(sweeps.first?.text ?? "")" : "Gradbook report"
         let html = try HTMLReport(store: db, runs: ids, sweep: isSweep, options: options).html()

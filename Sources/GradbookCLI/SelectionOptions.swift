@@ -5,7 +5,7 @@ import Tracking
 /// The run selection shared by `runs`, `compare`, `export` and `delete`: run references, and
 /// options that narrow them (combined with AND).
 struct SelectionOptions: ParsableArguments {
-    @Argument(help: "Runs by id or uuid prefix. (default: every run the options select)")
+    @Argument(help: "Runs by id, uuid prefix or name. (default: every run the options select)")
     var runs: [String] = []
 
     @Option(name: .customLong("where"), help: ArgumentHelp(
@@ -24,11 +24,11 @@ struct SelectionOptions: ParsableArguments {
             valueName: "filter"))
     var filter: String?
 
-    @Option(help: "Only the runs of this sweep.")
-    var sweep: String?
+    @Option(help: ArgumentHelp("Only the runs of this sweep; repeat for several.", valueName: "name"))
+    var sweep: [String] = []
 
-    @Option(help: "Only the runs of this experiment.")
-    var experiment: String?
+    @Option(help: ArgumentHelp("Only the runs of this experiment; repeat for several.", valueName: "name"))
+    var experiment: [String] = []
 
     @Option(help: ArgumentHelp("Only runs with this status (\(RunStatus.allCases.map(\.rawValue).joined(separator: ", "))); repeat or comma-separate for several.",
                                valueName: "status"))
@@ -60,7 +60,7 @@ struct SelectionOptions: ParsableArguments {
 
     var selection: RunSelection {
         get throws {
-            RunSelection(runs: runs, filter: filter, sweep: sweep, experiment: experiment, statuses: try statuses(), tags: tag,
+            RunSelection(runs: runs, filter: filter, sweeps: sweep, experiments: experiment, statuses: try statuses(), tags: tag,
                          sort: sort, limit: limit)
         }
     }

@@ -10,7 +10,7 @@ struct Show: ParsableCommand {
 
     @OptionGroup var store: StoreOptions
 
-    @Argument(help: "The run: its id or a uuid prefix.")
+    @Argument(help: "The run: its id, uuid prefix or name.")
     var runID: String
 
     mutating func run() throws {

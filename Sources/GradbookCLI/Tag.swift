@@ -8,7 +8,7 @@ struct Tag: ParsableCommand {
 
     @OptionGroup var store: StoreOptions
 
-    @Argument(help: "The run: its id or a uuid prefix.")
+    @Argument(help: "The run: its id, uuid prefix or name.")
     var runID: String
 
     @Argument(help: "Tags to set: KEY=VALUE, or KEY for a tag without value.")

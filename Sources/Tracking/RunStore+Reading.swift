@@ -7,7 +7,10 @@ extension RunStore {
         try read { db in try SQLRequest<StoredRun>(literal: StoredRun.select + " ORDER BY r.id DESC").fetchAll(db) }
     }
 
-    /// The run with this short id or uuid (a unique uuid prefix of at least 4 characters works too).
+    /// The run with this short id, uuid (or a unique uuid prefix of at least 4 characters), or
+    /// name — in that order, so an id always wins.
+    /// - Throws: ``StoreError/unknownRun(_:)``, or ``StoreError/ambiguousRun(_:matches:)`` listing
+    ///   the runs a shared name or uuid prefix matches.
     public func run(_ reference: String) throws(StoreError) -> StoredRun {
         let found = try read { db -> [StoredRun] in
             // A short id first; a uuid prefix can be all digits too, so fall through to it.
@@ -15,12 +18,20 @@ extension RunStore {
                 let byID = try SQLRequest<StoredRun>(literal: StoredRun.select + " WHERE r.id = \(id)").fetchAll(db)
                 if !byID.isEmpty { return byID }
             }
-            guard reference.count >= 4 else { return [] }
-            let pattern = escapeLike(reference.lowercased()) + "%"
-            return try SQLRequest<StoredRun>(literal: StoredRun.select + " WHERE r.uuid LIKE \(pattern) ESCAPE '\\' LIMIT 2").fetchAll(db)
+            if reference.count >= 4 {
+                let pattern = escapeLike(reference.lowercased()) + "%"
+                let byUUID = try SQLRequest<StoredRun>(literal: StoredRun.select + " WHERE r.uuid LIKE \(pattern) ESCAPE '\\' ORDER BY r.id LIMIT 11")
+                    .fetchAll(db)
+                if !byUUID.isEmpty { return byUUID }
+            }
+            return try SQLRequest<StoredRun>(literal: StoredRun.select + " WHERE r.name = \(reference) ORDER BY r.id LIMIT 11").fetchAll(db)
         }
-        guard found.count == 1 else { throw .unknownRun(reference) }
-        return found[0]
+        guard let first = found.first else { throw .unknownRun(reference) }
+        guard found.count == 1 else {
+            throw .ambiguousRun(reference, matches: found.prefix(10).map { "\($0.id) (\($0.uuid.prefix(8)), \($0.createdAt))" }
+                + (found.count > 10 ? ["…"] : []))
+        }
+        return first
     }
 
     /// A run's epochs in order, with their extra metrics.

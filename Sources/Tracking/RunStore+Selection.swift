@@ -12,16 +12,18 @@ extension RunStore {
         let filter = try parsed("--where", selection.filter) { text throws(FilterError) in try FilterParser.filter(text) }
         let sort = try parsed("--sort", selection.sort) { text throws(FilterError) in try FilterParser.sortKey(text) }
         return try read { db in
-            if let sweep = selection.sweep,
-               try SQLRequest<Bool>(literal: "SELECT EXISTS (SELECT 1 FROM sweeps WHERE name = \(sweep))").fetchOne(db) != true {
+            for sweep in selection.sweeps
+            where try SQLRequest<Bool>(literal: "SELECT EXISTS (SELECT 1 FROM sweeps WHERE name = \(sweep))").fetchOne(db) != true {
                 throw StoreError.unknownSweep(sweep)
             }
             let resolver = TermResolver(db: db)
             var conditions: [SQL] = []
             if !explicit.isEmpty { conditions.append("r.id IN (SELECT value FROM json_each(\(Self.jsonArray(explicit))))") }
-            if let sweep = selection.sweep { conditions.append("r.sweep_id = (SELECT id FROM sweeps WHERE name = \(sweep))") }
-            if let experiment = selection.experiment {
-                conditions.append("r.experiment_id = (SELECT id FROM experiments WHERE name = \(experiment))")
+            if !selection.sweeps.isEmpty {
+                conditions.append("r.sweep_id IN (SELECT id FROM sweeps WHERE name IN (SELECT value FROM json_each(\(Self.jsonArray(selection.sweeps)))))")
+            }
+            if !selection.experiments.isEmpty {
+                conditions.append("r.experiment_id IN (SELECT id FROM experiments WHERE name IN (SELECT value FROM json_each(\(Self.jsonArray(selection.experiments)))))")
             }
             if !selection.statuses.isEmpty {
                 conditions.append("r.status IN (SELECT value FROM json_each(\(Self.jsonArray(selection.statuses.map(\.rawValue)))))")

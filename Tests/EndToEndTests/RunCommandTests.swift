@@ -35,7 +35,16 @@ final class RunCommandTests: EndToEndTestCase {
             (["--activation", "relu7"], "invalid --activation 'relu7'"),
             (["--layers", "8,,x"], "invalid --layers '8,,x'"),
             (["--lr=-0.1"], "invalid --lr '-0.1': expected a positive number"),
-            (["--dataset", "spirals"], "invalid dataset 'spirals'"),
+            (["--dataset", "spirals"], "invalid dataset 'spirals': expected one of circle, xor, gauss, spiral, plane, multigauss, moons, blobs "
+                + "or the path of a CSV file (did you mean 'spiral'?)"),
+            (["--learning-rate", "0.1"], "Unknown option '--learning-rate'. Did you mean '--lr'?"),
+            (["--epoch", "3"], "Unknown option '--epoch'. Did you mean '--epochs'?"),
+            (["--activaton", "relu"], "Did you mean '--activation'?"),
+            (["--batchsize", "5"], "Did you mean '--batch-size'?"),
+            (["--activation", "rleu"], "(did you mean 'relu'?)"),
+            (["--optimizer", "adamm"], "(did you mean 'adam'?)"),
+            (["--epochs", "3", "--epochs=4"], "--epochs was given twice ('3' and '4'); it takes one value: give it once"),
+            (["--lr", "0.1", "--seed", "1", "--lr", "0.3"], "--lr was given twice ('0.1' and '0.3')"),
             (["--noise", "80"], "invalid --noise '80': expected a percentage from 0 to 50"),
             (["--optimizer", "adagrad"], "invalid --optimizer 'adagrad'"),
             (["--epochs", "ten"], "'ten'"),
@@ -46,6 +55,31 @@ final class RunCommandTests: EndToEndTestCase {
             XCTAssertTrue(r.stderr.contains(message), "\(args): \(r.stderr)")
             XCTAssertEqual(r.stdout, "")
         }
+    }
+
+    /// A name works wherever an id does; a shared name is an error that lists its runs; a
+    /// repeated single-value option on any command is an error, never the last one silently.
+    func testRunsByNameAndRepeatedOptions() throws {
+        for (name, experiment) in [("baseline", "a"), ("twice", "b"), ("twice", "c")] {
+            XCTAssertEqual(try gradbook("run", "--epochs", "2", "--name", name, "--experiment", experiment).status, 0)
+        }
+        let show = try gradbook("show", "baseline")
+        XCTAssertEqual(show.status, 0, show.stderr)
+        XCTAssertTrue(show.stdout.hasPrefix("run 1 \"baseline\""), show.stdout)
+        let shared = try gradbook("export", "curves", "twice")
+        XCTAssertEqual(shared.status, 1)
+        XCTAssertTrue(shared.stderr.contains("'twice' names several runs: 2 ("), shared.stderr)
+        XCTAssertTrue(shared.stderr.contains("; 3 ("), shared.stderr)
+        let output = try gradbook("export", "curves", "1", "-o", "a.csv", "-o", "b.csv")
+        XCTAssertEqual(output.status, 2)
+        XCTAssertTrue(output.stderr.contains("-o was given twice ('a.csv' and 'b.csv')"), output.stderr)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: folder.appendingPathComponent("b.csv").path))
+        let filters = try gradbook("runs", "--where", "id = 1", "--where", "id = 2")
+        XCTAssertEqual(filters.status, 2)
+        XCTAssertTrue(filters.stderr.contains("--where was given twice"), filters.stderr)
+        let both = try gradbook("runs", "--experiment", "a", "--experiment", "c", "--format", "csv", "--columns", "id")
+        XCTAssertEqual(both.status, 0, both.stderr)
+        XCTAssertEqual(both.stdout.split(whereSeparator: \.isNewline), ["id", "3", "1"], both.stdout)
     }
 
     func testFileProblemsAreFailures() throws {

@@ -66,10 +66,17 @@ final class RunQueryTests: StoreTestCase {
         XCTAssertEqual(try store.select(RunSelection(statuses: [.failed, .running])), [4, 3])
         XCTAssertEqual(try store.select(RunSelection(tags: ["team=vision"])), [1])
         XCTAssertEqual(try store.select(RunSelection(tags: ["team"])), [2, 1])
-        XCTAssertEqual(try store.select(RunSelection(sweep: "grid", sort: "best(test_loss)")), [1, 2])
-        XCTAssertEqual(try store.select(RunSelection(filter: "lr = 0.1", experiment: "exp", statuses: [.finished])), [1])
-        XCTAssertThrowsError(try store.select(RunSelection(sweep: "nope"))) { XCTAssertEqual("\($0)", "no sweep 'nope' in the database") }
-        XCTAssertThrowsError(try store.select(RunSelection(runs: ["99"]))) { XCTAssertEqual("\($0)", "no run '99' in the database") }
+        XCTAssertEqual(try store.select(RunSelection(sweeps: ["grid"], sort: "best(test_loss)")), [1, 2])
+        XCTAssertEqual(try store.select(RunSelection(filter: "lr = 0.1", experiments: ["exp"], statuses: [.finished])), [1])
+        let other = try store.openSweep(NewSweep(name: "other", experiment: "exp2", method: "grid", metric: "test_loss", goal: .minimize,
+                                                 specJSON: "{}", configs: [.init(index: 0, settingsJSON: "{}", configJSON: "{}")]))
+        let fifth = try store.startRun(NewRun(name: "fifth", experiment: "exp2", seed: 1, epochsPlanned: 1, configJSON: "{}", params: [:], tags: [:],
+                                              gradbookVersion: "test", sweepID: other.id, sweepIndex: 0))
+        XCTAssertEqual(try store.select(RunSelection(sweeps: ["grid", "other"])), [fifth, 2, 1], "repeated sweeps select both")
+        XCTAssertEqual(try store.select(RunSelection(experiments: ["exp", "exp2"])), [fifth, 4, 3, 2, 1])
+        XCTAssertEqual(try store.select(RunSelection(sweeps: ["other"])), [fifth])
+        XCTAssertThrowsError(try store.select(RunSelection(sweeps: ["nope"]))) { XCTAssertEqual("\($0)", "no sweep 'nope' in the database") }
+        XCTAssertThrowsError(try store.select(RunSelection(runs: ["99"]))) { XCTAssertTrue("\($0)".hasPrefix("no run '99' in the database")) }
     }
 
     func testUnknownNamesListTheNamesThatExist() throws {
@@ -113,7 +120,7 @@ final class RunQueryTests: StoreTestCase {
         XCTAssertThrowsError(try ids("name like '\(String(repeating: "😀", count: 15_000))'")) { error in
             XCTAssertTrue("\(error)".contains("at column 1: a like pattern of 60000 bytes; expected at most 50000"), "\(String(describing: error).prefix(200))")
         }
-        XCTAssertThrowsError(try store.select(RunSelection(sweep: "grid'; DROP TABLE runs; --")))
+        XCTAssertThrowsError(try store.select(RunSelection(sweeps: ["grid'; DROP TABLE runs; --"])))
         XCTAssertEqual(try snapshotOfEveryTable(), before)
         XCTAssertEqual(try RawDatabase.read(store.path) { try String.fetchOne($0, sql: "PRAGMA integrity_check") }, "ok")
     }

@@ -147,8 +147,27 @@ final class RunStoreTests: StoreTestCase {
 
     func testUnknownRunsAreNamed() throws {
         let store = try RunStore(path: path())
-        XCTAssertThrowsError(try store.run("42")) { XCTAssertEqual("\($0)", "no run '42' in the database") }
-        XCTAssertThrowsError(try store.run("a%")) { XCTAssertEqual("\($0)", "no run 'a%' in the database") }
+        let expected = ": expected a run's id, uuid (or its first 4 characters or more) or name"
+        XCTAssertThrowsError(try store.run("42")) { XCTAssertEqual("\($0)", "no run '42' in the database" + expected) }
+        XCTAssertThrowsError(try store.run("a%")) { XCTAssertEqual("\($0)", "no run 'a%' in the database" + expected) }
+    }
+
+    func testARunIsFoundByItsNameAndASharedNameIsAnErrorListingTheRuns() throws {
+        let store = try RunStore(path: path())
+        let baseline = try store.startRun(sampleRun("spiral-baseline"))
+        let first = try store.startRun(sampleRun("twice"))
+        let second = try store.startRun(sampleRun("twice"))
+        let named = try store.startRun(sampleRun("\(first)"))
+        XCTAssertEqual(try store.run("spiral-baseline").id, baseline)
+        XCTAssertEqual(try store.run("\(first)").id, first, "an id wins over a name")
+        XCTAssertNotEqual(named, first)
+        XCTAssertThrowsError(try store.run("twice")) { error in
+            let text = "\(error)"
+            XCTAssertTrue(text.hasPrefix("'twice' names several runs: \(first) ("), text)
+            XCTAssertTrue(text.contains("; \(second) ("), text)
+            XCTAssertTrue(text.hasSuffix("give one of their ids"), text)
+        }
+        XCTAssertEqual(try store.select(RunSelection(runs: ["spiral-baseline", "\(second)"])), [baseline, second])
     }
 
     func testWritersInOneProcessDoNotLoseEpochs() throws {

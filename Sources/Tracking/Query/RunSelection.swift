@@ -15,8 +15,9 @@ public struct RunSelection: Sendable, Equatable {
     public var runs: [String] = []
     /// A filter in the query language (``FilterExpression``), as typed.
     public var filter: String?
-    public var sweep: String?
-    public var experiment: String?
+    /// Runs of any of these sweeps, and of any of these experiments.
+    public var sweeps: [String] = []
+    public var experiments: [String] = []
     /// Any of these statuses.
     public var statuses: [RunStatus] = []
     /// Tags that must be present: `KEY=VALUE`, or `KEY` for any value.
@@ -25,12 +26,12 @@ public struct RunSelection: Sendable, Equatable {
     public var sort: String?
     public var limit: Int?
 
-    public init(runs: [String] = [], filter: String? = nil, sweep: String? = nil, experiment: String? = nil,
+    public init(runs: [String] = [], filter: String? = nil, sweeps: [String] = [], experiments: [String] = [],
                 statuses: [RunStatus] = [], tags: [String] = [], sort: String? = nil, limit: Int? = nil) {
         self.runs = runs
         self.filter = filter
-        self.sweep = sweep
-        self.experiment = experiment
+        self.sweeps = sweeps
+        self.experiments = experiments
         self.statuses = statuses
         self.tags = tags
         self.sort = sort
@@ -39,6 +40,6 @@ public struct RunSelection: Sendable, Equatable {
 
     /// Whether anything narrows the selection (a `delete` of everything needs this to be true).
     public var isNarrowed: Bool {
-        !runs.isEmpty || filter != nil || sweep != nil || experiment != nil || !statuses.isEmpty || !tags.isEmpty || limit != nil
+        !runs.isEmpty || filter != nil || !sweeps.isEmpty || !experiments.isEmpty || !statuses.isEmpty || !tags.isEmpty || limit != nil
     }
 }
