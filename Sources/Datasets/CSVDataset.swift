@@ -22,9 +22,13 @@ public enum CSVDataset {
     ///
     /// Class names are sorted (numerically when they are all numbers) and mapped to indices in
     /// that order; ``Dataset/classNames`` keeps the mapping.
-    /// - Parameter maxValues: the most feature and label values kept before the file is refused.
-    public static func load(path: String, label: String? = nil,
-                            kind: LabelKind = .auto, maxValues: Int = .max) throws(DatasetError) -> Dataset {
+    /// - Parameters:
+    ///   - columns: the input columns (every one but the label by default).
+    ///   - missing: what an empty or `NA` cell does; with ``MissingValues/mean`` the returned
+    ///     features hold `NaN` where a value is missing, to be filled once the training part is known.
+    ///   - maxValues: the most feature and label values kept before the file is refused.
+    public static func load(path: String, label: String? = nil, kind: LabelKind = .auto, columns: ColumnChoice = .all,
+                            missing: MissingValues = .error, maxValues: Int = .max) throws(DatasetError) -> Dataset {
         var reader = try CSVReader(path: path)
         guard let header = try reader.nextRecord() else { throw .empty(path: path) }
         var seen: [String: Int] = [:]
@@ -51,7 +55,9 @@ public enum CSVDataset {
             throw .malformed(path: path, line: 1, column: nil,
                              message: "the header has \(header.count) column; expected at least one feature column and a label column")
         }
-        let featureNames = header.enumerated().filter { $0.offset != labelColumn }.map(\.element)
+        let inputColumns = try columns.positions(in: header, label: labelColumn, path: path)
+        let featureNames = inputColumns.map { header[$0] }
+        var dropped = 0, filled = 0
         var features: [Float] = []
         var labelValues: [Double] = []
         var labelCodes: [Int32] = []
@@ -66,20 +72,45 @@ public enum CSVDataset {
                 throw .malformed(path: path, line: reader.recordLine, column: nil,
                                  message: "expected \(header.count) fields as in the header, found \(reader.fieldCount)")
             }
-            for j in 0..<header.count where j != labelColumn {
-                guard let v = reader.float(at: j) else {
-                    let cell = try reader.string(at: j)
-                    let beyond = Double(cell).map { $0.isFinite && abs($0) > Double(Float.greatestFiniteMagnitude) } ?? false
-                    throw .malformed(path: path, line: reader.recordLine, column: j + 1, message: beyond
-                        ? "column '\(header[j])' holds \(cell.prefix(40)), beyond the range of 32-bit floats (±3.4e38); expected a smaller number"
-                        : "column '\(header[j])' holds '\(cell.prefix(40))'; expected a finite number")
+            let rowStart = features.count
+            var keep = true
+            for j in inputColumns {
+                if let v = reader.float(at: j) {
+                    features.append(v)
+                    continue
                 }
-                features.append(v)
+                let cell = try reader.string(at: j)
+                if MissingValues.isMissing(cell) {
+                    switch missing {
+                    case .error:
+                        throw .malformed(path: path, line: reader.recordLine, column: j + 1,
+                                         message: "column '\(header[j])' has no value ('\(cell.prefix(40))'); expected a number, "
+                                            + "or --missing drop (leave such rows out) or --missing mean (fill with the training mean)")
+                    case .drop: keep = false
+                    case .mean: filled += 1
+                    }
+                    features.append(.nan)
+                    continue
+                }
+                let beyond = Double(cell).map { $0.isFinite && abs($0) > Double(Float.greatestFiniteMagnitude) } ?? false
+                throw .malformed(path: path, line: reader.recordLine, column: j + 1, message: beyond
+                    ? "column '\(header[j])' holds \(cell.prefix(40)), beyond the range of 32-bit floats (±3.4e38); expected a smaller number"
+                    : "column '\(header[j])' holds '\(cell.prefix(40))'; expected a finite number"
+                        + (Double(cell) == nil ? " (a text column? leave it out with --drop '\(header[j])', or choose inputs with --columns)" : ""))
             }
             let cell = try reader.string(at: labelColumn)
-            guard !cell.isEmpty else {
-                throw .malformed(path: path, line: reader.recordLine, column: labelColumn + 1,
-                                 message: "label column '\(header[labelColumn])' is empty; expected a label")
+            if MissingValues.isMissing(cell) {
+                guard missing != .error else {
+                    throw .malformed(path: path, line: reader.recordLine, column: labelColumn + 1,
+                                     message: "label column '\(header[labelColumn])' has no value ('\(cell.prefix(40))'); expected a label, "
+                                        + "or --missing drop to leave such rows out")
+                }
+                keep = false
+            }
+            guard keep else {
+                features.removeSubrange(rowStart...)
+                dropped += 1
+                continue
             }
             let value = reader.float(at: labelColumn).map(Double.init)
             if let value {
@@ -104,7 +135,10 @@ public enum CSVDataset {
                                        ? " (its labels are nearly all numbers: a value to predict? use --label-kind regression)" : ""))
             }
         }
-        guard !labelValues.isEmpty else { throw .empty(path: path) }
+        guard !labelValues.isEmpty else {
+            guard dropped == 0 else { throw .tooFewSamples("'\(path)': every one of its \(dropped) rows has a missing value (--missing drop)") }
+            throw .empty(path: path)
+        }
         let asClasses: Bool
         switch kind {
         case .classification: asClasses = true
@@ -121,6 +155,7 @@ public enum CSVDataset {
             var data = Dataset(features: features, targets: labelValues.map { Float($0) },
                                featureCount: featureNames.count, task: .regression(outputs: 1), featureNames: featureNames)
             data.labelName = header[labelColumn]
+            data.missing = Dataset.MissingCount(droppedRows: dropped, missingValues: filled)
             return data
         }
         // Thousands of classes of labels that are nearly all numbers: a regression target with a
@@ -147,6 +182,7 @@ public enum CSVDataset {
                            classIndices: labelCodes.map { newIndex[Int($0)] }, classCount: names.count,
                            featureNames: featureNames, classNames: order.map { names[$0] })
         data.labelName = header[labelColumn]
+        data.missing = Dataset.MissingCount(droppedRows: dropped, missingValues: filled)
         return data
     }
 }

@@ -16,6 +16,18 @@ public struct Dataset: Sendable, Equatable {
     public var classNames: [String]
     /// The label column a file's targets came from (`nil` for generated data).
     public var labelName: String?
+    /// How many rows of the file were left out, and values left to fill, for missing values
+    /// (``MissingValues``).
+    public var missing = MissingCount()
+
+    public struct MissingCount: Sendable, Equatable {
+        public var droppedRows = 0
+        public var missingValues = 0
+        public init(droppedRows: Int = 0, missingValues: Int = 0) {
+            self.droppedRows = droppedRows
+            self.missingValues = missingValues
+        }
+    }
 
     /// The number of samples.
     public var count: Int { featureCount == 0 ? 0 : features.count / featureCount }

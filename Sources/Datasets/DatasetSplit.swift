@@ -7,6 +7,8 @@ public struct DatasetSplit: Sendable, Equatable {
     /// What turned the raw data into these parts' inputs (set by whoever loaded it), to be
     /// stored with a run so that its snapshots can be applied to new data.
     public var transform: InputTransform?
+    /// Rows of the file left out and values filled for missing values.
+    public var missing = Dataset.MissingCount()
 
     public init(train: Dataset, validation: Dataset? = nil, test: Dataset) {
         self.train = train
@@ -89,9 +91,15 @@ public struct DatasetSplit: Sendable, Equatable {
     }
 
     /// Every part standardised with statistics fitted elsewhere (a stored run's).
-    public func standardized(with s: Standardizer) -> DatasetSplit {
-        var out = DatasetSplit(train: s.apply(to: train), validation: validation.map(s.apply(to:)), test: s.apply(to: test))
-        out.transform = transform
+    /// Every part through `transform` (row by row, so the rows stay where they are).
+    public func mapped<E: Error>(_ transform: (Dataset) throws(E) -> Dataset) throws(E) -> DatasetSplit {
+        var out = DatasetSplit(train: try transform(train), validation: try validation.map { d throws(E) in try transform(d) }, test: try transform(test))
+        out.transform = self.transform
+        out.missing = missing
         return out
+    }
+
+    public func standardized(with s: Standardizer) -> DatasetSplit {
+        mapped(s.apply(to:))
     }
 }

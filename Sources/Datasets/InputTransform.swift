@@ -17,6 +17,11 @@ public struct InputTransform: Sendable, Equatable, Codable {
     public var standardizer: Standardizer?
     /// What the targets mean, which fixed the output head.
     public var task: Task
+    /// Per raw column, the training mean that fills a missing value (`--missing mean`); `nil`
+    /// when missing values are errors.
+    public var fill: [Float]?
+    /// A regression target's standardisation, when the run standardised it.
+    public var targetScale: TargetScale?
     /// The class names in index order (text labels as the file had them, sorted; `0`, `1`, … for
     /// generated sets); empty for regression.
     public var classes: [String]
@@ -24,7 +29,10 @@ public struct InputTransform: Sendable, Equatable, Codable {
     /// The label column's name for data a built-in generator made.
     public static let builtinLabel = "label"
 
-    public init(columns: [String], label: String, crosses: [FeatureCross]?, standardizer: Standardizer?, task: Task, classes: [String]) {
+    public init(columns: [String], label: String, crosses: [FeatureCross]?, standardizer: Standardizer?, task: Task, classes: [String],
+                fill: [Float]? = nil, targetScale: TargetScale? = nil) {
+        self.fill = fill
+        self.targetScale = targetScale
         self.columns = columns
         self.label = label
         self.crosses = crosses
@@ -33,12 +41,14 @@ public struct InputTransform: Sendable, Equatable, Codable {
         self.classes = classes
     }
 
-    /// The network's inputs for raw rows (in ``columns`` order): crossed, then standardised with
-    /// the stored statistics.
+    /// The network's inputs for raw rows (in ``columns`` order): missing values filled, crossed,
+    /// standardised with the stored statistics, and a regression target standardised.
     public func inputs(_ raw: Dataset) throws(DatasetError) -> Dataset {
         var d = raw
+        if let fill { d = MissingValues.filled(d, with: fill) }
         if let crosses, crosses != FeatureCross.raw { d = try d.crossed(crosses) }
         if let standardizer { d = standardizer.apply(to: d) }
+        if let targetScale { d = targetScale.apply(to: d) }
         return d
     }
 

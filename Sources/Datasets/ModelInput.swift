@@ -39,11 +39,16 @@ public struct ModelInput: Sendable {
                                  message: "expected \(header.count) fields as in the header, found \(reader.fieldCount)")
             }
             for j in columns {
-                guard let v = reader.float(at: j) else {
+                if let v = reader.float(at: j) {
+                    features.append(v)
+                } else if transform.fill != nil, MissingValues.isMissing(try reader.string(at: j)) {
+                    features.append(.nan)   // filled with the training mean by the transform
+                } else {
+                    let cell = try reader.string(at: j)
                     throw .malformed(path: path, line: reader.recordLine, column: j + 1,
-                                     message: "column '\(names[j])' holds '\(try reader.string(at: j).prefix(40))'; expected a finite number")
+                                     message: "column '\(names[j])' holds '\(cell.prefix(40))'; expected a finite number"
+                                        + (MissingValues.isMissing(cell) ? " (the run was trained without --missing mean, so it has no value to fill in)" : ""))
                 }
-                features.append(v)
             }
             if let labelColumn {
                 let cell = try reader.string(at: labelColumn).trimmingCharacters(in: .whitespaces)

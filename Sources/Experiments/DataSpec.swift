@@ -29,11 +29,20 @@ public struct DataSpec: Sendable, Hashable, Codable {
     /// The inputs computed from the two raw columns (the Playground's feature crosses); nil
     /// or `[x, y]` for the raw columns as they are.
     public var crosses: [FeatureCross]?
+    /// A CSV file's input columns in order (`--columns`), and columns left out (`--drop`); nil
+    /// for every column but the label (and then left out of the JSON, as are the others below).
+    public var columns: [String]?
+    public var drop: [String]?
+    /// What an empty or `NA` cell of a CSV file does; nil for ``MissingValues/error``.
+    public var missing: MissingValues?
 
     /// Every field given; ``RunConfiguration/defaults`` holds the options' defaults.
     public init(dataset: String, samples: Int, noise: Double, trainRatio: Double, validationRatio: Double?, label: String?,
                 labelKind: CSVDataset.LabelKind, standardize: Bool?, stratified: Bool, classes: Int, features: Int,
-                crosses: [FeatureCross]?) {
+                crosses: [FeatureCross]?, columns: [String]? = nil, drop: [String]? = nil, missing: MissingValues? = nil) {
+        self.columns = columns
+        self.drop = drop
+        self.missing = missing
         self.dataset = dataset
         self.samples = samples
         self.noise = noise
@@ -62,9 +71,15 @@ public struct DataSpec: Sendable, Hashable, Codable {
         }
         var data: Dataset
         if let builtin {
+            if let columns {
+                throw .invalidOption(name: "features", value: columns.joined(separator: ","),
+                                     expected: "feature crosses of '\(builtin.rawValue)' (\(FeatureCross.allCases.map(\.rawValue).joined(separator: ", "))); "
+                                        + "column names choose a CSV file's inputs")
+            }
             data = try builtin.generate(samples: samples, noise: noise, seed: seed, classes: classes, features: features)
         } else if dataset.contains("/") || dataset.lowercased().hasSuffix(".csv") || FileManager.default.fileExists(atPath: dataset) {
-            data = try CSVDataset.load(path: dataset, label: label, kind: labelKind, maxValues: maxValues)
+            data = try CSVDataset.load(path: dataset, label: label, kind: labelKind, columns: ColumnChoice(inputs: columns, drop: drop ?? []),
+                                       missing: missing ?? .error, maxValues: maxValues)
         } else {
             throw .invalidOption(name: "dataset", value: dataset,
                                  expected: "one of \(BuiltinDataset.allCases.map(\.rawValue).joined(separator: ", ")) or the path of a CSV file"
@@ -73,18 +88,31 @@ public struct DataSpec: Sendable, Hashable, Codable {
         let columns = data.featureNames
         let classes = !data.classNames.isEmpty || !data.task.isClassification ? data.classNames
             : (0..<(data.task == .binary ? 2 : data.task.outputCount)).map(String.init)
-        if let crosses, crosses != FeatureCross.raw { data = try data.crossed(crosses) }
+        if let crosses, crosses != FeatureCross.raw, data.featureCount != 2 {
+            // Checked before the split so the error is the crosses', not the split's.
+            _ = try data.subset([]).crossed(crosses)
+        }
+        // Split the raw rows; then, part by part, fill missing values with the training part's
+        // means, cross, and standardise with the training part's statistics.
         var split = try DatasetSplit.split(data, trainFraction: trainRatio / 100, validationFraction: (validationRatio ?? 0) / 100,
                                            seed: seed, stratified: stratified)
-        var standardizer: Standardizer?
+        let fill = stored?.fill ?? (data.missing.missingValues > 0 ? MissingValues.means(of: split.train) : nil)
+        if let fill { split = split.mapped { MissingValues.filled($0, with: fill) } }
+        if let crosses, crosses != FeatureCross.raw { split = try split.mapped { d throws(DatasetError) in try d.crossed(crosses) } }
+        var standardizer: Standardizer?, targetScale: TargetScale?
         if let stored {
             standardizer = stored.standardizer
-            if let standardizer { split = split.standardized(with: standardizer) }
+            targetScale = stored.targetScale
         } else if standardize ?? (builtin == nil) {
-            (split, standardizer) = split.standardized()
+            standardizer = Standardizer(fitting: split.train)
+            if case .regression(1) = data.task { targetScale = TargetScale(fitting: split.train) }
         }
+        if let standardizer { split = split.standardized(with: standardizer) }
+        if let targetScale { split = split.mapped(targetScale.apply(to:)) }
         split.transform = stored ?? InputTransform(columns: columns, label: data.labelName ?? InputTransform.builtinLabel, crosses: crosses,
-                                                   standardizer: standardizer, task: data.task, classes: classes)
+                                                   standardizer: standardizer, task: data.task, classes: classes,
+                                                   fill: fill, targetScale: targetScale)
+        split.missing = data.missing
         return split
     }
 

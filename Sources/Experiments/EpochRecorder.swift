@@ -12,6 +12,8 @@ struct EpochRecorder {
     private(set) var selection = Selection(metric: .testLoss)
     /// The selected epoch's metrics (without layers or snapshot).
     private(set) var selected: EpochRecord?
+    /// The selected epoch's confusion matrices, on the test and the validation part.
+    private(set) var selectedConfusion: ConfusionRecord?
     /// The last epoch's tensors and whether they were stored as `final`, for a run that stops early.
     private var last: (epoch: Int, tensors: [TensorSnapshot], storedFinal: Bool)?
     /// The best weights not yet written, and the training time at which a best was last written.
@@ -63,8 +65,14 @@ struct EpochRecorder {
                     Metric.gradNormMax.name: norms.max() ?? 0, Metric.alerts.name: Double(alerts.filter { $0.severity != .note }.count)])
         if let loss = r.validationLoss { record.extra[Metric.valLoss.name] = loss }
         if let accuracy = r.validationAccuracy { record.extra[Metric.valAccuracy.name] = accuracy }
+        for (split, scores) in [("test", r.testScores), ("val", r.validationScores)] {
+            record.extra.merge(scores?.metrics(split: split) ?? [:]) { a, _ in a }
+        }
         let improved = selection.add(record)
-        if improved { selected = record }
+        if improved {
+            selected = record
+            selectedConfusion = Self.confusion(epoch: r.epoch, test: r.testScores, validation: r.validationScores)
+        }
         if stopper?.observe(record) == true, options.snapshots { earlyBest = (r.epoch, r.layers.flatMap(\.tensors)) }
         record.layers = r.layers.map(Self.health)
         record.alerts = alerts
@@ -107,6 +115,19 @@ struct EpochRecorder {
         }
         if let final { snapshots.append(SnapshotRecord(epoch: final.epoch, final: true, tensors: Self.records(final.tensors))) }
         return snapshots
+    }
+
+    private static func confusion(epoch: Int, test: TaskScores?, validation: TaskScores?) -> ConfusionRecord? {
+        var cells: [ConfusionRecord.Cell] = []
+        for (split, scores) in [("test", test), ("validation", validation)] {
+            guard case let .classes(matrix, _)? = scores else { continue }
+            for actual in 0..<matrix.classes {
+                for predicted in 0..<matrix.classes {
+                    cells.append(.init(split: split, actual: actual, predicted: predicted, count: matrix.count(actual: actual, predicted: predicted)))
+                }
+            }
+        }
+        return cells.isEmpty ? nil : ConfusionRecord(epoch: epoch, cells: cells)
     }
 
     private static func records(_ tensors: [TensorSnapshot]) -> [TensorRecord] {

@@ -41,13 +41,17 @@ public struct RunModel {
         let x = try transform.inputs(input.raw)
         var m = Matrix(rows: x.count, cols: x.featureCount)
         m.storage.replaceSubrange(0..<x.features.count, with: x.features)
-        return BLAS.withThreads(1) { engine.predict(m) }
+        var out = BLAS.withThreads(1) { engine.predict(m) }
+        if let scale = transform.targetScale { out.storage = out.storage.map(scale.value) }
+        return out
     }
 
-    /// Loss and accuracy on a file that has the label column.
+    /// Loss, accuracy and the task's scores on a file that has the label column, in the
+    /// target's own units.
     public func evaluate(_ input: ModelInput) throws -> Evaluation {
         guard input.hasLabels else { throw ModelError.noLabels(column: transform.label) }
-        return try BLAS.withThreads(1) { try engine.evaluate(transform.inputs(input.raw), collectStatistics: false) }
+        let evaluation = try BLAS.withThreads(1) { try engine.evaluate(transform.inputs(input.raw), collectStatistics: false) }
+        return transform.targetScale?.reported(evaluation) ?? evaluation
     }
 
     /// One row per input row: its columns as written (or only `keep`), the predicted class (or

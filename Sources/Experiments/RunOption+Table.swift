@@ -59,13 +59,48 @@ extension RunOption {
                   help: "Inputs computed from the two coordinates, as on the Playground: "
                       + FeatureCross.allCases.map(\.rawValue).joined(separator: ",") + ".",
                   sweep: .slash, playground: ["x", "y", "xTimesY", "xSquared", "ySquared", "sinX", "sinY", "cosX", "cosY"],
-                  apply: { text, _, c throws(SettingsError) in c.data.crosses = try parseCrosses(text) },
+                  apply: { text, _, c throws(SettingsError) in
+                      // On a CSV file, names that are not crosses choose its input columns, as --columns does.
+                      if c.data.builtin == nil, let names = columnNames(text), (try? FeatureCross.list(text)) == nil, Int(text) == nil {
+                          c.data.columns = names
+                      } else {
+                          c.data.crosses = try parseCrosses(text)
+                      }
+                  },
                   read: { c in
                       // Blobs have no crosses; a CSV file's are stored when it has any.
                       let crosses = c.data.crosses ?? FeatureCross.raw
                       if c.data.builtin == .blobs || (c.data.builtin == nil && crosses == FeatureCross.raw) { return nil }
                       return .text(crosses.map(\.rawValue).joined(separator: ","))
                   }),
+
+        RunOption(key: "columns", group: .data, valueName: "names", note: "every column but the label",
+                  help: "A CSV file's input columns, comma-separated, in the order the network reads them (--features accepts them too).",
+                  sweep: .slash,
+                  apply: { text, _, c throws(SettingsError) in
+                      guard let names = columnNames(text) else { throw .invalid(key: "columns", value: text, expected: "comma-separated column names") }
+                      c.data.columns = names
+                  },
+                  read: { $0.data.columns.map { .text($0.joined(separator: ",")) } }),
+        RunOption(key: "drop", group: .data, valueName: "names", note: "none",
+                  help: "CSV columns to leave out of the inputs (ids, text), comma-separated.", sweep: .slash,
+                  apply: { text, _, c throws(SettingsError) in
+                      guard let names = columnNames(text) else { throw .invalid(key: "drop", value: text, expected: "comma-separated column names") }
+                      c.data.drop = names
+                  },
+                  read: { $0.data.drop.map { .text($0.joined(separator: ",")) } }),
+        RunOption(key: "missing", group: .data, default: MissingValues.error.rawValue,
+                  help: "What an empty or NA cell of a CSV file does: error; drop (leave its row out); mean (fill an input with its "
+                      + "training mean, stored with the run so predict fills the same; rows without a label are left out).",
+                  apply: { text, _, c throws(SettingsError) in
+                      guard let policy = MissingValues(rawValue: text.lowercased()) else {
+                          throw .invalid(key: "missing", value: text,
+                                         expected: MissingValues.allCases.map(\.rawValue).joined(separator: ", ")
+                                            + Spelling.hint(for: text, among: MissingValues.allCases.map(\.rawValue)))
+                      }
+                      c.data.missing = policy == .error ? nil : policy
+                  },
+                  read: { $0.data.builtin == nil ? .text(($0.data.missing ?? .error).rawValue) : nil }),
 
         // Network
         RunOption(key: "layers", group: .network, valueName: "widths", default: "8,8",
@@ -363,6 +398,12 @@ private func parseWidths(_ text: String) throws(SettingsError) -> [Int] {
         widths.append(w)
     }
     return widths
+}
+
+/// `a,b,c` → the column names, trimmed; nil when one is empty.
+private func columnNames(_ text: String) -> [String]? {
+    let names = text.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
+    return names.contains(where: \.isEmpty) ? nil : names
 }
 
 /// `--features`: the Playground's feature crosses.

@@ -17,7 +17,7 @@ public struct RunReplay {
     ///   the network), data and store errors.
     public init(store: RunStore, run: StoredRun, epoch: Int, data: RunSettings = RunSettings(), memory: MemoryBudget = .standard) throws {
         // The snapshot fixes the network's inputs and how raw data becomes them.
-        let fixed = ["features", "standardize"]
+        let fixed = ["features", "columns", "drop", "standardize"]
         if let key = data.values.keys.sorted().first(where: fixed.contains) {
             throw SettingsError.invalid(key: key, value: data.values[key] ?? "",
                                         expected: "no --\(key): the snapshot fixes the network's inputs and how the data becomes them")
@@ -36,8 +36,12 @@ public struct RunReplay {
         })
     }
 
-    /// Loss and accuracy on the training and the test part, in evaluation mode.
+    /// Loss, accuracy and the task's scores on the training and the test part, in evaluation
+    /// mode, in a regression target's own units.
     public func evaluate() -> (train: Evaluation, test: Evaluation) {
-        (trainer.engine.evaluate(trainer.data.train, collectStatistics: false), trainer.engine.evaluate(trainer.data.test, collectStatistics: false))
+        let scale = trainer.data.transform?.targetScale
+        let (train, test) = (trainer.engine.evaluate(trainer.data.train, collectStatistics: false),
+                             trainer.engine.evaluate(trainer.data.test, collectStatistics: false))
+        return (scale?.reported(train) ?? train, scale?.reported(test) ?? test)
     }
 }

@@ -1,3 +1,4 @@
+import Datasets
 import Foundation
 import Neural
 import Tracking
@@ -25,10 +26,18 @@ public struct RunSummary {
         let perEpoch = outcome.epochs > 0 ? result.seconds / Double(outcome.epochs) * 1000 : 0
         lines.append(String(format: "%@ after %d epochs in %.2f s (%.2f ms/epoch); the store's writes took %.3f s in the background",
                             status, outcome.epochs, result.seconds, perEpoch, result.storeSeconds))
+        if result.missing.droppedRows > 0 {
+            lines.append("missing values: \(result.missing.droppedRows) rows of the file left out (--missing drop)")
+        }
+        if result.missing.missingValues > 0 {
+            lines.append("missing values: \(result.missing.missingValues) filled with their column's training mean (--missing mean)")
+        }
         if let last = result.last {
+            let task = (last.testScores?.metrics(split: "test") ?? [:]).sorted { $0.key < $1.key }.map { (Metric.named($0.key), Optional($0.value)) }
             lines.append(Self.metrics([(.trainLoss, last.trainLoss), (.valLoss, last.validationLoss), (.testLoss, last.testLoss),
                                        (.trainAccuracy, last.trainAccuracy), (.valAccuracy, last.validationAccuracy),
-                                       (.testAccuracy, last.testAccuracy)]))
+                                       (.testAccuracy, last.testAccuracy)] + task))
+            if result.targetUnits { lines.append("losses are mean squared errors in the target's own units (it was standardised for training)") }
         }
         // The epoch a sweep or a pivot would report for this run, and what chose it.
         if let selected = result.selected, let by = result.selectedBy, by.name != Metric.testLoss.name {

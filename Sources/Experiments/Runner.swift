@@ -1,4 +1,4 @@
-import Datasets
+public import Datasets
 import Foundation
 public import Neural
 public import Tracking
@@ -50,6 +50,10 @@ public struct Runner: Sendable {
         public var seconds: Double
         /// Time spent writing epochs to the store, on a background queue that overlaps training.
         public var storeSeconds: Double
+        /// Rows of a CSV file left out and values filled for missing values.
+        public var missing = Dataset.MissingCount()
+        /// Whether losses are in a standardised regression target's own units.
+        public var targetUnits = false
     }
 
     /// Trains and records the run.
@@ -87,7 +91,10 @@ public struct Runner: Sendable {
                 try store.recordInputTransform(run: runID, json: json)
             }
             if let initial = recorder.initialSnapshot(trainer.engine) { try writer.enqueue(initial) }
-            outcome = try trainer.train(interrupted: interrupted) { report in
+            // A standardised regression target: every number recorded is in the target's own units.
+            let scale = trainer.data.transform?.targetScale
+            outcome = try trainer.train(interrupted: interrupted) { raw in
+                let report = scale?.reported(raw) ?? raw
                 let (epoch, earlierBest) = recorder.record(report)
                 if let earlierBest { try writer.enqueue(earlierBest) }
                 try writer.enqueue(epoch)
@@ -99,6 +106,7 @@ public struct Runner: Sendable {
             }
             storeSeconds = try writer.drain()
             for closing in recorder.closingSnapshots() { try store.recordSnapshot(run: runID, closing) }
+            if let confusion = recorder.selectedConfusion { try store.recordConfusion(run: runID, confusion) }
         } catch {
             _ = try? writer.drain()
             try? store.finishRun(run: runID, status: .failed, error: "\(error)")
@@ -121,7 +129,8 @@ public struct Runner: Sendable {
         }
         try store.finishRun(run: runID, status: status, error: message, stopReason: stopReason)
         return Result(runID: runID, status: status, outcome: outcome, stopReason: stopReason, last: last, selected: recorder.selected,
-                      selectedBy: recorder.selected == nil ? nil : recorder.selection.selectedOn, seconds: seconds, storeSeconds: storeSeconds)
+                      selectedBy: recorder.selected == nil ? nil : recorder.selection.selectedOn, seconds: seconds, storeSeconds: storeSeconds,
+                      missing: trainer.data.missing, targetUnits: trainer.data.transform?.targetScale != nil)
     }
 }
 

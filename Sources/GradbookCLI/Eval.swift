@@ -42,12 +42,15 @@ struct Eval: ParsableCommand {
         let logged = try db.epochs(run: run.id).first { $0.epoch == epoch }
         // Exact values (the shortest text that reads back to the same number): this is a check.
         func cell(_ v: Double?) -> String { v.map { Cell.real($0).text } ?? "-" }
-        let rows = [
+        var rows = [
             [Metric.trainLoss.name, cell(train.loss), cell(logged?.trainLoss)],
             [Metric.testLoss.name, cell(test.loss), cell(logged?.testLoss)],
             [Metric.trainAccuracy.name, cell(train.accuracy), cell(logged?.trainAccuracy)],
             [Metric.testAccuracy.name, cell(test.accuracy), cell(logged?.testAccuracy)],
         ]
+        for (name, value) in test.scores?.metricValues ?? [] {
+            rows.append(["test_" + name, cell(value), cell(logged?.extra["test_" + name])])
+        }
         Console.out("run \(run.id), snapshot of epoch \(epoch)\(overrides.values.isEmpty ? "" : ", on other data")")
         Console.out(TableWriter.aligned(header: ["metric", "evaluated", "logged"], rows: rows))
     }
@@ -59,6 +62,7 @@ struct Eval: ParsableCommand {
         let e = try model.evaluate(input)
         func cell(_ v: Double?) -> String { v.map { Cell.real($0).text } ?? "-" }
         Console.out("run \(run.id), snapshot of epoch \(epoch), on \(Terminal.safe(file)) (\(input.records.count) rows, inputs transformed as in training)")
-        Console.out(TableWriter.aligned(header: ["metric", "evaluated"], rows: [["loss", cell(e.loss)], ["accuracy", cell(e.accuracy)]]))
+        let rows = [["loss", cell(e.loss)], ["accuracy", cell(e.accuracy)]] + (e.scores?.metricValues ?? []).map { [$0.name, cell($0.value)] }
+        Console.out(TableWriter.aligned(header: ["metric", "evaluated"], rows: rows))
     }
 }

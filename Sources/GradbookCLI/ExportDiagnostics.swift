@@ -5,7 +5,7 @@ import Tracking
 struct ExportDiagnostics: SelectionExport {
     static let configuration = CommandConfiguration(
         commandName: "diagnostics",
-        abstract: "Export per-layer gradient health: one row per run, epoch and layer (layer 0 = first hidden), every statistic.")
+        abstract: "Export per-layer gradient health: one row per run, epoch and layer (layer 1 = first hidden, the output layer last, as `show` and alerts number them), every statistic.")
 
     @OptionGroup var store: StoreOptions
     @OptionGroup var selection: SelectionOptions

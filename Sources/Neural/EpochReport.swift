@@ -12,6 +12,9 @@ public struct EpochReport: Sendable {
     /// Loss and accuracy on the validation part, when the data has one.
     public var validationLoss: Double?
     public var validationAccuracy: Double?
+    /// What the task's own metrics come from, on the test and the validation part.
+    public var testScores: TaskScores? = nil
+    public var validationScores: TaskScores? = nil
     public var learningRate: Double
     /// Parameter updates made in this epoch.
     public var steps: Int

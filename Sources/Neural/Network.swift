@@ -80,6 +80,7 @@ public final class Network: TrainingEngine {
             if collectStatistics { l.statistics.reset() }
         }
         defer { for l in hidden { l.collectsStatistics = false } }
+        var scores = TaskScores.Accumulator(head: head, outputs: outputs)
         for start in stride(from: 0, to: data.count, by: capacity) {
             let range = start..<min(start + capacity, data.count)
             gather(data.features, data.targets, range)
@@ -87,10 +88,12 @@ public final class Network: TrainingEngine {
             let r = headPass(gradient: false)
             loss += r.loss
             correct += r.correct
+            TaskScores.gather(head: head, predictions: predictions.storage, targets: data.targets[(range.lowerBound * outputs)..<(range.upperBound * outputs)],
+                              rows: range.count, cols: outputs, into: &scores)
         }
         let n = Double(max(data.count, 1))
         return Evaluation(loss: loss / n, accuracy: head.isRegression ? nil : correct / n,
-                          statistics: collectStatistics ? hidden.map(\.statistics.statistics) : [])
+                          statistics: collectStatistics ? hidden.map(\.statistics.statistics) : [], scores: scores.scores)
     }
 
     /// One forward and backward pass on the samples `rows` of `data`: every parameter's

@@ -184,7 +184,7 @@ public final class Trainer {
         return .report(EpochReport(
             epoch: epoch, trainLoss: trainLoss, testLoss: test.loss, trainAccuracy: trainAccuracy,
             testAccuracy: test.accuracy, validationLoss: validation?.loss, validationAccuracy: validation?.accuracy,
-            learningRate: Double(rate), steps: batches,
+            testScores: test.scores, validationScores: validation?.scores, learningRate: Double(rate), steps: batches,
             seconds: seconds, gradientNorms: tracker.globalNorms, layers: reports))
     }
 

@@ -86,11 +86,14 @@ public struct Evaluation: Sendable, Equatable {
     public var accuracy: Double?
     /// The hidden layers' activation statistics of this pass, when asked for.
     public var statistics: [ActivationStatistics]
+    /// What the task's own metrics (F1, AUC, RMSE, …) are computed from.
+    public var scores: TaskScores?
 
-    public init(loss: Double, accuracy: Double?, statistics: [ActivationStatistics] = []) {
+    public init(loss: Double, accuracy: Double?, statistics: [ActivationStatistics] = [], scores: TaskScores? = nil) {
         self.loss = loss
         self.accuracy = accuracy
         self.statistics = statistics
+        self.scores = scores
     }
 }
 

@@ -35,6 +35,7 @@ public struct RunReport {
         out.append(Self.wrapped(params.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }))
         out.append("")
         out.append(contentsOf: try metrics(epochs))
+        out.append(contentsOf: try classes())
         out.append(contentsOf: try alerts())
         out.append(contentsOf: try layers())
         let snapshots = try store.snapshots(run: run.id)
@@ -75,7 +76,7 @@ public struct RunReport {
     /// one definition of "best").
     private func metrics(_ epochs: [EpochRecord]) throws -> [String] {
         guard let last = epochs.last else { return ["no epochs recorded"] }
-        let shown = [Metric.trainLoss, .valLoss, .testLoss, .trainAccuracy, .valAccuracy, .testAccuracy]
+        let shown = [Metric.trainLoss, .valLoss, .testLoss, .trainAccuracy, .valAccuracy, .testAccuracy] + Metric.taskMetrics
         let present = shown.filter { m in epochs.contains { $0.value(of: m.name) != nil } }
         let terms = present.flatMap { [Term(name: $0.name, function: "final"), Term(name: $0.name, function: "best"),
                                        Term(name: $0.name, function: "best_epoch")] }
@@ -92,6 +93,25 @@ public struct RunReport {
             out.append(String(format: "loss curves, epochs 1–%d, scale %.4g … %.4g", last.epoch, low, high))
             out.append("  train  " + Sparkline(values: train).render(range: low...high))
             out.append("  test   " + Sparkline(values: test).render(range: low...high))
+        }
+        return out
+    }
+
+    /// A classifier's precision, recall and F1 per class, and its confusion matrix, at the
+    /// selected epoch.
+    private func classes() throws -> [String] {
+        let metrics = try store.classMetrics(run: run.id)
+        guard let first = metrics.first else { return [] }
+        let f = Metric.testAccuracy
+        let rows = metrics.map { [$0.split, Terminal.safe($0.class), f.formatted($0.precision), f.formatted($0.recall), f.formatted($0.f1), "\($0.support)"] }
+        var out = ["", "classes at the selected epoch \(first.epoch)",
+                   TableWriter.aligned(header: ["split", "class", "precision", "recall", "f1", "support"], rows: rows)]
+        if let (_, counts) = try store.confusion(run: run.id, split: "test") {
+            let names = (0..<counts.count).map { i in Terminal.safe(metrics.first { $0.classIndex == i }?.class ?? "\(i)") }
+            out.append("")
+            out.append("test confusion matrix (rows: actual class, columns: predicted)")
+            out.append(TableWriter.aligned(header: ["actual \\ predicted"] + names,
+                                           rows: counts.enumerated().map { [names[$0.offset]] + $0.element.map(String.init) }))
         }
         return out
     }

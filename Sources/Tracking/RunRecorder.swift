@@ -14,6 +14,8 @@ public protocol RunRecorder: Sendable {
     func recordSnapshot(run: Int64, _ snapshot: SnapshotRecord) throws(StoreError)
     /// Records alerts outside an epoch (the `nan` alert of a run that diverged).
     func recordAlerts(run: Int64, epoch: Int, _ alerts: [AlertRecord]) throws(StoreError)
+    /// Records a classifier's confusion matrices at its selected epoch, replacing any before.
+    func recordConfusion(run: Int64, _ confusion: ConfusionRecord) throws(StoreError)
     /// Keeps what turned the run's raw data into its inputs (JSON), so that its snapshots can be
     /// applied to new data.
     func recordInputTransform(run: Int64, json: String) throws(StoreError)

@@ -53,7 +53,7 @@ extension RunStore {
     public func diagnostics(runs: [Int64]) throws(StoreError) -> ResultTable {
         try read { db in
             let statement = try db.makeStatement(literal: """
-                SELECT h.run_id, r.name AS run_name, h.epoch, h.layer, h.units, h.activation, h.grad_norm_mean, h.grad_norm_max,
+                SELECT h.run_id, r.name AS run_name, h.epoch, h.layer + 1 AS layer, h.units, h.activation, h.grad_norm_mean, h.grad_norm_max,
                        h.bias_grad_norm_mean, h.bias_grad_norm_max, h.weight_norm, h.update_ratio, h.act_mean, h.act_std,
                        h.dead_units, h.dead_fraction, h.saturated_fraction, h.eval_act_mean, h.eval_act_std, h.eval_dead_units,
                        h.eval_saturated_fraction

@@ -7,6 +7,18 @@ extension RunStore {
         try write { db in try Self.insert(alerts, run: run, epoch: epoch, db) }
     }
 
+    public func recordConfusion(run: Int64, _ confusion: ConfusionRecord) throws(StoreError) {
+        try write { db in
+            try db.execute(literal: "DELETE FROM confusion WHERE run_id = \(run)")
+            for cell in confusion.cells {
+                try db.execute(literal: """
+                    INSERT INTO confusion (run_id, split, epoch, actual, predicted, count)
+                    VALUES (\(run), \(cell.split), \(confusion.epoch), \(cell.actual), \(cell.predicted), \(cell.count))
+                    """)
+            }
+        }
+    }
+
     /// Stores a snapshot outside an epoch's transaction (the initial weights, or the final ones
     /// of a run that stopped early).
     public func recordSnapshot(run: Int64, _ snapshot: SnapshotRecord) throws(StoreError) {

@@ -69,8 +69,11 @@ final class CSVDatasetTests: XCTestCase {
     }
 
     func testNonNumericCellNamesLineColumnAndValue() throws {
-        try assertError("x,y,label\n1,2,a\n3,oops,b\n", "PATH:3:2: column 'y' holds 'oops'; expected a finite number")
-        try assertError("x,y,label\n1,,a\n", "PATH:2:2: column 'y' holds ''; expected a finite number")
+        try assertError("x,y,label\n1,2,a\n3,oops,b\n", "PATH:3:2: column 'y' holds 'oops'; expected a finite number "
+                        + "(a text column? leave it out with --drop 'y', or choose inputs with --columns)")
+        try assertError("x,y,label\n1,,a\n", "PATH:2:2: column 'y' has no value (''); expected a number, "
+                        + "or --missing drop (leave such rows out) or --missing mean (fill with the training mean)")
+        try assertError("x,y,label\n1,2,\n", "PATH:2:3: label column 'label' has no value (''); expected a label, or --missing drop to leave such rows out")
     }
 
     func testEmptyFileAndHeaderOnly() throws {
@@ -105,6 +108,33 @@ final class CSVDatasetTests: XCTestCase {
         XCTAssertEqual(d.features[10_000 + 9_999], Float((10_000 + 9_999) % 997))
     }
 
+    /// Columns chosen by name in any order or dropped; missing cells dropped or left for the
+    /// training mean to fill.
+    func testColumnChoiceAndMissingValues() throws {
+        let path = try write("id,a,name,b,label\n1,1.5,x,10,p\n2,NA,y,20,q\n3,3.5,z,,p\n4,4.5,w,40,\n5,5.5,v,50,q\n")
+        let chosen = try CSVDataset.load(path: path, columns: ColumnChoice(inputs: ["b", "a"], drop: []), missing: .drop)
+        XCTAssertEqual(chosen.featureNames, ["b", "a"])
+        XCTAssertEqual(chosen.features, [10, 1.5, 50, 5.5])
+        XCTAssertEqual(chosen.missing, Dataset.MissingCount(droppedRows: 3, missingValues: 0))
+        let dropped = try CSVDataset.load(path: path, columns: ColumnChoice(inputs: nil, drop: ["id", "name"]), missing: .mean)
+        XCTAssertEqual(dropped.featureNames, ["a", "b"])
+        XCTAssertEqual(dropped.count, 4, "the row without a label is left out")
+        XCTAssertEqual(dropped.missing, Dataset.MissingCount(droppedRows: 1, missingValues: 2))
+        XCTAssertTrue(dropped.features[2].isNaN && dropped.features[5].isNaN)
+        XCTAssertEqual(MissingValues.means(of: dropped), [3.5, Float(80.0 / 3)])
+        XCTAssertEqual(MissingValues.filled(dropped, with: [3.5, 7]).features, [1.5, 10, 3.5, 20, 3.5, 7, 5.5, 50])
+        XCTAssertThrowsError(try CSVDataset.load(path: path, columns: ColumnChoice(inputs: ["a", "nmae"], drop: []))) { error in
+            XCTAssertTrue("\(error)".hasPrefix("invalid --columns 'nmae': expected a column of '\(path)': 'id', 'a', 'name', 'b', 'label' (did you mean 'name'?)"),
+                          "\(error)")
+        }
+        XCTAssertThrowsError(try CSVDataset.load(path: path, columns: ColumnChoice(inputs: ["a", "label"], drop: []))) { error in
+            XCTAssertTrue("\(error)".contains("'label' is the label column"), "\(error)")
+        }
+        XCTAssertThrowsError(try CSVDataset.load(path: path, columns: ColumnChoice(inputs: nil, drop: ["id", "a", "name", "b"]))) { error in
+            XCTAssertTrue("\(error)".contains("at least one input column left"), "\(error)")
+        }
+    }
+
     func testMixedLineEndsInOneFile() throws {
         let d = try CSVDataset.load(path: try write("x,y,label\r\n1,2,a\n3,4,b\r5,6,a\r\n\"7\",8,\"b\nc\"\n"))
         XCTAssertEqual(d.features, [1, 2, 3, 4, 5, 6, 7, 8])
@@ -112,7 +142,8 @@ final class CSVDatasetTests: XCTestCase {
     }
 
     func testNonFiniteNumbersAreRejectedWithTheirRow() throws {
-        try assertError("x,y\n1,0\nnan,1\n", "PATH:3:1: column 'x' holds 'nan'; expected a finite number")
+        try assertError("x,y\n1,0\nnan,1\n", "PATH:3:1: column 'x' has no value ('nan'); expected a number, "
+                        + "or --missing drop (leave such rows out) or --missing mean (fill with the training mean)")
         try assertError("x,y\n1,0\n2,1\n-inf,0\n", "PATH:4:1: column 'x' holds '-inf'; expected a finite number")
     }
 
@@ -162,7 +193,7 @@ final class CSVDatasetTests: XCTestCase {
     func testNumericLabelsWithAStrayTextCellGetARegressionHint() throws {
         var text = "x,price\n"
         for i in 0..<3_000 { text += "\(i),\(Double(i) * 1.5 + 0.25)\n" }
-        text += "1,n/a\n"
+        text += "1,unknown\n"
         let path = try write(text)
         XCTAssertThrowsError(try CSVDataset.load(path: path)) { error in
             XCTAssertTrue("\(error)".contains("\(path):3002:2: label column 'price' would make 3001 classes"), "\(error)")

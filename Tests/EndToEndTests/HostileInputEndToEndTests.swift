@@ -29,7 +29,7 @@ final class HostileInputEndToEndTests: EndToEndTestCase {
         }
         let shown = try gradbook("show", "1")
         XCTAssertTrue(shown.stdout.contains("x\\u{1B}[2J\\u{1B}]0;owned\\u{7}\\r\\u{9B}31m\\u{202E}y"), shown.stdout)
-        let unknown = try gradbook("show", paint)
+        let unknown = try gradbook("show", "nope" + paint)
         XCTAssertNotEqual(unknown.status, 0)
         XCTAssertTrue(unknown.stderr.contains("\\u{1B}[2J"), unknown.stderr)
         // Stored as given, and exported unchanged for other programs.

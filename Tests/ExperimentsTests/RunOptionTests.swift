@@ -23,6 +23,9 @@ final class RunOptionTests: XCTestCase {
         "classes": (["dataset": "blobs", "classes": "5"], .integer(5)),
         "dimensions": (["dataset": "blobs", "dimensions": "7"], .integer(7)),
         "features": (["features": "x,y,xy"], .text("x,y,xy")),
+        "columns": (["dataset": "data.csv", "columns": "b, a"], .text("b,a")),
+        "drop": (["dataset": "data.csv", "drop": "id,name"], .text("id,name")),
+        "missing": (["dataset": "data.csv", "missing": "mean"], .text("mean")),
         "layers": (["layers": "16,4"], .text("16,4")),
         "activation": (["activation": "relu"], .text("relu")),
         "batch-norm": (["batch-norm": "true"], .bool(true)),
@@ -97,6 +100,7 @@ final class RunOptionTests: XCTestCase {
         let stored = Set(try RunSettings(["validation-ratio": "20", "early-stop": "val_loss"]).configuration().params.keys)
             .union(try RunSettings(["dataset": "blobs"]).configuration().params.keys)
             .union(try RunSettings(["dataset": "data.csv", "features": "x,y,xy"]).configuration().params.keys)
+            .union(try RunSettings(["dataset": "data.csv", "columns": "a,b", "drop": "id"]).configuration().params.keys)
             .union(try RunSettings(changes["playground"]!.settings).configuration().params.keys)
         XCTAssertEqual(known.subtracting(stored), [], "a parameter no configuration stores")
     }
@@ -120,7 +124,8 @@ final class RunOptionTests: XCTestCase {
 
     func testBadValuesNameTheOptionAndWhatItTakes() {
         for (key, value) in [("lr", "-1"), ("exploding-window", "0"), ("dropout", "1"), ("seed", "-3"), ("snapshots", "some"),
-                             ("activation", "relu7"), ("layers", "8,,x"), ("dead-fraction", "2"), ("features", "x,z")] {
+                             ("activation", "relu7"), ("layers", "8,,x"), ("dead-fraction", "2"), ("features", "x,z"),
+                             ("missing", "zero"), ("columns", "a,,b")] {
             XCTAssertThrowsError(try RunSettings([key: value]).configuration(), key) { error in
                 guard case let .invalid(k, _, expected, _) = error as? SettingsError else { return XCTFail("\(key): \(error)") }
                 XCTAssertEqual(k, key)

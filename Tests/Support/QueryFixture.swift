@@ -60,6 +60,11 @@ public enum QueryFixture {
                                                          learningRate: 0.01, seconds: 0.25))
         }
         try store.recordSnapshot(run: beta, SnapshotRecord(epoch: 0, initial: true, tensors: [TensorRecord(layer: 0, name: "weight", shape: [1], values: [3])]))
+        // Alpha's confusion matrix at its selected epoch (4): 7 and 8 right of 10 each.
+        try store.recordConfusion(run: alpha, ConfusionRecord(epoch: 4, cells: [
+            .init(split: "test", actual: 0, predicted: 0, count: 7), .init(split: "test", actual: 0, predicted: 1, count: 3),
+            .init(split: "test", actual: 1, predicted: 0, count: 2), .init(split: "test", actual: 1, predicted: 1, count: 8),
+        ]))
         try store.finishRun(run: beta, status: .finished)
 
         let gamma = try run("gamma \"q\"", lr: 0.001, activation: "sigmoid", batch: 10, layers: "4")

@@ -53,6 +53,23 @@ final class RunQueryTests: StoreTestCase {
         XCTAssertEqual(table.rows[3], [.null, .null, .null, .null], "a run without epochs has no metrics")
     }
 
+    /// Precision, recall and F1 per class, derived from the stored confusion matrix by the
+    /// `class_metrics` view (worked by hand: class 0 has 7 of 9 predictions right and 7 of its 10).
+    func testClassMetricsComeFromTheConfusionMatrix() throws {
+        let rows = try store.classMetrics(run: 1)
+        XCTAssertEqual(rows.map(\.class), ["0", "1"], "a run without stored classes numbers them")
+        XCTAssertEqual(rows.map(\.epoch), [4, 4])
+        XCTAssertEqual(rows.map(\.support), [10, 10])
+        XCTAssertEqual(try XCTUnwrap(rows[0].precision), 7.0 / 9, accuracy: 1e-12)
+        XCTAssertEqual(try XCTUnwrap(rows[0].recall), 0.7, accuracy: 1e-12)
+        XCTAssertEqual(try XCTUnwrap(rows[0].f1), 14.0 / 19, accuracy: 1e-12)
+        XCTAssertEqual(try XCTUnwrap(rows[1].precision), 8.0 / 11, accuracy: 1e-12)
+        XCTAssertEqual(try XCTUnwrap(rows[1].f1), 16.0 / 21, accuracy: 1e-12)
+        XCTAssertEqual(try store.confusion(run: 1, split: "test")?.counts, [[7, 3], [2, 8]])
+        XCTAssertNil(try store.confusion(run: 1, split: "validation"))
+        XCTAssertEqual(try store.classMetrics(run: 2), [])
+    }
+
     func testSelectionOptionsSortAndLimit() throws {
         XCTAssertEqual(try store.select(RunSelection()), [4, 3, 2, 1], "newest first")
         XCTAssertEqual(try store.select(RunSelection(sort: "test_loss")), [1, 2, 3, 4], "missing values last")

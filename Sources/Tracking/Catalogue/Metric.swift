@@ -63,11 +63,10 @@ public struct Metric: Sendable, Hashable, Codable {
     /// for `test_loss`, `val_accuracy` for `test_accuracy` (and themselves); nil for the others,
     /// which are selected on as they are.
     public var onValidation: Metric? {
-        switch name {
-        case Self.testLoss.name, Self.valLoss.name: Self.valLoss
-        case Self.testAccuracy.name, Self.valAccuracy.name: Self.valAccuracy
-        default: nil
-        }
+        if name.hasPrefix("val_") { return Self.catalogue.contains { $0.name == name } ? self : nil }
+        guard name.hasPrefix("test_") else { return nil }
+        let counterpart = "val_" + name.dropFirst("test_".count)
+        return Self.catalogue.first { $0.name == counterpart }
     }
 
     /// The metric whose validation values choose this one's epoch, when that is another metric
@@ -106,11 +105,23 @@ public struct Metric: Sendable, Hashable, Codable {
     public static let saturatedFraction = Metric("saturated_fraction", .minimize, .layers, .fraction,
                                                  "share of saturated outputs, largest layer", layers: "MAX(saturated_fraction)")
 
+    /// A task's own metrics, on the test part and (named `val_…`) on the validation part.
+    public static let taskMetrics: [Metric] = ["test", "val"].flatMap { split -> [Metric] in
+        let part = split == "test" ? "test set" : "validation split"
+        return [
+            Metric("\(split)_macro_f1", .maximize, .metrics, .fraction, "mean F1 over the classes on the \(part) (scikit-learn's macro average)"),
+            Metric("\(split)_auc", .maximize, .metrics, .fraction, "area under the ROC curve on the \(part) (two classes)"),
+            Metric("\(split)_rmse", .minimize, .metrics, .number, "root mean squared error on the \(part), in the target's units (regression)"),
+            Metric("\(split)_mae", .minimize, .metrics, .number, "mean absolute error on the \(part), in the target's units (regression)"),
+            Metric("\(split)_r2", .maximize, .metrics, .number, "coefficient of determination R² on the \(part) (regression)"),
+        ]
+    }
+
     /// Every metric Gradbook records, in the order lists show them.
     public static let catalogue: [Metric] = [
         trainLoss, testLoss, trainAccuracy, testAccuracy, valLoss, valAccuracy, learningRate, seconds, gradNorm, gradNormMax, alerts,
         deadUnits, deadFraction, saturatedFraction,
-    ]
+    ] + taskMetrics
 
     /// The curves exported and compared when no metric is named.
     public static let standardCurves: [Metric] = [trainLoss, testLoss, trainAccuracy, testAccuracy]

@@ -1,0 +1,55 @@
+public import Datasets
+public import Neural
+import Tracking
+
+extension TaskScores {
+    /// The task's metrics of these scores, by their short names (`macro_f1`, `auc`; `rmse`, `mae`,
+    /// `r2`); metrics without a value (AUC of more than two classes, R² of a constant target) are
+    /// left out.
+    public var metricValues: [(name: String, value: Double)] {
+        let values: [(String, Double?)]
+        switch self {
+        case let .classes(confusion, auc): values = [("macro_f1", confusion.macroF1), ("auc", auc)]
+        case let .values(errors): values = [("rmse", errors.rmse), ("mae", errors.mae), ("r2", errors.r2)]
+        }
+        return values.compactMap { name, value in value.flatMap { $0.isFinite ? (name, $0) : nil } }
+    }
+
+    /// The metrics on one part (`test` or `val`), by their catalogue names (``Metric/taskMetrics``).
+    func metrics(split: String) -> [String: Double] {
+        var out: [String: Double] = [:]
+        for (name, value) in metricValues {
+            let metric = "\(split)_\(name)"
+            assert(Metric.taskMetrics.contains { $0.name == metric }, "\(metric) is not in the catalogue")
+            out[metric] = value
+        }
+        return out
+    }
+}
+
+extension TargetScale {
+    /// An epoch's numbers in the target's own units: losses (squared errors) times the variance,
+    /// errors scaled back, predictions shifted back by the mean.
+    func reported(_ report: EpochReport) -> EpochReport {
+        var r = report
+        r.trainLoss = loss(r.trainLoss)
+        r.testLoss = loss(r.testLoss)
+        r.validationLoss = r.validationLoss.map(loss)
+        r.testScores = r.testScores.map(reported)
+        r.validationScores = r.validationScores.map(reported)
+        return r
+    }
+
+    /// A pass's loss and scores in the target's own units.
+    public func reported(_ evaluation: Evaluation) -> Evaluation {
+        var e = evaluation
+        e.loss = loss(e.loss)
+        e.scores = e.scores.map(reported)
+        return e
+    }
+
+    private func reported(_ scores: TaskScores) -> TaskScores {
+        guard case let .values(errors) = scores else { return scores }
+        return .values(errors.scaled(by: Double(deviation), shift: Double(mean)))
+    }
+}

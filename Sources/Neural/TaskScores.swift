@@ -1,0 +1,158 @@
+/// What a task's own metrics are computed from, gathered in one evaluation pass: for classes the
+/// confusion matrix (and, for two classes, each sample's probability of the second, for ROC AUC);
+/// for values the sums of errors. Metrics come from these counts, so the same numbers give the
+/// same metrics wherever they are shown.
+public enum TaskScores: Sendable, Equatable {
+    case classes(ConfusionMatrix, auc: Double?)
+    case values(RegressionErrors)
+
+    /// Gathers scores for predictions (probabilities or values, `rows × cols`, as a head makes
+    /// them) against targets; `nil` for multi-label data.
+    public static func gather(head: Head, predictions: [Float], targets: ArraySlice<Float>, rows: Int, cols: Int,
+                              into scores: inout Accumulator) {
+        let t = targets.startIndex
+        switch head {
+        case .meanSquaredError, .halfSquaredError:
+            for i in 0..<(rows * cols) { scores.errors.add(prediction: Double(predictions[i]), target: Double(targets[t + i])) }
+        case .binaryCrossEntropy, .playgroundTanh:
+            guard cols == 1 else { return }
+            for i in 0..<rows {
+                let actual = targets[t + i] >= 0.5 ? 1 : 0, predicted = predictions[i] >= 0.5 ? 1 : 0
+                scores.confusion.add(actual: actual, predicted: predicted)
+                scores.positives.append(predictions[i])
+                scores.actual.append(actual == 1)
+            }
+        case .softmaxCrossEntropy:
+            for r in 0..<rows {
+                var best = 0, target = 0
+                for j in 1..<cols {
+                    if predictions[r * cols + j] > predictions[r * cols + best] { best = j }
+                    if targets[t + r * cols + j] > targets[t + r * cols + target] { target = j }
+                }
+                scores.confusion.add(actual: target, predicted: best)
+            }
+        case .multiLabel:
+            return
+        }
+    }
+
+    /// Scores summed batch by batch.
+    public struct Accumulator: Sendable {
+        var confusion: ConfusionMatrix
+        var positives: [Float] = []
+        var actual: [Bool] = []
+        var errors = RegressionErrors()
+        let head: Head
+
+        public init(head: Head, outputs: Int) {
+            self.head = head
+            confusion = ConfusionMatrix(classes: head == .softmaxCrossEntropy ? outputs : 2)
+        }
+
+        public var scores: TaskScores? {
+            switch head {
+            case .meanSquaredError, .halfSquaredError: .values(errors)
+            case .multiLabel: nil
+            case .softmaxCrossEntropy: .classes(confusion, auc: nil)
+            case .binaryCrossEntropy, .playgroundTanh: .classes(confusion, auc: ROC.area(scores: positives, positive: actual))
+            }
+        }
+    }
+}
+
+/// Counts of samples by actual class (rows) and predicted class (columns).
+public struct ConfusionMatrix: Sendable, Equatable {
+    public let classes: Int
+    /// `counts[actual * classes + predicted]`.
+    public private(set) var counts: [Int]
+
+    public init(classes: Int, counts: [Int]? = nil) {
+        self.classes = classes
+        self.counts = counts ?? Array(repeating: 0, count: classes * classes)
+    }
+
+    mutating func add(actual: Int, predicted: Int) { counts[actual * classes + predicted] += 1 }
+
+    public func count(actual: Int, predicted: Int) -> Int { counts[actual * classes + predicted] }
+    /// Samples of class `c`.
+    public func support(_ c: Int) -> Int { (0..<classes).reduce(0) { $0 + count(actual: c, predicted: $1) } }
+    public func predicted(_ c: Int) -> Int { (0..<classes).reduce(0) { $0 + count(actual: $1, predicted: c) } }
+    public var total: Int { counts.reduce(0, +) }
+
+    /// Of the samples predicted `c`, the share that are `c`; `nil` when none is predicted `c`.
+    public func precision(_ c: Int) -> Double? { predicted(c) == 0 ? nil : Double(count(actual: c, predicted: c)) / Double(predicted(c)) }
+    /// Of the samples of class `c`, the share predicted `c`; `nil` when there are none.
+    public func recall(_ c: Int) -> Double? { support(c) == 0 ? nil : Double(count(actual: c, predicted: c)) / Double(support(c)) }
+    /// `2TP / (2TP + FP + FN)` (the harmonic mean of precision and recall, 0 when either is 0,
+    /// as scikit-learn's `zero_division=0`); `nil` for a class neither present nor predicted.
+    public func f1(_ c: Int) -> Double? {
+        let tp = count(actual: c, predicted: c), fp = predicted(c) - tp, fn = support(c) - tp
+        return 2 * tp + fp + fn == 0 ? nil : Double(2 * tp) / Double(2 * tp + fp + fn)
+    }
+    /// The mean F1 over the classes present in the data or the predictions (scikit-learn's
+    /// `f1_score(average='macro')`).
+    public var macroF1: Double? {
+        let scores = (0..<classes).compactMap(f1)
+        return scores.isEmpty ? nil : scores.reduce(0, +) / Double(scores.count)
+    }
+}
+
+/// Sums of a regression's errors, from which RMSE, MAE and R² follow.
+public struct RegressionErrors: Sendable, Equatable {
+    public var count = 0
+    public var absolute = 0.0, squared = 0.0
+    public var targetSum = 0.0, targetSquares = 0.0
+
+    public init() {}
+
+    mutating func add(prediction: Double, target: Double) {
+        let e = prediction - target
+        count += 1
+        absolute += abs(e)
+        squared += e * e
+        targetSum += target
+        targetSquares += target * target
+    }
+
+    public var rmse: Double? { count == 0 ? nil : (squared / Double(count)).squareRoot() }
+    public var mae: Double? { count == 0 ? nil : absolute / Double(count) }
+    /// `1 − SSE / SST`; `nil` for a constant target.
+    public var r2: Double? {
+        guard count > 0 else { return nil }
+        let sst = targetSquares - targetSum * targetSum / Double(count)
+        return sst > 1e-12 * max(targetSquares, 1) ? 1 - squared / sst : nil
+    }
+
+    /// The sums for predictions and targets mapped by `v ↦ v · scale + shift` (a standardised
+    /// target back in its own units).
+    public func scaled(by scale: Double, shift: Double) -> RegressionErrors {
+        var out = RegressionErrors()
+        out.count = count
+        out.absolute = absolute * abs(scale)
+        out.squared = squared * scale * scale
+        out.targetSum = targetSum * scale + Double(count) * shift
+        out.targetSquares = targetSquares * scale * scale + 2 * scale * shift * targetSum + Double(count) * shift * shift
+        return out
+    }
+}
+
+/// The area under the ROC curve.
+public enum ROC {
+    /// The probability that a random positive scores above a random negative, ties counting
+    /// half (the Mann–Whitney statistic, as scikit-learn's `roc_auc_score`); `nil` without both
+    /// classes.
+    public static func area(scores: [Float], positive: [Bool]) -> Double? {
+        let positives = positive.lazy.filter { $0 }.count, negatives = positive.count - positives
+        guard positives > 0, negatives > 0 else { return nil }
+        let order = scores.indices.sorted { scores[$0] < scores[$1] }
+        var rankSum = 0.0, i = 0
+        while i < order.count {
+            var j = i
+            while j + 1 < order.count, scores[order[j + 1]] == scores[order[i]] { j += 1 }
+            let rank = Double(i + j) / 2 + 1   // mean rank of the tied run, 1-based
+            for k in i...j where positive[order[k]] { rankSum += rank }
+            i = j + 1
+        }
+        return (rankSum - Double(positives) * Double(positives + 1) / 2) / (Double(positives) * Double(negatives))
+    }
+}

@@ -1,0 +1,28 @@
+/// A run's confusion matrices at its selected epoch (the `best` snapshot's): counts of samples
+/// by actual and predicted class, on the test part and the validation part. Precision, recall
+/// and F1 per class are derived from them by the `class_metrics` view.
+public struct ConfusionRecord: Sendable, Equatable {
+    public struct Cell: Sendable, Equatable {
+        /// `test` or `validation`.
+        public var split: String
+        /// Class indices, in the order of the run's classes.
+        public var actual: Int
+        public var predicted: Int
+        public var count: Int
+
+        public init(split: String, actual: Int, predicted: Int, count: Int) {
+            self.split = split
+            self.actual = actual
+            self.predicted = predicted
+            self.count = count
+        }
+    }
+
+    public var epoch: Int
+    public var cells: [Cell]
+
+    public init(epoch: Int, cells: [Cell]) {
+        self.epoch = epoch
+        self.cells = cells
+    }
+}
