@@ -6,7 +6,7 @@ import Tracking
 struct Export: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Export curves, runs, diagnostics (CSV, TSV, JSON) and weights (.npy) for other tools.",
-        subcommands: [ExportCurves.self, ExportRuns.self, ExportDiagnostics.self, ExportWeights.self])
+        subcommands: [ExportCurves.self, ExportRuns.self, ExportDiagnostics.self, ExportClasses.self, ExportWeights.self])
 }
 
 /// `gradbook export weights RUN`: a snapshot's tensors as NumPy `.npy` files.

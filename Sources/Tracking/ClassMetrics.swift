@@ -41,3 +41,32 @@ extension RunStore {
         }
     }
 }
+
+extension RunStore {
+    /// Per run, split and class: precision, recall, F1, support and the confusion matrix's row
+    /// (`predicted_NAME` columns, by the widest run's classes; empty where a run has fewer).
+    public func classes(runs: [Int64]) throws(StoreError) -> ResultTable {
+        var rows: [[Cell]] = []
+        var width = 0
+        var names: [String] = []
+        for run in runs {
+            let metrics = try classMetrics(run: run)
+            guard !metrics.isEmpty else { continue }
+            let name = try self.run("\(run)").name
+            for split in ["test", "validation"] {
+                guard let (_, counts) = try confusion(run: run, split: split) else { continue }
+                if counts.count > width {
+                    width = counts.count
+                    names = (0..<width).map { i in metrics.first { $0.classIndex == i }?.class ?? "\(i)" }
+                }
+                for m in metrics where m.split == split {
+                    rows.append([.integer(run), name.map(Cell.text) ?? .null, .text(split), .integer(Int64(m.epoch)), .text(m.class),
+                                 m.precision.map(Cell.real) ?? .null, m.recall.map(Cell.real) ?? .null, m.f1.map(Cell.real) ?? .null,
+                                 .integer(Int64(m.support))] + counts[m.classIndex].map { .integer(Int64($0)) })
+                }
+            }
+        }
+        let columns = ["run_id", "run_name", "split", "epoch", "class", "precision", "recall", "f1", "support"] + names.map { "predicted_" + $0 }
+        return ResultTable(columns: columns, rows: rows.map { $0 + Array(repeating: Cell.null, count: columns.count - $0.count) })
+    }
+}

@@ -113,6 +113,13 @@ final class RealDataEndToEndTests: EndToEndTestCase {
         let curves = try gradbook("export", "curves", "1", "--metrics", "test_macro_f1,test_auc", "--layout", "wide")
         XCTAssertEqual(curves.status, 0, curves.stderr)
         XCTAssertEqual(parseCSV(curves.stdout).count, 41, curves.stdout)
+        let classes = parseCSV(try gradbook("export", "classes", "1").stdout)
+        XCTAssertEqual(classes.first, ["run_id", "run_name", "split", "epoch", "class", "precision", "recall", "f1", "support",
+                                       "predicted_negative", "predicted_positive"])
+        XCTAssertEqual(classes.count, 5, "two classes on each of two splits")
+        let testRows = classes.dropFirst().filter { $0[2] == "test" }
+        XCTAssertEqual(testRows.map { Double($0[7])! }.reduce(0, +) / 2, macro, accuracy: 1e-9)
+        XCTAssertEqual(testRows.map { Int($0[9])! + Int($0[10])! }, testRows.map { Int($0[8])! }, "a confusion row sums to the support")
         let filtered = try gradbook("runs", "--where", "selected(test_auc) > 0.5", "--format", "csv", "--columns", "id,selected(test_macro_f1)")
         XCTAssertEqual(filtered.status, 0, filtered.stderr)
         XCTAssertEqual(parseCSV(filtered.stdout).count, 2, filtered.stdout)
