@@ -1,7 +1,7 @@
 import Datasets
 import Foundation
 import Neural
-import Tracking
+public import Tracking
 
 /// The short text `gradbook run` prints when a run ends: what was trained, how it ended, how
 /// long it took, and its last metrics.
@@ -45,6 +45,41 @@ public struct RunSummary {
                 + Self.metrics([(by, selected.value(of: by.name)), (.testLoss, selected.testLoss), (.testAccuracy, selected.testAccuracy)]))
         }
         return lines.joined(separator: "\n")
+    }
+
+    /// The same as a JSON document, for scripts: the run, how it ended, its hyperparameters, the
+    /// last epoch's metrics and the selected epoch's, by their catalogue names.
+    public var json: JSONValue {
+        let outcome = result.outcome
+        var members: [(String, JSONValue)] = [
+            ("run_id", .cell(.integer(result.runID))), ("status", .string(result.status.rawValue)),
+            ("stop_reason", .string(result.stopReason)),
+            ("error", { if case .diverged(_, let m) = outcome.reason { return .string(m) } else { return .null } }()),
+            ("epochs", .integer(outcome.epochs)), ("seconds", .number(result.seconds)), ("store_seconds", .number(result.storeSeconds)),
+            ("params", .object(config.params.sorted { $0.key < $1.key }.map { ($0.key, .param($0.value)) })),
+        ]
+        if let last = result.last {
+            var record = EpochRecord(epoch: last.epoch, trainLoss: last.trainLoss, testLoss: last.testLoss, trainAccuracy: last.trainAccuracy,
+                                     testAccuracy: last.testAccuracy, learningRate: last.learningRate, seconds: last.seconds)
+            record.extra = [Metric.valLoss.name: last.validationLoss, Metric.valAccuracy.name: last.validationAccuracy].compactMapValues { $0 }
+            for (split, scores) in [("test", last.testScores), ("val", last.validationScores)] {
+                record.extra.merge(scores?.metrics(split: split) ?? [:]) { a, _ in a }
+            }
+            members.append(("final", Self.metricsJSON(record)))
+        }
+        if let selected = result.selected {
+            members.append(("selected", .object([("epoch", .integer(selected.epoch)), ("selected_on", .string(result.selectedBy?.name)),
+                                                 ("metrics", Self.metricsJSON(selected))])))
+        }
+        members.append(("missing", .object([("rows_left_out", .integer(result.missing.droppedRows)),
+                                            ("values_filled", .integer(result.missing.missingValues))])))
+        members.append(("target_units", .bool(result.targetUnits)))
+        return .object(members)
+    }
+
+    /// An epoch's catalogue metrics that have a value, in the catalogue's order.
+    private static func metricsJSON(_ record: EpochRecord) -> JSONValue {
+        .object(Metric.catalogue.compactMap { m in record.value(of: m.name).map { (m.name, .number($0)) } })
     }
 
     /// `train loss 0.12  test loss 0.2`: the values there are.

@@ -24,6 +24,7 @@ struct Eval: ParsableCommand {
 
     @OptionGroup var options: RunOptions
     @OptionGroup var resources: ResourceOptions
+    @OptionGroup var format: ResultFormat
 
     mutating func run() throws {
         let db = try store.open()
@@ -40,19 +41,12 @@ struct Eval: ParsableCommand {
         }
         let (train, test) = try RunReplay(store: db, run: run, epoch: epoch, data: overrides, memory: resources.memory()).evaluate()
         let logged = try db.epochs(run: run.id).first { $0.epoch == epoch }
-        // Exact values (the shortest text that reads back to the same number): this is a check.
-        func cell(_ v: Double?) -> String { v.map { Cell.real($0).text } ?? "-" }
-        var rows = [
-            [Metric.trainLoss.name, cell(train.loss), cell(logged?.trainLoss)],
-            [Metric.testLoss.name, cell(test.loss), cell(logged?.testLoss)],
-            [Metric.trainAccuracy.name, cell(train.accuracy), cell(logged?.trainAccuracy)],
-            [Metric.testAccuracy.name, cell(test.accuracy), cell(logged?.testAccuracy)],
+        var rows: [(String, Double?, Double?)] = [
+            (Metric.trainLoss.name, train.loss, logged?.trainLoss), (Metric.testLoss.name, test.loss, logged?.testLoss),
+            (Metric.trainAccuracy.name, train.accuracy, logged?.trainAccuracy), (Metric.testAccuracy.name, test.accuracy, logged?.testAccuracy),
         ]
-        for (name, value) in test.scores?.metricValues ?? [] {
-            rows.append(["test_" + name, cell(value), cell(logged?.extra["test_" + name])])
-        }
-        Console.out("run \(run.id), snapshot of epoch \(epoch)\(overrides.values.isEmpty ? "" : ", on other data")")
-        Console.out(TableWriter.aligned(header: ["metric", "evaluated", "logged"], rows: rows))
+        for (name, value) in test.scores?.metricValues ?? [] { rows.append(("test_" + name, value, logged?.extra["test_" + name])) }
+        print(run: run, epoch: epoch, on: overrides.values.isEmpty ? nil : "other data", rows: rows, logged: true)
     }
 
     /// Every row of a CSV file through the stored model.
@@ -60,9 +54,29 @@ struct Eval: ParsableCommand {
         let model = try RunModel(store: db, run: run, epoch: epoch)
         let input = try ModelInput(path: file, for: model.transform, maxValues: try resources.memory().maxDataValues())
         let e = try model.evaluate(input)
+        let rows: [(String, Double?, Double?)] = [("loss", e.loss, nil), ("accuracy", e.accuracy, nil)]
+            + (e.scores?.metricValues ?? []).map { ($0.name, Optional($0.value), nil) }
+        print(run: run, epoch: epoch, on: file, rows: rows, logged: false, count: input.records.count)
+    }
+
+    /// The table (exact values: the shortest text that reads back to the same number — this is a
+    /// check), or with `--format json` one document.
+    private func print(run: StoredRun, epoch: Int, on data: String?, rows: [(String, Double?, Double?)], logged: Bool, count: Int? = nil) {
+        if format.isJSON {
+            let metrics: [(String, JSONValue)] = rows.map { name, evaluated, stored in
+                (name, .object([("evaluated", .number(evaluated))] + (logged ? [("logged", .number(stored))] : [])))
+            }
+            Swift.print(JSONValue.object([("run_id", .cell(.integer(run.id))), ("epoch", .integer(epoch)), ("data", .string(data ?? "the run's own")),
+                                          ("rows", .integer(count)), ("metrics", .object(metrics))]).text())
+            return
+        }
         func cell(_ v: Double?) -> String { v.map { Cell.real($0).text } ?? "-" }
-        Console.out("run \(run.id), snapshot of epoch \(epoch), on \(Terminal.safe(file)) (\(input.records.count) rows, inputs transformed as in training)")
-        let rows = [["loss", cell(e.loss)], ["accuracy", cell(e.accuracy)]] + (e.scores?.metricValues ?? []).map { [$0.name, cell($0.value)] }
-        Console.out(TableWriter.aligned(header: ["metric", "evaluated"], rows: rows))
+        if let count, let data {
+            Console.out("run \(run.id), snapshot of epoch \(epoch), on \(data) (\(count) rows, inputs transformed as in training)")
+        } else {
+            Console.out("run \(run.id), snapshot of epoch \(epoch)\(data == nil ? "" : ", on other data")")
+        }
+        Console.out(TableWriter.aligned(header: ["metric", "evaluated"] + (logged ? ["logged"] : []),
+                                        rows: rows.map { [$0.0, cell($0.1)] + (logged ? [cell($0.2)] : []) }))
     }
 }

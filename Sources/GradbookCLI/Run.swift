@@ -26,6 +26,8 @@ struct Run: ParsableCommand {
     @Option(name: .customLong("tag"), help: "A tag KEY=VALUE (repeatable).")
     var tags: [String] = []
 
+    @OptionGroup var format: ResultFormat
+
     @Option(name: .customLong("blas-threads"), help: "Threads for OpenBLAS, 1 to 1024. (default: OpenBLAS's own choice)")
     var blasThreads: Int?
 
@@ -50,7 +52,8 @@ struct Run: ParsableCommand {
                                     tags: tags, version: GradbookVersion.current,
                                     interrupted: { trap.signal != 0 }, onEpoch: progress.update)
         progress.finish()
-        Console.out(RunSummary(config: config, result: result).text)
+        let summary = RunSummary(config: config, result: result)
+        if format.isJSON { print(summary.json.text()) } else { Console.out(summary.text) }
         switch result.status {
         case .finished: return
         case .interrupted: throw ExitCode(trap.exitStatus.rawValue)

@@ -13,10 +13,13 @@ struct Show: ParsableCommand {
     @Argument(help: "The run: its id, uuid prefix or name.")
     var runID: String
 
+    @OptionGroup var format: ResultFormat
+
     mutating func run() throws {
         let db = try store.open()
         defer { try? db.close() }
-        Console.out(try RunReport(store: db, run: db.run(runID)).text())
+        let report = RunReport(store: db, run: try db.run(runID))
+        if format.isJSON { print(try report.json().text()) } else { Console.out(try report.text()) }
     }
 }
 

@@ -23,6 +23,7 @@ struct Sweep: ParsableCommand {
     @OptionGroup var store: StoreOptions
     @OptionGroup var options: RunOptions
     @OptionGroup var resources: ResourceOptions
+    @OptionGroup var format: ResultFormat
 
     @Option(help: "A sweep spec in the Weights & Biases format (method, metric, parameters, count).")
     var spec: String?
@@ -110,7 +111,8 @@ struct Sweep: ParsableCommand {
         let progress = SweepProgress(sweep: stored, total: pending.count)
         let outcome = try runner.run(interrupted: { trap.signal != 0 }, events: progress.handle)
         progress.finish()
-        print(try SweepSummary(store: db, sweep: stored).text)
+        let summary = SweepSummary(store: db, sweep: stored)
+        print(format.isJSON ? try summary.json.text() : try summary.text)
         if let copyTo { try db.copy(to: copyTo) }
         if outcome.interrupted {
             let again = "gradbook sweep --resume \(Shell.quoted(stored.name))" + (running.map { " --shard \($0)" } ?? "") + " --db \(Shell.quoted(store.path))"

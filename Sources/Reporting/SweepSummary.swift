@@ -14,39 +14,82 @@ public struct SweepSummary {
         self.sweep = sweep
     }
 
+    /// What both forms show: the two axes, the cells' values, the counted runs and the counts.
+    private struct Grid {
+        var rowKey: String?, colKey: String?
+        var rows: [String] = [], cols: [String] = []
+        var cells: [String: [String: [Double]]] = [:]
+        var counted: [Int: SweepRunResult] = [:]
+        var counts: [RunStatus: Int] = [:]
+        var settings: [[String: String]] = []
+    }
+
+    private func grid() throws -> Grid {
+        var g = Grid()
+        g.settings = sweep.configs.map { c in
+            (try? JSONDecoder().decode([String: String].self, from: Data(c.settingsJSON.utf8))) ?? [:]
+        }
+        let keys = Set(g.settings.flatMap(\.keys)).filter { k in Set(g.settings.map { $0[k] }).count > 1 && k != "seed" }
+        let ordered = keys.sorted { a, b in (rank(a), a) < (rank(b), b) }
+        g.rowKey = ordered.first
+        g.colKey = ordered.dropFirst().first
+        let results = try store.sweepResults(sweep: sweep.id, metric: sweep.metric)
+        // The latest finished or diverged run of each configuration counts.
+        for r in results where r.status == .finished || r.status == .diverged { g.counted[r.sweepIndex] = r }
+        for (i, s) in g.settings.enumerated() {
+            let row = g.rowKey.map { s[$0] ?? "" } ?? "all", col = g.colKey.map { s[$0] ?? "" } ?? sweep.metric
+            if !g.rows.contains(row) { g.rows.append(row) }
+            if !g.cols.contains(col) { g.cols.append(col) }
+            if let v = g.counted[i]?.value { g.cells[row, default: [:]][col, default: []].append(v) }
+        }
+        g.counts = Dictionary(grouping: results, by: \.status).mapValues(\.count)
+        return g
+    }
+
     public var text: String {
         get throws {
-            let settings = sweep.configs.map { c in
-                (try? JSONDecoder().decode([String: String].self, from: Data(c.settingsJSON.utf8))) ?? [:]
-            }
-            let keys = Set(settings.flatMap(\.keys)).filter { k in Set(settings.map { $0[k] }).count > 1 && k != "seed" }
-            let ordered = keys.sorted { a, b in (rank(a), a) < (rank(b), b) }
-            let rowKey = ordered.first, colKey = ordered.dropFirst().first
-            let results = try store.sweepResults(sweep: sweep.id, metric: sweep.metric)
-            // The latest finished or diverged run of each configuration counts.
-            var byIndex: [Int: Double?] = [:]
-            var counted: [Int: SweepRunResult] = [:]
-            for r in results where r.status == .finished || r.status == .diverged { counted[r.sweepIndex] = r }
-            for (index, r) in counted { byIndex[index] = r.value }
-            var cells: [String: [String: [Double]]] = [:]
-            var rows: [String] = [], cols: [String] = []
-            for (i, s) in settings.enumerated() {
-                let row = rowKey.map { s[$0] ?? "" } ?? "all", col = colKey.map { s[$0] ?? "" } ?? sweep.metric
-                if !rows.contains(row) { rows.append(row) }
-                if !cols.contains(col) { cols.append(col) }
-                if let value = byIndex[i], let v = value { cells[row, default: [:]][col, default: []].append(v) }
-            }
-            let counts = Dictionary(grouping: results, by: \.status).mapValues(\.count)
-            var lines = ["sweep \(sweep.name): \(sweep.configs.count) configurations; runs \(counts[.finished] ?? 0) finished, "
-                + "\(counts[.diverged] ?? 0) diverged, \(counts[.failed] ?? 0) failed, \(counts[.interrupted] ?? 0) interrupted. "
-                + SelectionLabel.text(metric: Metric.named(sweep.metric), on: counted.values.compactMap(\.selectedOn)) + "; each cell over its repeats: " + MeanEstimate.legend + ":"]
-            let header = ["\(rowKey ?? "") \\ \(colKey ?? "")"] + cols
-            let body = rows.map { row in
-                [row] + cols.map { col in Pivot.Cell(values: cells[row]?[col] ?? []).summary }
+            let g = try grid()
+            var lines = ["sweep \(sweep.name): \(sweep.configs.count) configurations; runs \(g.counts[.finished] ?? 0) finished, "
+                + "\(g.counts[.diverged] ?? 0) diverged, \(g.counts[.failed] ?? 0) failed, \(g.counts[.interrupted] ?? 0) interrupted. "
+                + SelectionLabel.text(metric: Metric.named(sweep.metric), on: g.counted.values.compactMap(\.selectedOn))
+                + "; each cell over its repeats: " + MeanEstimate.legend + ":"]
+            let header = ["\(g.rowKey ?? "") \\ \(g.colKey ?? "")"] + g.cols
+            let body = g.rows.map { row in
+                [row] + g.cols.map { col in Pivot.Cell(values: g.cells[row]?[col] ?? []).summary }
             }
             lines.append(TableWriter.aligned(header: header, rows: body))
             lines.append("export: " + Self.exportCommand(path: store.path, sweep: sweep.name))
             return lines.joined(separator: "\n")
+        }
+    }
+
+    /// The same as one JSON document (`gradbook sweep --format json`): the counts, each cell's
+    /// mean, standard deviation, count and 95 % interval over its repeats, and every
+    /// configuration with its settings and its counted run's selected value.
+    public var json: JSONValue {
+        get throws {
+            let g = try grid()
+            var cells: [JSONValue] = []
+            for row in g.rows {
+                for col in g.cols {
+                    guard let values = g.cells[row]?[col], !values.isEmpty else { continue }
+                    let e = MeanEstimate(values)
+                    cells.append(.object([(g.rowKey ?? "row", .string(row)), (g.colKey ?? "column", .string(col)), ("mean", .number(e.mean)),
+                                          ("std", .number(e.std)), ("count", .integer(e.count)), ("ci95_low", .number(e.interval?.lowerBound)),
+                                          ("ci95_high", .number(e.interval?.upperBound))]))
+                }
+            }
+            let configurations: [JSONValue] = g.settings.enumerated().map { i, s in
+                let run = g.counted[i]
+                return .object([("index", .integer(i)), ("settings", .object(s.sorted { $0.key < $1.key }.map { ($0.key, .string($0.value)) })),
+                                ("run_id", run.map { .cell(.integer($0.runID)) } ?? .null), ("status", .string(run?.status.rawValue)),
+                                ("value", .number(run?.value)), ("selected_on", .string(run?.selectedOn))])
+            }
+            return .object([
+                ("sweep", .string(sweep.name)), ("metric", .string(sweep.metric)), ("configurations", .integer(sweep.configs.count)),
+                ("runs", .object(RunStatus.allCases.map { ($0.rawValue, .integer(g.counts[$0] ?? 0)) })),
+                ("rows", .string(g.rowKey)), ("columns", .string(g.colKey)), ("cells", .array(cells)), ("configs", .array(configurations)),
+            ])
         }
     }
 

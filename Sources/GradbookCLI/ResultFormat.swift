@@ -1,0 +1,14 @@
+import ArgumentParser
+
+/// `--format text|json` for commands that print one result (`run`, `sweep`, `show`, `eval`):
+/// text for people, or one JSON document on stdout for scripts.
+struct ResultFormat: ParsableArguments {
+    enum Kind: String, CaseIterable, ExpressibleByArgument {
+        case text, json
+    }
+
+    @Option(name: .customLong("format"), help: "text, or json for scripts (one document on standard output).")
+    var kind: Kind = .text
+
+    var isJSON: Bool { kind == .json }
+}
