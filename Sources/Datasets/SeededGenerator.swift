@@ -23,6 +23,18 @@ public struct SeededGenerator: RandomNumberGenerator, Sendable {
         state = (Self.splitMix(&sm), Self.splitMix(&sm), Self.splitMix(&sm), Self.splitMix(&sm))
     }
 
+    /// The generator's whole state, to continue its sequence elsewhere (a resumed run).
+    public var words: [UInt64] {
+        get { [seed, state.0, state.1, state.2, state.3] }
+    }
+
+    /// The generator whose state ``words`` gave; nil for words of another shape.
+    public init?(words: [UInt64]) {
+        guard words.count == 5 else { return nil }
+        seed = words[0]
+        state = (words[1], words[2], words[3], words[4])
+    }
+
     /// A new generator for an independent stream named by `stream` (for example 1 for the
     /// initial weights, 2 for shuffling).
     public func derived(_ stream: UInt64) -> SeededGenerator {

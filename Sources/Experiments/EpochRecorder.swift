@@ -35,6 +35,15 @@ struct EpochRecorder {
         stopper = earlyStopping.map(EarlyStopper.init)
     }
 
+    /// Goes on from a resumed run's stored epochs: the selection and early stopping see them
+    /// again (the health monitor's windows start afresh).
+    mutating func replay(_ epochs: [EpochRecord]) {
+        for record in epochs {
+            if selection.add(record) { selected = record }
+            _ = stopper?.observe(record)
+        }
+    }
+
     /// Whether early stopping ends the run after the last recorded epoch.
     var stopsEarly: Bool { stopper?.shouldStop ?? false }
 

@@ -44,6 +44,11 @@ final class EpochWriter: Sendable {
         try enqueue { [run] (store: any RunRecorder) throws(StoreError) in try store.recordSnapshot(run: run, snapshot) }
     }
 
+    /// Queues the run's checkpoint (encoded), after the epochs queued before it.
+    func enqueue(checkpoint state: Data, epoch: Int) throws(StoreError) {
+        try enqueue { [run] (store: any RunRecorder) throws(StoreError) in try store.recordCheckpoint(run: run, epoch: epoch, state: state) }
+    }
+
     private func enqueue(_ write: @escaping @Sendable (any RunRecorder) throws(StoreError) -> Void) throws(StoreError) {
         if let failure = state.withLock({ $0.failure }) { throw failure }
         slots.wait()

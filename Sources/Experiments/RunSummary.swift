@@ -26,6 +26,7 @@ public struct RunSummary {
         let perEpoch = outcome.epochs > 0 ? result.seconds / Double(outcome.epochs) * 1000 : 0
         lines.append(String(format: "%@ after %d epochs in %.2f s (%.2f ms/epoch); the store's writes took %.3f s in the background",
                             status, outcome.epochs, result.seconds, perEpoch, result.storeSeconds))
+        if let at = result.resumedAfter { lines.append("resumed after epoch \(at) from its checkpoint; the times above are this process's") }
         if result.missing.droppedRows > 0 {
             lines.append("missing values: \(result.missing.droppedRows) rows of the file left out (--missing drop)")
         }
@@ -74,6 +75,7 @@ public struct RunSummary {
         members.append(("missing", .object([("rows_left_out", .integer(result.missing.droppedRows)),
                                             ("values_filled", .integer(result.missing.missingValues))])))
         members.append(("target_units", .bool(result.targetUnits)))
+        members.append(("resumed_after", .integer(result.resumedAfter)))
         return .object(members)
     }
 

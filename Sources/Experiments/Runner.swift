@@ -54,6 +54,23 @@ public struct Runner: Sendable {
         public var missing = Dataset.MissingCount()
         /// Whether losses are in a standardised regression target's own units.
         public var targetUnits = false
+        /// The epoch a resumed run continued after.
+        public var resumedAfter: Int?
+    }
+
+    /// Seconds of training between two checkpoints written (a crash loses at most this much).
+    public static let checkpointInterval = 10.0
+
+    /// Where a resumed run continues: its checkpoint, and its epochs stored up to it (which
+    /// the selection, the best snapshot and early stopping go on from).
+    public struct ResumePoint: Sendable {
+        public var checkpoint: TrainerCheckpoint
+        public var epochs: [EpochRecord]
+
+        public init(checkpoint: TrainerCheckpoint, epochs: [EpochRecord]) {
+            self.checkpoint = checkpoint
+            self.epochs = epochs
+        }
     }
 
     /// Trains and records the run.
@@ -70,7 +87,7 @@ public struct Runner: Sendable {
     ///   - opened: the run, when it was opened already (a sweep's configuration claimed); opened
     ///     here otherwise.
     public func run(_ config: RunConfiguration, trainer: Trainer? = nil, name: String? = nil, experiment: String? = nil,
-                    tags: [String: String] = [:], version: String, opened: Int64? = nil,
+                    tags: [String: String] = [:], version: String, opened: Int64? = nil, resuming: ResumePoint? = nil,
                     interrupted: () -> Bool = { false },
                     onEpoch: (EpochReport) -> Void = { _ in }, onRecord: (EpochRecord) -> Void = { _ in }) throws -> Result {
         let trainer = try trainer ?? config.makeTrainer()
@@ -82,6 +99,14 @@ public struct Runner: Sendable {
         defer { heartbeat.stop() }
         let writer = EpochWriter(store: store, run: runID, lockWait: lockWait)
         var recorder = EpochRecorder(options: config.tracking, plannedEpochs: config.training.epochs, earlyStopping: config.earlyStopping)
+        // A resumed run: the trainer continues from the checkpoint, the recorder from the epochs stored up to it.
+        if let resuming {
+            try trainer.restore(resuming.checkpoint)
+            recorder.replay(resuming.epochs)
+        }
+        // The trainer's state after the last epoch, and the training time of the last checkpoint written.
+        var checkpoint: TrainerCheckpoint?
+        var trained = 0.0, checkpointed = 0.0
         var last: EpochReport?
         var seconds = 0.0
         let outcome: TrainingOutcome
@@ -90,7 +115,7 @@ public struct Runner: Sendable {
             if let transform = trainer.data.transform, let json = try? String(decoding: JSONEncoder.sorted.encode(transform), as: UTF8.self) {
                 try store.recordInputTransform(run: runID, json: json)
             }
-            if let initial = recorder.initialSnapshot(trainer.engine) { try writer.enqueue(initial) }
+            if resuming == nil, let initial = recorder.initialSnapshot(trainer.engine) { try writer.enqueue(initial) }
             // A standardised regression target: every number recorded is in the target's own units.
             let scale = trainer.data.transform?.targetScale
             outcome = try trainer.train(interrupted: interrupted) { raw in
@@ -98,6 +123,14 @@ public struct Runner: Sendable {
                 let (epoch, earlierBest) = recorder.record(report)
                 if let earlierBest { try writer.enqueue(earlierBest) }
                 try writer.enqueue(epoch)
+                // Kept every epoch (a run interrupted mid-epoch resumes after the last whole one),
+                // written every checkpointInterval seconds of training and when the run is interrupted.
+                checkpoint = trainer.checkpoint(after: report.epoch, tensors: report.layers.flatMap(\.tensors))
+                trained += report.seconds
+                if trained - checkpointed >= Self.checkpointInterval, let state = try checkpoint?.encoded() {
+                    try writer.enqueue(checkpoint: state, epoch: report.epoch)
+                    checkpointed = trained
+                }
                 onRecord(epoch)
                 last = report
                 seconds += report.seconds
@@ -121,7 +154,9 @@ public struct Runner: Sendable {
         case .stoppedByObserver:
             status = .diverged
             message = "stopped at epoch \(outcome.epochs) on exploding gradients (stop-on-exploding)"
-        case .interrupted: status = .interrupted
+        case .interrupted:
+            status = .interrupted
+            if let checkpoint { try store.recordCheckpoint(run: runID, epoch: checkpoint.epoch, state: checkpoint.encoded()) }
         case let .diverged(epoch, reason):
             status = .diverged
             message = reason
@@ -130,7 +165,8 @@ public struct Runner: Sendable {
         try store.finishRun(run: runID, status: status, error: message, stopReason: stopReason)
         return Result(runID: runID, status: status, outcome: outcome, stopReason: stopReason, last: last, selected: recorder.selected,
                       selectedBy: recorder.selected == nil ? nil : recorder.selection.selectedOn, seconds: seconds, storeSeconds: storeSeconds,
-                      missing: trainer.data.missing, targetUnits: trainer.data.transform?.targetScale != nil)
+                      missing: trainer.data.missing, targetUnits: trainer.data.transform?.targetScale != nil,
+                      resumedAfter: resuming?.checkpoint.epoch)
     }
 }
 

@@ -114,7 +114,9 @@ public final class SweepRunner: Sendable {
                 // processes running the same sweep never train it twice.
                 let new = try Runner.newRun(config, name: "\(sweep.name)/\(index)", experiment: sweep.experiment, version: options.version,
                                             sweep: (sweep.id, index))
-                guard let runID = try store.claimConfiguration(new, retryFailed: options.retryFailed, identity: .current) else {
+                // An interrupted or crashed run with a checkpoint continues; otherwise a new run is claimed.
+                let resumed = try store.resumeConfiguration(sweep: sweep.id, index: index, identity: .current)
+                guard let runID = try resumed?.run ?? store.claimConfiguration(new, retryFailed: options.retryFailed, identity: .current) else {
                     events(.skipped(index: index))
                     continue
                 }
@@ -128,10 +130,14 @@ public final class SweepRunner: Sendable {
                     events(.failed(index: index, message: "\(error)"))
                     continue
                 }
+                let resumePoint = try resumed.map { r in
+                    Runner.ResumePoint(checkpoint: try TrainerCheckpoint(decoding: r.state), epochs: try store.epochs(run: r.run))
+                }
                 // The run's value for the sweep: its metric at the selected epoch, as the table reports it.
                 var selection = Selection(metric: Metric.named(sweep.metric))
+                for record in resumePoint?.epochs ?? [] { selection.add(record) }
                 let result = try Runner(store: store, lockWait: options.lockWait).run(
-                    config, trainer: trainer, version: options.version, opened: runID, interrupted: interrupted,
+                    config, trainer: trainer, version: options.version, opened: runID, resuming: resumePoint, interrupted: interrupted,
                     onRecord: { selection.add($0) })
                 outcome.withLock {
                     switch result.status {

@@ -10,7 +10,9 @@ struct Run: ParsableCommand {
         abstract: "Train one network and record it.",
         discussion: """
             Progress goes to stderr when it is a terminal; the run id and a summary go to stdout.
-            SIGINT or SIGTERM closes the run as 'interrupted' with whole epochs only (exit 130 or 143).
+            SIGINT or SIGTERM closes the run as 'interrupted' with whole epochs only (exit 130 or 143), keeping a checkpoint \
+            after its last whole epoch; a running run keeps one every 10 s of training, for a crash. \
+            --resume RUN continues an interrupted or crashed run from its checkpoint, to the numbers it would have had.
             """)
 
     @OptionGroup var store: StoreOptions
@@ -19,6 +21,10 @@ struct Run: ParsableCommand {
 
     @Option(help: "A name for the run.")
     var name: String?
+
+    @Option(help: ArgumentHelp("Continue this interrupted or crashed run (id, uuid prefix or name) from its checkpoint; "
+                               + "no run options with it.", valueName: "run"))
+    var resume: String?
 
     @Option(help: "The experiment the run belongs to (created if new).")
     var experiment: String?
@@ -38,6 +44,7 @@ struct Run: ParsableCommand {
     }
 
     mutating func run() throws {
+        if let resume { return try resumeRun(resume) }
         let config = try options.configuration()
         try options.reportPlayground()
         let file = try options.configFile()
@@ -52,7 +59,41 @@ struct Run: ParsableCommand {
                                     tags: tags, version: GradbookVersion.current,
                                     interrupted: { trap.signal != 0 }, onEpoch: progress.update)
         progress.finish()
-        let summary = RunSummary(config: config, result: result)
+        try report(RunSummary(config: config, result: result), trap: trap)
+    }
+
+    /// Continues a stored run from its checkpoint (in this process, as its own run).
+    private func resumeRun(_ reference: String) throws {
+        guard options.flagSettings.values.isEmpty, options.config == nil, name == nil, experiment == nil, tags.isEmpty else {
+            throw ValidationError("--resume continues the run with its own configuration; leave out run options, --config, --name, --experiment and --tag")
+        }
+        let db = try store.open()
+        defer { try? db.close() }
+        _ = try db.reapCrashedRuns()
+        let run = try db.run(reference)
+        guard let (epoch, state) = try db.checkpoint(run: run.id) else {
+            throw ValidationError(run.status == .interrupted || run.status == .crashed
+                ? "run \(run.id) has no checkpoint (it stopped before its first whole epoch, or before Gradbook kept checkpoints): train it again"
+                : "run \(run.id) is \(run.status.rawValue): only an interrupted or crashed run can be resumed")
+        }
+        let config = try JSONDecoder().decode(RunConfiguration.self, from: Data(run.configJSON.utf8))
+        // The data as the run saw it: the stored transform, never fitted again.
+        let trainer = try config.makeTrainer(blasThreads: blasThreads, memory: resources.memory(), transform: run.inputTransform)
+        let checkpoint = try TrainerCheckpoint(decoding: state)
+        try db.reopenRun(run.id, after: epoch)
+        Console.error("resuming run \(run.id) after epoch \(epoch) of \(config.training.epochs), from its checkpoint")
+        let trap = SignalTrap()
+        let progress = ProgressLine(total: config.training.epochs)
+        let result = try Runner(store: db, lockWait: store.lockWait).run(
+            config, trainer: trainer, version: GradbookVersion.current, opened: run.id,
+            resuming: Runner.ResumePoint(checkpoint: checkpoint, epochs: try db.epochs(run: run.id)),
+            interrupted: { trap.signal != 0 }, onEpoch: progress.update)
+        progress.finish()
+        try report(RunSummary(config: config, result: result), trap: trap)
+    }
+
+    private func report(_ summary: RunSummary, trap: SignalTrap) throws {
+        let result = summary.result
         if format.isJSON { print(summary.json.text()) } else { Console.out(summary.text) }
         switch result.status {
         case .finished: return

@@ -21,19 +21,13 @@ struct SweepStatusCommand: ParsableCommand {
     @Argument(help: "Shard files to read besides the store (--db), e.g. shards/NAME-*.sqlite.")
     var shards: [String] = []
 
-    @Option(name: .customLong("format"), help: "text or json.")
-    var format = "text"
-
-    func validate() throws {
-        guard ["text", "json"].contains(format) else { throw ValidationError("invalid --format '\(format)': expected text or json") }
-    }
-
     mutating func run() throws {
         let path = sweep.store.path
         let files = (FileManager.default.fileExists(atPath: path) ? [path] : []) + shards
         guard !files.isEmpty else { throw ValidationError("no store at '\(path)' and no shard file: nothing to read") }
         let census = try SweepCensus.read(sweep: name, files: files)
-        if format == "json" {
+        // --format is the parent's (`sweep`'s), which reads it wherever it stands on the line.
+        if sweep.format.isJSON {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.sortedKeys]
             print(String(decoding: try encoder.encode(census), as: UTF8.self))

@@ -63,9 +63,18 @@ struct LearningRateScheduler {
     let schedule: LearningRateSchedule
     let warmup: Int
     let epochs: Int
-    private var best = Double.infinity
-    private var badEpochs = 0
-    private var reductions = 0
+    private(set) var best = Double.infinity
+    private(set) var badEpochs = 0
+    private(set) var reductions = 0
+
+    /// `plateau`'s state: the best loss, the epochs without improvement, the reductions made.
+    var state: [Double] {
+        get { [best, Double(badEpochs), Double(reductions)] }
+        set {
+            guard newValue.count == 3 else { return }
+            (best, badEpochs, reductions) = (newValue[0], Int(newValue[1]), Int(newValue[2]))
+        }
+    }
 
     init(config: TrainingConfig) {
         base = config.learningRate

@@ -7,12 +7,20 @@ import Datasets
 /// benchmarks feed them to PyTorch and JAX); the trainer draws its own order from it.
 public struct MinibatchOrder: Sendable {
     private var rng: SeededGenerator
+    /// The shuffling generator's state (for a checkpoint).
+    var generator: SeededGenerator { rng }
     /// The current epoch's order (the identity before the first ``next()``).
     public private(set) var rows: [Int]
 
     public init(seed: UInt64, count: Int) {
         rng = SeededGenerator(seed: seed).derived(2)
         rows = Array(0..<count)
+    }
+
+    /// Continues an order from a checkpoint's generator and rows.
+    init(generator: SeededGenerator, rows: [Int]) {
+        rng = generator
+        self.rows = rows
     }
 
     /// Shuffles into the next epoch's order and returns it.

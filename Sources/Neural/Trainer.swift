@@ -44,10 +44,12 @@ public final class Trainer {
     /// Gather the diagnostics' raw material: per-step gradient norms and activation statistics.
     /// Off only to measure what they cost; reports then carry empty norms and no statistics.
     public var collectsDiagnostics = true
-    private var dropoutRNG: SeededGenerator
-    private var step = 0
-    private var order: MinibatchOrder
-    private var scheduler: LearningRateScheduler
+    var dropoutRNG: SeededGenerator
+    var step = 0
+    var order: MinibatchOrder
+    var scheduler: LearningRateScheduler
+    /// The epoch training starts at: 1, or after a restored checkpoint's.
+    var firstEpoch = 1
     /// Σg² of each parameter from the last update.
     private var squares: [Double]
     /// Whether anything (a penalty, clipping) changes the gradients between backward and update.
@@ -89,7 +91,8 @@ public final class Trainer {
     public func train(interrupted: () -> Bool = { false },
                       observer: (EpochReport) throws -> TrainingDecision) rethrows -> TrainingOutcome {
         try BLAS.withThreads(engine.blasThreads) {
-            for epoch in 1...config.epochs {
+            guard firstEpoch <= config.epochs else { return TrainingOutcome(epochs: config.epochs, reason: .completed) }
+            for epoch in firstEpoch...config.epochs {
                 let result = runEpoch(epoch, interrupted: interrupted)
                 switch result {
                 case .stop(let reason):

@@ -1,3 +1,4 @@
+public import Foundation
 /// Where a run's record goes while it trains: what a runner writes through. ``RunStore`` is one;
 /// another store (a remote tracker, memory in a test) or another trainer can stand on either
 /// side of it.
@@ -14,6 +15,8 @@ public protocol RunRecorder: Sendable {
     func recordSnapshot(run: Int64, _ snapshot: SnapshotRecord) throws(StoreError)
     /// Records alerts outside an epoch (the `nan` alert of a run that diverged).
     func recordAlerts(run: Int64, epoch: Int, _ alerts: [AlertRecord]) throws(StoreError)
+    /// Keeps the run's checkpoint after `epoch` (replacing the one before).
+    func recordCheckpoint(run: Int64, epoch: Int, state: Data) throws(StoreError)
     /// Records a classifier's confusion matrices at its selected epoch, replacing any before.
     func recordConfusion(run: Int64, _ confusion: ConfusionRecord) throws(StoreError)
     /// Keeps what turned the run's raw data into its inputs (JSON), so that its snapshots can be
@@ -47,6 +50,11 @@ public protocol SweepRecorder: RunRecorder {
     /// or failed (unless `retryFailed`). A `running` run whose process died is marked `crashed`
     /// and its configuration taken over.
     func claimConfiguration(_ new: NewRun, retryFailed: Bool, identity: ProcessIdentity) throws(StoreError) -> Int64?
+    /// Opens again, to continue from its checkpoint, the latest interrupted or crashed run of a
+    /// configuration that has one; `nil` when there is none.
+    func resumeConfiguration(sweep: Int64, index: Int, identity: ProcessIdentity) throws(StoreError) -> (run: Int64, epoch: Int, state: Data)?
+    /// A run's epochs in order (a resumed run goes on from them).
+    func epochs(run: Int64) throws(StoreError) -> [EpochRecord]
     /// Records that this store runs `slice` of the sweep (one store, one slice).
     func claimSlice(_ slice: SweepSlice, of sweep: StoredSweep) throws(StoreError)
 }

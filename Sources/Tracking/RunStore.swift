@@ -244,6 +244,8 @@ public final class RunStore: SweepRecorder {
                 UPDATE runs SET status = \(status), error = \(error), stop_reason = \(stopReason), ended_at = \(now), heartbeat_at = \(now)
                 WHERE id = \(run)
                 """)
+            // A checkpoint is kept only while the run can be resumed.
+            if status != .interrupted { try db.execute(literal: "DELETE FROM checkpoints WHERE run_id = \(run)") }
         }
     }
 

@@ -18,7 +18,7 @@ public struct RunTable: Sendable, Hashable {
     public static let all: [RunTable] = [
         RunTable("params"), RunTable("tags"), RunTable("notes", localID: "id"), RunTable("epochs"), RunTable("metrics"),
         RunTable("layer_health"), RunTable("alerts"), RunTable("snapshots"), RunTable("snapshot_tensors"),
-        RunTable("confusion"),
+        RunTable("confusion"), RunTable("checkpoints"),
     ]
 }
 

@@ -27,6 +27,8 @@ public enum StoreError: Error, Sendable, CustomStringConvertible {
     case corrupt(path: String, reason: String)
     /// No run has that id or uuid.
     case unknownRun(String)
+    /// A run that is not interrupted or crashed, so there is nothing to resume.
+    case notResumable(run: Int64, status: String)
     /// A name or uuid prefix that several runs share; `matches` describes them.
     case ambiguousRun(String, matches: [String])
     /// No sweep has that name.
@@ -74,6 +76,8 @@ public enum StoreError: Error, Sendable, CustomStringConvertible {
             "database '\(path)' was deleted, moved or replaced while the run was writing to it; stopped so that nothing more is lost"
         case let .unknownRun(id):
             "no run '\(id)' in the database: expected a run's id, uuid (or its first 4 characters or more) or name"
+        case let .notResumable(run, status):
+            "run \(run) is \(status): only an interrupted or crashed run can be resumed"
         case let .ambiguousRun(reference, matches):
             "'\(reference)' names several runs: \(matches.joined(separator: "; ")); give one of their ids"
         case let .unknownSweep(name):

@@ -17,6 +17,7 @@ private final class MemoryRecorder: RunRecorder {
     func recordSnapshot(run: Int64, _ snapshot: SnapshotRecord) throws(StoreError) { log.withLock { $0.snapshots.append(snapshot.epoch) } }
     func recordAlerts(run: Int64, epoch: Int, _ alerts: [AlertRecord]) throws(StoreError) {}
     func recordConfusion(run: Int64, _ confusion: ConfusionRecord) throws(StoreError) {}
+    func recordCheckpoint(run: Int64, epoch: Int, state: Data) throws(StoreError) {}
     func beat(run: Int64) throws(StoreError) {}
     func recordInputTransform(run: Int64, json: String) throws(StoreError) {}
     func finishRun(run: Int64, status: RunStatus, error: String?, stopReason: String?) throws(StoreError) {

@@ -60,6 +60,9 @@ public enum QueryFixture {
                                                          learningRate: 0.01, seconds: 0.25))
         }
         try store.recordSnapshot(run: beta, SnapshotRecord(epoch: 0, initial: true, tensors: [TensorRecord(layer: 0, name: "weight", shape: [1], values: [3])]))
+        // A checkpoint as an interrupted run keeps (written after alpha closed, so that every
+        // table has rows of alpha's; a finished run's is dropped when it closes).
+        try store.recordCheckpoint(run: alpha, epoch: 4, state: Data([1, 2, 3, 4]))
         // Alpha's confusion matrix at its selected epoch (4): 7 and 8 right of 10 each.
         try store.recordConfusion(run: alpha, ConfusionRecord(epoch: 4, cells: [
             .init(split: "test", actual: 0, predicted: 0, count: 7), .init(split: "test", actual: 0, predicted: 1, count: 3),

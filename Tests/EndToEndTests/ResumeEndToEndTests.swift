@@ -1,0 +1,68 @@
+import Foundation
+import GRDB
+import XCTest
+
+/// An interrupted run continues from its checkpoint — `run --resume`, or a sweep's `--resume` —
+/// to the very numbers of a run that was never stopped, and says so in the run.
+final class ResumeEndToEndTests: EndToEndTestCase {
+    private let training = ["--dataset", "spiral", "--samples", "2000", "--layers", "32,32", "--optimizer", "adam", "--lr", "0.003",
+                            "--dropout", "0.1", "--epochs", "400", "--lr-schedule", "plateau(0.5, 3)", "--validation-ratio", "20"]
+
+    /// Starts `arguments`, waits for `epochs` stored epochs of run `name`, then sends SIGINT.
+    private func interrupt(_ arguments: [String], name: String, after epochs: Int) throws -> Int32 {
+        let process = try GradbookProcess.start(arguments, in: folder)
+        XCTAssertTrue(wait(upTo: 60) {
+            (try? query {
+                try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM epochs e JOIN runs r ON r.id = e.run_id WHERE r.name = ?", arguments: [name])
+            }).flatMap { $0 }.map { $0 >= epochs } ?? false
+        }, "the run trained \(epochs) epochs")
+        process.interrupt()
+        process.waitUntilExit()
+        return process.terminationStatus
+    }
+
+    private func finalNumbers(_ name: String) throws -> [Double] {
+        try query { db in
+            try Row.fetchAll(db, sql: """
+                SELECT e.train_loss, e.test_loss, e.learning_rate FROM epochs e JOIN runs r ON r.id = e.run_id WHERE r.name = ? ORDER BY e.epoch
+                """, arguments: [name]).flatMap { [$0[0] as Double, $0[1] as Double, $0[2] as Double] }
+        }
+    }
+
+    func testAnInterruptedRunResumesToTheNumbersOfOneNeverStopped() throws {
+        XCTAssertEqual(try interrupt(["run"] + training + ["--name", "stopped"], name: "stopped", after: 20), 130)
+        let stopped = try XCTUnwrap(try query { try Row.fetchOne($0, sql: "SELECT r.status, c.epoch FROM runs r JOIN checkpoints c ON c.run_id = r.id") })
+        XCTAssertEqual(stopped["status"] as String, "interrupted")
+        let at = stopped["epoch"] as Int
+        XCTAssertLessThan(at, 400)
+        let again = try gradbook("run", "--resume", "stopped")
+        XCTAssertEqual(again.status, 0, again.stderr)
+        XCTAssertTrue(again.stderr.contains("resuming run 1 after epoch \(at) of 400, from its checkpoint"), again.stderr)
+        XCTAssertTrue(again.stdout.contains("resumed after epoch \(at) from its checkpoint"), again.stdout)
+        XCTAssertEqual(try gradbook(["run"] + training + ["--name", "straight"]).status, 0)
+        let resumed = try finalNumbers("stopped"), straight = try finalNumbers("straight")
+        XCTAssertEqual(resumed.count, 3 * 400, "every epoch once")
+        XCTAssertEqual(resumed, straight, "bit for bit the run that never stopped")
+        let note = try query { try String.fetchOne($0, sql: "SELECT text FROM notes WHERE run_id = 1") }
+        XCTAssertEqual(note, "resumed after epoch \(at) from its checkpoint (was interrupted)")
+        XCTAssertEqual(try query { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM checkpoints") }, 0, "a finished run keeps no checkpoint")
+        let finished = try gradbook("run", "--resume", "1")
+        XCTAssertEqual(finished.status, 2)
+        XCTAssertTrue(finished.stderr.contains("run 1 is finished: only an interrupted or crashed run can be resumed"), finished.stderr)
+        let mixed = try gradbook("run", "--resume", "1", "--lr", "0.1")
+        XCTAssertEqual(mixed.status, 2)
+        XCTAssertTrue(mixed.stderr.contains("leave out run options"), mixed.stderr)
+    }
+
+    func testAnInterruptedSweepResumesItsRunsFromTheirCheckpoints() throws {
+        let sweep = ["sweep", "--name", "s", "--jobs", "1"] + training.map { $0 == "0.003" ? "0.003,0.002" : $0 }
+        XCTAssertEqual(try interrupt(sweep, name: "s/0", after: 20), 130)
+        let again = try gradbook("sweep", "--resume", "s", "--jobs", "1")
+        XCTAssertEqual(again.status, 0, again.stderr)
+        let runs = try query { try Row.fetchAll($0, sql: "SELECT name, status FROM runs ORDER BY id").map { "\($0[0] as String) \($0[1] as String)" } }
+        XCTAssertEqual(runs, ["s/0 finished", "s/1 finished"], "the interrupted run went on; no second run of its configuration")
+        XCTAssertEqual(try query { try String.fetchOne($0, sql: "SELECT text FROM notes WHERE run_id = 1") }?.hasPrefix("resumed after epoch "), true)
+        XCTAssertEqual(try gradbook(["run"] + training + ["--name", "straight"]).status, 0)
+        XCTAssertEqual(try finalNumbers("s/0"), try finalNumbers("straight"))
+    }
+}
