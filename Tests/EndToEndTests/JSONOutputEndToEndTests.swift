@@ -50,5 +50,6 @@ final class JSONOutputEndToEndTests: EndToEndTestCase {
         let relu = configs.filter { ($0["settings"] as? [String: String])?["activation"] == "relu" }.compactMap { $0["value"] as? Double }
         XCTAssertEqual(try XCTUnwrap(cells[0]["mean"] as? Double), relu.reduce(0, +) / 2, accuracy: 1e-12)
         XCTAssertEqual(try gradbook("show", "1", "--format", "yaml").status, 2)
+        XCTAssertEqual(try gradbook("show", "1", "--format", "table").stdout, try gradbook("show", "1").stdout)
     }
 }
