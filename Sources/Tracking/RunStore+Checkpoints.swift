@@ -54,7 +54,8 @@ extension RunStore {
         for table in ["epochs", "metrics", "layer_health", "alerts", "snapshots"] {
             try db.execute(sql: "DELETE FROM \(table) WHERE run_id = ? AND epoch > ?", arguments: [run, epoch])
         }
-        try db.execute(sql: "DELETE FROM confusion WHERE run_id = ?", arguments: [run])
+        // The selected epoch's confusion matrix stays when that epoch is kept (a later one replaces it).
+        try db.execute(sql: "DELETE FROM confusion WHERE run_id = ? AND epoch > ?", arguments: [run, epoch])
         let now = Timestamp.now()
         try db.execute(literal: """
             UPDATE runs SET status = 'running', ended_at = NULL, error = NULL, stop_reason = NULL, heartbeat_at = \(now),

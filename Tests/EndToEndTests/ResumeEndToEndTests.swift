@@ -43,6 +43,14 @@ final class ResumeEndToEndTests: EndToEndTestCase {
         let resumed = try finalNumbers("stopped"), straight = try finalNumbers("straight")
         XCTAssertEqual(resumed.count, 3 * 400, "every epoch once")
         XCTAssertEqual(resumed, straight, "bit for bit the run that never stopped")
+        let confusion = { (name: String) in
+            try self.query { try Row.fetchAll($0, sql: """
+                SELECT c.split, c.epoch, c.actual, c.predicted, c.count FROM confusion c JOIN runs r ON r.id = c.run_id WHERE r.name = ?
+                ORDER BY 1, 3, 4
+                """, arguments: [name]).map { "\($0[0] as String) \($0[1] as Int) \($0[2] as Int) \($0[3] as Int) \($0[4] as Int)" } }
+        }
+        XCTAssertEqual(try confusion("stopped"), try confusion("straight"), "the selected epoch's confusion matrix too")
+        XCTAssertFalse(try confusion("straight").isEmpty)
         let note = try query { try String.fetchOne($0, sql: "SELECT text FROM notes WHERE run_id = 1") }
         XCTAssertEqual(note, "resumed after epoch \(at) from its checkpoint (was interrupted)")
         XCTAssertEqual(try query { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM checkpoints") }, 0, "a finished run keeps no checkpoint")
