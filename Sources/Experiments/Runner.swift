@@ -101,7 +101,10 @@ public struct Runner: Sendable {
         var recorder = EpochRecorder(options: config.tracking, plannedEpochs: config.training.epochs, earlyStopping: config.earlyStopping)
         // A resumed run: the trainer continues from the checkpoint, the recorder from the epochs stored up to it.
         if let resuming {
-            try trainer.restore(resuming.checkpoint)
+            do { try trainer.restore(resuming.checkpoint) } catch {
+                try? store.finishRun(run: runID, status: .failed, error: "\(error)")
+                throw error
+            }
             recorder.replay(resuming.epochs)
         }
         // The trainer's state after the last epoch, and the training time of the last checkpoint written.

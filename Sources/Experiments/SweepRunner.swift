@@ -121,17 +121,18 @@ public final class SweepRunner: Sendable {
                     continue
                 }
                 let trainer: Trainer
+                let resumePoint: Runner.ResumePoint?
                 do {
                     // Runs at once share the cores: one BLAS thread each.
                     trainer = try config.makeTrainer(blasThreads: options.jobs > 1 ? 1 : nil, memory: options.memory)
+                    resumePoint = try resumed.map { r in
+                        Runner.ResumePoint(checkpoint: try TrainerCheckpoint(decoding: r.state), epochs: try store.epochs(run: r.run))
+                    }
                 } catch {
                     try store.finishRun(run: runID, status: .failed, error: "\(error)")
                     outcome.withLock { $0.failed += 1 }
                     events(.failed(index: index, message: "\(error)"))
                     continue
-                }
-                let resumePoint = try resumed.map { r in
-                    Runner.ResumePoint(checkpoint: try TrainerCheckpoint(decoding: r.state), epochs: try store.epochs(run: r.run))
                 }
                 // The run's value for the sweep: its metric at the selected epoch, as the table reports it.
                 var selection = Selection(metric: Metric.named(sweep.metric))

@@ -79,7 +79,7 @@ struct Run: ParsableCommand {
         let config = try JSONDecoder().decode(RunConfiguration.self, from: Data(run.configJSON.utf8))
         // The data as the run saw it: the stored transform, never fitted again.
         let trainer = try config.makeTrainer(blasThreads: blasThreads, memory: resources.memory(), transform: run.inputTransform)
-        let checkpoint = try TrainerCheckpoint(decoding: state)
+        let checkpoint = try TrainerCheckpoint(decoding: state)   // checked before the run is opened again
         try db.reopenRun(run.id, after: epoch)
         Console.error("resuming run \(run.id) after epoch \(epoch) of \(config.training.epochs), from its checkpoint")
         let trap = SignalTrap()

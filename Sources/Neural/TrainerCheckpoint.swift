@@ -37,10 +37,13 @@ public struct TrainerCheckpoint: Sendable, Codable, Equatable {
         return try encoder.encode(Packed(self))
     }
 
-    public init(decoding data: Data) throws {
+    /// - Throws: ``TrainingError/incompatibleData(_:)`` for bytes that are not a checkpoint.
+    public init(decoding data: Data) throws(TrainingError) {
         let decoder = JSONDecoder()
         decoder.nonConformingFloatDecodingStrategy = Self.nonFinite.decoding
-        self = try decoder.decode(Packed.self, from: data).checkpoint
+        do { self = try decoder.decode(Packed.self, from: data).checkpoint } catch {
+            throw .incompatibleData("the stored checkpoint cannot be read (\(data.count) bytes, not a checkpoint of this version); train the run again")
+        }
     }
 
     private static let nonFinite = (encoding: JSONEncoder.NonConformingFloatEncodingStrategy.convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan"),

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import GradbookTestSupport
 import XCTest
 
 /// An interrupted run continues from its checkpoint — `run --resume`, or a sweep's `--resume` —
@@ -57,6 +58,16 @@ final class ResumeEndToEndTests: EndToEndTestCase {
         let finished = try gradbook("run", "--resume", "1")
         XCTAssertEqual(finished.status, 2)
         XCTAssertTrue(finished.stderr.contains("run 1 is finished: only an interrupted or crashed run can be resumed"), finished.stderr)
+        // A damaged checkpoint is refused before the run is touched.
+        XCTAssertEqual(try gradbook(["run"] + training.map { $0 == "400" ? "3" : $0 } + ["--name", "damaged"]).status, 0)
+        try RawDatabase.write(databasePath) { db in
+            try db.execute(sql: "UPDATE runs SET status = 'interrupted' WHERE name = 'damaged'")
+            try db.execute(sql: "INSERT INTO checkpoints (run_id, epoch, created_at, state) SELECT id, 2, 'now', X'00FF' FROM runs WHERE name = 'damaged'")
+        }
+        let damaged = try gradbook("run", "--resume", "damaged")
+        XCTAssertEqual(damaged.status, 1)
+        XCTAssertTrue(damaged.stderr.contains("the stored checkpoint cannot be read (2 bytes"), damaged.stderr)
+        XCTAssertEqual(try query { try String.fetchOne($0, sql: "SELECT status FROM runs WHERE name = 'damaged'") }, "interrupted")
         let mixed = try gradbook("run", "--resume", "1", "--lr", "0.1")
         XCTAssertEqual(mixed.status, 2)
         XCTAssertTrue(mixed.stderr.contains("leave out run options"), mixed.stderr)
