@@ -184,7 +184,10 @@ final class NothingLostEndToEndTests: EndToEndTestCase {
     /// alive on this host, so no command marks it crashed, and delete refuses it.
     func testALiveRunWhoseClockIsBehindIsNeitherReapedNorDeleted() throws {
         let (process, id) = try startLiveRun(epochs: 600)
-        let queue = try DatabaseQueue(path: databasePath)
+        // Beside a live writer, as any other writer would: waiting for its lock, not failing on it.
+        var waiting = Configuration()
+        waiting.busyMode = .timeout(10)
+        let queue = try DatabaseQueue(path: databasePath, configuration: waiting)
         try queue.write { try $0.execute(sql: "UPDATE runs SET heartbeat_at = strftime('%Y-%m-%d %H:%M:%f', 'now', '-10 minutes'), created_at = heartbeat_at WHERE id = ?", arguments: [id]) }
         try queue.close()
         let listed = try gradbook("runs", "--status", "running", "--columns", "id, status", "--format", "csv")
