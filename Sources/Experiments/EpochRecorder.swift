@@ -12,6 +12,8 @@ struct EpochRecorder {
     private(set) var selection = Selection(metric: .testLoss)
     /// The selected epoch's metrics (without layers or snapshot).
     private(set) var selected: EpochRecord?
+    /// The last epoch's metrics, as recorded (without layers or snapshot).
+    private(set) var lastMetrics: EpochRecord?
     /// The selected epoch's confusion matrices, on the test and the validation part.
     private(set) var selectedConfusion: ConfusionRecord?
     /// The last epoch's tensors and whether they were stored as `final`, for a run that stops early.
@@ -77,6 +79,7 @@ struct EpochRecorder {
         for (split, scores) in [("test", r.testScores), ("val", r.validationScores)] {
             record.extra.merge(scores?.metrics(split: split) ?? [:]) { a, _ in a }
         }
+        lastMetrics = record
         let improved = selection.add(record)
         if improved {
             selected = record

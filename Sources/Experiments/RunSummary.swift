@@ -33,11 +33,10 @@ public struct RunSummary {
         if result.missing.missingValues > 0 {
             lines.append("missing values: \(result.missing.missingValues) filled with their column's training mean (--missing mean)")
         }
-        if let last = result.last {
-            let task = (last.testScores?.metrics(split: "test") ?? [:]).sorted { $0.key < $1.key }.map { (Metric.named($0.key), Optional($0.value)) }
-            lines.append(Self.metrics([(.trainLoss, last.trainLoss), (.valLoss, last.validationLoss), (.testLoss, last.testLoss),
-                                       (.trainAccuracy, last.trainAccuracy), (.valAccuracy, last.validationAccuracy),
-                                       (.testAccuracy, last.testAccuracy)] + task))
+        if let last = result.lastRecord {
+            let shown = [Metric.trainLoss, .valLoss, .testLoss, .trainAccuracy, .valAccuracy, .testAccuracy]
+                + Metric.taskMetrics.filter { $0.name.hasPrefix("test_") }.sorted { $0.name < $1.name }
+            lines.append(Self.metrics(shown.map { ($0, last.value(of: $0.name)) }))
             if result.targetUnits { lines.append("losses are mean squared errors in the target's own units (it was standardised for training)") }
         }
         // The epoch a sweep or a pivot would report for this run, and what chose it.
@@ -59,15 +58,7 @@ public struct RunSummary {
             ("epochs", .integer(outcome.epochs)), ("seconds", .number(result.seconds)), ("store_seconds", .number(result.storeSeconds)),
             ("params", .object(config.params.sorted { $0.key < $1.key }.map { ($0.key, .param($0.value)) })),
         ]
-        if let last = result.last {
-            var record = EpochRecord(epoch: last.epoch, trainLoss: last.trainLoss, testLoss: last.testLoss, trainAccuracy: last.trainAccuracy,
-                                     testAccuracy: last.testAccuracy, learningRate: last.learningRate, seconds: last.seconds)
-            record.extra = [Metric.valLoss.name: last.validationLoss, Metric.valAccuracy.name: last.validationAccuracy].compactMapValues { $0 }
-            for (split, scores) in [("test", last.testScores), ("val", last.validationScores)] {
-                record.extra.merge(scores?.metrics(split: split) ?? [:]) { a, _ in a }
-            }
-            members.append(("final", Self.metricsJSON(record)))
-        }
+        if let last = result.lastRecord { members.append(("final", Self.metricsJSON(last))) }
         if let selected = result.selected {
             members.append(("selected", .object([("epoch", .integer(selected.epoch)), ("selected_on", .string(result.selectedBy?.name)),
                                                  ("metrics", Self.metricsJSON(selected))])))

@@ -42,6 +42,8 @@ public struct Runner: Sendable {
         public var stopReason: String?
         /// The last epoch's report, if any epoch completed.
         public var last: EpochReport?
+        /// The last epoch's metrics as recorded (in the target's units, with the task metrics).
+        public var lastRecord: EpochRecord?
         /// The selected epoch's metrics (the `best` snapshot's epoch), and the metric that selected
         /// it: `val_loss` when the run has validation data, else `test_loss`.
         public var selected: EpochRecord?
@@ -166,7 +168,8 @@ public struct Runner: Sendable {
             try store.recordAlerts(run: runID, epoch: epoch, [HealthMonitor.nanAlert(epoch: epoch, message: reason)])
         }
         try store.finishRun(run: runID, status: status, error: message, stopReason: stopReason)
-        return Result(runID: runID, status: status, outcome: outcome, stopReason: stopReason, last: last, selected: recorder.selected,
+        return Result(runID: runID, status: status, outcome: outcome, stopReason: stopReason, last: last, lastRecord: recorder.lastMetrics,
+                      selected: recorder.selected,
                       selectedBy: recorder.selected == nil ? nil : recorder.selection.selectedOn, seconds: seconds, storeSeconds: storeSeconds,
                       missing: trainer.data.missing, targetUnits: trainer.data.transform?.targetScale != nil,
                       resumedAfter: resuming?.checkpoint.epoch)

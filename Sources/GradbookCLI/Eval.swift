@@ -45,7 +45,10 @@ struct Eval: ParsableCommand {
             (Metric.trainLoss.name, train.loss, logged?.trainLoss), (Metric.testLoss.name, test.loss, logged?.testLoss),
             (Metric.trainAccuracy.name, train.accuracy, logged?.trainAccuracy), (Metric.testAccuracy.name, test.accuracy, logged?.testAccuracy),
         ]
-        for (name, value) in test.scores?.metricValues ?? [] { rows.append(("test_" + name, value, logged?.extra["test_" + name])) }
+        for (name, value) in test.scores?.metricValues ?? [] {
+            let metric = TaskScores.metricName(name, split: "test")
+            rows.append((metric, value, logged?.extra[metric]))
+        }
         print(run: run, epoch: epoch, on: overrides.values.isEmpty ? nil : "other data", rows: rows, logged: true)
     }
 
