@@ -9,6 +9,8 @@ let strict: [SwiftSetting] = [
 
 let package = Package(
     name: "Gradbook",
+    // Synchronization's Mutex; on Linux nothing is asked.
+    platforms: [.macOS(.v15)],
     products: [
         .executable(name: "gradbook", targets: ["gradbook"]),
         // The modules, for other Swift packages: train (Neural, Datasets), record (Tracking),
@@ -22,15 +24,13 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/ordo-one/malloc-interposer", from: "1.6.1"),
     ],
     targets: [
-        // OpenBLAS through its C interface; every matrix product is a `cblas_sgemm`.
-        .systemLibrary(
-            name: "CBLAS",
-            providers: [.apt(["libopenblas-dev"])]
-        ),
         .target(name: "Datasets", swiftSettings: strict),
-        .target(name: "Neural", dependencies: ["CBLAS", "Datasets"], swiftSettings: strict),
+        // Training. BLAS (OpenBLAS, reference BLAS, Accelerate) is loaded at run time when present:
+        // nothing links against it.
+        .target(name: "Neural", dependencies: ["Datasets"], swiftSettings: strict),
         // The store. Knows nothing of training: it keeps plain values.
         .target(
             name: "Tracking",
@@ -63,6 +63,14 @@ let package = Package(
             name: "tracking-cost",
             dependencies: ["Experiments", "Neural", "Datasets", "Tracking"],
             path: "Benchmarks/TrackingCost",
+            swiftSettings: strict
+        ),
+        // Heap allocations per training step, counted by the preloaded malloc interposer
+        // (EngineAllocationTests runs it; Benchmarks/README.md).
+        .executableTarget(
+            name: "alloc-count",
+            dependencies: ["Neural", "Datasets", .product(name: "MallocInterposerSwift", package: "malloc-interposer")],
+            path: "Benchmarks/AllocCount",
             swiftSettings: strict
         ),
         // Helpers shared by the test targets.
@@ -121,7 +129,7 @@ let package = Package(
         ),
         .testTarget(
             name: "EndToEndTests",
-            dependencies: ["gradbook", "Experiments", "Datasets", "GradbookTestSupport", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: ["gradbook", "alloc-count", "Experiments", "Datasets", "GradbookTestSupport", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: strict
         ),
     ],

@@ -1,6 +1,6 @@
 """Gradbook side by side with PyTorch, JAX, scikit-learn, numpy and MLflow, in one run.
 
-    python3 Benchmarks/side_by_side.py [--reps 5] [--only W1,W2,W3,T1,T2,S1] [--csv FILE]
+    python3 Benchmarks/side_by_side.py [--reps 5] [--only W1,W2,W3,T1,T2,S1,S2] [--csv FILE]
                                        [--python VENV_PYTHON] [--t1-runs 200]
 
 Run through Benchmarks/side-by-side.sh, which builds in release and prepares the peers'
@@ -44,7 +44,10 @@ LABELS = {"gradbook": "Gradbook", "torch": "PyTorch eager", "jax": "JAX jit (epo
           "sklearn": "scikit-learn MLPClassifier", "numpy": "numpy by hand", "mlflow": "MLflow log_batch, SQLite",
           "gradbook-tracked": "Gradbook tracked (diagnostics, store, snapshots/10)",
           "gradbook-bare": "Gradbook untracked", "torch-mlflow": "PyTorch + MLflow (SQLite), 2 processes",
-          "gradbook-sweep": "gradbook sweep --jobs 2"}
+          "gradbook-sweep": "gradbook sweep --jobs 2",
+          "gradbook-s2": "Gradbook, 64 runs one after another, bare", "gradbook-s2-tracked": "Gradbook, 64 runs tracked (Runner, store)",
+          "jax-vmap": "JAX vmap over the 64 models (compiled epoch)", "torch-func": "PyTorch torch.func vmap (stack_module_state)"}
+ALL = ("W1", "W2", "W3", "T1", "T2", "S1", "S2")
 
 
 # Training workers are pinned to one core: XLA starts worker threads whatever its flags say
@@ -129,7 +132,7 @@ def machine():
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--reps", type=int, default=5, help="timed repetitions after the warm-up (default 5)")
-    parser.add_argument("--only", default="W1,W2,W3,T1,T2,S1", help="workloads to run, comma-separated")
+    parser.add_argument("--only", default=",".join(ALL), help="workloads to run, comma-separated")
     parser.add_argument("--csv", default=os.path.join(BUILD, "side-by-side.csv"), help="where to write the table")
     parser.add_argument("--python", default=os.path.join(BUILD, "bench-venv", "bin", "python"),
                         help="the Python with the peers installed")
@@ -138,9 +141,9 @@ def main():
     if args.reps < 1:
         parser.error(f"--reps must be at least 1, got {args.reps}")
     only = [w.strip() for w in args.only.split(",") if w.strip()]
-    unknown = [w for w in only if w not in ("W1", "W2", "W3", "T1", "T2", "S1")]
+    unknown = [w for w in only if w not in ALL]
     if unknown:
-        parser.error(f"unknown workload {unknown[0]!r}; expected some of W1,W2,W3,T1,T2,S1")
+        parser.error(f"unknown workload {unknown[0]!r}; expected some of {','.join(ALL)}")
     python = args.python if os.path.exists(args.python) else None
     if not python:
         print(f"no peer Python at {args.python}: Gradbook alone", file=sys.stderr)
@@ -177,6 +180,26 @@ def main():
                              "gradbook-tracked": lambda warmup: gradbook.ask("tracked W2")}, max(args.reps, 9), "T2")
         for name, answers in results.items():
             rows.append(summary("T2", name, answers, per=30))
+
+    # S2: a sweep-sized workload, 64 configurations of W1 x 500 epochs in one process: Gradbook's
+    # runs (bare, and tracked into the store) against JAX and PyTorch training all 64 as one
+    # batched computation, from the same weights and minibatches.
+    if "S2" in only:
+        folder = os.path.join(WORK, "S2")
+        subprocess.run([tool, "prepare", "S2", folder], check=True, env=env)
+        print("S2: W1's net at 64 learning rates x 500 epochs, one process", file=sys.stderr)
+        systems = {"gradbook-s2": lambda warmup: pinned.ask("sweep S2"),
+                   "gradbook-s2-tracked": lambda warmup: pinned.ask("tracked-sweep S2")}
+        peers = {p: start_peer(p, python, env) for p in ("jax", "torch")}
+        for p, worker in peers.items():
+            if worker:
+                systems[{"jax": "jax-vmap", "torch": "torch-func"}[p]] = lambda warmup, worker=worker: worker.ask(f"sweep {folder}")
+        results = alternate(systems, max(1, min(args.reps, 3)), "S2")
+        for name, answers in results.items():
+            rows.append(summary("S2", name, answers, per=64 * 500))
+        for worker in peers.values():
+            if worker:
+                worker.close()
 
     # T1: ingest rate, Gradbook's RunStore against MLflow's log_batch, both into SQLite.
     if "T1" in only:
@@ -232,7 +255,7 @@ def main():
 def report(rows, path):
     """Prints the table with peer / Gradbook ratios (higher = Gradbook faster) and writes the CSV."""
     base = {"W1": "gradbook", "W2": "gradbook", "W3": "gradbook", "T1": "gradbook", "T2": "gradbook-bare",
-            "S1": "gradbook-sweep"}
+            "S1": "gradbook-sweep", "S2": "gradbook-s2-tracked"}
     for row in rows:
         ref = next(r for r in rows if r["workload"] == row["workload"] and r["system"] == base[row["workload"]])
         # Times: how many times Gradbook's (T2: tracked over untracked); rates: the other way round.

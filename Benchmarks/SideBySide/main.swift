@@ -1,11 +1,14 @@
 // Gradbook's side of the side-by-side benchmarks (Benchmarks/side_by_side.py drives it).
 //
-//   side-by-side prepare W1|W2|W3 DIR   the workload's data, initial weights and minibatch order,
+//   side-by-side prepare W1|W2|W3|S2 DIR the workload's data, initial weights and minibatch order,
 //                                       as raw little-endian files + meta.json, for the peers
 //   side-by-side serve                  reads commands on stdin, answers one JSON line each:
-//       train W         the bare engine (no diagnostics, no store), the training loop timed
-//       tracked W       the same through Runner: every diagnostic, the store, snapshots every 10
+//       train W [E]     the bare engine (no diagnostics, no store), the training loop timed;
+//                       E = auto (default), fused or blas (--engine)
+//       tracked W [E]   the same through Runner: every diagnostic, the store, snapshots every 10
 //       ingest DB [N]   T1: N (200) runs × 12 params × 100 epochs × 4 metrics through RunStore
+//       sweep S2        S2: W1's net at 64 learning rates × 500 epochs, one after another, bare
+//       tracked-sweep S2  the same through Runner into one store, as `gradbook sweep` runs them
 //
 // The process stays up between commands so that the driver can alternate it with the peers'
 // workers (A B A B …) without paying process start-up or the first-touch of its pages.
@@ -30,15 +33,28 @@ let workloads: [String: [String: String]] = [
            "optimizer": "momentum", "lr": "0.01", "batch-size": "64", "epochs": "3", "seed": "1"],
 ]
 
+/// S2, the sweep-sized workload: W1's network and data at 64 learning rates, log-spaced from
+/// 0.003 to 0.3, 500 epochs each (one seed: every configuration starts from the same weights
+/// and sees the same minibatches, so a peer can train them as one batched computation).
+let sweepRates: [Double] = (0..<64).map { 0.003 * pow(100, Double($0) / 63) }
+
+func sweepConfiguration(_ k: Int, tracked: Bool = false) throws -> RunConfiguration {
+    var values = workloads["W1"]!
+    values["epochs"] = "500"
+    values["lr"] = "\(Float(sweepRates[k]))"
+    return try RunSettings(values).configuration()
+}
+
 struct BenchmarkFailure: Error, CustomStringConvertible {
     var description: String
 }
 
-func configuration(_ name: String, tracked: Bool = false) throws -> RunConfiguration {
+func configuration(_ name: String, tracked: Bool = false, engine: String? = nil) throws -> RunConfiguration {
     guard var values = workloads[name] else {
         throw BenchmarkFailure(description: "unknown workload '\(name)'; expected one of \(workloads.keys.sorted())")
     }
     if tracked { values["snapshot-every"] = "10" }
+    if let engine { values["engine"] = engine }
     return try RunSettings(values).configuration()
 }
 
@@ -65,7 +81,7 @@ func write<T>(_ values: [T], to url: URL) throws {
 /// initial weights (as `x·W`, `inputs × outputs`), and the same minibatch order (the trainer's
 /// own `MinibatchOrder`).
 func prepare(_ name: String, into folder: URL) throws {
-    let config = try configuration(name)
+    let config = name == "S2" ? try sweepConfiguration(0) : try configuration(name)
     let trainer = try config.makeTrainer(blasThreads: blasThreads)
     try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
     let data = trainer.data
@@ -96,6 +112,7 @@ func prepare(_ name: String, into folder: URL) throws {
         "widths": [data.train.featureCount] + engine.layers.map(\.units),
         "activation": engine.layers[0].activation.description, "head": engine.head.rawValue,
         "optimizer": optimizer, "lr": Double(t.learningRate), "batch": t.batchSize, "epochs": t.epochs,
+        "lrs": name == "S2" ? sweepRates.map { Double(Float($0)) } : [Double(t.learningRate)],
     ]
     try JSONSerialization.data(withJSONObject: meta, options: [.sortedKeys])
         .write(to: folder.appendingPathComponent("meta.json"))
@@ -104,8 +121,8 @@ func prepare(_ name: String, into folder: URL) throws {
 // MARK: - serve
 
 /// Times the bare training loop: the trainer (data included) is built before the clock starts.
-func train(_ name: String) throws -> [String: Any] {
-    let trainer = try configuration(name).makeTrainer(blasThreads: blasThreads)
+func train(_ name: String, engine: String? = nil) throws -> [String: Any] {
+    let trainer = try configuration(name, engine: engine).makeTrainer(blasThreads: blasThreads)
     trainer.collectsDiagnostics = false
     var last: EpochReport?
     let (start, cpuStart) = (now(), cpu())
@@ -116,8 +133,8 @@ func train(_ name: String) throws -> [String: Any] {
 }
 
 /// Times the same training through `Runner`: diagnostics, alerts, the store, snapshots.
-func tracked(_ name: String, store: RunStore) throws -> [String: Any] {
-    let config = try configuration(name, tracked: true)
+func tracked(_ name: String, store: RunStore, engine: String? = nil) throws -> [String: Any] {
+    let config = try configuration(name, tracked: true, engine: engine)
     let trainer = try config.makeTrainer(blasThreads: blasThreads)
     let start = now()
     let r = try Runner(store: store).run(config, trainer: trainer, version: "bench")
@@ -129,6 +146,29 @@ func result(seconds: Double, epochs: Int, last: EpochReport?) -> [String: Any] {
     func json(_ x: Double?) -> Any { x.flatMap { $0.isFinite ? $0 : nil } ?? NSNull() }
     return ["seconds": seconds, "epochs": epochs, "train_loss": json(last?.trainLoss),
             "test_loss": json(last?.testLoss), "test_accuracy": json(last?.testAccuracy)]
+}
+
+/// S2: the 64 configurations one after another in this process, bare or through `Runner`
+/// (every diagnostic, the store); the answer's losses are the means over the configurations.
+func sweep(store: RunStore?) throws -> [String: Any] {
+    let trainers = try sweepRates.indices.map { k in (try sweepConfiguration(k), try sweepConfiguration(k).makeTrainer(blasThreads: blasThreads)) }
+    var testLoss = 0.0, trainLoss = 0.0, epochs = 0
+    let (start, cpuStart) = (now(), cpu())
+    for (config, trainer) in trainers {
+        var last: EpochReport?
+        if let store {
+            let r = try Runner(store: store).run(config, trainer: trainer, version: "bench")
+            (last, epochs) = (r.last, epochs + r.outcome.epochs)
+        } else {
+            trainer.collectsDiagnostics = false
+            epochs += trainer.train { last = $0; return .proceed }.epochs
+        }
+        testLoss += last?.testLoss ?? .nan
+        trainLoss += last?.trainLoss ?? .nan
+    }
+    let n = Double(trainers.count)
+    return ["seconds": now() - start, "cpu_seconds": cpu() - cpuStart, "epochs": epochs,
+            "train_loss": trainLoss / n, "test_loss": testLoss / n]
 }
 
 /// T1: what a tracked run writes, without training: each run opened with 12 hyperparameters,
@@ -169,8 +209,10 @@ func serve() throws {
         var answer: [String: Any]
         do {
             switch words[0] {
-            case "train": answer = try train(words[1])
-            case "tracked": answer = try tracked(words[1], store: store)
+            case "train": answer = try train(words[1], engine: words.count > 2 ? words[2] : nil)
+            case "tracked": answer = try tracked(words[1], store: store, engine: words.count > 2 ? words[2] : nil)
+            case "sweep": answer = try sweep(store: nil)
+            case "tracked-sweep": answer = try sweep(store: store)
             case "ingest": answer = try ingest(into: words[1], runs: words.count > 2 ? Int(words[2]) ?? 200 : 200)
             default: throw BenchmarkFailure(description: "unknown command '\(words[0])'")
             }
@@ -188,7 +230,7 @@ do {
     case "prepare" where args.count == 4: try prepare(args[2], into: URL(fileURLWithPath: args[3]))
     case "serve": try serve()
     default:
-        FileHandle.standardError.write(Data("usage: side-by-side prepare W1|W2|W3 DIR | side-by-side serve\n".utf8))
+        FileHandle.standardError.write(Data("usage: side-by-side prepare W1|W2|W3|S2 DIR | side-by-side serve\n".utf8))
         exit(2)
     }
 } catch {

@@ -10,6 +10,10 @@ repetition.
                   its initial weights and its minibatch order; the training loop alone is timed
                   (every epoch: the minibatch steps, then the loss and accuracy on the test set,
                   as Gradbook's trainer does)
+    sweep DIR     (jax, torch) S2: the workload's net at every learning rate of meta["lrs"], all
+                  models as one batched computation (jax.vmap inside the compiled epoch;
+                  torch.func's stack_module_state + vmap), same weights and minibatches; the
+                  answer's losses are the means over the models
     ingest DIR [N]  (mlflow) T1: N (200) runs x 12 params x 100 epochs x 4 metrics, log_batch once per
                   epoch, into a SQLite backend in DIR
 
@@ -183,14 +187,12 @@ def train_numpy(meta, data):
 
 # ---------------------------------------------------------------------------- JAX, epoch compiled
 
-def train_jax(meta, data):
+def jax_model(meta):
+    """The workload's network and loss as JAX functions of (params, x) and (params, x, y)."""
     import jax
     import jax.numpy as jnp
-    import numpy as np
     tanh = meta["activation"] == "tanh"
     binary = meta["head"] == "bce"
-    lr, kind = meta["lr"], meta["optimizer"]
-    params = [(jnp.asarray(w), jnp.asarray(b)) for w, b in zip(data["weights"], data["biases"])]
 
     def forward(params, xb):
         a = xb
@@ -205,6 +207,19 @@ def train_jax(meta, data):
         if binary:
             return jnp.mean(jnp.maximum(z, 0) - z * yb + jnp.log1p(jnp.exp(-jnp.abs(z))))
         return -jnp.mean(jnp.sum(yb * jax.nn.log_softmax(z), 1))
+
+    return forward, loss_fn
+
+
+def train_jax(meta, data):
+    import jax
+    import jax.numpy as jnp
+    import numpy as np
+    binary = meta["head"] == "bce"
+    lr, kind = meta["lr"], meta["optimizer"]
+    params = [(jnp.asarray(w), jnp.asarray(b)) for w, b in zip(data["weights"], data["biases"])]
+
+    forward, loss_fn = jax_model(meta)
 
     grad = jax.value_and_grad(loss_fn)
 
@@ -276,6 +291,119 @@ def train_jax(meta, data):
     r = result(clock.stop(), meta["epochs"], total / n, test_loss, acc)
     r["compile_seconds"] = compile_seconds
     return r
+
+
+# ---------------------------------------------------------------------------- S2: a sweep as one computation
+
+def sweep_jax(meta, data):
+    """Every learning rate's model at once: the SGD step vmapped over the stacked parameters and
+    rates, inside a compiled `lax.scan` over the epoch's minibatches."""
+    import jax
+    import jax.numpy as jnp
+    import numpy as np
+    lrs = jnp.asarray(np.asarray(meta["lrs"], dtype=np.float32))
+    m = lrs.shape[0]
+    params = [(jnp.tile(jnp.asarray(w)[None], (m, 1, 1)), jnp.tile(jnp.asarray(b)[None], (m, 1)))
+              for w, b in zip(data["weights"], data["biases"])]
+
+    _, loss_fn = jax_model(meta)
+
+    def step(params, lr, xb, yb):
+        loss, g = jax.value_and_grad(loss_fn)(params, xb, yb)
+        return jax.tree_util.tree_map(lambda p, gp: p - lr * gp, params, g), loss
+
+    vstep = jax.vmap(step, in_axes=(0, 0, None, None))
+    x, y = jnp.asarray(data["x_train"]), jnp.asarray(data["y_train"])
+    xt, yt = jnp.asarray(data["x_test"]), jnp.asarray(data["y_test"])
+    b, n = meta["batch"], meta["train"]
+    full = n // b
+    assert full * b == n, "S2's training set is whole minibatches"
+
+    @jax.jit
+    def epoch(params, idx):
+        def body(params, rows):
+            return vstep(params, lrs, x[rows], y[rows])
+        params, losses = jax.lax.scan(body, params, idx.reshape(full, b))
+        return params, jnp.sum(losses, 0) * b
+
+    @jax.jit
+    def evaluate(params):
+        return jax.vmap(loss_fn, in_axes=(0, None, None))(params, xt, yt)
+
+    order = [jnp.asarray(o.astype(np.int32)) for o in data["order"]]
+    compile_start = time.perf_counter()
+    p, _ = epoch(params, order[0])
+    jax.block_until_ready(evaluate(p))
+    compile_seconds = time.perf_counter() - compile_start
+    clock = Clock()
+    for e in range(meta["epochs"]):
+        params, totals = epoch(params, order[e])
+        test = evaluate(params)
+        jax.block_until_ready(test)
+    test, totals = np.asarray(test), np.asarray(totals)
+    r = result(clock.stop(), meta["epochs"] * m, float(totals.mean()) / n, float(test.mean()), 0.0)
+    r["compile_seconds"] = compile_seconds
+    return r
+
+
+def sweep_torch(meta, data):
+    """Every learning rate's model at once, as PyTorch's model ensembling tutorial does it:
+    `stack_module_state`, then `vmap` of `grad` over a `functional_call`."""
+    import copy
+    import torch
+    from torch import nn
+    from torch.func import functional_call, grad_and_value, stack_module_state, vmap
+    torch.set_num_threads(1)
+    widths = meta["widths"]
+    act = {"tanh": nn.Tanh, "relu": nn.ReLU}[meta["activation"]]
+
+    def model():
+        mods = []
+        for i, (w, b) in enumerate(zip(data["weights"], data["biases"])):
+            lin = nn.Linear(widths[i], widths[i + 1])
+            with torch.no_grad():
+                lin.weight.copy_(torch.from_numpy(w.T.copy()))
+                lin.bias.copy_(torch.from_numpy(b))
+            mods.append(lin)
+            if i < len(data["weights"]) - 1:
+                mods.append(act())
+        return nn.Sequential(*mods)
+
+    lrs = torch.tensor(meta["lrs"], dtype=torch.float32)
+    m = lrs.shape[0]
+    models = [model() for _ in range(m)]
+    params, buffers = stack_module_state(models)
+    params = {k: v.detach() for k, v in params.items()}
+    base = copy.deepcopy(models[0]).to("meta")
+    bce = nn.BCEWithLogitsLoss()
+
+    def loss_one(p, bu, xb, yb):
+        return bce(functional_call(base, (p, bu), (xb,)), yb)
+
+    step = vmap(grad_and_value(loss_one), in_axes=(0, 0, None, None))
+    evaluate = vmap(loss_one, in_axes=(0, 0, None, None))
+    x, y = torch.from_numpy(data["x_train"]), torch.from_numpy(data["y_train"])
+    xt, yt = torch.from_numpy(data["x_test"]), torch.from_numpy(data["y_test"])
+    order = torch.from_numpy(data["order"])
+    spans = batches(meta)
+    n = meta["train"]
+    scale = {k: lrs.view(-1, *([1] * (v.dim() - 1))) for k, v in params.items()}
+    clock = Clock()
+    for e in range(meta["epochs"]):
+        totals = torch.zeros(m)
+        for s_, t in spans:
+            idx = order[e, s_:t]
+            grads, losses = step(params, buffers, x[idx], y[idx])
+            with torch.no_grad():
+                for k in params:
+                    params[k] = params[k] - scale[k] * grads[k]
+            totals += losses.detach() * (t - s_)
+        with torch.no_grad():
+            test = evaluate(params, buffers, xt, yt)
+    return result(clock.stop(), meta["epochs"] * m, float(totals.mean()) / n, float(test.mean()), 0.0)
+
+
+SWEEPS = {"torch": sweep_torch, "jax": sweep_jax}
 
 
 # ---------------------------------------------------------------------------- scikit-learn
@@ -362,6 +490,9 @@ def main():
             if words[0] == "train" and peer in TRAINERS:
                 meta, data = load(words[1])
                 answer = TRAINERS[peer](meta, data)
+            elif words[0] == "sweep" and peer in SWEEPS:
+                meta, data = load(words[1])
+                answer = SWEEPS[peer](meta, data)
             elif words[0] == "ingest" and peer == "mlflow":
                 answer = ingest_mlflow(words[1], runs=int(words[2]) if len(words) > 2 else 200)
             else:

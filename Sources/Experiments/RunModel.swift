@@ -22,7 +22,7 @@ public struct RunModel {
         let configuration = try JSONDecoder().decode(RunConfiguration.self, from: Data(run.configJSON.utf8))
         let training = configuration.training
         var rng = SeededGenerator(seed: training.seed)
-        engine = EngineKind.blas.make(
+        engine = (training.engine ?? .blas).make(
             inputs: transform.inputCount, hidden: training.hidden, outputs: transform.task.outputCount,
             head: training.playgroundLoss == true ? Head(playgroundFor: transform.task) : Head(for: transform.task),
             initializer: training.initializer, batchSize: training.batchSize, blasThreads: 1, rng: &rng)

@@ -155,6 +155,18 @@ extension RunOption {
                 expected: "a whole number of at least 1", valid: { $0 >= 1 }, playground: ["batchSize"]),
         integer("epochs", \.training.epochs, default: 100, group: .training, help: "Passes over the training set.",
                 expected: "a whole number of at least 1", valid: { $0 >= 1 }),
+        RunOption(key: "engine", group: .training, default: EngineKind.auto.rawValue,
+                  help: "How layers compute: auto (the fused small-layer loops up to \(LayerKernel.fusedLimit) weights a layer, BLAS above), "
+                      + "fused (every layer), blas (every layer; the portable kernels when no BLAS library is found). "
+                      + "The run summary says which each layer ran.",
+                  apply: { text, _, c throws(SettingsError) in
+                      let names = EngineKind.allCases.map(\.rawValue)
+                      guard let kind = EngineKind(rawValue: text.lowercased()) else {
+                          throw .invalid(key: "engine", value: text, expected: "one of \(names.joined(separator: ", "))" + Spelling.hint(for: text, among: names))
+                      }
+                      c.training.engine = kind
+                  },
+                  read: { .text(($0.training.engine ?? .blas).rawValue) }),
         RunOption(key: "lr-schedule", group: .training, valueName: "schedule", default: "constant",
                   help: "How the learning rate moves over the epochs, after --warmup: constant, step(k, γ) (× γ every k epochs), "
                       + "exponential(γ), cosine(floor) (down to floor by the last epoch), plateau(factor, patience) (× factor when the "

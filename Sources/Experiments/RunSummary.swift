@@ -27,6 +27,7 @@ public struct RunSummary {
         lines.append(String(format: "%@ after %d epochs in %.2f s (%.2f ms/epoch); the store's writes took %.3f s in the background",
                             status, outcome.epochs, result.seconds, perEpoch, result.storeSeconds))
         if let at = result.resumedAfter { lines.append("resumed after epoch \(at) from its checkpoint; the times above are this process's") }
+        lines.append(engineLine)
         if result.missing.droppedRows > 0 {
             lines.append("missing values: \(result.missing.droppedRows) rows of the file left out (--missing drop)")
         }
@@ -45,6 +46,18 @@ public struct RunSummary {
                 + Self.metrics([(by, selected.value(of: by.name)), (.testLoss, selected.testLoss), (.testAccuracy, selected.testAccuracy)]))
         }
         return lines.joined(separator: "\n")
+    }
+
+    /// `engine auto: layers 1-2 fused, layer 3 blas; BLAS: OpenBLAS 0.3.21 (libopenblas.so.0)`.
+    var engineLine: String {
+        var groups: [(kernel: LayerKernel, layers: [Int])] = []
+        for (i, kernel) in result.kernels.enumerated() {
+            if groups.last?.kernel == kernel { groups[groups.count - 1].layers.append(i + 1) } else { groups.append((kernel, [i + 1])) }
+        }
+        let layers = groups.map { g in
+            g.layers.count == 1 ? "layer \(g.layers[0]) \(g.kernel.rawValue)" : "layers \(g.layers[0])-\(g.layers.last!) \(g.kernel.rawValue)"
+        }
+        return "engine \((config.training.engine ?? .blas).rawValue): \(layers.joined(separator: ", ")); BLAS: \(BLAS.library)"
     }
 
     /// The same as a JSON document, for scripts: the run, how it ended, its hyperparameters, the
@@ -67,6 +80,9 @@ public struct RunSummary {
                                             ("values_filled", .integer(result.missing.missingValues))])))
         members.append(("target_units", .bool(result.targetUnits)))
         members.append(("resumed_after", .integer(result.resumedAfter)))
+        members.append(("engine", .object([("asked", .string((config.training.engine ?? .blas).rawValue)),
+                                           ("layers", .array(result.kernels.map { .string($0.rawValue) })),
+                                           ("blas", .string(BLAS.library))])))
         return .object(members)
     }
 

@@ -58,6 +58,8 @@ public struct Runner: Sendable {
         public var targetUnits = false
         /// The epoch a resumed run continued after.
         public var resumedAfter: Int?
+        /// What each layer ran (hidden layers first, the output layer last).
+        public var kernels: [LayerKernel] = []
     }
 
     /// Seconds of training between two checkpoints written (a crash loses at most this much).
@@ -172,7 +174,7 @@ public struct Runner: Sendable {
                       selected: recorder.selected,
                       selectedBy: recorder.selected == nil ? nil : recorder.selection.selectedOn, seconds: seconds, storeSeconds: storeSeconds,
                       missing: trainer.data.missing, targetUnits: trainer.data.transform?.targetScale != nil,
-                      resumedAfter: resuming?.checkpoint.epoch)
+                      resumedAfter: resuming?.checkpoint.epoch, kernels: trainer.engine.layers.map(\.kernel))
     }
 }
 

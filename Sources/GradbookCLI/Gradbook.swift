@@ -1,5 +1,6 @@
 public import ArgumentParser
 import Foundation
+import Neural
 
 /// The `gradbook` command: trains multilayer perceptrons and records what they learned.
 public struct Gradbook: ParsableCommand {
@@ -20,6 +21,12 @@ public struct Gradbook: ParsableCommand {
         // not kill the process with SIGXFSZ before it can close the run.
         signal(SIGXFSZ, SIG_IGN)
         let line = arguments ?? Array(CommandLine.arguments.dropFirst())
+        // The version with what computes the products (the only command that loads BLAS
+        // without training: the query commands never do).
+        if line == ["--version"] {
+            print("\(GradbookVersion.current)\nBLAS: \(BLAS.library)")
+            return 0
+        }
         if let repeated = CommandLineCheck.repeatedOption(in: line) {
             Console.error(repeated)
             return ExitStatus.usage.rawValue

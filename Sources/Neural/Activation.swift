@@ -160,13 +160,31 @@ extension Kernel {
     x >= 0 ? 1 / (1 + exp(-x)) : exp(x) / (1 + exp(x))
 }
 
-private enum Sigmoid: Kernel {
-    static func f(_ x: Float, _ a: Float) -> Float { logistic(x) }
+/// A kernel whose `f` has a four-lane form (``Lane/laneTanh``, ``Lane/laneLogistic``): the
+/// forward loop runs four at a time, and one value goes through the same lanes, so a value
+/// never depends on where in a batch it falls.
+private protocol LaneKernel: Kernel {
+    static func f(_ x: Lane) -> Lane
+}
+
+extension LaneKernel {
+    static func f(_ x: Float, _ a: Float) -> Float { f(Lane(repeating: x))[0] }
+
+    @inline(__always)
+    static func forward(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, _ n: Int, _ a: Float) {
+        var i = 0
+        while i + 4 <= n { f(Lane(x, i)).store(y, i); i += 4 }
+        while i < n { y[i] = f(x[i], a); i += 1 }
+    }
+}
+
+private enum Sigmoid: LaneKernel {
+    static func f(_ x: Lane) -> Lane { x.laneLogistic }
     static func df(_ x: Float, _ y: Float, _ a: Float) -> Float { y * (1 - y) }
 }
 
-private enum Tanh: Kernel {
-    static func f(_ x: Float, _ a: Float) -> Float { Foundation.tanh(x) }
+private enum Tanh: LaneKernel {
+    static func f(_ x: Lane) -> Lane { x.laneTanh }
     static func df(_ x: Float, _ y: Float, _ a: Float) -> Float { 1 - y * y }
 }
 

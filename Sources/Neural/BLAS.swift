@@ -1,30 +1,43 @@
-internal import CBLAS
 import Synchronization
 
-/// Matrix products through OpenBLAS (`cblas_sgemm`), and the BLAS thread count.
+/// Matrix products through a BLAS library found at run time, else Gradbook's portable kernels.
+///
+/// Nothing links against BLAS: the first use loads OpenBLAS (`libopenblas.so.0`), else the
+/// reference `libblas.so.3`, else (on macOS) Accelerate, through `dlopen`, and takes the few
+/// CBLAS entry points it needs with `dlsym`. When none is there, or `GRADBOOK_BLAS=none`,
+/// ``Kernels`` computes the same products (slower on wide layers, identical in meaning).
+/// ``library`` says which one runs; the run summary and `gradbook --version` print it.
 public enum BLAS {
-    /// The number of threads OpenBLAS uses for one product (a setting of the whole process).
-    public static var threads: Int { Int(openblas_get_num_threads()) }
+    /// What computes the products: `OpenBLAS 0.3.21 (libopenblas.so.0)`, `reference BLAS
+    /// (libblas.so.3)`, `Accelerate`, or `portable kernels (no BLAS found)`.
+    public static var library: String { loaded?.name ?? "portable kernels (no BLAS found)" }
+
+    /// Whether a BLAS library was loaded (else the portable kernels run every product).
+    public static var isLoaded: Bool { loaded != nil }
+
+    /// The number of threads BLAS uses for one product (a setting of the whole process; 1 when
+    /// the library cannot say).
+    public static var threads: Int { Int(loaded?.getThreads?() ?? 1) }
 
     /// Engines training now with a thread count of their own, and the process's setting from
     /// before the first of them.
     private static let leases = Mutex<(count: Int, saved: Int32)>((0, 0))
 
-    /// Runs `body` with OpenBLAS limited to `threads` threads, then restores the setting that
-    /// was there before, once the last engine that asked is done (several runs training at once
-    /// in a sweep all ask for one thread: the runs, not BLAS, share the cores). `nil` changes
-    /// nothing.
+    /// Runs `body` with BLAS limited to `threads` threads, then restores the setting that was
+    /// there before, once the last engine that asked is done (several runs training at once in
+    /// a sweep all ask for one thread: the runs, not BLAS, share the cores). `nil` changes
+    /// nothing, and so does a library without a thread setting.
     public static func withThreads<R>(_ threads: Int?, _ body: () throws -> R) rethrows -> R {
-        guard let threads else { return try body() }
+        guard let threads, let get = loaded?.getThreads, let set = loaded?.setThreads else { return try body() }
         leases.withLock { lease in
-            if lease.count == 0 { lease.saved = openblas_get_num_threads() }
+            if lease.count == 0 { lease.saved = get() }
             lease.count += 1
-            openblas_set_num_threads(Int32(max(1, threads)))
+            set(Int32(max(1, threads)))
         }
         defer {
             leases.withLock { lease in
                 lease.count -= 1
-                if lease.count == 0 { openblas_set_num_threads(lease.saved) }
+                if lease.count == 0 { set(lease.saved) }
             }
         }
         return try body()
@@ -41,34 +54,101 @@ public enum BLAS {
         let n = transposeB ? bRows : bCols
         precondition(k == (transposeB ? bCols : bRows), "inner dimensions differ in a matrix product")
         guard m > 0, n > 0 else { return }
-        cblas_sgemm(CblasRowMajor,
-                    transposeA ? CblasTrans : CblasNoTrans,
-                    transposeB ? CblasTrans : CblasNoTrans,
-                    Int32(m), Int32(n), Int32(k), alpha,
-                    a, Int32(aCols), b, Int32(bCols), beta, c, Int32(n))
+        guard let sgemm = loaded?.sgemm else {
+            Kernels.gemm(a, lda: aCols, transposeA: transposeA, b, ldb: bCols, transposeB: transposeB,
+                         c, m: m, n: n, k: k, alpha: alpha, beta: beta)
+            return
+        }
+        sgemm(rowMajor, transposeA ? transposed : notTransposed, transposeB ? transposed : notTransposed,
+              Int32(m), Int32(n), Int32(k), alpha, a, Int32(aCols), b, Int32(bCols), beta, c, Int32(n))
     }
 
     /// `Σ x[i]²` over `count` values: one `sdot`, or `snrm2`² (which scales) when the squares
     /// overflow `Float`.
     static func sumOfSquares(_ x: UnsafePointer<Float>, count: Int) -> Double {
+        guard let sdot = loaded?.sdot, let snrm2 = loaded?.snrm2 else { return Kernels.sumOfSquares(x, count: count) }
         let n = Int32(count)
-        let squares = cblas_sdot(n, x, 1, x, 1)
+        let squares = sdot(n, x, 1, x, 1)
         guard !squares.isFinite else { return Double(squares) }
-        let norm = Double(cblas_snrm2(n, x, 1))
+        let norm = Double(snrm2(n, x, 1))
         return norm * norm
     }
 
     /// `sums[j] = Σ_r m[r·cols + j]` over the `rows × cols` row-major `m` (a bias gradient, a
     /// layer's per-unit sums of its outputs): `sgemv` against a vector of ones, 1,024 rows at a time.
     static func columnSums(_ m: UnsafePointer<Float>, rows: Int, cols: Int, into sums: UnsafeMutablePointer<Float>) {
+        guard let sgemv = loaded?.sgemv else { return Kernels.columnSums(m, rows: rows, cols: cols, into: sums) }
         sums.update(repeating: 0, count: cols)
         ones.withUnsafeBufferPointer { one in
             for start in stride(from: 0, to: rows, by: one.count) {
-                cblas_sgemv(CblasRowMajor, CblasTrans, Int32(min(one.count, rows - start)), Int32(cols), 1,
-                            m + start * cols, Int32(cols), one.baseAddress, 1, 1, sums, 1)
+                sgemv(rowMajor, transposed, Int32(min(one.count, rows - start)), Int32(cols), 1,
+                      m + start * cols, Int32(cols), one.baseAddress, 1, 1, sums, 1)
             }
         }
     }
 
     private static let ones = [Float](repeating: 1, count: 1024)
+
+    // MARK: - Loading
+
+    /// CBLAS's `CblasRowMajor`, `CblasNoTrans`, `CblasTrans` (C enums, passed as `int`).
+    private static let rowMajor: Int32 = 101, notTransposed: Int32 = 111, transposed: Int32 = 112
+
+    /// The library in use, loaded on first use (`nil`: the portable kernels).
+    private static let loaded: Library? = Library.find()
+
+    /// The CBLAS entry points of a loaded library.
+    private struct Library: @unchecked Sendable {
+        typealias Gemm = @convention(c) (Int32, Int32, Int32, Int32, Int32, Int32, Float, UnsafePointer<Float>?, Int32,
+                                         UnsafePointer<Float>?, Int32, Float, UnsafeMutablePointer<Float>?, Int32) -> Void
+        typealias Gemv = @convention(c) (Int32, Int32, Int32, Int32, Float, UnsafePointer<Float>?, Int32,
+                                         UnsafePointer<Float>?, Int32, Float, UnsafeMutablePointer<Float>?, Int32) -> Void
+        typealias Dot = @convention(c) (Int32, UnsafePointer<Float>?, Int32, UnsafePointer<Float>?, Int32) -> Float
+        typealias Norm = @convention(c) (Int32, UnsafePointer<Float>?, Int32) -> Float
+
+        var name: String
+        var sgemm: Gemm
+        var sgemv: Gemv
+        var sdot: Dot
+        var snrm2: Norm
+        var getThreads: (@convention(c) () -> Int32)?
+        var setThreads: (@convention(c) (Int32) -> Void)?
+
+        /// The candidates in order; `GRADBOOK_BLAS=none` skips them all, `GRADBOOK_BLAS=PATH`
+        /// tries that file first.
+        static func find() -> Library? {
+            let choice = DynamicLibrary.environment("GRADBOOK_BLAS")
+            if choice == "none" { return nil }
+            #if os(macOS)
+            var candidates = ["/System/Library/Frameworks/Accelerate.framework/Accelerate"]
+            #else
+            var candidates = ["libopenblas.so.0", "libopenblas.so", "libblas.so.3"]
+            #endif
+            if let choice, !choice.isEmpty { candidates.insert(choice, at: 0) }
+            for file in candidates {
+                if let library = DynamicLibrary(file).flatMap(Library.init) { return library }
+            }
+            return nil
+        }
+
+        init?(_ library: DynamicLibrary) {
+            guard let sgemm = library.symbol("cblas_sgemm", as: Gemm.self),
+                  let sgemv = library.symbol("cblas_sgemv", as: Gemv.self),
+                  let sdot = library.symbol("cblas_sdot", as: Dot.self),
+                  let snrm2 = library.symbol("cblas_snrm2", as: Norm.self) else { return nil }
+            (self.sgemm, self.sgemv, self.sdot, self.snrm2) = (sgemm, sgemv, sdot, snrm2)
+            getThreads = library.symbol("openblas_get_num_threads", as: (@convention(c) () -> Int32).self)
+            setThreads = library.symbol("openblas_set_num_threads", as: (@convention(c) (Int32) -> Void).self)
+            let file = library.file.split(separator: "/").last.map(String.init) ?? library.file
+            if let config = library.symbol("openblas_get_config", as: (@convention(c) () -> UnsafePointer<CChar>?).self),
+               let text = config() {
+                // "OpenBLAS 0.3.21 DYNAMIC_ARCH NO_AFFINITY Zen MAX_THREADS=64": the name and version.
+                name = String(cString: text).split(separator: " ").prefix(2).joined(separator: " ") + " (\(file))"
+            } else if file.hasPrefix("Accelerate") {
+                name = "Accelerate"
+            } else {
+                name = "BLAS (\(file))"
+            }
+        }
+    }
 }

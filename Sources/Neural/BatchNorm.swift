@@ -18,10 +18,10 @@ final class BatchNorm {
     private var sum: [Float]
     private var sumProduct: [Float]
 
-    init(units: Int, capacity: Int) {
+    init(units: Int, capacity: Int, arena: Arena) {
         self.units = units
-        gamma = Parameter(name: "gamma", shape: [units], value: [Float](repeating: 1, count: units), regularized: false)
-        beta = Parameter(name: "beta", shape: [units], value: [Float](repeating: 0, count: units), regularized: false)
+        gamma = Parameter(name: "gamma", shape: [units], value: [Float](repeating: 1, count: units), regularized: false, arena: arena)
+        beta = Parameter(name: "beta", shape: [units], value: [Float](repeating: 0, count: units), regularized: false, arena: arena)
         runningMean = [Float](repeating: 0, count: units)
         runningVariance = [Float](repeating: 1, count: units)
         normalized = Matrix(rows: 0, cols: units, capacity: capacity)
@@ -39,8 +39,7 @@ final class BatchNorm {
     /// `y = BN(x)` for `rows` samples.
     func forward(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, rows: Int, training: Bool) {
         let n = units
-        gamma.value.withUnsafeBufferPointer { g in
-        beta.value.withUnsafeBufferPointer { b in
+        let g = gamma.values, b = beta.values
         if !training {
             for r in 0..<rows {
                 for j in 0..<n {
@@ -72,8 +71,6 @@ final class BatchNorm {
                 }
             }
         }
-        }
-        }
     }
 
     /// Turns `dy` (in `delta`, in place) into `dx`, and sets the gradients of γ and β.
@@ -83,10 +80,8 @@ final class BatchNorm {
     func backward(_ delta: UnsafeMutablePointer<Float>, rows: Int) {
         let n = units, count = Float(rows)
         for j in 0..<n { sum[j] = 0; sumProduct[j] = 0 }
+        let dg = gamma.gradients, db = beta.gradients, g = gamma.values
         normalized.storage.withUnsafeBufferPointer { xh in
-        gamma.gradient.withUnsafeMutableBufferPointer { dg in
-        beta.gradient.withUnsafeMutableBufferPointer { db in
-        gamma.value.withUnsafeBufferPointer { g in
             for j in 0..<n { dg[j] = 0; db[j] = 0 }
             for r in 0..<rows {
                 for j in 0..<n {
@@ -103,9 +98,6 @@ final class BatchNorm {
                     delta[r * n + j] = inverseStd[j] / count * (count * d - sum[j] - xh[r * n + j] * sumProduct[j])
                 }
             }
-        }
-        }
-        }
         }
     }
 }

@@ -1,7 +1,8 @@
 public import Datasets
 
-/// A multilayer perceptron over BLAS: hidden ``Dense`` layers, an output layer, and a ``Head``.
-/// The ``TrainingEngine`` for layers wide enough that the products dominate.
+/// A multilayer perceptron: hidden ``Dense`` layers, an output layer, and a ``Head``. Each layer
+/// computes its products with the ``LayerKernel`` its ``EngineKind`` chose for it: BLAS for
+/// layers wide enough that the products dominate, the fused loops for small ones.
 ///
 /// It owns every buffer a step needs, made once for `capacity` rows (the batch size, or the
 /// evaluation chunk if larger).
@@ -12,42 +13,60 @@ public final class Network: TrainingEngine {
     /// into predictions).
     let dense: [Dense]
     public let layers: [LayerShape]
+    /// The engine asked for; ``LayerShape/kernel`` says what each layer runs.
+    public let kind: EngineKind
     public var blasThreads: Int?
     let capacity: Int
-    private var batchInput: Matrix
-    private var batchTargets: Matrix
-    private var predictions: Matrix
+    /// Every parameter and buffer, in one allocation.
+    private let arena: Arena
+    /// The rows of the current batch, their targets, and the head's predictions for them.
+    private let batchInput: UnsafeMutablePointer<Float>
+    private let batchTargets: UnsafeMutablePointer<Float>
+    private let predictions: UnsafeMutablePointer<Float>
+    private var batchRows = 0
 
     /// Rows per forward pass during evaluation.
     static let evaluationChunk = 256
 
     /// Makes a network with freshly initialised weights.
     public init(inputs: Int, hidden: [LayerSpec], outputs: Int, head: Head,
-                initializer: Initializer, batchSize: Int = 1, blasThreads: Int? = nil, rng: inout SeededGenerator) {
+                initializer: Initializer, batchSize: Int = 1, blasThreads: Int? = nil, kind: EngineKind = .blas,
+                rng: inout SeededGenerator) {
         self.blasThreads = blasThreads
+        self.kind = kind
         self.inputs = inputs
         self.head = head
         capacity = max(batchSize, Self.evaluationChunk)
-        var layers: [Dense] = []
-        var width = inputs
-        for spec in hidden {
-            layers.append(Dense(inputs: width, outputs: spec.units, activation: spec.activation,
-                                batchNorm: spec.batchNorm, dropout: spec.dropout,
-                                initializer: initializer, capacity: capacity, rng: &rng))
-            width = spec.units
+        var widths = [inputs] + hidden.map(\.units) + [outputs]
+        var size = capacity * (inputs + 2 * outputs)
+        for (i, spec) in hidden.enumerated() {
+            size += Dense.floats(inputs: widths[i], outputs: spec.units, batchNorm: spec.batchNorm, dropout: spec.dropout, capacity: capacity)
         }
-        layers.append(Dense(inputs: width, outputs: outputs, activation: .identity, batchNorm: false, dropout: 0,
-                            initializer: initializer, capacity: capacity, rng: &rng))
+        size += Dense.floats(inputs: widths[hidden.count], outputs: outputs, batchNorm: false, dropout: 0, capacity: capacity)
+        let arena = Arena(count: size)
+        self.arena = arena
+        var layers: [Dense] = []
+        for (i, spec) in hidden.enumerated() {
+            layers.append(Dense(inputs: widths[i], outputs: spec.units, activation: spec.activation,
+                                batchNorm: spec.batchNorm, dropout: spec.dropout, initializer: initializer, capacity: capacity,
+                                kernel: kind.kernel(inputs: widths[i], outputs: spec.units), arena: arena, rng: &rng))
+        }
+        let last = widths[hidden.count]
+        layers.append(Dense(inputs: last, outputs: outputs, activation: .identity, batchNorm: false, dropout: 0,
+                            initializer: initializer, capacity: capacity,
+                            kernel: kind.kernel(inputs: last, outputs: outputs), arena: arena, rng: &rng))
+        widths.removeAll()
         dense = layers
         parameters = layers.flatMap(\.parameters)
         var start = 0
         self.layers = layers.map { layer in
             defer { start += layer.parameters.count }
-            return LayerShape(units: layer.outputs, activation: layer.activation, parameters: start..<(start + layer.parameters.count))
+            return LayerShape(units: layer.outputs, activation: layer.activation, parameters: start..<(start + layer.parameters.count),
+                              kernel: layer.kernel)
         }
-        batchInput = Matrix(rows: 0, cols: inputs, capacity: capacity)
-        batchTargets = Matrix(rows: 0, cols: outputs, capacity: capacity)
-        predictions = Matrix(rows: 0, cols: outputs, capacity: capacity)
+        batchInput = arena.take(capacity * inputs)
+        batchTargets = arena.take(capacity * outputs)
+        predictions = arena.take(capacity * outputs)
     }
 
     /// Every trainable parameter, layer by layer (made once: the training loop reads it every step).
@@ -63,7 +82,7 @@ public final class Network: TrainingEngine {
             gather(x.storage, nil, start..<(start + rows))
             forward(dropout: &evaluation)
             _ = headPass(gradient: false)
-            for i in 0..<(rows * outputs) { out.storage[start * outputs + i] = predictions.storage[i] }
+            for i in 0..<(rows * outputs) { out.storage[start * outputs + i] = predictions[i] }
         }
         return out
     }
@@ -88,7 +107,7 @@ public final class Network: TrainingEngine {
             let r = headPass(gradient: false)
             loss += r.loss
             correct += r.correct
-            TaskScores.gather(head: head, predictions: predictions.storage, targets: data.targets[(range.lowerBound * outputs)..<(range.upperBound * outputs)],
+            TaskScores.gather(head: head, predictions: UnsafeBufferPointer(start: predictions, count: range.count * outputs), targets: data.targets[(range.lowerBound * outputs)..<(range.upperBound * outputs)],
                               rows: range.count, cols: outputs, into: &scores)
         }
         let n = Double(max(data.count, 1))
@@ -123,10 +142,10 @@ public final class Network: TrainingEngine {
 
     /// Training mode when `dropout` holds a generator, evaluation mode when it is nil.
     private func forward(dropout: inout SeededGenerator?) {
-        var input = batchInput
+        var input = UnsafePointer(batchInput)
         for layer in dense {
-            layer.forward(input, dropout: &dropout)
-            input = layer.result
+            layer.forward(input, rows: batchRows, dropout: &dropout)
+            input = UnsafePointer(layer.result)
         }
     }
 
@@ -134,35 +153,14 @@ public final class Network: TrainingEngine {
     /// writes ∂loss/∂logits into the output layer's `delta`.
     private func headPass(gradient: Bool) -> (loss: Double, correct: Double) {
         let out = dense[dense.count - 1]
-        let logits = out.result
-        let rows = logits.rows, k = out.outputs
-        predictions.rows = rows
-        return logits.storage.withUnsafeBufferPointer { z in
-            batchTargets.storage.withUnsafeBufferPointer { y in
-                predictions.storage.withUnsafeMutableBufferPointer { p in
-                    guard gradient else {
-                        return head.evaluate(z.baseAddress!, y.baseAddress!, rows: rows, cols: k,
-                                             predictions: p.baseAddress!, gradient: nil)
-                    }
-                    return out.delta.storage.withUnsafeMutableBufferPointer { g in
-                        head.evaluate(z.baseAddress!, y.baseAddress!, rows: rows, cols: k,
-                                      predictions: p.baseAddress!, gradient: g.baseAddress!)
-                    }
-                }
-            }
-        }
+        return head.evaluate(out.output, batchTargets, rows: batchRows, cols: out.outputs, predictions: predictions,
+                             gradient: gradient ? out.delta : nil)
     }
 
     private func backward() {
         for i in stride(from: dense.count - 1, through: 0, by: -1) {
-            let input = i == 0 ? batchInput : dense[i - 1].result
-            if i == 0 {
-                dense[0].backward(input, inputGradient: nil)
-            } else {
-                dense[i - 1].delta.storage.withUnsafeMutableBufferPointer { g in
-                    dense[i].backward(input, inputGradient: g.baseAddress!)
-                }
-            }
+            let input = i == 0 ? UnsafePointer(batchInput) : UnsafePointer(dense[i - 1].result)
+            dense[i].backward(input, inputGradient: i == 0 ? nil : dense[i - 1].delta)
         }
     }
 
@@ -173,17 +171,19 @@ public final class Network: TrainingEngine {
     private func gather(_ features: [Float], _ targets: [Float]?, _ indices: some Collection<Int>) {
         let d = inputs, k = outputs, rows = indices.count
         precondition(rows <= capacity, "batch of \(rows) exceeds capacity \(capacity)")
-        batchInput.rows = rows
-        batchTargets.rows = rows
-        batchInput.storage.withUnsafeMutableBufferPointer { x in
-            features.withUnsafeBufferPointer { f in
-                for (r, i) in indices.enumerated() { (x.baseAddress! + r * d).update(from: f.baseAddress! + i * d, count: d) }
+        batchRows = rows
+        // Element by element: rows of a few values are copied faster than memmove is called.
+        features.withUnsafeBufferPointer { f in
+            for (r, i) in indices.enumerated() {
+                let from = f.baseAddress! + i * d, to = batchInput + r * d
+                for c in 0..<d { to[c] = from[c] }
             }
         }
         guard let targets else { return }
-        batchTargets.storage.withUnsafeMutableBufferPointer { y in
-            targets.withUnsafeBufferPointer { t in
-                for (r, i) in indices.enumerated() { (y.baseAddress! + r * k).update(from: t.baseAddress! + i * k, count: k) }
+        targets.withUnsafeBufferPointer { t in
+            for (r, i) in indices.enumerated() {
+                let from = t.baseAddress! + i * k, to = batchTargets + r * k
+                for c in 0..<k { to[c] = from[c] }
             }
         }
     }

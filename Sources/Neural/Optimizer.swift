@@ -65,34 +65,16 @@ public enum Optimizer: Sendable, Hashable, TextCodable {
     ///   norms come from it when nothing changes the gradient before the update).
     @discardableResult
     func update(_ p: Parameter, lr: Float, step: Int) -> Double {
-        let n = p.value.count
-        if p.moment1.count != n { p.moment1 = [Float](repeating: 0, count: n) }
-        if usesSecondMoment, p.moment2.count != n { p.moment2 = [Float](repeating: 0, count: n) }
-        return p.value.withUnsafeMutableBufferPointer { w in
-            p.gradient.withUnsafeBufferPointer { g in
-                p.moment1.withUnsafeMutableBufferPointer { m in
-                    switch self {
-                    case .sgd:
-                        Self.sgd(w.baseAddress!, g.baseAddress!, n, lr: lr)
-                    case .momentum(let beta):
-                        Self.momentum(w.baseAddress!, g.baseAddress!, m.baseAddress!, n, lr: lr, beta: beta)
-                    case let .adam(b1, b2, eps):
-                        p.moment2.withUnsafeMutableBufferPointer { v in
-                            Self.adam(w.baseAddress!, g.baseAddress!, m.baseAddress!, v.baseAddress!, n,
-                                      lr: lr, b1: b1, b2: b2, eps: eps, step: step)
-                        }
-                    case let .adamw(b1, b2, eps, wd):
-                        p.moment2.withUnsafeMutableBufferPointer { v in
-                            Self.adam(w.baseAddress!, g.baseAddress!, m.baseAddress!, v.baseAddress!, n,
-                                      lr: lr, b1: b1, b2: b2, eps: eps, step: step, decay: wd)
-                        }
-                    case let .rmsprop(alpha, eps):
-                        Self.rmsprop(w.baseAddress!, g.baseAddress!, m.baseAddress!, n, lr: lr, alpha: alpha, eps: eps)
-                    case .nesterov(let beta):
-                        Self.nesterov(w.baseAddress!, g.baseAddress!, m.baseAddress!, n, lr: lr, beta: beta)
-                    }
-                }
-            }
+        let n = p.count, w = p.values, g = UnsafePointer(p.gradients), m = p.moments1, v = p.moments2
+        if self != .sgd { p.usesMoment1 = true }
+        if usesSecondMoment { p.usesMoment2 = true }
+        switch self {
+        case .sgd: return Self.sgd(w, g, n, lr: lr)
+        case .momentum(let beta): return Self.momentum(w, g, m, n, lr: lr, beta: beta)
+        case let .adam(b1, b2, eps): return Self.adam(w, g, m, v, n, lr: lr, b1: b1, b2: b2, eps: eps, step: step)
+        case let .adamw(b1, b2, eps, wd): return Self.adam(w, g, m, v, n, lr: lr, b1: b1, b2: b2, eps: eps, step: step, decay: wd)
+        case let .rmsprop(alpha, eps): return Self.rmsprop(w, g, m, n, lr: lr, alpha: alpha, eps: eps)
+        case .nesterov(let beta): return Self.nesterov(w, g, m, n, lr: lr, beta: beta)
         }
     }
 

@@ -10,6 +10,12 @@ public enum TaskScores: Sendable, Equatable {
     /// them) against targets; `nil` for multi-label data.
     public static func gather(head: Head, predictions: [Float], targets: ArraySlice<Float>, rows: Int, cols: Int,
                               into scores: inout Accumulator) {
+        predictions.withUnsafeBufferPointer { gather(head: head, predictions: $0, targets: targets, rows: rows, cols: cols, into: &scores) }
+    }
+
+    /// The same from an engine's prediction buffer.
+    public static func gather(head: Head, predictions: UnsafeBufferPointer<Float>, targets: ArraySlice<Float>, rows: Int, cols: Int,
+                              into scores: inout Accumulator) {
         let t = targets.startIndex
         switch head {
         case .meanSquaredError, .halfSquaredError:
@@ -144,13 +150,19 @@ public enum ROC {
     public static func area(scores: [Float], positive: [Bool]) -> Double? {
         let positives = positive.lazy.filter { $0 }.count, negatives = positive.count - positives
         guard positives > 0, negatives > 0 else { return nil }
-        let order = scores.indices.sorted { scores[$0] < scores[$1] }
+        // One sort of plain integers: each score's bits made to order as the floats do, the
+        // label in the lowest bit (ties stay together: the rank of a tied run is its mean).
+        let keys = zip(scores, positive).map { score, isPositive -> UInt64 in
+            let bits = (score == 0 ? 0 : score).bitPattern   // -0 ties with 0
+            let ordered = bits & 0x8000_0000 != 0 ? ~bits : bits | 0x8000_0000
+            return UInt64(ordered) << 1 | (isPositive ? 1 : 0)
+        }.sorted()
         var rankSum = 0.0, i = 0
-        while i < order.count {
+        while i < keys.count {
             var j = i
-            while j + 1 < order.count, scores[order[j + 1]] == scores[order[i]] { j += 1 }
+            while j + 1 < keys.count, keys[j + 1] >> 1 == keys[i] >> 1 { j += 1 }
             let rank = Double(i + j) / 2 + 1   // mean rank of the tied run, 1-based
-            for k in i...j where positive[order[k]] { rankSum += rank }
+            for k in i...j where keys[k] & 1 == 1 { rankSum += rank }
             i = j + 1
         }
         return (rankSum - Double(positives) * Double(positives + 1) / 2) / (Double(positives) * Double(negatives))

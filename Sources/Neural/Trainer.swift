@@ -55,11 +55,12 @@ public final class Trainer {
     /// Whether anything (a penalty, clipping) changes the gradients between backward and update.
     private var changesGradients: Bool { config.l1 != 0 || config.l2 != 0 || config.clipNorm != nil }
 
-    /// Builds an engine of `kind` for `data` (input width from its features, output head from
-    /// its task), initialised from the seed.
-    /// - Parameter blasThreads: OpenBLAS threads while this trainer trains (`nil`: the process's setting).
-    public init(config: TrainingConfig, data: DatasetSplit, engine kind: EngineKind = .blas,
+    /// Builds an engine of `kind` (by default the configuration's) for `data` (input width from
+    /// its features, output head from its task), initialised from the seed.
+    /// - Parameter blasThreads: BLAS threads while this trainer trains (`nil`: the process's setting).
+    public init(config: TrainingConfig, data: DatasetSplit, engine kind: EngineKind? = nil,
                 blasThreads: Int? = nil) throws(TrainingError) {
+        let kind = kind ?? config.engine ?? .blas
         try config.validate()
         guard data.train.featureCount == data.test.featureCount, data.train.task == data.test.task else {
             throw .incompatibleData("the training and test sets differ in features or task")

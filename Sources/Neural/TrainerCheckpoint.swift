@@ -122,7 +122,7 @@ extension Trainer {
         }
         try engine.load(checkpoint.tensors.map { TensorSnapshot(layer: $0.layer, name: $0.name, shape: $0.shape, values: $0.values) })
         for (p, m) in zip(parameters, checkpoint.moments) {
-            guard m.first.isEmpty || m.first.count == p.value.count, m.second.isEmpty || m.second.count == p.value.count else {
+            guard m.first.isEmpty || m.first.count == p.count, m.second.isEmpty || m.second.count == p.count else {
                 throw .incompatibleData("the checkpoint's optimiser state does not fit parameter \(p.name)")
             }
             p.moment1 = m.first

@@ -27,11 +27,15 @@ public struct TrainingConfig: Sendable, Hashable, Codable {
     /// hash, as before.
     public var schedule: LearningRateSchedule?
     public var warmupEpochs: Int?
+    /// The engine (`nil`: ``EngineKind/blas``, what every run before the choice trained with,
+    /// so that a stored configuration resumes on the engine it started on).
+    public var engine: EngineKind?
 
     /// Every field given: the defaults users see are the run options' (in `Experiments`).
     public init(hidden: [LayerSpec], initializer: Initializer, optimizer: Optimizer, learningRate: Float, batchSize: Int,
                 epochs: Int, l1: Float, l2: Float, clipNorm: Float?, seed: UInt64, evaluateTrainingSet: Bool,
-                playgroundLoss: Bool?, schedule: LearningRateSchedule? = nil, warmupEpochs: Int? = nil) {
+                playgroundLoss: Bool?, schedule: LearningRateSchedule? = nil, warmupEpochs: Int? = nil, engine: EngineKind? = nil) {
+        self.engine = engine
         self.hidden = hidden
         self.initializer = initializer
         self.optimizer = optimizer

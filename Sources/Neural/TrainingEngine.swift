@@ -59,11 +59,14 @@ public struct LayerShape: Sendable, Equatable {
     public var activation: Activation
     /// Indices into ``TrainingEngine/parameters``: the weight, the bias, then any others.
     public var parameters: Range<Int>
+    /// How the layer computes its products.
+    public var kernel: LayerKernel
 
-    public init(units: Int, activation: Activation, parameters: Range<Int>) {
+    public init(units: Int, activation: Activation, parameters: Range<Int>, kernel: LayerKernel = .blas) {
         self.units = units
         self.activation = activation
         self.parameters = parameters
+        self.kernel = kernel
     }
 }
 
@@ -106,7 +109,10 @@ extension TrainingEngine {
         guard l1 != 0 || l2 != 0 else { return 0 }
         var total = 0.0
         for p in parameters where p.regularized {
-            for w in p.value { total += Double(l1) * Double(abs(w)) + Double(l2) / 2 * Double(w) * Double(w) }
+            for i in 0..<p.count {
+                let w = p.values[i]
+                total += Double(l1) * Double(abs(w)) + Double(l2) / 2 * Double(w) * Double(w)
+            }
         }
         return total
     }
@@ -115,17 +121,14 @@ extension TrainingEngine {
     public func addPenaltyGradients(l1: Float, l2: Float) {
         guard l1 != 0 || l2 != 0 else { return }
         for p in parameters where p.regularized {
-            p.value.withUnsafeBufferPointer { w in
-                p.gradient.withUnsafeMutableBufferPointer { g in
-                    for i in 0..<w.count { g[i] += l2 * w[i] + (w[i] > 0 ? l1 : (w[i] < 0 ? -l1 : 0)) }
-                }
-            }
+            let w = p.values, g = p.gradients
+            for i in 0..<p.count { g[i] += l2 * w[i] + (w[i] > 0 ? l1 : (w[i] < 0 ? -l1 : 0)) }
         }
     }
 
     /// Multiplies every gradient by `scale` (gradient clipping).
     public func scaleGradients(by scale: Float) {
-        for p in parameters { p.gradient.withUnsafeMutableBufferPointer { g in for i in g.indices { g[i] *= scale } } }
+        for p in parameters { Kernels.scale(p.gradients, p.count, by: scale) }
     }
 
     /// Σg² of each parameter's gradient into `squares`, in the order of ``parameters``.

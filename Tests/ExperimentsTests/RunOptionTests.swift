@@ -35,6 +35,7 @@ final class RunOptionTests: XCTestCase {
         "lr": (["lr": "0.1"], .number(0.1)),
         "lr-schedule": (["lr-schedule": "step(5, 0.5)"], .text("step(5, 0.5)")),
         "warmup": (["warmup": "3"], .integer(3)),
+        "engine": (["engine": "blas"], .text("blas")),
         "early-stop": (["validation-ratio": "20", "early-stop": "val_loss"], .text("val_loss")),
         "patience": (["validation-ratio": "20", "early-stop": "val_accuracy", "patience": "4"], .integer(4)),
         "min-delta": (["early-stop": "train_loss", "min-delta": "0.001"], .number(0.001)),

@@ -6,8 +6,9 @@ import XCTest
 final class GoldenNetworkTests: XCTestCase {
     /// The 2-3-2-2 sigmoid network of "Deep Learning from Scratch", chapter 3 (identity output).
     func testDeepLearningFromScratchChapter3Network() {
-        let net = makeNetwork(inputs: 2, hidden: [LayerSpec(units: 3, activation: .sigmoid),
-                                                  LayerSpec(units: 2, activation: .sigmoid)],
+        for engine in EngineKind.allCases {
+        let net = makeNetwork(engine, inputs: 2, hidden: [LayerSpec(units: 3, activation: .sigmoid),
+                                                          LayerSpec(units: 2, activation: .sigmoid)],
                               outputs: 2, head: .meanSquaredError)
         net.weight(ofLayer: 0).set([0.1, 0.3, 0.5, 0.2, 0.4, 0.6])
         net.bias(ofLayer: 0).set([0.1, 0.2, 0.3])
@@ -16,8 +17,9 @@ final class GoldenNetworkTests: XCTestCase {
         net.weight(ofLayer: 2).set([0.1, 0.3, 0.2, 0.4])
         net.bias(ofLayer: 2).set([0.1, 0.2])
         let y = net.predict(Matrix(rows: 1, cols: 2, values: [1.0, 0.5]))
-        XCTAssertEqual(y[0, 0], 0.316_827_08, accuracy: 1e-6)
-        XCTAssertEqual(y[0, 1], 0.696_279_09, accuracy: 1e-6)
+        XCTAssertEqual(y[0, 0], 0.316_827_08, accuracy: 1e-6, "\(engine)")
+        XCTAssertEqual(y[0, 1], 0.696_279_09, accuracy: 1e-6, "\(engine)")
+        }
     }
 
     /// One SGD step on a 1-1 linear model, worked by hand: loss (w·x + b − y)², x = 2, y = 1,
@@ -26,11 +28,13 @@ final class GoldenNetworkTests: XCTestCase {
     func testOneSGDStepByHand() throws {
         let data = Dataset(features: [2], targets: [1], featureCount: 1, task: .regression(outputs: 1))
         let config = training(hidden: [], initializer: .zeros, learningRate: 0.1, batchSize: 1, epochs: 1)
-        let trainer = try Trainer(config: config, data: DatasetSplit(train: data, test: data))
-        trainer.engine.weight(ofLayer: 0).set([1])
-        _ = trainer.train { _ in .proceed }
-        XCTAssertEqual(trainer.engine.weight(ofLayer: 0).value[0], 0.6, accuracy: 1e-6)
-        XCTAssertEqual(trainer.engine.bias(ofLayer: 0).value[0], -0.2, accuracy: 1e-6)
+        for engine in EngineKind.allCases {
+            let trainer = try Trainer(config: config, data: DatasetSplit(train: data, test: data), engine: engine)
+            trainer.engine.weight(ofLayer: 0).set([1])
+            _ = trainer.train { _ in .proceed }
+            XCTAssertEqual(trainer.engine.weight(ofLayer: 0).value[0], 0.6, accuracy: 1e-6, "\(engine)")
+            XCTAssertEqual(trainer.engine.bias(ofLayer: 0).value[0], -0.2, accuracy: 1e-6, "\(engine)")
+        }
     }
 
     /// Momentum (PyTorch's form v = βv + g) and Adam, two steps with a constant gradient g = 4 on w.

@@ -6,8 +6,8 @@ import XCTest
 final class TrainerTests: XCTestCase {
     private let twoLayers = [LayerSpec(units: 8, activation: .tanh), LayerSpec(units: 8, activation: .tanh)]
 
-    private func curve(_ config: TrainingConfig, _ data: DatasetSplit) throws -> [Double] {
-        let trainer = try Trainer(config: config, data: data)
+    private func curve(_ config: TrainingConfig, _ data: DatasetSplit, engine: EngineKind? = nil) throws -> [Double] {
+        let trainer = try Trainer(config: config, data: data, engine: engine)
         var losses: [Double] = []
         _ = trainer.train { losses += [$0.trainLoss, $0.testLoss]; return .proceed }
         return losses
@@ -20,9 +20,11 @@ final class TrainerTests: XCTestCase {
     func testSameSeedGivesBitIdenticalCurves() throws {
         let hidden = [LayerSpec(units: 8, activation: .relu, batchNorm: true, dropout: 0.2), LayerSpec(units: 6, activation: .gelu)]
         let config = training(hidden: hidden, initializer: .he, optimizer: .adam(), learningRate: 0.01, epochs: 15, seed: 7)
-        let a = try curve(config, spiral()), b = try curve(config, spiral())
-        XCTAssertEqual(a.count, 30, "15 epochs, train and test loss each")
-        XCTAssertEqual(a.map(\.bitPattern), b.map(\.bitPattern))
+        for engine in EngineKind.allCases {
+            let a = try curve(config, spiral(), engine: engine), b = try curve(config, spiral(), engine: engine)
+            XCTAssertEqual(a.count, 30, "15 epochs, train and test loss each")
+            XCTAssertEqual(a.map(\.bitPattern), b.map(\.bitPattern), "\(engine)")
+        }
     }
 
     func testDifferentSeedsGiveDifferentCurves() throws {

@@ -1,0 +1,64 @@
+/// `exp`, `tanh` and the logistic function four lanes at a time, with Cephes's single-precision
+/// polynomials (errors of a few units in the last place; `ActivationTests` compares them with
+/// libm): on Linux each scalar `expf`/`tanhf` is a library call, and a small network's
+/// tanh or sigmoid layer spends more time in those calls than in its products.
+extension SIMD4 where Scalar == Float {
+    /// `eˣ`: 0 below −87.34 and infinity above 88.72, as `expf` (inputs in between are
+    /// clamped to [−87.3, 88.3], where `Float` stays normal).
+    @inline(__always)
+    var laneExp: Lane {
+        // Clamped with masks: the generic pointwiseMin/Max were calls, not instructions.
+        let low = Lane(repeating: -87.3), high = Lane(repeating: 88.3)
+        let x = self.replacing(with: low, where: self .< low).replacing(with: high, where: self .> high)
+        // n = round(x / ln 2) by the 1.5·2²³ trick: the integer sits in the mantissa's low bits.
+        let magic: Float = 12_582_912
+        let shifted = x * 1.442_695_040_888_963_4 + magic
+        let n = unsafeBitCast(shifted, to: SIMD4<Int32>.self) &- unsafeBitCast(magic, to: Int32.self)
+        let fn = shifted - magic
+        // x − n·ln 2, with ln 2 split in two for exactness.
+        let t = x - fn * 0.693_359_375 + fn * 2.121_944_40e-4
+        let z = t * t
+        var y = Lane(repeating: 1.987_569_150_0e-4)
+        y = y * t + 1.398_199_950_7e-3
+        y = y * t + 8.333_451_907_3e-3
+        y = y * t + 4.166_579_589_4e-2
+        y = y * t + 1.666_666_545_9e-1
+        y = y * t + 5.000_000_120_1e-1
+        y = y * z + t + 1
+        let e = y * unsafeBitCast((n &+ 127) &<< 23, to: Lane.self)
+        // Past Float's range, as expf: 0 below, infinity above.
+        return e.replacing(with: 0, where: self .< -87.34).replacing(with: .infinity, where: self .> 88.72)
+    }
+
+    /// `|x|` of each lane.
+    @inline(__always)
+    var laneMagnitude: Lane {
+        unsafeBitCast(unsafeBitCast(self, to: SIMD4<UInt32>.self) & 0x7fff_ffff, to: Lane.self)
+    }
+
+    /// `tanh(x)`: Cephes's odd polynomial below |x| = 0.625, `1 − 2/(e²ˣ + 1)` above, on |x|,
+    /// with the sign of x put back (so tanh(−0) = −0, and NaN stays NaN).
+    @inline(__always)
+    var laneTanh: Lane {
+        let a = laneMagnitude
+        let large = 1 - 2 / ((2 * a).laneExp + 1)
+        let s = a * a
+        var p = Lane(repeating: -5.704_988_727_45e-3)
+        p = p * s + 2.063_908_879_54e-2
+        p = p * s - 5.373_971_555_31e-2
+        p = p * s + 1.333_144_220_36e-1
+        p = p * s - 3.333_328_194_22e-1
+        let small = p * s * a + a
+        let magnitude = unsafeBitCast(large.replacing(with: small, where: a .< 0.625), to: SIMD4<UInt32>.self)
+        let sign = unsafeBitCast(self, to: SIMD4<UInt32>.self) & 0x8000_0000
+        return unsafeBitCast(magnitude | sign, to: Lane.self)
+    }
+
+    /// `1 / (1 + e⁻ˣ)`, from `e^−|x|` so that nothing overflows.
+    @inline(__always)
+    var laneLogistic: Lane {
+        let e = (-laneMagnitude).laneExp
+        let p = 1 / (1 + e)
+        return p.replacing(with: e * p, where: self .< 0)
+    }
+}

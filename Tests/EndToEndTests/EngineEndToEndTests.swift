@@ -1,0 +1,77 @@
+import Foundation
+import GRDB
+import XCTest
+
+/// The engines as a user meets them: `--engine` stored and said, BLAS found at run time or
+/// not at all, and a training step that allocates nothing, counted.
+final class EngineEndToEndTests: EndToEndTestCase {
+    private let spiral = ["run", "--layers", "8,8", "--activation", "tanh", "--epochs", "40", "--samples", "300", "--format", "json"]
+
+    private func finalLoss(_ result: GradbookProcess.Result) throws -> (loss: Double, engine: [String: Any]) {
+        XCTAssertEqual(result.status, 0, result.stderr)
+        let json = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+        let final = try XCTUnwrap(json["final"] as? [String: Any])
+        return (try XCTUnwrap(final["test_loss"] as? Double), try XCTUnwrap(json["engine"] as? [String: Any]))
+    }
+
+    func testTheEngineIsStoredAndEachLayersKernelSaid() throws {
+        let text = try gradbook(["run", "--layers", "8,8", "--epochs", "3", "--engine", "blas"])
+        XCTAssertEqual(text.status, 0, text.stderr)
+        XCTAssertTrue(text.stdout.contains("engine blas: layers 1-3 blas; BLAS: "), text.stdout)
+        let auto = try finalLoss(gradbook(spiral))
+        XCTAssertEqual(auto.engine["asked"] as? String, "auto")
+        XCTAssertEqual(auto.engine["layers"] as? [String], ["fused", "fused", "fused"], "an 8-wide net is fused throughout")
+        let stored = try query { db in try String.fetchAll(db, sql: "SELECT value FROM params WHERE name = 'engine' ORDER BY run_id") }
+        XCTAssertEqual(stored, ["blas", "auto"])
+        let bad = try gradbook(["run", "--engine", "fast"])
+        XCTAssertEqual(bad.status, 2)
+        XCTAssertTrue(bad.stderr.contains("'fast'") && bad.stderr.contains("auto, fused, blas"), bad.stderr)
+    }
+
+    /// Without any BLAS library (GRADBOOK_BLAS=none) the portable kernels compute every
+    /// product, all three transposes of the BLAS path included, and train the same network.
+    func testWithoutBLASThePortableKernelsTrainTheSameNetwork() throws {
+        let none = ["GRADBOOK_BLAS": "none"]
+        let version = try GradbookProcess.run(["--version"], in: folder, environment: none)
+        XCTAssertTrue(version.stdout.contains("BLAS: portable kernels (no BLAS found)"), version.stdout)
+        let withBLAS = try finalLoss(gradbook(spiral + ["--engine", "blas", "--db", "a.sqlite"]))
+        let portable = try finalLoss(GradbookProcess.run(spiral + ["--engine", "blas", "--db", "b.sqlite"], in: folder, environment: none))
+        let fused = try finalLoss(gradbook(spiral + ["--engine", "fused", "--db", "c.sqlite"]))
+        XCTAssertEqual(portable.engine["blas"] as? String, "portable kernels (no BLAS found)")
+        for other in [portable.loss, fused.loss] { XCTAssertEqual(other, withBLAS.loss, accuracy: 1e-5 * withBLAS.loss) }
+        if let library = withBLAS.engine["blas"] as? String, !library.hasPrefix("portable") {
+            // With a library loaded the paths differ in their sums' order: not the same bits.
+            XCTAssertNotEqual(portable.loss.bitPattern, withBLAS.loss.bitPattern, "GRADBOOK_BLAS=none changed nothing")
+        }
+        // auto without BLAS: every layer fused, whatever its width.
+        let wide = try finalLoss(GradbookProcess.run(["run", "--layers", "128,64", "--epochs", "1", "--format", "json"],
+                                                     in: folder, environment: none))
+        XCTAssertEqual(wide.engine["layers"] as? [String], ["fused", "fused", "fused"])
+    }
+
+    /// `alloc-count` under the preloaded malloc interposer: no allocation in 1,000 engine steps,
+    /// and an epoch of 100 minibatches allocates no more than one of 25, for every engine,
+    /// optimiser and diagnostics setting.
+    func testATrainingStepAllocatesNothing() throws {
+        let build = GradbookProcess.binary.deletingLastPathComponent()
+        let interposer = build.appendingPathComponent("libMallocInterposerSwift.so")
+        XCTAssertTrue(FileManager.default.fileExists(atPath: interposer.path), "no interposer at \(interposer.path)")
+        // (The counter links the interposer, whose malloc then comes before libc's; it checks
+        // that a known allocation is counted and refuses to report otherwise.)
+        let counter = build.appendingPathComponent("alloc-count")
+        let result = try GradbookProcess.run([], in: folder, environment: ["LD_PRELOAD": interposer.path], executable: counter)
+        XCTAssertEqual(result.status, 0, result.stderr)
+        let lines = result.stdout.split(separator: "\n")
+        XCTAssertEqual(lines.count, 2 * 3 * 3 * 2, result.stdout)
+        for line in lines {
+            var fields: [String: Int] = [:]
+            for word in line.split(separator: " ") {
+                let parts = word.split(separator: "=")
+                if parts.count == 2, let n = Int(parts[1]) { fields[String(parts[0])] = n }
+            }
+            XCTAssertEqual(fields["allocations_per_1000_steps"], 0, String(line))
+            let short = try XCTUnwrap(fields["epoch_25_batches"]), long = try XCTUnwrap(fields["epoch_100_batches"])
+            XCTAssertLessThanOrEqual(long - short, 2, "75 more steps allocated \(long - short) times: \(line)")
+        }
+    }
+}
