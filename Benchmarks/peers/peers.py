@@ -380,8 +380,8 @@ def sweep_torch(meta, data):
     def loss_one(p, bu, xb, yb):
         return bce(functional_call(base, (p, bu), (xb,)), yb)
 
-    step = vmap(grad_and_value(loss_one), in_axes=(0, 0, None, None))
-    evaluate = vmap(loss_one, in_axes=(0, 0, None, None))
+    step = vmap(grad_and_value(loss_one), in_dims=(0, 0, None, None))
+    evaluate = vmap(loss_one, in_dims=(0, 0, None, None))
     x, y = torch.from_numpy(data["x_train"]), torch.from_numpy(data["y_train"])
     xt, yt = torch.from_numpy(data["x_test"]), torch.from_numpy(data["y_test"])
     order = torch.from_numpy(data["order"])

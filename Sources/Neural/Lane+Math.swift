@@ -13,7 +13,7 @@ extension SIMD4 where Scalar == Float {
         // n = round(x / ln 2) by the 1.5·2²³ trick: the integer sits in the mantissa's low bits.
         let magic: Float = 12_582_912
         let shifted = x * 1.442_695_040_888_963_4 + magic
-        let n = unsafeBitCast(shifted, to: SIMD4<Int32>.self) &- unsafeBitCast(magic, to: Int32.self)
+        let n = unsafeBitCast(shifted, to: SIMD4<Int32>.self) &- Int32(bitPattern: magic.bitPattern)
         let fn = shifted - magic
         // x − n·ln 2, with ln 2 split in two for exactness.
         let t = x - fn * 0.693_359_375 + fn * 2.121_944_40e-4
