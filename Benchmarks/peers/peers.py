@@ -67,10 +67,10 @@ def result(clock, epochs, train_loss, test_loss, test_accuracy):
 
 # ---------------------------------------------------------------------------- PyTorch eager
 
-def train_torch(meta, data):
-    import torch
+def torch_model(meta, data):
+    """The workload's network as a PyTorch module, from Gradbook's initial weights."""
     from torch import nn
-    torch.set_num_threads(1)
+    import torch
     widths = meta["widths"]
     act = {"tanh": nn.Tanh, "relu": nn.ReLU}[meta["activation"]]
     mods = []
@@ -82,7 +82,14 @@ def train_torch(meta, data):
         mods.append(lin)
         if i < len(data["weights"]) - 1:
             mods.append(act())
-    model = nn.Sequential(*mods)
+    return nn.Sequential(*mods)
+
+
+def train_torch(meta, data):
+    import torch
+    from torch import nn
+    torch.set_num_threads(1)
+    model = torch_model(meta, data)
     binary = meta["head"] == "bce"
     x, xt = torch.from_numpy(data["x_train"]), torch.from_numpy(data["x_test"])
     if binary:
@@ -354,24 +361,10 @@ def sweep_torch(meta, data):
     from torch import nn
     from torch.func import functional_call, grad_and_value, stack_module_state, vmap
     torch.set_num_threads(1)
-    widths = meta["widths"]
-    act = {"tanh": nn.Tanh, "relu": nn.ReLU}[meta["activation"]]
-
-    def model():
-        mods = []
-        for i, (w, b) in enumerate(zip(data["weights"], data["biases"])):
-            lin = nn.Linear(widths[i], widths[i + 1])
-            with torch.no_grad():
-                lin.weight.copy_(torch.from_numpy(w.T.copy()))
-                lin.bias.copy_(torch.from_numpy(b))
-            mods.append(lin)
-            if i < len(data["weights"]) - 1:
-                mods.append(act())
-        return nn.Sequential(*mods)
 
     lrs = torch.tensor(meta["lrs"], dtype=torch.float32)
     m = lrs.shape[0]
-    models = [model() for _ in range(m)]
+    models = [torch_model(meta, data) for _ in range(m)]
     params, buffers = stack_module_state(models)
     params = {k: v.detach() for k, v in params.items()}
     base = copy.deepcopy(models[0]).to("meta")

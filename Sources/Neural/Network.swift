@@ -37,7 +37,7 @@ public final class Network: TrainingEngine {
         self.inputs = inputs
         self.head = head
         capacity = max(batchSize, Self.evaluationChunk)
-        var widths = [inputs] + hidden.map(\.units) + [outputs]
+        let widths = [inputs] + hidden.map(\.units) + [outputs]
         var size = capacity * (inputs + 2 * outputs)
         for (i, spec) in hidden.enumerated() {
             size += Dense.floats(inputs: widths[i], outputs: spec.units, batchNorm: spec.batchNorm, dropout: spec.dropout, capacity: capacity)
@@ -55,7 +55,6 @@ public final class Network: TrainingEngine {
         layers.append(Dense(inputs: last, outputs: outputs, activation: .identity, batchNorm: false, dropout: 0,
                             initializer: initializer, capacity: capacity,
                             kernel: kind.kernel(inputs: last, outputs: outputs), arena: arena, rng: &rng))
-        widths.removeAll()
         dense = layers
         parameters = layers.flatMap(\.parameters)
         var start = 0
