@@ -10,6 +10,9 @@ public protocol RunRecorder: Sendable {
     func startRun(_ new: NewRun, identity: ProcessIdentity) throws(StoreError) -> Int64
     /// Records one epoch whole (metrics, layer health, alerts, a snapshot) or not at all.
     func recordEpoch(run: Int64, _ epoch: EpochRecord) throws(StoreError)
+    /// Records epochs in order, each whole; a store may write them in one transaction (all or
+    /// none), which is what a writer that fell behind hands it.
+    func recordEpochs(run: Int64, _ epochs: [EpochRecord]) throws(StoreError)
     /// Records a snapshot taken outside an epoch (the initial weights, the final ones of a run
     /// that stopped early, a best held back).
     func recordSnapshot(run: Int64, _ snapshot: SnapshotRecord) throws(StoreError)
@@ -30,6 +33,11 @@ public protocol RunRecorder: Sendable {
 }
 
 extension RunRecorder {
+    /// One epoch after the other.
+    public func recordEpochs(run: Int64, _ epochs: [EpochRecord]) throws(StoreError) {
+        for e in epochs { try recordEpoch(run: run, e) }
+    }
+
     /// Closes the run with its final status and, for failures, the error.
     public func finishRun(run: Int64, status: RunStatus, error: String? = nil) throws(StoreError) {
         try finishRun(run: run, status: status, error: error, stopReason: nil)

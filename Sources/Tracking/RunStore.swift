@@ -211,17 +211,25 @@ public final class RunStore: SweepRecorder {
     /// Records one epoch, its extra metrics, layer health, alerts and snapshot in one
     /// transaction: a reader sees the whole epoch or none of it.
     public func recordEpoch(run: Int64, _ e: EpochRecord) throws(StoreError) {
+        try recordEpochs(run: run, [e])
+    }
+
+    /// Records epochs in one transaction: a reader sees all of them or none; one commit for
+    /// many epochs is what lets a writer that fell behind a small network's training catch up.
+    public func recordEpochs(run: Int64, _ epochs: [EpochRecord]) throws(StoreError) {
         try checkFileIsStillThere()
         try write { db in
-            var row = e
-            row.runID = run
-            try row.insertPrepared(db)
-            for (name, value) in e.extra.sorted(by: { $0.key < $1.key }) {
-                try MetricRow(runID: run, epoch: e.epoch, name: name, value: finite(value)).insert(db)
+            for e in epochs {
+                var row = e
+                row.runID = run
+                try row.insertPrepared(db)
+                for (name, value) in e.extra.sorted(by: { $0.key < $1.key }) {
+                    try MetricRow(runID: run, epoch: e.epoch, name: name, value: finite(value)).insert(db)
+                }
+                try Self.insert(e.layers, run: run, epoch: e.epoch, db)
+                try Self.insert(e.alerts, run: run, epoch: e.epoch, db)
+                if let snapshot = e.snapshot { try Self.insert(snapshot, run: run, db) }
             }
-            try Self.insert(e.layers, run: run, epoch: e.epoch, db)
-            try Self.insert(e.alerts, run: run, epoch: e.epoch, db)
-            if let snapshot = e.snapshot { try Self.insert(snapshot, run: run, db) }
         }
     }
 

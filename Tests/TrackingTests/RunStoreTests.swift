@@ -108,6 +108,18 @@ final class RunStoreTests: StoreTestCase {
         XCTAssertEqual(extras, 1)
     }
 
+    /// Epochs written together are one transaction: a bad one takes the others with it.
+    func testEpochsWrittenTogetherAreAllOrNone() throws {
+        let store = try RunStore(path: path())
+        let id = try store.startRun(sampleRun())
+        try store.recordEpochs(run: id, [EpochRecord(epoch: 1, trainLoss: 1), EpochRecord(epoch: 2, trainLoss: 0.5, extra: ["a": 1])])
+        XCTAssertThrowsError(try store.recordEpochs(run: id, [EpochRecord(epoch: 3, trainLoss: 0.4, extra: ["b": 2]),
+                                                              EpochRecord(epoch: 2, trainLoss: 0.3)]))
+        XCTAssertEqual(try store.epochs(run: id).map(\.epoch), [1, 2])
+        let extras = try RawDatabase.read(store.path) { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM metrics") }
+        XCTAssertEqual(extras, 1)
+    }
+
     func testDeadProcessesAndStaleRemoteHeartbeatsShowAsCrashedButNotALiveRunBehindTheClock() throws {
         let store = try RunStore(path: path())
         let here = ProcessIdentity.current
