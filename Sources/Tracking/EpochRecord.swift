@@ -72,29 +72,24 @@ public struct EpochRecord: Sendable, Equatable, FetchableRecord, PersistableReco
         ("seconds", { $0.seconds }), ("recorded_at", { $0.recordedAt ?? Timestamp.now() }),
     ]
 
-    /// `INSERT INTO epochs (run_id, …) VALUES (?, …)`, made once from ``columns``.
-    static let insertSQL = "INSERT INTO epochs (\(columns.map(\.name).joined(separator: ", "))) VALUES ("
-        + Array(repeating: "?", count: columns.count).joined(separator: ", ") + ")"
+    static let insertSQL = makeInsertSQL()
 
     /// The row of `epochs`.
-    public func encode(to container: inout PersistenceContainer) throws {
-        for column in Self.columns { container[column.name] = column.value(self) }
-    }
-
-    /// Inserts the row through a statement SQLite keeps prepared. GRDB's `insert` encodes the
-    /// record into a container and writes its SQL again on every call: a quarter of the time of
-    /// an epoch's write when nothing else is in it (the T1 benchmark).
-    func insertPrepared(_ db: Database) throws {
-        let values: [(any DatabaseValueConvertible)?] = Self.columns.map { $0.value(self) }
-        try db.cachedStatement(sql: Self.insertSQL).execute(arguments: StatementArguments(values))
-    }
+    public func encode(to container: inout PersistenceContainer) throws { encodeColumns(to: &container) }
 }
 
+extension EpochRecord: PreparedInsert {}
+
 /// A metric of `metrics` (one outside the columns of `epochs`) at one epoch.
-struct MetricRow: StoredRecord {
+struct MetricRow: StoredRecord, PreparedInsert {
     static let databaseTableName = "metrics"
     var runID: Int64
     var epoch: Int
     var name: String
     var value: Double?
+
+    static let columns: [(name: String, value: @Sendable (MetricRow) -> (any DatabaseValueConvertible)?)] = [
+        ("run_id", { $0.runID }), ("epoch", { $0.epoch }), ("name", { $0.name }), ("value", { $0.value }),
+    ]
+    static let insertSQL = makeInsertSQL()
 }

@@ -28,7 +28,7 @@ extension RunStore {
     static func insert(_ layers: [LayerHealthRecord], run: Int64, epoch: Int, _ db: Database) throws {
         for var layer in layers {
             (layer.runID, layer.epoch) = (run, epoch)
-            try layer.insert(db)
+            try layer.insertPrepared(db)
         }
     }
 

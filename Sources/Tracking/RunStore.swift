@@ -224,7 +224,7 @@ public final class RunStore: SweepRecorder {
                 row.runID = run
                 try row.insertPrepared(db)
                 for (name, value) in e.extra.sorted(by: { $0.key < $1.key }) {
-                    try MetricRow(runID: run, epoch: e.epoch, name: name, value: finite(value)).insert(db)
+                    try MetricRow(runID: run, epoch: e.epoch, name: name, value: finite(value)).insertPrepared(db)
                 }
                 try Self.insert(e.layers, run: run, epoch: e.epoch, db)
                 try Self.insert(e.alerts, run: run, epoch: e.epoch, db)
