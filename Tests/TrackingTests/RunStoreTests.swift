@@ -108,6 +108,29 @@ final class RunStoreTests: StoreTestCase {
         XCTAssertEqual(extras, 1)
     }
 
+    /// Every field of a layer's health row and of an extra metric comes back as written (the
+    /// rows go through their own column lists and prepared statements, not GRDB's encoding).
+    func testLayerHealthAndExtraMetricsReadBackExactly() throws {
+        let store = try RunStore(path: path())
+        let id = try store.startRun(sampleRun())
+        let layer = LayerHealthRecord(layer: 1, units: 8, activation: "tanh", gradNormMean: 0.11, gradNormMax: 0.12,
+                                      biasGradNormMean: 0.13, biasGradNormMax: 0.14, weightNorm: 0.15, updateRatio: 0.16,
+                                      actMean: 0.17, actStd: 0.18, deadUnits: 2, deadFraction: 0.19, saturatedFraction: 0.2,
+                                      evalActMean: 0.21, evalActStd: 0.22, evalDeadUnits: 3, evalSaturatedFraction: 0.23)
+        var epoch = EpochRecord(epoch: 4, trainLoss: 1, extra: ["grad_norm": 0.5, "val_auc": 0.75])
+        epoch.layers = [layer]
+        try store.recordEpoch(run: id, epoch)
+        var expected = layer
+        (expected.runID, expected.epoch) = (id, 4)
+        XCTAssertEqual(try RawDatabase.read(store.path) { try LayerHealthRecord.fetchAll($0) }, [expected])
+        let extras = try RawDatabase.read(store.path) { db in
+            try Row.fetchAll(db, sql: "SELECT run_id, epoch, name, value FROM metrics ORDER BY name").map {
+                "\($0["run_id"] as Int64) \($0["epoch"] as Int) \($0["name"] as String) \($0["value"] as Double)"
+            }
+        }
+        XCTAssertEqual(extras, ["\(id) 4 grad_norm 0.5", "\(id) 4 val_auc 0.75"])
+    }
+
     /// Epochs written together are one transaction: a bad one takes the others with it.
     func testEpochsWrittenTogetherAreAllOrNone() throws {
         let store = try RunStore(path: path())
