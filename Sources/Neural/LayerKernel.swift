@@ -13,7 +13,9 @@ public enum LayerKernel: String, Sendable, Hashable, Codable, CaseIterable {
         !BLAS.isLoaded || inputs * outputs <= fusedLimit ? .fused : .blas
     }
 
-    /// The widest layer (in weights) that the fused loops train faster than BLAS, measured on
-    /// the benchmark machine (Benchmarks/README.md, "Engines").
-    public static let fusedLimit = 4096
+    /// The widest layer (in weights) given to the fused loops when BLAS is there: W1's layers
+    /// (16, 64 and 8 weights) train faster fused; W2's 64 → 10 output layer (640) trained 1.3×
+    /// slower fused than on BLAS, which keeps the products of tens of outputs in registers
+    /// better than four-lane loops with scalar tails (Benchmarks/README.md, "Engine v2").
+    public static let fusedLimit = 256
 }
