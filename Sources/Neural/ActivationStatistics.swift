@@ -58,16 +58,12 @@ struct ActivationAccumulator {
     mutating func add(_ y: UnsafePointer<Float>, rows: Int, kernel: LayerKernel) {
         samples += rows
         let n = units
-        totalSquares += kernel == .fused ? Kernels.sumOfSquares(y, count: rows * n) : BLAS.sumOfSquares(y, count: rows * n)
+        totalSquares += kernel.sumOfSquares(y, count: rows * n)
         // ReLU outputs are ≥ 0, so a unit is dead exactly when its Σy is 0, and other activations
         // that neither die nor saturate need only Σy: the per-unit sums alone.
         guard activation.canSaturate || (activation.canDie && activation != .relu) else {
             batchSum.withUnsafeMutableBufferPointer { s in
-                if kernel == .fused {
-                    Kernels.columnSums(y, rows: rows, cols: n, into: s.baseAddress!)
-                } else {
-                    BLAS.columnSums(y, rows: rows, cols: n, into: s.baseAddress!)
-                }
+                kernel.columnSums(y, rows: rows, cols: n, into: s.baseAddress!)
                 for j in 0..<n { sum[j] += Double(s[j]); activity[j] += Double(s[j]) }
             }
             return

@@ -18,4 +18,14 @@ public enum LayerKernel: String, Sendable, Hashable, Codable, CaseIterable {
     /// slower fused than on BLAS, which keeps the products of tens of outputs in registers
     /// better than four-lane loops with scalar tails (Benchmarks/README.md, "Engine v2").
     public static let fusedLimit = 256
+
+    /// `Σ x[i]²` on this kernel.
+    func sumOfSquares(_ x: UnsafePointer<Float>, count: Int) -> Double {
+        self == .fused ? Kernels.sumOfSquares(x, count: count) : BLAS.sumOfSquares(x, count: count)
+    }
+
+    /// The column sums of a row-major `rows × cols` matrix on this kernel.
+    func columnSums(_ m: UnsafePointer<Float>, rows: Int, cols: Int, into sums: UnsafeMutablePointer<Float>) {
+        if self == .fused { Kernels.columnSums(m, rows: rows, cols: cols, into: sums) } else { BLAS.columnSums(m, rows: rows, cols: cols, into: sums) }
+    }
 }
