@@ -60,16 +60,13 @@ public struct DataSpec: Sendable, Hashable, Codable {
     /// The built-in set named by ``dataset``, or `nil` when it names a file.
     public var builtin: BuiltinDataset? { BuiltinDataset(rawValue: dataset.lowercased()) }
 
-    /// Generates or reads the data and splits it; `seed` fixes generation and the split. The
-    /// split carries the ``InputTransform`` that made its inputs, to store with the run.
-    /// - Parameters:
-    ///   - maxValues: the most values a CSV file may hold (see ``MemoryBudget``).
-    ///   - transform: a stored run's transform: its standardiser is applied, never fitted again.
-    public func load(seed: UInt64, maxValues: Int = .max, transform stored: InputTransform? = nil) throws(DatasetError) -> DatasetSplit {
+    /// The data as generated or read, and its split into training, validation and test rows,
+    /// before any value is filled, crossed or standardised: the points as a person would plot them.
+    public func rawSplit(seed: UInt64, maxValues: Int = .max) throws(DatasetError) -> (data: Dataset, split: DatasetSplit) {
         guard trainRatio > 0 && trainRatio < 100 else {
             throw .invalidOption(name: "train-ratio", value: "\(trainRatio)", expected: "a percentage between 0 and 100, e.g. 50")
         }
-        var data: Dataset
+        let data: Dataset
         if let builtin {
             if let columns {
                 throw .invalidOption(name: "features", value: columns.joined(separator: ","),
@@ -85,17 +82,29 @@ public struct DataSpec: Sendable, Hashable, Codable {
                                  expected: "one of \(BuiltinDataset.allCases.map(\.rawValue).joined(separator: ", ")) or the path of a CSV file"
                                     + Spelling.hint(for: dataset, among: BuiltinDataset.allCases.map(\.rawValue)))
         }
-        let columns = data.featureNames
-        let classes = !data.classNames.isEmpty || !data.task.isClassification ? data.classNames
-            : (0..<(data.task == .binary ? 2 : data.task.outputCount)).map(String.init)
         if let crosses, crosses != FeatureCross.raw, data.featureCount != 2 {
             // Checked before the split so the error is the crosses', not the split's.
             _ = try data.subset([]).crossed(crosses)
         }
-        // Split the raw rows; then, part by part, fill missing values with the training part's
-        // means, cross, and standardise with the training part's statistics.
-        var split = try DatasetSplit.split(data, trainFraction: trainRatio / 100, validationFraction: (validationRatio ?? 0) / 100,
+        let split = try DatasetSplit.split(data, trainFraction: trainRatio / 100, validationFraction: (validationRatio ?? 0) / 100,
                                            seed: seed, stratified: stratified)
+        return (data, split)
+    }
+
+    /// Generates or reads the data and splits it; `seed` fixes generation and the split. The
+    /// split carries the ``InputTransform`` that made its inputs, to store with the run.
+    /// - Parameters:
+    ///   - maxValues: the most values a CSV file may hold (see ``MemoryBudget``).
+    ///   - transform: a stored run's transform: its standardiser is applied, never fitted again.
+    public func load(seed: UInt64, maxValues: Int = .max, transform stored: InputTransform? = nil) throws(DatasetError) -> DatasetSplit {
+        let raw = try rawSplit(seed: seed, maxValues: maxValues)
+        let data = raw.data
+        var split = raw.split
+        let columns = data.featureNames
+        let classes = !data.classNames.isEmpty || !data.task.isClassification ? data.classNames
+            : (0..<(data.task == .binary ? 2 : data.task.outputCount)).map(String.init)
+        // Then, part by part, fill missing values with the training part's means, cross, and
+        // standardise with the training part's statistics.
         let fill = stored?.fill ?? (data.missing.missingValues > 0 ? MissingValues.means(of: split.train) : nil)
         if let fill { split = split.mapped { MissingValues.filled($0, with: fill) } }
         if let crosses, crosses != FeatureCross.raw { split = try split.mapped { d throws(DatasetError) in try d.crossed(crosses) } }
@@ -115,5 +124,4 @@ public struct DataSpec: Sendable, Hashable, Codable {
         split.missing = data.missing
         return split
     }
-
 }

@@ -37,13 +37,28 @@ public struct RunModel {
 
     /// The network's outputs for each row of `input`: class probabilities (for two classes, the
     /// probability of the second) or values.
-    public func outputs(_ input: ModelInput) throws(DatasetError) -> Matrix {
-        let x = try transform.inputs(input.raw)
-        var m = Matrix(rows: x.count, cols: x.featureCount)
-        m.storage.replaceSubrange(0..<x.features.count, with: x.features)
+    public func outputs(_ input: ModelInput) throws(DatasetError) -> Matrix { try outputs(raw: input.raw) }
+
+    /// The network's outputs for each row of `raw` (the run's raw input columns, in order).
+    public func outputs(raw: Dataset) throws(DatasetError) -> Matrix {
+        let m = try inputs(raw)
         var out = BLAS.withThreads(1) { engine.predict(m) }
         if let scale = transform.targetScale { out.storage = out.storage.map(scale.value) }
         return out
+    }
+
+    /// Each hidden layer's outputs for each row of `raw`: one `rows × units` matrix per layer.
+    public func hiddenOutputs(raw: Dataset) throws(DatasetError) -> [Matrix] {
+        let m = try inputs(raw)
+        return BLAS.withThreads(1) { engine.hiddenOutputs(m) }
+    }
+
+    /// The network's inputs for `raw`: transformed as the training data was.
+    private func inputs(_ raw: Dataset) throws(DatasetError) -> Matrix {
+        let x = try transform.inputs(raw)
+        var m = Matrix(rows: x.count, cols: x.featureCount)
+        m.storage.replaceSubrange(0..<x.features.count, with: x.features)
+        return m
     }
 
     /// Loss, accuracy and the task's scores on a file that has the label column, in the
@@ -107,6 +122,10 @@ extension StoredRun {
 public enum ModelError: Error, CustomStringConvertible {
     case noTransform(run: Int64)
     case noLabels(column: String)
+    /// A picture over the plane needs exactly two raw input columns.
+    case notPlanar(run: Int64, columns: [String])
+    /// A decision field is drawn for classes or one value, not for several labels or values.
+    case notDrawable(run: Int64, task: String)
 
     public var description: String {
         switch self {
@@ -114,6 +133,11 @@ public enum ModelError: Error, CustomStringConvertible {
             "run \(run) was recorded before Gradbook stored what turns raw data into the network's inputs; train it again to predict with it"
         case .noLabels(let column):
             "the file has no label column '\(column)' to measure against; `gradbook predict` gives the predictions without labels"
+        case let .notPlanar(run, columns):
+            "run \(run) has \(columns.count) input column\(columns.count == 1 ? "" : "s") (\(columns.prefix(6).joined(separator: ", "))\(columns.count > 6 ? ", …" : "")); "
+                + "a decision boundary is drawn over two (the built-in 2-D sets, or a CSV file with two input columns)"
+        case let .notDrawable(run, task):
+            "run \(run) is \(task); a decision boundary is drawn for classification or a single-value regression"
         }
     }
 }

@@ -56,6 +56,11 @@ struct SnapshotSelection: ParsableArguments {
     /// The run, and the epoch of the snapshot asked for: that epoch, the best one, or the last one.
     func resolve(in db: RunStore) throws -> (run: StoredRun, epoch: Int) {
         let run = try db.run(runID)
+        return (run, try Self.epoch(of: run, in: db, epoch: epoch, best: best))
+    }
+
+    /// `run`'s snapshot epoch: `epoch` (which must have one), the best one, or the last one.
+    static func epoch(of run: StoredRun, in db: RunStore, epoch: Int?, best: Bool) throws -> Int {
         let snapshots = try db.snapshots(run: run.id)
         let epochs = snapshots.map(\.epoch)
         guard !epochs.isEmpty else { throw ValidationError("run \(run.id) has no weight snapshots (it ran with --snapshots none)") }
@@ -63,9 +68,9 @@ struct SnapshotSelection: ParsableArguments {
             guard epochs.contains(epoch) else {
                 throw ValidationError("run \(run.id) has no snapshot at epoch \(epoch); it has epochs \(epochs.map(String.init).joined(separator: ", "))")
             }
-            return (run, epoch)
+            return epoch
         }
-        if best, let b = snapshots.first(where: \.best) { return (run, b.epoch) }
-        return (run, epochs.max()!)
+        if best, let b = snapshots.first(where: \.best) { return b.epoch }
+        return epochs.max()!
     }
 }

@@ -3,13 +3,19 @@ import Foundation
 import Reporting
 import Tracking
 
-/// `gradbook plot SELECTION --metric test_loss -o curves.svg`: one chart for a paper.
+/// `gradbook plot SELECTION --metric test_loss -o curves.svg`: one chart for a paper;
+/// `gradbook plot RUN --boundary -o b.svg`: what a run's network draws over the plane.
 struct Plot: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Draw one metric of the selected runs as a standalone SVG chart (or PNG, through rsvg-convert).",
         discussion: """
             A file ending in .png is rendered with rsvg-convert (Debian: apt-get install librsvg2-bin). \
             The y axis is logarithmic when the values span more than about a decade, unless --scale says otherwise.
+            With --boundary, one run on two input columns (a built-in 2-D set, or a CSV file with two input columns): \
+            its network's output over the plane as the TensorFlow Playground draws it (orange for the first class, blue \
+            for the second; training points ringed white, test points black), and below it each hidden unit's own \
+            output, layer by layer, from the snapshot of --epoch (default: the last; --best: the selected epoch's).
+              gradbook plot 12 --boundary --best -o boundary.svg
             """)
 
     @OptionGroup var store: StoreOptions
@@ -30,6 +36,17 @@ struct Plot: ParsableCommand {
     @Option(help: "Height of the plot area in pixels.")
     var height = 400.0
 
+    @Flag(help: "Draw one run's decision boundary and hidden units instead of curves.")
+    var boundary = false
+
+    @Option(help: "With --boundary: the epoch of the snapshot (0 = the initial weights). (default: the last snapshot)")
+    var epoch: Int?
+
+    @Flag(help: "With --boundary: the best snapshot (the selected epoch).")
+    var best = false
+
+    @OptionGroup var resources: ResourceOptions
+
     func validate() throws {
         if !["auto", "linear", "log"].contains(scale) { throw ValidationError("invalid --scale '\(scale)': expected auto, linear or log") }
         let ext = URL(fileURLWithPath: output).pathExtension.lowercased()
@@ -37,11 +54,14 @@ struct Plot: ParsableCommand {
         if !(200...20_000).contains(width) || !(120...20_000).contains(height) {
             throw ValidationError("invalid --width \(width) or --height \(height): expected a width of 200 to 20000 and a height of 120 to 20000")
         }
+        if !boundary && (epoch != nil || best) { throw ValidationError("--epoch and --best choose the snapshot of --boundary; add --boundary") }
+        if epoch != nil && best { throw ValidationError("--epoch and --best both choose the snapshot; give one") }
     }
 
     mutating func run() throws {
         let db = try store.open()
         defer { try? db.close() }
+        if boundary { return try drawBoundary(db) }
         let metrics = metric.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
         try db.checkMetrics(metrics)
         let ids = try selection.select(in: db)
@@ -58,7 +78,26 @@ struct Plot: ParsableCommand {
         let chart = LineChart(title: metrics.joined(separator: ", "), series: series,
                               yScale: scale == "auto" ? nil : Scale.Kind(rawValue: scale), width: width, height: height)
         // A standalone file: a background and a text colour instead of the page's.
-        let svg = chart.svg(id: "plot").replacingOccurrences(of: "role=\"img\"", with: "role=\"img\" color=\"#1d2127\" style=\"background:#fff\"")
+        try write(chart.svg(id: "plot"), db)
+    }
+
+    /// One run's decision boundary and its hidden units, from one snapshot.
+    private func drawBoundary(_ db: RunStore) throws {
+        let ids = try selection.select(in: db)
+        guard ids.count == 1 else {
+            throw ValidationError("--boundary draws one run; the selection has \(ids.count) (name one run, or narrow it with --limit 1)")
+        }
+        let run = try db.run(String(ids[0]))
+        let epoch = try SnapshotSelection.epoch(of: run, in: db, epoch: epoch, best: best)
+        let field = try DecisionField.frames(store: db, run: run, epochs: [epoch], resolution: DecisionField.resolution,
+                                             memory: resources.memory())[0]
+        let chart = BoundaryChart(field: field, title: "run \(run.id)\(run.name.map { " " + $0 } ?? ""), epoch \(epoch)")
+        try write(chart.standalone(id: "boundary"), db)
+    }
+
+    /// Writes an SVG (or its PNG) as a standalone file: a background and a text colour instead of a page's.
+    private func write(_ svg: String, _ db: RunStore) throws {
+        let svg = svg.replacingOccurrences(of: "role=\"img\"", with: "role=\"img\" color=\"#1d2127\" style=\"background:#fff\"", options: [], range: svg.range(of: "role=\"img\""))
         let data = output.lowercased().hasSuffix(".png") ? try PNGConverter.png(svg: svg) : Data(svg.utf8)
         try OutputSink.write(data, to: output, protecting: db.path)
         Console.out(output)

@@ -69,6 +69,15 @@ public enum Activation: Sendable, Hashable, TextCodable {
         }
     }
 
+    /// The range of the outputs where it is bounded (tanh, softsign, sigmoid), nil otherwise.
+    public var outputRange: ClosedRange<Float>? {
+        switch self {
+        case .tanh, .softsign: -1...1
+        case .sigmoid: 0...1
+        default: nil
+        }
+    }
+
     /// Whether a unit can die: the ReLU family, whose units stop learning once their output is 0
     /// for every input. (Leaky ReLU and ELU outputs are 0 only at x = 0, so their units
     /// practically never die: that is why they exist; they are counted all the same.)

@@ -86,6 +86,23 @@ public final class Network: TrainingEngine {
         return out
     }
 
+    public func hiddenOutputs(_ x: Matrix) -> [Matrix] {
+        precondition(x.cols == inputs, "expected \(inputs) features, got \(x.cols)")
+        let hidden = dense.dropLast()
+        var out = hidden.map { Matrix(rows: x.rows, cols: $0.outputs) }
+        var evaluation: SeededGenerator? = nil
+        for start in stride(from: 0, to: x.rows, by: capacity) {
+            let rows = min(capacity, x.rows - start)
+            gather(x.storage, nil, start..<(start + rows))
+            forward(dropout: &evaluation)
+            for (l, layer) in hidden.enumerated() {
+                let n = layer.outputs
+                for i in 0..<(rows * n) { out[l].storage[start * n + i] = layer.output[i] }
+            }
+        }
+        return out
+    }
+
     /// The mean loss and accuracy on `data`, in evaluation mode (no dropout, batch norm's
     /// running statistics). With `collectStatistics`, the hidden layers' activation
     /// statistics of this pass are returned too.

@@ -39,6 +39,10 @@ public protocol TrainingEngine: AnyObject {
     /// Predictions (values or probabilities) for the rows of `x`, in evaluation mode.
     func predict(_ x: Matrix) -> Matrix
 
+    /// Each hidden layer's outputs (after its activation) for the rows of `x`, in evaluation
+    /// mode: one `rows × units` matrix per hidden layer — what a picture of each unit draws.
+    func hiddenOutputs(_ x: Matrix) -> [Matrix]
+
     /// Starts (or stops) summing the hidden layers' activation statistics over training passes,
     /// from zero.
     func collectStatistics(_ on: Bool)
