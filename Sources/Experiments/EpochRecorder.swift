@@ -30,7 +30,13 @@ struct EpochRecorder {
     private var stopper: EarlyStopper?
     private var earlyBest: (epoch: Int, tensors: [TensorSnapshot])?
 
-    init(options: TrackingOptions, plannedEpochs: Int, earlyStopping: EarlyStopping? = nil) {
+    /// Epochs between periodic (`every`) snapshots; 0 for none.
+    let snapshotInterval: Int
+
+    /// - Parameter snapshotInterval: by default the options' `snapshotEvery`
+    ///   (``TrackingOptions/snapshotInterval(epochs:planar:parameters:)`` adds frames for planar runs).
+    init(options: TrackingOptions, plannedEpochs: Int, earlyStopping: EarlyStopping? = nil, snapshotInterval: Int? = nil) {
+        self.snapshotInterval = snapshotInterval ?? options.snapshotEvery
         self.options = options
         self.plannedEpochs = plannedEpochs
         monitor = HealthMonitor(thresholds: options.thresholds)
@@ -90,7 +96,7 @@ struct EpochRecorder {
         record.alerts = alerts
         guard options.snapshots else { return (record, nil) }
         trainingSeconds += r.seconds
-        let every = options.snapshotEvery > 0 && r.epoch % options.snapshotEvery == 0
+        let every = snapshotInterval > 0 && r.epoch % snapshotInterval == 0
         let final = r.epoch == plannedEpochs
         let tensors = r.layers.flatMap(\.tensors)
         last = (r.epoch, tensors, final)

@@ -273,7 +273,9 @@ extension RunOption {
                   read: { .text($0.training.playgroundLoss == true ? "playground" : "auto") }),
 
         // Tracking
-        integer("snapshot-every", \.tracking.snapshotEvery, default: 0, note: "0, only initial, best and final", group: .tracking,
+        integer("snapshot-every", \.tracking.snapshotEvery, default: 0,
+                note: "0: only initial, best and final; a network of up to \(TrackingOptions.frameLimit) parameters on two input columns "
+                    + "also keeps \(TrackingOptions.frames) frames spread over training, for its decision boundary through training", group: .tracking,
                 help: "Also keep the weights every N epochs.", expected: "a whole number ≥ 0 (0: no periodic snapshots)", valid: { $0 >= 0 }),
         RunOption(key: "snapshots", group: .tracking, valueName: "which", default: "all",
                   help: "Weight snapshots: all (initial, best, final and --snapshot-every) or none.",

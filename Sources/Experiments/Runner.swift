@@ -102,7 +102,10 @@ public struct Runner: Sendable {
         let heartbeat = Heartbeat(store: store, run: runID, interval: heartbeatInterval)
         defer { heartbeat.stop() }
         let writer = EpochWriter(store: store, run: runID, lockWait: lockWait)
-        var recorder = EpochRecorder(options: config.tracking, plannedEpochs: config.training.epochs, earlyStopping: config.earlyStopping)
+        let interval = config.tracking.snapshotInterval(epochs: config.training.epochs, planar: trainer.data.transform?.columns.count == 2,
+                                                        parameters: trainer.engine.parameters.reduce(0) { $0 + $1.count })
+        var recorder = EpochRecorder(options: config.tracking, plannedEpochs: config.training.epochs, earlyStopping: config.earlyStopping,
+                                     snapshotInterval: interval)
         // A resumed run: the trainer continues from the checkpoint, the recorder from the epochs stored up to it.
         if let resuming {
             do { try trainer.restore(resuming.checkpoint) } catch {

@@ -6,9 +6,9 @@ import Reporting
 import Tracking
 
 extension DecisionField {
-    /// Grid points per side of a boundary picture, of the frames behind a report's slider, and
-    /// of a hidden unit's thumbnail.
-    static let resolution = 64, frameResolution = 40, unitGrid = 24
+    /// Grid points per side of a boundary picture, and of a hidden unit's thumbnail (at most
+    /// half the boundary's).
+    static let resolution = 64, unitGrid = 24
 
     /// What `model`'s network computes over the plane of its two raw input columns, with the
     /// run's own data as points (the split regenerated or read again from its configuration):
@@ -28,7 +28,7 @@ extension DecisionField {
                            featureCount: 2, task: transform.task, featureNames: transform.columns)
         }
         let values = try model.outputs(raw: plane(resolution)).values
-        let unitResolution = min(resolution, Self.unitGrid)
+        let unitResolution = min(resolution / 2, Self.unitGrid)
         let hidden = try model.hiddenOutputs(raw: plane(unitResolution))
         var units: [Unit] = []
         for (l, matrix) in hidden.enumerated() {
@@ -67,5 +67,32 @@ extension DecisionField {
             fields.append(try DecisionField(model: RunModel(store: store, run: run, epoch: epoch), points: points, extent: extent, resolution: resolution))
         }
         return fields
+    }
+}
+
+/// A report's decision boundaries, from the runs' snapshots in the store and their data.
+struct StoredFields: FieldSource {
+    let store: RunStore
+    let memory: MemoryBudget
+
+    func fields(run id: Int64, frames: Int, resolution: Int) throws -> [DecisionField] {
+        let run = try store.run(String(id))
+        guard let transform = run.inputTransform, transform.columns.count == 2 else { return [] }
+        let epochs = Array(Set(try store.snapshots(run: id).map(\.epoch))).sorted()
+        guard !epochs.isEmpty else { return [] }
+        let chosen = Self.spread(epochs, count: frames)
+        do {
+            return try DecisionField.frames(store: store, run: run, epochs: chosen, resolution: resolution, memory: memory)
+        } catch ModelError.notDrawable {
+            return []
+        }
+    }
+
+    /// Up to `count` of `epochs` (sorted), evenly spread, with the first and the last; one: the last.
+    static func spread(_ epochs: [Int], count: Int) -> [Int] {
+        guard epochs.count > count else { return epochs }
+        guard count > 1 else { return [epochs[epochs.count - 1]] }
+        let picked = (0..<count).map { k in epochs[Int((Double(k) * Double(epochs.count - 1) / Double(count - 1)).rounded())] }
+        return Array(Set(picked)).sorted()
     }
 }

@@ -36,6 +36,18 @@ struct Plot: ParsableCommand {
     @Option(help: "Height of the plot area in pixels.")
     var height = 400.0
 
+    @Option(name: .customLong("group-by"), help: ArgumentHelp(
+        "Hyperparameters whose values make a group, comma-separated: a group's runs (its seeds) drawn as their mean with a band; "
+            + "'none' for a line per run. (default: every hyperparameter that varies between the runs but the seed)", valueName: "names"))
+    var groupBy: String?
+
+    @Option(name: .customLong("color-by"), help: ArgumentHelp("The hyperparameter whose values colour the lines and name the legend "
+                                                              + "(added to the grouping). (default: a colour per group)", valueName: "name"))
+    var colorBy: String?
+
+    @Option(help: "The band around a group's mean: std (±1 standard deviation over its runs), minmax or none.")
+    var band = "std"
+
     @Flag(help: "Draw one run's decision boundary and hidden units instead of curves.")
     var boundary = false
 
@@ -54,6 +66,9 @@ struct Plot: ParsableCommand {
         if !(200...20_000).contains(width) || !(120...20_000).contains(height) {
             throw ValidationError("invalid --width \(width) or --height \(height): expected a width of 200 to 20000 and a height of 120 to 20000")
         }
+        if CurveGroup.Band(rawValue: band) == nil {
+            throw ValidationError("invalid --band '\(band)': expected \(CurveGroup.Band.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
         if !boundary && (epoch != nil || best) { throw ValidationError("--epoch and --best choose the snapshot of --boundary; add --boundary") }
         if epoch != nil && best { throw ValidationError("--epoch and --best both choose the snapshot; give one") }
     }
@@ -66,19 +81,45 @@ struct Plot: ParsableCommand {
         try db.checkMetrics(metrics)
         let ids = try selection.select(in: db)
         guard !ids.isEmpty else { throw SelectionError.noMatch }
-        let names = try db.table(runs: ids, columns: [Term(name: "name")]).rows.map { $0[0].text }
+        let by = try grouping(db, ids)
+        let band = CurveGroup.Band(rawValue: band)!
         var series: [LineChart.Series] = []
-        for (i, (run, name)) in zip(ids, names).enumerated() {
-            for curve in try db.curves(run: run, metrics: metrics) where !curve.points.isEmpty {
-                let label = "\(run) \(name)" + (metrics.count > 1 ? " \(curve.metric)" : "")
-                series.append(.init(label: label, color: Palette.color(i), points: curve.points,
-                                    dashed: metrics.count > 1 && curve.metric != metrics[0], run: run, metric: curve.metric))
+        var legend: [(label: String, color: String, dashed: Bool)] = []
+        var colours: [String: String] = [:]
+        for metric in metrics {
+            for group in try CurveGroup.groups(store: db, runs: ids, by: by, metric: metric, band: band) where !group.mean.isEmpty {
+                // The legend names values, never runs: the colour-by values, or each group.
+                let key = colorBy.map { "\($0) = \(group.value(of: $0) ?? "")" } ?? group.label
+                let color = colours[key] ?? Palette.color(colours.count)
+                if colours[key] == nil { colours[key] = color; legend.append((key, color, false)) }
+                let label = group.label + (metrics.count > 1 ? " \(metric)" : "")
+                series.append(LineChart.Series(group, label: label, color: color, dashed: metrics.count > 1 && metric != metrics[0], band: band))
             }
         }
-        let chart = LineChart(title: metrics.joined(separator: ", "), series: series,
+        var chart = LineChart(title: metrics.joined(separator: ", "), series: series,
                               yScale: scale == "auto" ? nil : Scale.Kind(rawValue: scale), width: width, height: height)
+        chart.legend = legend + (metrics.count > 1 ? metrics.dropFirst().map { ("dashed: \($0)", "#888888", true) } : [])
+        if series.contains(where: { $0.band != nil }) { chart.note = band.legend }
         // A standalone file: a background and a text colour instead of the page's.
         try write(chart.svg(id: "plot"), db)
+    }
+
+    /// The hyperparameters that group the runs: `--group-by` (checked against the runs' own), by
+    /// default every one that varies but the seed; `--color-by` joins them.
+    private func grouping(_ db: RunStore, _ ids: [Int64]) throws -> [String] {
+        let known = Set(try ids.flatMap { try db.params(run: $0).keys })
+        var by: [String]
+        switch groupBy?.trimmingCharacters(in: .whitespaces) {
+        case nil: by = try CurveGroup.varied(store: db, runs: ids)
+        case "none": by = try CurveGroup.varied(store: db, runs: ids) + [CurveGroup.seedParameter]
+        case let text?: by = text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+        }
+        if let colorBy, !by.contains(colorBy) { by.insert(colorBy, at: 0) }
+        for name in by where !known.contains(name) {
+            throw ValidationError("invalid --group-by or --color-by '\(name)': expected a hyperparameter of these runs ("
+                + known.sorted().prefix(30).joined(separator: ", ") + ")")
+        }
+        return by
     }
 
     /// One run's decision boundary and its hidden units, from one snapshot.

@@ -11,7 +11,10 @@ struct Report: ParsableCommand {
             With --sweep (or a filter whose runs all belong to one sweep): the heat map of --rows × --cols of the \
             --agg of --metric (mean over seeds), loss curves per column value coloured by row value, the runs \
             table and the alerts. For up to --details runs: loss and accuracy, per-layer gradient norms on a \
-            log scale with the alert epochs marked, dead units, saturation and weight norms.
+            log scale with the alert epochs marked, dead units, saturation and weight norms. For runs on two input \
+            columns (the built-in 2-D sets, a two-column CSV file): a sweep's gallery of decision boundaries (one per \
+            heat-map cell, the run of --seed), and per detailed run its decision boundary and hidden units with a \
+            slider through its snapshots.
             """)
 
     @OptionGroup var store: StoreOptions
@@ -36,6 +39,11 @@ struct Report: ParsableCommand {
     @Option(help: "Detailed health sections for at most this many runs (the first of the selection). (default: 6, none for a sweep)")
     var details: Int?
 
+    @Option(help: ArgumentHelp("The seed whose runs a sweep's gallery of decision boundaries shows. (default: the lowest)", valueName: "n"))
+    var seed: Int64?
+
+    @OptionGroup var resources: ResourceOptions
+
     func validate() throws {
         if Aggregate(rawValue: agg) == nil { throw ValidationError("invalid --agg '\(agg)': expected \(Aggregate.choices)") }
         if let details, details < 0 || details > 1000 { throw ValidationError("invalid --details \(details): expected 0 to 1000") }
@@ -56,7 +64,9 @@ struct Report: ParsableCommand {
         let isSweep = !selection.sweep.isEmpty || (selection.runs.isEmpty && ids.count > 1 && sweeps.count == 1 && sweeps.first != .null)
         options.details = details ?? (isSweep ? 0 : 6)
         options.title = isSweep ? "Sweep \(sweeps.first?.text ?? "")" : "Gradbook report"
-        let html = try HTMLReport(store: db, runs: ids, sweep: isSweep, options: options).html()
+        options.gallerySeed = seed
+        let html = try HTMLReport(store: db, runs: ids, sweep: isSweep, options: options,
+                                  fields: StoredFields(store: db, memory: resources.memory())).html()
         try OutputSink.write(Data(html.utf8), to: output, protecting: db.path)
         Console.out(output)
     }

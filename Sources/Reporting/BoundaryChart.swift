@@ -16,6 +16,11 @@ public struct BoundaryChart: Sendable {
     public var size = 300.0
     /// The side of a unit's thumbnail in pixels.
     public var thumbnail = 56.0
+    /// Publish the grid's values (`data-values`): a standalone picture does; a report's frames,
+    /// whose field a slider changes, do not.
+    public var publishesValues = true
+    /// A thumbnail for a gallery: no title, ticks or axis names, smaller points.
+    public var compact = false
 
     public init(field: DecisionField, title: String) {
         self.field = field
@@ -96,7 +101,9 @@ public struct BoundaryChart: Sendable {
     }
 
     /// The outer size of ``svg(id:)``.
-    var planeSize: (width: Double, height: Double) { (Self.left + size + Self.right, Self.top + size + Self.bottom) }
+    var planeSize: (width: Double, height: Double) { compact ? (size, size) : (Self.left + size + Self.right, Self.top + size + Self.bottom) }
+    /// The plane's top left corner.
+    private var origin: (left: Double, top: Double) { compact ? (0, 0) : (Self.left, Self.top) }
 
     /// The layers of hidden units, in order, and the outer size of ``unitsSVG(id:)``.
     private var unitLayers: [(key: Int, value: [DecisionField.Unit])] { Dictionary(grouping: field.units, by: \.layer).sorted { $0.key < $1.key } }
@@ -121,48 +128,52 @@ public struct BoundaryChart: Sendable {
 
     /// The plane with the output field and the points, as an `<svg>` element.
     public func svg(id: String) -> String {
-        let (width, height) = planeSize
-        let x = Scale(kind: .linear, values: [field.x.lowerBound, field.x.upperBound], from: Self.left, to: Self.left + size, tickCount: 5)
-        let y = Scale(kind: .linear, values: [field.y.lowerBound, field.y.upperBound], from: Self.top + size, to: Self.top, tickCount: 5)
+        let (width, height) = planeSize, (left, top) = origin
         let colors = field.output == .classes ? field.classes.indices.map { Palette.color($0) }.joined(separator: " ")
             : Self.ramp.map(Self.hex).joined(separator: " ")
-        let values = field.values.map { Self.short(Double($0), digits: 4) }.joined(separator: " ")
+        let values = publishesValues ? " data-values=\"" + field.values.map { Self.short(Double($0), digits: 4) }.joined(separator: " ") + "\"" : ""
         var out = """
             <svg xmlns="http://www.w3.org/2000/svg" class="boundary" id="\(escaped(id))" viewBox="0 0 \(coordinate(width)) \(coordinate(height))" \
             width="\(coordinate(width))" height="\(coordinate(height))" role="img" aria-label="\(escaped(title))" \
             data-x-min="\(field.x.lowerBound)" data-x-max="\(field.x.upperBound)" data-y-min="\(field.y.lowerBound)" data-y-max="\(field.y.upperBound)" \
-            data-left="\(Self.left)" data-top="\(Self.top)" data-size="\(size)" data-resolution="\(field.resolution)" data-epoch="\(field.epoch)" \
+            data-left="\(left)" data-top="\(top)" data-size="\(size)" data-resolution="\(field.resolution)" data-epoch="\(field.epoch)" \
             data-output="\(field.output)" data-classes="\(escaped(field.classes.joined(separator: " ")))" data-colors="\(colors)" \
-            data-domain="\(domain.lowerBound) \(domain.upperBound)" data-values="\(values)" \
+            data-domain="\(domain.lowerBound) \(domain.upperBound)"\(values) \
             font-family="system-ui, -apple-system, Segoe UI, sans-serif" font-size="11">
             <title>\(escaped(title))</title>
-            <text x="\(coordinate(Self.left))" y="16" font-size="13" font-weight="600" fill="currentColor">\(escaped(title))</text>
-            <image class="field" x="\(coordinate(Self.left))" y="\(coordinate(Self.top))" width="\(coordinate(size))" height="\(coordinate(size))" \
-            preserveAspectRatio="none" href="\(image.dataURL)"/>
 
             """
-        for t in x.ticks {
-            let px = coordinate(x.map(t))
-            out += "<text class=\"tick\" x=\"\(px)\" y=\"\(coordinate(Self.top + size + 14))\" text-anchor=\"middle\" fill=\"currentColor\" fill-opacity=\"0.75\">\(escaped(x.label(t)))</text>"
+        if !compact {
+            out += "<text class=\"boundary-title\" x=\"\(coordinate(left))\" y=\"16\" font-size=\"13\" font-weight=\"600\" fill=\"currentColor\">\(escaped(title))</text>\n"
         }
-        for t in y.ticks {
-            out += "<text class=\"tick\" x=\"\(coordinate(Self.left - 5))\" y=\"\(coordinate(y.map(t)))\" dy=\"0.32em\" text-anchor=\"end\" fill=\"currentColor\" fill-opacity=\"0.75\">\(escaped(y.label(t)))</text>"
+        out += "<image class=\"field\" x=\"\(coordinate(left))\" y=\"\(coordinate(top))\" width=\"\(coordinate(size))\" height=\"\(coordinate(size))\" "
+            + "preserveAspectRatio=\"none\" href=\"\(image.dataURL)\"/>\n"
+        if !compact {
+            let x = Scale(kind: .linear, values: [field.x.lowerBound, field.x.upperBound], from: left, to: left + size, tickCount: 5)
+            let y = Scale(kind: .linear, values: [field.y.lowerBound, field.y.upperBound], from: top + size, to: top, tickCount: 5)
+            for t in x.ticks {
+                out += "<text class=\"tick\" x=\"\(coordinate(x.map(t)))\" y=\"\(coordinate(top + size + 14))\" text-anchor=\"middle\" fill=\"currentColor\" fill-opacity=\"0.75\">\(escaped(x.label(t)))</text>"
+            }
+            for t in y.ticks {
+                out += "<text class=\"tick\" x=\"\(coordinate(left - 5))\" y=\"\(coordinate(y.map(t)))\" dy=\"0.32em\" text-anchor=\"end\" fill=\"currentColor\" fill-opacity=\"0.75\">\(escaped(y.label(t)))</text>"
+            }
+            out += "\n<text x=\"\(coordinate(left + size))\" y=\"\(coordinate(top + size + 28))\" text-anchor=\"end\" fill=\"currentColor\" fill-opacity=\"0.6\">\(escaped(field.columns.first ?? "x"))</text>"
+            out += "<text x=\"\(coordinate(left - 30))\" y=\"\(coordinate(top + 8))\" fill=\"currentColor\" fill-opacity=\"0.6\">\(escaped(field.columns.dropFirst().first ?? "y"))</text>\n"
         }
-        out += "\n<text x=\"\(coordinate(Self.left + size))\" y=\"\(coordinate(Self.top + size + 28))\" text-anchor=\"end\" fill=\"currentColor\" fill-opacity=\"0.6\">\(escaped(field.columns.first ?? "x"))</text>"
-        out += "<text x=\"\(coordinate(Self.left - 30))\" y=\"\(coordinate(Self.top + 8))\" fill=\"currentColor\" fill-opacity=\"0.6\">\(escaped(field.columns.dropFirst().first ?? "y"))</text>\n"
         // Training (and validation) points ringed in white, the test points in black, on top.
+        let radius = compact ? "1.5" : "2.6"
         for test in [false, true] {
-            out += "<g class=\"points\" stroke=\"\(test ? "#000" : "#fff")\" stroke-width=\"\(test ? "1" : "0.8")\">"
+            out += "<g class=\"points\" stroke=\"\(test ? "#000" : "#fff")\" stroke-width=\"\(test ? (compact ? "0.5" : "1") : (compact ? "0.4" : "0.8"))\">"
             for p in field.points where (p.part == .test) == test {
-                let cx = Self.left + (p.x - field.x.lowerBound) / (field.x.upperBound - field.x.lowerBound) * size
-                let cy = Self.top + (field.y.upperBound - p.y) / (field.y.upperBound - field.y.lowerBound) * size
+                let cx = left + (p.x - field.x.lowerBound) / (field.x.upperBound - field.x.lowerBound) * size
+                let cy = top + (field.y.upperBound - p.y) / (field.y.upperBound - field.y.lowerBound) * size
                 guard cx.isFinite, cy.isFinite else { continue }
                 out += "<circle data-part=\"\(p.part.rawValue)\" data-x=\"\(Self.short(p.x))\" data-y=\"\(Self.short(p.y))\" data-label=\"\(Self.short(p.label))\" "
-                    + "cx=\"\(coordinate(cx))\" cy=\"\(coordinate(cy))\" r=\"2.6\" fill=\"\(pointColor(p))\"/>"
+                    + "cx=\"\(coordinate(cx))\" cy=\"\(coordinate(cy))\" r=\"\(radius)\" fill=\"\(pointColor(p))\"/>"
             }
             out += "</g>\n"
         }
-        out += "<rect x=\"\(coordinate(Self.left))\" y=\"\(coordinate(Self.top))\" width=\"\(coordinate(size))\" height=\"\(coordinate(size))\" fill=\"none\" stroke=\"currentColor\" stroke-opacity=\"0.35\"/>\n"
+        out += "<rect x=\"\(coordinate(left))\" y=\"\(coordinate(top))\" width=\"\(coordinate(size))\" height=\"\(coordinate(size))\" fill=\"none\" stroke=\"currentColor\" stroke-opacity=\"0.35\"/>\n"
         return out + "</svg>"
     }
 
@@ -194,7 +205,7 @@ public struct BoundaryChart: Sendable {
             <svg xmlns="http://www.w3.org/2000/svg" class="units" id="\(escaped(id))" viewBox="0 0 \(coordinate(width)) \(coordinate(height))" \
             width="\(coordinate(width))" height="\(coordinate(height))" role="img" aria-label="hidden units of epoch \(field.epoch)" \
             data-epoch="\(field.epoch)" font-family="system-ui, -apple-system, Segoe UI, sans-serif" font-size="11">
-            <text x="0" y="14" font-size="13" font-weight="600" fill="currentColor">Hidden units, epoch \(field.epoch)</text>
+            <text class="units-title" x="0" y="14" font-size="13" font-weight="600" fill="currentColor">Hidden units, epoch \(field.epoch)</text>
 
             """
         for (row, (layer, units)) in layers.enumerated() {

@@ -17,6 +17,8 @@ public struct HTMLReport {
         /// Runs with a detailed health section (the first ones of the selection).
         public var details = 6
         public var title = "Gradbook report"
+        /// The seed whose runs the sweep's gallery of decision boundaries draws (nil: the lowest).
+        public var gallerySeed: Int64?
 
         public init() {}
     }
@@ -26,12 +28,20 @@ public struct HTMLReport {
     let options: Options
     /// Whether the runs are a sweep: the heat map and small multiples come first.
     let sweepView: Bool
+    /// What the networks compute over the plane, for runs on two input columns.
+    let fields: (any FieldSource)?
 
-    public init(store: RunStore, runs: [Int64], sweep: Bool, options: Options = Options()) {
+    /// Frames behind a run's epoch slider, and grid points per side of a frame and of a gallery's
+    /// boundary: what keeps a report of a few runs within a few megabytes (each frame's field and
+    /// hidden units are PNGs in the page, about 20 KB a frame for a 2-8-8-1 net).
+    static let frames = 21, frameResolution = 32, galleryResolution = 32
+
+    public init(store: RunStore, runs: [Int64], sweep: Bool, options: Options = Options(), fields: (any FieldSource)? = nil) {
         self.store = store
         self.runs = runs
         self.options = options
         sweepView = sweep
+        self.fields = fields
     }
 
     public func html() throws -> String {
@@ -47,6 +57,7 @@ public struct HTMLReport {
                 + "<p class=\"note\">\(escaped(PivotTable(pivot).caption)). Each cell: \(escaped(MeanEstimate.legend)) over its runs; "
                 + "click a cell to highlight its runs below.</p>"
                 + HeatMap(pivot: pivot, title: "\(options.value.text), mean over runs").svg(id: "heatmap") + "</section>\n"
+            body += try gallery(pivot)
             body += try smallMultiples(info, &charts)
         } else {
             body += try overlay(label, &charts)
@@ -61,47 +72,72 @@ public struct HTMLReport {
 
     // MARK: - Sections
 
-    /// Train (dashed) and test (solid) loss, one panel per column value, coloured by row value.
+    /// Train (dashed) and test (solid) loss, one panel per column value, coloured by row value:
+    /// runs that differ only by seed as one mean line with a ±std band, every panel on one y range.
     private func smallMultiples(_ info: ResultTable, _ charts: inout [String]) throws -> String {
         let rowKeys = Pivot.sortedKeys(Set(info.rows.map { $0[3] })), colKeys = Pivot.sortedKeys(Set(info.rows.map { $0[4] }))
         let colour = Dictionary(uniqueKeysWithValues: rowKeys.enumerated().map { ($1, Palette.color($0)) })
-        var out = "<section><h2>Loss curves by \(escaped(options.cols?.text ?? "run"))</h2><p class=\"note\">Colour: "
-            + escaped(options.rows.text) + "; solid: test loss, dashed: train loss.</p><div class=\"grid\">\n"
+        let rowName = options.rows.text, colName = options.cols?.text
+        // Groups inside a panel: everything that varies but the seed and the panel's own column.
+        let parameter = { (t: Term) in t.name.hasPrefix("param.") ? String(t.name.dropFirst(6)) : t.name }
+        let varied = try CurveGroup.varied(store: store, runs: runs).filter { $0 != options.cols.map(parameter) }
+        let by = [parameter(options.rows)] + varied.filter { $0 != parameter(options.rows) }
+        var panels: [(title: String, series: [LineChart.Series])] = []
         for col in (options.cols == nil ? [Tracking.Cell.null] : colKeys) {
+            let members = info.rows.filter { options.cols == nil || $0[4] == col }.map { Self.id($0[0]) }
             var series: [LineChart.Series] = []
-            for row in info.rows where options.cols == nil || row[4] == col {
-                let run = Self.id(row[0])
-                let curves = try store.curves(run: run, metrics: [Metric.trainLoss.name, Metric.testLoss.name])
-                for curve in curves {
-                    series.append(.init(label: row[3].text, color: colour[row[3]] ?? Palette.color(0), points: curve.points,
-                                        dashed: curve.metric == Metric.trainLoss.name, run: run, metric: curve.metric))
+            for metric in [Metric.trainLoss.name, Metric.testLoss.name] {
+                for group in try CurveGroup.groups(store: store, runs: members, by: by, metric: metric, band: .std) where !group.mean.isEmpty {
+                    let row = info.rows.first { Self.id($0[0]) == group.runs[0] }?[3] ?? .null
+                    series.append(LineChart.Series(group, label: group.label, color: colour[row] ?? Palette.color(0),
+                                                   dashed: metric == Metric.trainLoss.name, band: .std))
                 }
             }
-            var chart = LineChart(title: options.cols.map { "\($0.text) = \(col.text)" } ?? "loss", series: series, width: 460, height: 250)
-            chart.legend = rowKeys.map { (label: $0.text, color: colour[$0] ?? Palette.color(0), dashed: false) }
+            panels.append((colName.map { "\($0) = \(col.text)" } ?? "loss", series))
+        }
+        let shared = panels.flatMap { $0.series.flatMap(\.values) }
+        var out = "<section><h2>Loss curves by \(escaped(colName ?? "run"))</h2><p class=\"note\">Colour: "
+            + escaped(rowName) + "; solid: test loss, dashed: train loss; runs that differ only by seed: their mean, the band ±1 std. "
+            + "Every panel on one y range.</p><div class=\"grid\">\n"
+        for panel in panels {
+            var chart = LineChart(title: panel.title, series: panel.series, width: 460, height: 250)
+            chart.sharedValues = shared
+            chart.legend = rowKeys.map { (label: "\(rowName) = \($0.text)", color: colour[$0] ?? Palette.color(0), dashed: false) }
+            chart.note = CurveGroup.Band.std.legend
             out += figure(chart, id: "loss-\(charts.count)", &charts)
         }
         return out + "</div></section>\n"
     }
 
-    /// Loss and accuracy of every run on two charts.
+    /// Loss and accuracy of every run on two charts: runs that differ only by seed as one
+    /// mean line with a ±std band, coloured and named by what varies.
     private func overlay(_ label: [Int64: String], _ charts: inout [String]) throws -> String {
+        let by = try CurveGroup.varied(store: store, runs: runs)
         var loss: [LineChart.Series] = [], accuracy: [LineChart.Series] = []
-        for (i, run) in runs.enumerated() {
-            for curve in try store.curves(run: run, metrics: Metric.standardCurves.map(\.name)) where !curve.points.isEmpty {
-                let s = LineChart.Series(label: label[run] ?? "\(run)", color: Palette.color(i), points: curve.points,
-                                         dashed: curve.metric.hasPrefix("train"), run: run, metric: curve.metric)
-                if Metric.named(curve.metric).display == .fraction { accuracy.append(s) } else { loss.append(s) }
+        var legend: [(label: String, color: String, dashed: Bool)] = []
+        var colours: [String: String] = [:]
+        for metric in Metric.standardCurves.map(\.name) {
+            let fraction = Metric.named(metric).display == .fraction
+            for found in try CurveGroup.groups(store: store, runs: runs, by: by, metric: metric, band: .std) where !found.mean.isEmpty {
+                let group = fraction ? found.clamped(to: 0...1) : found
+                let name = by.isEmpty && group.runs.count == 1 ? (label[group.runs[0]] ?? group.label) : group.label
+                let color = colours[name] ?? Palette.color(colours.count)
+                if colours[name] == nil { colours[name] = color; legend.append((name, color, false)) }
+                let s = LineChart.Series(group, label: name, color: color, dashed: metric.hasPrefix("train"), band: .std)
+                if fraction { accuracy.append(s) } else { loss.append(s) }
             }
         }
-        var out = "<section><h2>Curves</h2><p class=\"note\">Solid: test, dashed: train.</p><div class=\"grid\">\n"
-        let legend = runs.enumerated().map { (label: label[$1] ?? "\($1)", color: Palette.color($0), dashed: false) }
+        let grouped = runs.count > colours.count
+        var out = "<section><h2>Curves</h2><p class=\"note\">Solid: test, dashed: train"
+            + (grouped ? "; runs that differ only by seed: their mean, the band ±1 std" : "") + ".</p><div class=\"grid\">\n"
         var lossChart = LineChart(title: "loss", series: loss, width: 460, height: 260)
         lossChart.legend = legend
+        if grouped { lossChart.note = CurveGroup.Band.std.legend }
         out += figure(lossChart, id: "loss", &charts)
         if !accuracy.isEmpty {
             var chart = LineChart(title: "accuracy", series: accuracy, yScale: .linear, width: 460, height: 260)
             chart.legend = legend
+            if grouped { chart.note = CurveGroup.Band.std.legend }
             out += figure(chart, id: "accuracy", &charts)
         }
         return out + "</div></section>\n"
@@ -150,8 +186,9 @@ public struct HTMLReport {
                 let points = diagnostics.rows.filter { Self.id($0[layerCol]) == layer }.compactMap { row in
                     row[c].number.map { CurvePoint(epoch: Int(Self.id(row[epochCol])), value: $0) }
                 }
-                let name = layer == layers.last ? "output" : "layer \(layer + 1)"
-                return points.isEmpty ? nil : .init(label: name, color: Palette.color(Int(layer)), points: points, run: run, metric: statistic)
+                // The diagnostics number layers from 1, the first hidden one, as `show` does.
+                let name = layer == layers.last ? "output" : "layer \(layer)"
+                return points.isEmpty ? nil : .init(label: name, color: Palette.color(Int(layer) - 1), points: points, run: run, metric: statistic)
             }
         }
         let alerts = try store.alertSummary(run: run)
@@ -168,6 +205,7 @@ public struct HTMLReport {
                         + "(\(a.severity.rawValue)\(a.layer >= 0 ? ", layer \(a.layer + 1)" : ""), epochs \(a.firstEpoch)–\(a.lastEpoch)): "
                         + "\(escaped(a.firstMessage))</li>"
                 }.joined() + "</ul>"
+        out += learned(run)
         out += "<div class=\"grid\">\n"
         var curves: [LineChart.Series] = [], accuracy: [LineChart.Series] = []
         let shown = Metric.standardCurves + [Metric.valLoss, .valAccuracy]
@@ -197,6 +235,67 @@ public struct HTMLReport {
                           id: "run\(run)-weights", &charts)
         }
         return out + "</div></section>\n"
+    }
+
+    /// The pivot's grid of decision boundaries: in each cell, the run of the gallery's seed.
+    private func gallery(_ pivot: Pivot) throws -> String {
+        guard let fields else { return "" }
+        let seeds = try store.table(runs: runs, columns: [Term(name: "id"), FilterParser.terms("param.seed")[0]]).rows
+        let seed = Dictionary(uniqueKeysWithValues: seeds.map { (Self.id($0[0]), $0[1].number.map { Int64($0) }) })
+        let chosen = options.gallerySeed ?? seeds.compactMap { $0[1].number.map { Int64($0) } }.min()
+        var cells = "", drawn = 0
+        for r in pivot.rowKeys {
+            cells += "<tr><th>\(escaped(r.text))</th>"
+            for c in pivot.colKeys {
+                guard let cell = pivot[r, c], let run = cell.runs.first(where: { seed[$0] == chosen }) ?? cell.runs.first else {
+                    cells += "<td></td>"
+                    continue
+                }
+                let field: DecisionField?
+                do { field = try fields.fields(run: run, frames: 1, resolution: Self.galleryResolution).last } catch {
+                    cells += "<td class=\"note\">\(escaped("\(error)"))</td>"
+                    continue
+                }
+                guard let field else { return "" }   // the sweep's runs are not on two input columns
+                var chart = BoundaryChart(field: field, title: "\(pivot.rowTerm.text) = \(r.text), \(pivot.colTerm?.text ?? "") = \(c.text): run \(run), epoch \(field.epoch)")
+                chart.size = 116
+                chart.compact = true
+                chart.publishesValues = false
+                drawn += 1
+                cells += "<td data-run=\"\(run)\"><a href=\"#run-\(run)\">" + chart.svg(id: "gallery-\(run)") + "</a></td>"
+            }
+            cells += "</tr>\n"
+        }
+        guard drawn > 0 else { return "" }
+        let head = "<tr><th>\(escaped(pivot.rowTerm.text)) \\ \(escaped(pivot.colTerm?.text ?? ""))</th>"
+            + pivot.colKeys.map { "<th>\(escaped($0.text))</th>" }.joined() + "</tr>\n"
+        return "<section><h2>Decision boundaries by \(escaped(pivot.rowTerm.text))" + (pivot.colTerm.map { " × " + escaped($0.text) } ?? "") + "</h2>"
+            + "<p class=\"note\">Each cell: the last snapshot of its run with seed \(chosen.map(String.init) ?? "?") (orange: the first class, blue: "
+            + "the second; test points ringed black). Click one for its run.</p><div class=\"scroll\"><table class=\"gallery\">\n"
+            + head + cells + "</table></div></section>\n"
+    }
+
+    /// What the run's network computes over the plane, with a slider through its snapshots.
+    private func learned(_ run: Int64) -> String {
+        guard let fields else { return "" }
+        let frames: [DecisionField]
+        do { frames = try fields.fields(run: run, frames: Self.frames, resolution: Self.frameResolution) } catch {
+            return "<p class=\"note\">No decision boundary: \(escaped("\(error)"))</p>"
+        }
+        guard let last = frames.last else { return "" }
+        var chart = BoundaryChart(field: last, title: "decision boundary")
+        chart.publishesValues = false
+        let json = frames.map { f -> String in
+            let c = BoundaryChart(field: f, title: "")
+            return "{\"epoch\":\(f.epoch),\"field\":\"\(c.image.dataURL)\",\"units\":[" + f.units.map { "\"" + c.image(of: $0).dataURL + "\"" }.joined(separator: ",") + "]}"
+        }
+        let id = "learned-\(run)"
+        return "<figure class=\"learned\" id=\"\(id)\" data-epoch=\"\(last.epoch)\"><div class=\"learned-row\">" + chart.svg(id: "\(id)-boundary")
+            + chart.unitsSVG(id: "\(id)-units") + "</div>"
+            + "<label class=\"slider\">epoch <input type=\"range\" class=\"epoch-slider\" min=\"0\" max=\"\(frames.count - 1)\" value=\"\(frames.count - 1)\" "
+            + "data-target=\"\(id)\" data-frames=\"\(id)-frames\"> <span class=\"epoch-label\">\(last.epoch)</span> "
+            + "<span class=\"note\">(\(frames.count) snapshots, epochs \(frames.first!.epoch)–\(last.epoch))</span></label>"
+            + "<script type=\"application/json\" id=\"\(id)-frames\">[" + json.joined(separator: ",") + "]</script></figure>\n"
     }
 
     private func figure(_ chart: LineChart, id: String, _ charts: inout [String]) -> String {
@@ -230,6 +329,9 @@ public struct HTMLReport {
         .scroll { overflow-x: auto; max-height: 640px; overflow-y: auto; } td.num { text-align: right; } tr.hit td { background: #fff3c4; }
         .tip { position: absolute; pointer-events: none; display: none; background: rgba(20,22,26,0.92); color: #fff; font-size: 12px;
                padding: 5px 8px; border-radius: 4px; white-space: nowrap; z-index: 2; }
+        .learned { margin: 8px 0 14px; } .learned-row { display: flex; flex-wrap: wrap; gap: 12px; align-items: flex-start; }
+        .slider { display: block; margin-top: 4px; } .slider input { width: 320px; vertical-align: middle; }
+        table.gallery { width: auto; } table.gallery td, table.gallery th { padding: 2px 4px; text-align: center; } table.gallery svg { display: block; }
         a.cell { cursor: pointer; } .run { border-top: 1px solid rgba(127,127,127,0.3); margin-top: 24px; }
         </style>
         </head>
@@ -314,6 +416,19 @@ public struct HTMLReport {
               tip.style.top = (event.clientY - box.top + 10) + "px";
             });
             svg.addEventListener("mouseleave", function () { tip.style.display = "none"; });
+          });
+          document.querySelectorAll("input.epoch-slider").forEach(function (slider) {
+            var frames = JSON.parse(document.getElementById(slider.getAttribute("data-frames")).textContent);
+            var box = document.getElementById(slider.getAttribute("data-target"));
+            slider.addEventListener("input", function () {
+              var f = frames[Number(slider.value)];
+              box.querySelector("image.field").setAttribute("href", f.field);
+              box.querySelectorAll("image.unit-field").forEach(function (image, k) { image.setAttribute("href", f.units[k]); });
+              box.setAttribute("data-epoch", f.epoch);
+              box.querySelector("svg.boundary").setAttribute("data-epoch", f.epoch);
+              box.querySelector(".epoch-label").textContent = f.epoch;
+              box.querySelector(".units-title").textContent = "Hidden units, epoch " + f.epoch;
+            });
           });
           document.querySelectorAll("a.cell").forEach(function (cell) {
             cell.addEventListener("click", function () {

@@ -15,6 +15,10 @@ public struct LineChart: Sendable {
         public var dashed = false
         public var run: Int64?
         public var metric: String
+        /// A group's runs (`data-runs`) and the band drawn under its mean (`data-band`).
+        public var runs: [Int64] = []
+        public var band: (low: [CurvePoint], high: [CurvePoint])?
+        public var bandKind: String?
 
         public init(label: String, color: String, points: [CurvePoint], dashed: Bool = false, run: Int64? = nil, metric: String) {
             self.label = label
@@ -48,6 +52,11 @@ public struct LineChart: Sendable {
     public var yScale: Scale.Kind?
     /// Legend entries (label, colour, dashed); by default one per distinct series label.
     public var legend: [(label: String, color: String, dashed: Bool)]?
+    /// Values the y axis must cover beyond this chart's own: the other panels' of a report, so
+    /// that every panel of a metric has one y range.
+    public var sharedValues: [Double] = []
+    /// A line under the legend saying what the bands are.
+    public var note: String?
 
     public init(title: String, series: [Series], markers: [Marker] = [], yScale: Scale.Kind? = nil,
                 width: Double = 640, height: Double = 280) {
@@ -79,13 +88,13 @@ public struct LineChart: Sendable {
         return out
     }
 
-    /// The chart's full height: the plot and its legend rows.
-    public var totalHeight: Double { height + Double((legendLayout.map(\.row).max() ?? -1) + 1) * Self.legendRow }
+    /// The chart's full height: the plot, its legend rows and its note.
+    public var totalHeight: Double { height + Double((legendLayout.map(\.row).max() ?? -1) + 1 + (note == nil ? 0 : 1)) * Self.legendRow }
 
     /// The scales: epochs across, values up.
     public var scales: (x: Scale, y: Scale) {
         let epochs = series.flatMap { $0.points.map { Double($0.epoch) } } + markers.map { Double($0.epoch) }
-        let values = series.flatMap { $0.points.map(\.value) }
+        let values = series.flatMap(\.values) + sharedValues
         let x = Scale(kind: .linear, values: epochs.isEmpty ? [0, 1] : epochs, from: Self.left, to: width - Self.right,
                       tickCount: max(2, Int((width - 80) / 90)))
         let (bottom, top) = (height - Self.bottom, Self.top)
@@ -133,13 +142,22 @@ public struct LineChart: Sendable {
             out += "<line class=\"marker\" data-epoch=\"\(m.epoch)\" x1=\"\(px)\" x2=\"\(px)\" y1=\"\(coordinate(y.end))\" y2=\"\(coordinate(y.start))\" stroke=\"\(m.color)\" stroke-width=\"1.5\" stroke-dasharray=\"4 3\"><title>\(escaped(m.label))</title></line>"
             out += "<path d=\"M\(px) \(coordinate(y.end)) l-4 -6 h8 z\" fill=\"\(m.color)\"><title>\(escaped(m.label))</title></path>\n"
         }
+        // Bands under every line.
+        for s in series {
+            guard let band = s.band, !band.low.isEmpty else { continue }
+            let upper = band.high.enumerated().map { i, p in (i == 0 ? "M" : "L") + coordinate(x.map(Double(p.epoch))) + " " + coordinate(y.map(p.value)) }
+            let lower = band.low.reversed().map { p in "L" + coordinate(x.map(Double(p.epoch))) + " " + coordinate(y.map(p.value)) }
+            out += "<path class=\"band\" data-metric=\"\(escaped(s.metric))\" data-label=\"\(escaped(s.label))\" data-band=\"\(escaped(s.bandKind ?? ""))\" "
+                + "d=\"\((upper + lower).joined(separator: " ")) Z\" fill=\"\(s.color)\" fill-opacity=\"0.16\" stroke=\"none\"/>\n"
+        }
         for s in series {
             let points = drawn(s)
             guard !points.isEmpty else { continue }
             let d = points.enumerated().map { i, p in
                 (i == 0 ? "M" : "L") + coordinate(x.map(Double(p.epoch))) + " " + coordinate(y.map(p.value))
             }.joined(separator: " ")
-            out += "<path class=\"series\" data-metric=\"\(escaped(s.metric))\"\(s.run.map { " data-run=\"\($0)\"" } ?? "") "
+            let runs = s.runs.isEmpty ? "" : " data-runs=\"\(s.runs.map(String.init).joined(separator: ","))\""
+            out += "<path class=\"series\" data-metric=\"\(escaped(s.metric))\"\(s.run.map { " data-run=\"\($0)\"" } ?? "")\(runs) "
                 + "data-label=\"\(escaped(s.label))\" d=\"\(d)\" fill=\"none\" stroke=\"\(s.color)\" stroke-width=\"1.6\" "
                 + "stroke-linejoin=\"round\"\(s.dashed ? " stroke-dasharray=\"5 3\"" : "")><title>\(escaped(s.label))</title></path>\n"
         }
@@ -148,6 +166,10 @@ public struct LineChart: Sendable {
             out += "<g class=\"legend\"><line x1=\"\(coordinate(place.x))\" x2=\"\(coordinate(place.x + 22))\" y1=\"\(coordinate(ly))\" y2=\"\(coordinate(ly))\" "
                 + "stroke=\"\(entry.color)\" stroke-width=\"2.5\"\(entry.dashed ? " stroke-dasharray=\"5 3\"" : "")/>"
                 + "<text x=\"\(coordinate(place.x + 28))\" y=\"\(coordinate(ly))\" dy=\"0.32em\" fill=\"currentColor\">\(escaped(entry.label))</text></g>\n"
+        }
+        if let note {
+            let ly = height + Double((legendLayout.map(\.row).max() ?? -1) + 1) * Self.legendRow + 4
+            out += "<text class=\"note\" x=\"\(coordinate(Self.left))\" y=\"\(coordinate(ly))\" dy=\"0.32em\" fill=\"currentColor\" fill-opacity=\"0.7\">\(escaped(note))</text>\n"
         }
         return out + "</svg>"
     }
@@ -162,4 +184,19 @@ public struct LineChart: Sendable {
         return "{\"id\":\(TableWriter.jsonString(id, htmlSafe: true)),\"x\":[\(x.domain.lowerBound),\(x.domain.upperBound),\(x.start),\(x.end)],"
             + "\"series\":[" + series.joined(separator: ",") + "]}"
     }
+}
+
+extension LineChart.Series {
+    /// A group's mean as a series, with its band.
+    public init(_ group: CurveGroup, label: String, color: String, dashed: Bool = false, band: CurveGroup.Band) {
+        self.init(label: label, color: color, points: group.mean, dashed: dashed, run: group.runs.count == 1 ? group.runs[0] : nil, metric: group.metric)
+        runs = group.runs
+        if band != .none && group.runs.count > 1 {
+            self.band = (group.low, group.high)
+            bandKind = band.rawValue
+        }
+    }
+
+    /// Every value the y axis must show: the points and the band's ends.
+    var values: [Double] { points.map(\.value) + (band.map { $0.low.map(\.value) + $0.high.map(\.value) } ?? []) }
 }

@@ -153,4 +153,88 @@ final class BoundaryEndToEndTests: EndToEndTestCase {
         XCTAssertTrue(stray.stderr.contains("add --boundary"), stray.stderr)
         XCTAssertFalse(FileManager.default.fileExists(atPath: folder.appendingPathComponent("b.svg").path), "nothing written")
     }
+
+    func testTwoDimensionalRunsKeepFramesByDefaultAndOthersDoNot() throws {
+        XCTAssertEqual(try gradbook("run", "--dataset", "xor", "--epochs", "100").status, 0)
+        XCTAssertEqual(try gradbook("run", "--dataset", "blobs", "--dimensions", "5", "--epochs", "100").status, 0)
+        XCTAssertEqual(try gradbook("run", "--dataset", "xor", "--epochs", "100", "--snapshot-every", "25").status, 0)
+        let every = try query { db in
+            try (1...3).map { try Int.fetchOne(db, sql: "SELECT count(*) FROM snapshots WHERE run_id = ? AND every = 1", arguments: [$0])! }
+        }
+        XCTAssertEqual(every, [50, 0, 4], "every 2nd epoch of 100 for the 2-D run; none for 5 inputs; --snapshot-every as given")
+    }
+
+    func testTheReportPlaysTheBoundaryThroughTrainingAndASweepHasAGallery() throws {
+        let sweep = try gradbook("sweep", "--dataset", "circle", "--activation", "relu,tanh", "--lr", "0.3,0.03", "--seeds", "2",
+                                 "--epochs", "30", "--layers", "5,3", "--name", "s")
+        XCTAssertEqual(sweep.status, 0, sweep.stderr)
+        let seeds = try query { db in
+            Dictionary(uniqueKeysWithValues: try Row.fetchAll(db, sql: "SELECT run_id, value FROM params WHERE name = 'seed'")
+                .map { (String($0[0] as Int64), $0[1] as Int) })
+        }
+        for seed in [1, 2] {
+            var arguments = ["report", "--sweep", "s", "-o", "sweep\(seed).html"]
+            if seed == 2 { arguments += ["--seed", "2"] }
+            let report = try gradbook(arguments)
+            XCTAssertEqual(report.status, 0, report.stderr)
+            let html = try String(contentsOf: folder.appendingPathComponent("sweep\(seed).html"), encoding: .utf8)
+            let cells = Self.elements("td", in: html).compactMap { $0["data-run"] }
+            XCTAssertEqual(cells.count, 4, "one boundary per activation × learning rate")
+            XCTAssertEqual(cells.map { seeds[$0] }, Array(repeating: seed, count: 4), "the runs of seed \(seed)")
+            XCTAssertEqual(Self.elements("svg", in: html).filter { $0["class"] == "boundary" }.count, 4)
+        }
+
+        let report = try gradbook("report", "1", "-o", "run.html")
+        XCTAssertEqual(report.status, 0, report.stderr)
+        let url = folder.appendingPathComponent("run.html")
+        let html = try String(contentsOf: url, encoding: .utf8)
+        let slider = try XCTUnwrap(Self.elements("input", in: html).first { $0["class"] == "epoch-slider" })
+        let framesStart = try XCTUnwrap(html.range(of: "<script type=\"application/json\" id=\"learned-1-frames\">"))
+        let framesEnd = try XCTUnwrap(html[framesStart.upperBound...].range(of: "</script>"))
+        let frames = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(html[framesStart.upperBound..<framesEnd.lowerBound].utf8)) as? [[String: Any]])
+        // 30 epochs keep a frame every epoch: 31 snapshots, 21 of them spread over training in the report.
+        XCTAssertEqual(frames.count, 21)
+        XCTAssertEqual(slider["max"], "20")
+        let epochs = frames.map { $0["epoch"] as! Int }
+        XCTAssertEqual(epochs.first, 0)
+        XCTAssertEqual(epochs.last, 30)
+        XCTAssertEqual(epochs, epochs.sorted())
+        XCTAssertTrue(frames.allSatisfy { ($0["units"] as! [String]).count == 8 }, "5 + 3 hidden units in every frame")
+        XCTAssertEqual(Set(frames.map { $0["field"] as! String }).count, 21, "every frame draws its own field")
+        // The per-layer charts name layers as `show` does: the first hidden layer is layer 1.
+        let labels = Set(Self.elements("path", in: html).filter { $0["data-metric"] == "grad_norm_mean" }.compactMap { $0["data-label"] })
+        XCTAssertEqual(labels, ["layer 1", "layer 2", "output"])
+
+        guard let chromium = ReportEndToEndTests.chromium else { throw XCTSkip("chromium is not installed (apt-get install chromium)") }
+        let probe = """
+            <script>
+            (function () {
+              var slider = document.querySelector("input.epoch-slider");
+              var frames = JSON.parse(document.getElementById("learned-1-frames").textContent);
+              slider.value = 0;
+              slider.dispatchEvent(new Event("input"));
+              var box = document.getElementById("learned-1");
+              var units = Array.prototype.map.call(box.querySelectorAll("image.unit-field"), function (i) { return i.getAttribute("href"); });
+              console.log("CHECK field " + (box.querySelector("image.field").getAttribute("href") === frames[0].field));
+              console.log("CHECK units " + (units.join() === frames[0].units.join()));
+              console.log("CHECK epoch " + box.querySelector(".epoch-label").textContent + " " + box.querySelector("svg.boundary").getAttribute("data-epoch"));
+            })();
+            </script>
+            """
+        let probed = folder.appendingPathComponent("probed.html")
+        try html.replacingOccurrences(of: "</body>", with: probe + "</body>").write(to: probed, atomically: true, encoding: .utf8)
+        let shots = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent(".build/report-screenshots")
+        try FileManager.default.createDirectory(at: shots, withIntermediateDirectories: true)
+        let plain = try ReportEndToEndTests.consoleOfChromium(chromium, file: url, screenshot: shots.appendingPathComponent("boundary-report.png"))
+        XCTAssertEqual(plain, [], "no console output, no errors: \(plain)")
+        let sweepConsole = try ReportEndToEndTests.consoleOfChromium(chromium, file: folder.appendingPathComponent("sweep1.html"),
+                                                                       screenshot: shots.appendingPathComponent("gallery-report.png"))
+        XCTAssertEqual(sweepConsole, [], "no console output, no errors: \(sweepConsole)")
+        let console = try ReportEndToEndTests.consoleOfChromium(chromium, file: probed, screenshot: shots.appendingPathComponent("boundary-report-probed.png"))
+        XCTAssertFalse(console.contains { $0.contains("Uncaught") || $0.contains("Error") }, "\(console)")
+        XCTAssertTrue(console.contains { $0.contains("CHECK field true") }, "\(console)")
+        XCTAssertTrue(console.contains { $0.contains("CHECK units true") }, "\(console)")
+        XCTAssertTrue(console.contains { $0.contains("CHECK epoch 0 0") }, "\(console)")
+    }
 }

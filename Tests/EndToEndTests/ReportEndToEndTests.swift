@@ -9,7 +9,7 @@ final class ReportEndToEndTests: EndToEndTestCase {
     static let chromium = ["/usr/bin/chromium", "/usr/bin/chromium-browser"].first(where: FileManager.default.isExecutableFile(atPath:))
 
     /// Console lines of a headless Chromium load of `file`.
-    private func consoleOfChromium(_ chromium: String, file: URL, screenshot: URL) throws -> [String] {
+    static func consoleOfChromium(_ chromium: String, file: URL, screenshot: URL) throws -> [String] {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: chromium)
         process.arguments = ["--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars", "--enable-logging=stderr", "--v=0",
@@ -61,9 +61,9 @@ final class ReportEndToEndTests: EndToEndTestCase {
         let shots = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
             .appendingPathComponent(".build/report-screenshots")
         try FileManager.default.createDirectory(at: shots, withIntermediateDirectories: true)
-        let plain = try consoleOfChromium(chromium, file: url, screenshot: shots.appendingPathComponent("sweep-report.png"))
+        let plain = try Self.consoleOfChromium(chromium, file: url, screenshot: shots.appendingPathComponent("sweep-report.png"))
         XCTAssertEqual(plain, [], "no console output, no errors: \(plain)")
-        let console = try consoleOfChromium(chromium, file: probed, screenshot: shots.appendingPathComponent("sweep-report-probed.png"))
+        let console = try Self.consoleOfChromium(chromium, file: probed, screenshot: shots.appendingPathComponent("sweep-report-probed.png"))
         XCTAssertFalse(console.contains { $0.contains("Uncaught") || $0.contains("Error") }, "\(console)")
         XCTAssertTrue(console.contains { $0.contains("CHECK sorted true") }, "\(console)")
         XCTAssertTrue(console.contains { $0.contains("CHECK tip true") }, "\(console)")
