@@ -126,6 +126,8 @@ public enum ModelError: Error, CustomStringConvertible {
     case notPlanar(run: Int64, columns: [String])
     /// A decision field is drawn for classes or one value, not for several labels or values.
     case notDrawable(run: Int64, task: String)
+    /// Weights are interpolated between networks of one shape only.
+    case differentShapes(first: Int64, second: Int64)
 
     public var description: String {
         switch self {
@@ -138,6 +140,9 @@ public enum ModelError: Error, CustomStringConvertible {
                 + "a decision boundary is drawn over two (the built-in 2-D sets, or a CSV file with two input columns)"
         case let .notDrawable(run, task):
             "run \(run) is \(task); a decision boundary is drawn for classification or a single-value regression"
+        case let .differentShapes(first, second):
+            "runs \(first) and \(second) have networks of different shapes (layers, widths or inputs); "
+                + "the line between two runs' weights needs the same network in both"
         }
     }
 }

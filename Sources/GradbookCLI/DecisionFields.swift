@@ -70,8 +70,8 @@ extension DecisionField {
     }
 }
 
-/// A report's decision boundaries, from the runs' snapshots in the store and their data.
-struct StoredFields: FieldSource {
+/// A report's decision boundaries and hidden outputs, from the runs' snapshots in the store and their data.
+struct StoredFields: FieldSource, ActivationSource {
     let store: RunStore
     let memory: MemoryBudget
 
@@ -80,7 +80,7 @@ struct StoredFields: FieldSource {
         guard let transform = run.inputTransform, transform.columns.count == 2 else { return [] }
         let epochs = Array(Set(try store.snapshots(run: id).map(\.epoch))).sorted()
         guard !epochs.isEmpty else { return [] }
-        let chosen = Self.spread(epochs, count: frames)
+        let chosen = SnapshotRecord.spread(epochs, count: frames)
         do {
             return try DecisionField.frames(store: store, run: run, epochs: chosen, resolution: resolution, memory: memory)
         } catch ModelError.notDrawable {
@@ -88,11 +88,12 @@ struct StoredFields: FieldSource {
         }
     }
 
-    /// Up to `count` of `epochs` (sorted), evenly spread, with the first and the last; one: the last.
-    static func spread(_ epochs: [Int], count: Int) -> [Int] {
-        guard epochs.count > count else { return epochs }
-        guard count > 1 else { return [epochs[epochs.count - 1]] }
-        let picked = (0..<count).map { k in epochs[Int((Double(k) * Double(epochs.count - 1) / Double(count - 1)).rounded())] }
-        return Array(Set(picked)).sorted()
+
+    func hiddenOutputs(run id: Int64, epoch: Int, examples: Int) throws -> [[Float]] {
+        let model = try RunModel(store: store, run: try store.run(String(id)), epoch: epoch)
+        let configuration = model.configuration
+        let train = try configuration.data.rawSplit(seed: configuration.training.seed, maxValues: memory.maxDataValues()).split.train
+        let rows = Array(0..<min(train.count, examples))
+        return try model.hiddenOutputs(raw: train.subset(rows)).map { $0.storage }
     }
 }

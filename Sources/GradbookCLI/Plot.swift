@@ -1,5 +1,7 @@
 import ArgumentParser
 import Foundation
+import Experiments
+import Neural
 import Reporting
 import Tracking
 
@@ -16,6 +18,11 @@ struct Plot: ParsableCommand {
             for the second; training points ringed white, test points black), and below it each hidden unit's own \
             output, layer by layer, from the snapshot of --epoch (default: the last; --best: the selected epoch's).
               gradbook plot 12 --boundary --best -o boundary.svg
+            With --interpolate, one run: its training and test loss along the straight line from its initial weights \
+            (α = 0) to those of --epoch (default: the last snapshot; --best: the selected epoch's), or with --with RUN \
+            from its weights to RUN's (the same network), on the first run's data; a file ending in .csv gets the numbers.
+              gradbook plot 12 --interpolate -o line.svg
+              gradbook plot 12 --interpolate --with 13 -o between.csv
             """)
 
     @OptionGroup var store: StoreOptions
@@ -24,7 +31,8 @@ struct Plot: ParsableCommand {
     @Option(help: ArgumentHelp("The metric, or several comma-separated.", valueName: "names"))
     var metric = "test_loss"
 
-    @Option(name: [.short, .customLong("output")], help: ArgumentHelp("The file to write, .svg or .png: \(OutputTarget.help).", valueName: "file"))
+    @Option(name: [.short, .customLong("output")], help: ArgumentHelp("The file to write, .svg or .png (with --interpolate also .csv): "
+                                                                      + "\(OutputTarget.help).", valueName: "file"))
     var output = "curves.svg"
 
     @Option(help: "auto, linear or log.")
@@ -51,10 +59,20 @@ struct Plot: ParsableCommand {
     @Flag(help: "Draw one run's decision boundary and hidden units instead of curves.")
     var boundary = false
 
-    @Option(help: "With --boundary: the epoch of the snapshot (0 = the initial weights). (default: the last snapshot)")
+    @Flag(help: "Draw one run's loss along the straight line between two of its weight settings (initial to final) instead of curves.")
+    var interpolate = false
+
+    @Option(name: .customLong("with"), help: ArgumentHelp("With --interpolate: the line ends at this run's weights (the last snapshot) "
+                                                          + "instead of the first run's initial ones.", valueName: "run"))
+    var other: String?
+
+    @Option(help: ArgumentHelp("With --interpolate: the line's steps (points: steps + 1).", valueName: "n"))
+    var steps = 40
+
+    @Option(help: "With --boundary or --interpolate: the epoch of the snapshot (0 = the initial weights). (default: the last snapshot)")
     var epoch: Int?
 
-    @Flag(help: "With --boundary: the best snapshot (the selected epoch).")
+    @Flag(help: "With --boundary or --interpolate: the best snapshot (the selected epoch).")
     var best = false
 
     @OptionGroup var resources: ResourceOptions
@@ -62,14 +80,21 @@ struct Plot: ParsableCommand {
     func validate() throws {
         if !["auto", "linear", "log"].contains(scale) { throw ValidationError("invalid --scale '\(scale)': expected auto, linear or log") }
         let ext = URL(fileURLWithPath: output).pathExtension.lowercased()
-        if ext != "svg" && ext != "png" { throw ValidationError("invalid --output '\(output)': expected a file ending in .svg or .png") }
+        if ext != "svg" && ext != "png" && !(interpolate && ext == "csv") {
+            throw ValidationError("invalid --output '\(output)': expected a file ending in .svg or .png\(interpolate ? " or .csv" : "")")
+        }
         if !(200...20_000).contains(width) || !(120...20_000).contains(height) {
             throw ValidationError("invalid --width \(width) or --height \(height): expected a width of 200 to 20000 and a height of 120 to 20000")
         }
         if CurveGroup.Band(rawValue: band) == nil {
             throw ValidationError("invalid --band '\(band)': expected \(CurveGroup.Band.allCases.map(\.rawValue).joined(separator: ", "))")
         }
-        if !boundary && (epoch != nil || best) { throw ValidationError("--epoch and --best choose the snapshot of --boundary; add --boundary") }
+        if boundary && interpolate { throw ValidationError("--boundary and --interpolate draw different pictures; give one") }
+        if !boundary && !interpolate && (epoch != nil || best) {
+            throw ValidationError("--epoch and --best choose the snapshot of --boundary or --interpolate; add one of them")
+        }
+        if !interpolate && (other != nil || steps != 40) { throw ValidationError("--with and --steps belong to --interpolate; add --interpolate") }
+        if !(1...1000).contains(steps) { throw ValidationError("invalid --steps \(steps): expected 1 to 1000") }
         if epoch != nil && best { throw ValidationError("--epoch and --best both choose the snapshot; give one") }
     }
 
@@ -77,6 +102,7 @@ struct Plot: ParsableCommand {
         let db = try store.open()
         defer { try? db.close() }
         if boundary { return try drawBoundary(db) }
+        if interpolate { return try drawLine(db) }
         let metrics = metric.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
         try db.checkMetrics(metrics)
         let ids = try selection.select(in: db)
@@ -134,6 +160,54 @@ struct Plot: ParsableCommand {
                                              memory: resources.memory())[0]
         let chart = BoundaryChart(field: field, title: "run \(run.id)\(run.name.map { " " + $0 } ?? ""), epoch \(epoch)")
         try write(chart.standalone(id: "boundary"), db)
+    }
+
+    /// One run's loss along the line between two weight settings, as a chart or CSV.
+    private func drawLine(_ db: RunStore) throws {
+        let ids = try selection.select(in: db)
+        guard ids.count == 1 else {
+            throw ValidationError("--interpolate starts from one run; the selection has \(ids.count) (name one run, and the other with --with)")
+        }
+        let run = try db.run(String(ids[0]))
+        let from: WeightLine.End, to: WeightLine.End
+        if let other {
+            let end = try db.run(other)
+            from = WeightLine.End(run: run, epoch: try SnapshotSelection.epoch(of: run, in: db, epoch: epoch, best: best))
+            to = WeightLine.End(run: end, epoch: try SnapshotSelection.epoch(of: end, in: db, epoch: nil, best: best))
+        } else {
+            from = WeightLine.End(run: run, epoch: try SnapshotSelection.epoch(of: run, in: db, epoch: 0, best: false))
+            to = WeightLine.End(run: run, epoch: try SnapshotSelection.epoch(of: run, in: db, epoch: epoch, best: best))
+        }
+        let line = try WeightLine(store: db, from: from, to: to, steps: steps, memory: resources.memory().maxDataValues())
+        let name = { (e: WeightLine.End) in "run \(e.run.id)\(e.run.name.map { " " + $0 } ?? "") epoch \(e.epoch)" }
+        if output.lowercased().hasSuffix(".csv") {
+            let accuracy = line.points.contains { $0.train.accuracy != nil }, test = line.points.contains { $0.test != nil }
+            let columns = ["alpha", "train_loss"] + (test ? ["test_loss"] : []) + (accuracy ? ["train_accuracy"] + (test ? ["test_accuracy"] : []) : [])
+            let rows: [[Tracking.Cell]] = line.points.map { p in
+                var row: [Tracking.Cell] = [.real(p.alpha), .real(p.train.loss)]
+                if test { row.append(p.test.map { .real($0.loss) } ?? .null) }
+                if accuracy {
+                    row.append(p.train.accuracy.map(Tracking.Cell.real) ?? .null)
+                    if test { row.append(p.test?.accuracy.map(Tracking.Cell.real) ?? .null) }
+                }
+                return row
+            }
+            try TableWriter(format: .csv, sink: OutputSink.file(output, protecting: db.path)).write(ResultTable(columns: columns, rows: rows))
+            return Console.out(output)
+        }
+        // Points at step k of the line; the x axis shows α = k / steps.
+        let points = { (value: (WeightLine.Point) -> Double?) in
+            line.points.enumerated().compactMap { k, p in value(p).map { CurvePoint(epoch: k, value: $0) } }
+        }
+        var series = [LineChart.Series(label: "train_loss", color: Palette.color(0), points: points { $0.train.loss }, dashed: true, metric: "train_loss")]
+        if line.points.contains(where: { $0.test != nil }) {
+            series.append(LineChart.Series(label: "test_loss", color: Palette.color(1), points: points { $0.test?.loss }, metric: "test_loss"))
+        }
+        var chart = LineChart(title: "loss from \(name(from)) (α = 0) to \(name(to)) (α = 1)", series: series,
+                              yScale: scale == "auto" ? nil : Scale.Kind(rawValue: scale), width: width, height: height)
+        chart.xLabel = "α"
+        chart.xUnit = 1 / Double(steps)
+        try write(chart.svg(id: "interpolation"), db)
     }
 
     /// Writes an SVG (or its PNG) as a standalone file: a background and a text colour instead of a page's.

@@ -11,7 +11,8 @@ struct Report: ParsableCommand {
             With --sweep (or a filter whose runs all belong to one sweep): the heat map of --rows × --cols of the \
             --agg of --metric (mean over seeds), loss curves per column value coloured by row value, the runs \
             table and the alerts. For up to --details runs: loss and accuracy, per-layer gradient norms on a \
-            log scale with the alert epochs marked, dead units, saturation and weight norms. For runs on two input \
+            log scale with the alert epochs marked, dead units, saturation and weight norms, and histograms of each layer's weights and \
+            hidden outputs at --histogram-epochs. For runs on two input \
             columns (the built-in 2-D sets, a two-column CSV file): a sweep's gallery of decision boundaries (one per \
             heat-map cell, the run of --seed), and per detailed run its decision boundary and hidden units with a \
             slider through its snapshots.
@@ -42,11 +43,30 @@ struct Report: ParsableCommand {
     @Option(help: ArgumentHelp("The seed whose runs a sweep's gallery of decision boundaries shows. (default: the lowest)", valueName: "n"))
     var seed: Int64?
 
+    @Option(name: .customLong("histogram-epochs"), help: ArgumentHelp(
+        "The epochs of a detailed run's weight and hidden-output histograms, comma-separated; each at the nearest snapshot. "
+            + "(default: the first, middle and last snapshots)", valueName: "list"))
+    var histogramEpochs: String?
+
     @OptionGroup var resources: ResourceOptions
 
     func validate() throws {
         if Aggregate(rawValue: agg) == nil { throw ValidationError("invalid --agg '\(agg)': expected \(Aggregate.choices)") }
         if let details, details < 0 || details > 1000 { throw ValidationError("invalid --details \(details): expected 0 to 1000") }
+        _ = try epochs()
+    }
+
+    /// `--histogram-epochs` as numbers.
+    private func epochs() throws -> [Int]? {
+        try histogramEpochs.map { list in
+            let items = list.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
+            return try items.map { item in
+                guard let e = Int(item), e >= 0, items.count <= 20 else {
+                    throw ValidationError("invalid --histogram-epochs '\(list)': expected up to 20 epochs (0 or more), comma-separated, e.g. 0,50,100")
+                }
+                return e
+            }
+        }
     }
 
     mutating func run() throws {
@@ -65,8 +85,9 @@ struct Report: ParsableCommand {
         options.details = details ?? (isSweep ? 0 : 6)
         options.title = isSweep ? "Sweep \(sweeps.first?.text ?? "")" : "Gradbook report"
         options.gallerySeed = seed
-        let html = try HTMLReport(store: db, runs: ids, sweep: isSweep, options: options,
-                                  fields: StoredFields(store: db, memory: resources.memory())).html()
+        options.histogramEpochs = try epochs()
+        let models = StoredFields(store: db, memory: try resources.memory())
+        let html = try HTMLReport(store: db, runs: ids, sweep: isSweep, options: options, fields: models, activations: models).html()
         try OutputSink.write(Data(html.utf8), to: output, protecting: db.path)
         Console.out(output)
     }

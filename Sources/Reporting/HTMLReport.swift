@@ -19,6 +19,9 @@ public struct HTMLReport {
         public var title = "Gradbook report"
         /// The seed whose runs the sweep's gallery of decision boundaries draws (nil: the lowest).
         public var gallerySeed: Int64?
+        /// The epochs of a detailed run's weight and activation histograms, each taken at the
+        /// nearest snapshot (nil: the first, middle and last snapshots).
+        public var histogramEpochs: [Int]?
 
         public init() {}
     }
@@ -30,18 +33,24 @@ public struct HTMLReport {
     let sweepView: Bool
     /// What the networks compute over the plane, for runs on two input columns.
     let fields: (any FieldSource)?
+    /// What the networks' hidden layers output on their training data.
+    let activations: (any ActivationSource)?
 
     /// Frames behind a run's epoch slider, and grid points per side of a frame and of a gallery's
     /// boundary: what keeps a report of a few runs within a few megabytes (each frame's field and
     /// hidden units are PNGs in the page, about 20 KB a frame for a 2-8-8-1 net).
     static let frames = 21, frameResolution = 32, galleryResolution = 32
+    /// Training examples behind a run's activation histograms.
+    static let histogramExamples = 2000
 
-    public init(store: RunStore, runs: [Int64], sweep: Bool, options: Options = Options(), fields: (any FieldSource)? = nil) {
+    public init(store: RunStore, runs: [Int64], sweep: Bool, options: Options = Options(), fields: (any FieldSource)? = nil,
+                activations: (any ActivationSource)? = nil) {
         self.store = store
         self.runs = runs
         self.options = options
         sweepView = sweep
         self.fields = fields
+        self.activations = activations
     }
 
     public func html() throws -> String {
@@ -52,13 +61,18 @@ public struct HTMLReport {
         let label = Dictionary(uniqueKeysWithValues: info.rows.map { row in (Self.id(row[0]), "\(row[0].text) \(row[1].text)") })
         if sweepView {
             let pivot = try Pivot(store: store, runs: runs, rows: options.rows, cols: options.cols, value: options.value)
-            body += "<section><h2>\(escaped(options.value.text)) by \(escaped(options.rows.text))"
-                + (options.cols.map { " × " + escaped($0.text) } ?? "") + "</h2>"
-                + "<p class=\"note\">\(escaped(PivotTable(pivot).caption)). Each cell: \(escaped(MeanEstimate.legend)) over its runs; "
-                + "click a cell to highlight its runs below.</p>"
-                + HeatMap(pivot: pivot, title: "\(options.value.text), mean over runs").svg(id: "heatmap") + "</section>\n"
-            body += try gallery(pivot)
-            body += try smallMultiples(info, &charts)
+            let axes = try sweepAxes()
+            if pivot.isGrid {
+                body += "<section><h2>\(escaped(options.value.text)) by \(escaped(options.rows.text))"
+                    + (options.cols.map { " × " + escaped($0.text) } ?? "") + "</h2>"
+                    + "<p class=\"note\">\(escaped(PivotTable(pivot).caption)). Each cell: \(escaped(MeanEstimate.legend)) over its runs; "
+                    + "click a cell to highlight its runs below.</p>"
+                    + HeatMap(pivot: pivot, title: "\(options.value.text), mean over runs").svg(id: "heatmap") + "</section>\n"
+                body += try gallery(pivot)
+            }
+            if !pivot.isGrid || axes.count > 3 { body += search(axes, grid: pivot.isGrid) }
+            body += pivot.isGrid ? try smallMultiples(info, &charts) : try searchCurves(axes, &charts)
+            body += try gradientFlow(&charts)
         } else {
             body += try overlay(label, &charts)
         }
@@ -139,6 +153,128 @@ public struct HTMLReport {
             chart.legend = legend
             if grouped { chart.note = CurveGroup.Band.std.legend }
             out += figure(chart, id: "accuracy", &charts)
+        }
+        return out + "</div></section>\n"
+    }
+
+    /// One axis per hyperparameter that varies (but the seed), in ``SweepAxis/ordered(_:)``
+    /// order, then the report's value: one value per run of ``runs``.
+    private func sweepAxes() throws -> [SweepAxis] {
+        let names = SweepAxis.ordered(try CurveGroup.varied(store: store, runs: runs))
+        let columns = try names.map { try FilterParser.terms("param.\($0)")[0] }
+        let table = try store.table(runs: runs, columns: [Term(name: "id")] + columns + [options.value])
+        let row = Dictionary(table.rows.map { (Self.id($0[0]), $0) }, uniquingKeysWith: { a, _ in a })
+        return (names + [options.value.text]).enumerated().map { k, name in
+            SweepAxis(name: name, values: runs.map { row[$0]?[k + 1] ?? .null })
+        }
+    }
+
+    /// A random search, or a sweep with more than two axes: parallel coordinates over every axis,
+    /// and the value against each hyperparameter.
+    private func search(_ axes: [SweepAxis], grid: Bool) -> String {
+        let metric = axes.last!, hyperparameters = axes.dropLast()
+        guard !hyperparameters.isEmpty else { return "" }
+        let colour = hyperparameters.first { $0.kind == .category && $0.categories.count > 1 }
+        let why = grid ? "More than two hyperparameters vary: the heat map above averages over the others."
+            : "These runs do not form a grid of \(options.rows.text) × \(options.cols?.text ?? "") (a random search draws its values), so no heat map."
+        var out = "<section><h2>\(escaped(metric.name)) across every hyperparameter</h2><p class=\"note\">\(escaped(why)) "
+            + "One line per run through its value of each hyperparameter; drag along an axis to keep a range, and its runs light up in the table below.</p>"
+            + "<div class=\"scroll\">" + ParallelCoordinates(runs: runs, axes: axes, goal: Metric.named(options.value.name).goal,
+                                                        title: "\(metric.name) by \(hyperparameters.map(\.name).joined(separator: ", "))").svg(id: "parallel")
+            + "</div>"
+        out += "<h2>\(escaped(metric.name)) against each hyperparameter</h2><p class=\"note\">One dot per run"
+            + (colour.map { c in "; colour: " + c.categories.enumerated().map { i, v in
+                "<span style=\"color: \(Palette.color(i))\">●</span> \(escaped(c.name)) = \(escaped(v))" }.joined(separator: ", ") } ?? "")
+            + ".</p><div class=\"scatters\">"
+        for (k, axis) in hyperparameters.enumerated() {
+            out += "<figure>" + HyperparameterScatter(runs: runs, x: axis, y: metric, color: colour, title: "\(metric.name) by \(axis.name)")
+                .svg(id: "scatter-\(k)") + "</figure>"
+        }
+        return out + "</div></section>\n"
+    }
+
+    /// The test loss of a search's runs (repeats over seeds as one mean line), one panel per value of
+    /// the report's row term where it is a category with a few values, coloured by the report's
+    /// value (viridis, the better end bright); every panel on one y range.
+    private func searchCurves(_ axes: [SweepAxis], _ charts: inout [String]) throws -> String {
+        let metric = axes.last!
+        let names = axes.dropLast().map(\.name)
+        let rows = axes.first { $0.name == options.rows.text && $0.kind == .category && $0.categories.count <= 8 }
+        let value = Dictionary(zip(runs, metric.values.map(\.number)), uniquingKeysWith: { a, _ in a })
+        let known = metric.values.compactMap(\.number).filter(\.isFinite)
+        let goal = Metric.named(options.value.name).goal
+        let (worst, best) = goal == .minimize ? (known.max() ?? 1, known.min() ?? 0) : (known.min() ?? 0, known.max() ?? 1)
+        var panels: [(title: String, series: [LineChart.Series])] = []
+        for category in rows?.categories ?? [""] {
+            let members = rows.map { r in zip(runs, r.values).filter { $0.1.text == category }.map(\.0) } ?? runs
+            var series: [LineChart.Series] = []
+            for group in try CurveGroup.groups(store: store, runs: members, by: names, metric: Metric.testLoss.name, band: .none) where !group.mean.isEmpty {
+                let values = group.runs.compactMap { value[$0] ?? nil }.filter(\.isFinite)
+                let mean = values.isEmpty ? nil : values.reduce(0, +) / Double(values.count)
+                let t = mean.map { best == worst ? 1 : ($0 - worst) / (best - worst) }
+                series.append(LineChart.Series(group, label: group.label, color: t.map(Palette.viridis) ?? "#999999", band: .none))
+            }
+            // The best drawn last, on top.
+            panels.append((rows.map { "\($0.name) = \(category)" } ?? "test loss", series.reversed()))
+        }
+        let shared = panels.flatMap { $0.series.flatMap(\.values) }
+        var out = "<section><h2>Test loss of every run</h2><p class=\"note\">Colour: \(escaped(metric.name)), bright = better; runs that differ only "
+            + "by seed: their mean. Every panel on one y range; hover for the settings.</p><div class=\"grid\">\n"
+        for panel in panels {
+            var chart = LineChart(title: panel.title, series: panel.series, width: 460, height: 250)
+            chart.sharedValues = shared
+            chart.legend = []
+            out += figure(chart, id: "loss-\(charts.count)", &charts)
+        }
+        return out + "</div></section>\n"
+    }
+
+    /// Gradient flow: each layer's gradient norm against epoch on one log range, a panel per
+    /// value of the report's row term (the activation) — where vanishing gradients show, the early
+    /// layers' lines falling below the output's. Each line is the geometric mean over the panel's
+    /// runs (every learning rate and seed), which a log axis reads as their typical value.
+    private func gradientFlow(_ charts: inout [String]) throws -> String {
+        let statistic = "grad_norm_mean"
+        let diagnostics = try store.diagnostics(runs: runs)
+        guard !diagnostics.rows.isEmpty else { return "" }
+        let c = { (name: String) in diagnostics.columns.firstIndex(of: name)! }
+        let (runCol, epochCol, layerCol, valueCol) = (c("run_id"), c("epoch"), c("layer"), c(statistic))
+        let info = try store.table(runs: runs, columns: [Term(name: "id"), options.rows])
+        let rowValue = Dictionary(info.rows.map { (Self.id($0[0]), $0[1]) }, uniquingKeysWith: { a, _ in a })
+        // Each run's last layer is its output, whatever its depth: nets of one and two hidden layers share that line.
+        let output = Int64.max
+        var depth: [Int64: Int64] = [:]
+        for row in diagnostics.rows { depth[Self.id(row[runCol])] = max(depth[Self.id(row[runCol])] ?? 0, Self.id(row[layerCol])) }
+        var logs: [Tracking.Cell: [Int64: [Int: [Double]]]] = [:]   // row value → layer → epoch → log10 values
+        for row in diagnostics.rows {
+            guard let v = row[valueCol].number, v > 0, v.isFinite else { continue }
+            let run = Self.id(row[runCol]), layer = Self.id(row[layerCol])
+            logs[rowValue[run] ?? .null, default: [:]][layer == depth[run] ? output : layer, default: [:]][Int(Self.id(row[epochCol])), default: []]
+                .append(log10(v))
+        }
+        let layers = Set(logs.values.flatMap(\.keys)).sorted()
+        let name = { (layer: Int64) in layer == output ? "output" : "layer \(layer)" }
+        let colour = { (layer: Int64) in Palette.color(layer == output ? layers.count - 1 : Int(layer) - 1) }
+        var panels: [(title: String, series: [LineChart.Series], runs: Int)] = []
+        for key in Pivot.sortedKeys(Set(logs.keys)) {
+            let members = rowValue.filter { $0.value == key }.count
+            let series = logs[key]!.keys.sorted().map { layer -> LineChart.Series in
+                let points = logs[key]![layer]!.sorted { $0.key < $1.key }.map { epoch, values in
+                    CurvePoint(epoch: epoch, value: pow(10, values.reduce(0, +) / Double(values.count)))
+                }
+                return LineChart.Series(label: name(layer), color: colour(layer), points: points, metric: statistic)
+            }
+            panels.append(("\(options.rows.text) = \(key.text)", series, members))
+        }
+        let shared = panels.flatMap { $0.series.flatMap(\.values) }
+        var out = "<section><h2>Gradient flow by \(escaped(options.rows.text))</h2><p class=\"note\">Each layer's mean gradient norm per epoch, "
+            + "the geometric mean over the panel's runs; one log range for every panel. Early layers far below the output: vanishing gradients.</p>"
+            + "<div class=\"grid\">\n"
+        for panel in panels {
+            var chart = LineChart(title: "\(panel.title) (\(panel.runs) run\(panel.runs == 1 ? "" : "s"))", series: panel.series, yScale: .log, width: 460, height: 240)
+            chart.sharedValues = shared
+            chart.legend = layers.map { (label: name($0), color: colour($0), dashed: false) }
+            out += figure(chart, id: "flow-\(charts.count)", &charts)
         }
         return out + "</div></section>\n"
     }
@@ -234,7 +370,50 @@ public struct HTMLReport {
             out += figure(LineChart(title: "weight norm per layer", series: perLayer("weight_norm"), markers: markers, width: 460, height: 240),
                           id: "run\(run)-weights", &charts)
         }
-        return out + "</div></section>\n"
+        return out + "</div>" + (try histograms(run)) + "</section>\n"
+    }
+
+    /// A run's weights per layer and its hidden units' outputs on its training data, each at a
+    /// few snapshots overlaid: how the distributions move through training.
+    private func histograms(_ run: Int64) throws -> String {
+        let stored = Array(Set(try store.snapshots(run: run).map(\.epoch))).sorted()
+        let epochs = options.histogramEpochs.map { SnapshotRecord.nearest($0, in: stored) } ?? SnapshotRecord.spread(stored, count: 3)
+        guard !epochs.isEmpty else { return "" }
+        var weights: [Int: [Histogram.Series]] = [:], outputs: [Int: [Histogram.Series]] = [:]
+        var failure: String?
+        for (k, epoch) in epochs.enumerated() {
+            for tensor in try store.snapshotTensors(run: run, epoch: epoch) where tensor.name == "weight" {
+                weights[tensor.layer, default: []].append(.init(label: "epoch \(epoch)", color: Palette.color(k), values: tensor.values))
+            }
+            guard let activations, failure == nil else { continue }
+            do {
+                for (layer, values) in try activations.hiddenOutputs(run: run, epoch: epoch, examples: Self.histogramExamples).enumerated() {
+                    outputs[layer, default: []].append(.init(label: "epoch \(epoch)", color: Palette.color(k), values: values))
+                }
+            } catch {
+                failure = "\(error)"
+            }
+        }
+        let last = weights.keys.max()
+        let activation = Dictionary(try store.diagnostics(runs: [run]).rows.compactMap { row -> (Int, String)? in
+            guard case .integer(let layer) = row[3] else { return nil }
+            return (Int(layer) - 1, row[5].text)
+        }, uniquingKeysWith: { a, _ in a })
+        var out = "<h3>Weights and hidden outputs by layer</h3><p class=\"note\">At epochs \(epochs.map(String.init).joined(separator: ", "))"
+            + (options.histogramEpochs == nil ? " (the first, middle and last snapshots; --histogram-epochs chooses)" : " (the nearest snapshots)")
+            + "; bar heights: the share of the layer's values in each bin. Hidden outputs: on the first \(Self.histogramExamples) training examples.</p>"
+            + "<div class=\"scatters\">"
+        for layer in weights.keys.sorted() {
+            let name = layer == last ? "output layer" : "layer \(layer + 1)"
+            out += "<figure>" + Histogram(title: "\(name) weights", series: weights[layer]!).svg(id: "run\(run)-weights-\(layer + 1)") + "</figure>"
+        }
+        for layer in outputs.keys.sorted() {
+            let kind = activation[layer].map { " (\($0))" } ?? ""
+            out += "<figure>" + Histogram(title: "layer \(layer + 1) outputs\(kind)", series: outputs[layer]!).svg(id: "run\(run)-outputs-\(layer + 1)") + "</figure>"
+        }
+        out += "</div>"
+        if let failure { out += "<p class=\"note\">No hidden outputs: \(escaped(failure))</p>" }
+        return out
     }
 
     /// The pivot's grid of decision boundaries: in each cell, the run of the gallery's seed.
@@ -315,9 +494,9 @@ public struct HTMLReport {
         <meta name="generator" content="gradbook">
         <title>\(escaped(options.title))</title>
         <style>
-        :root { color-scheme: light dark; }
+        :root { color-scheme: light dark; --page: #fff; }
         body { font: 14px/1.45 system-ui, -apple-system, "Segoe UI", sans-serif; margin: 24px auto; max-width: 1000px; padding: 0 16px; color: #1d2127; background: #fff; }
-        @media (prefers-color-scheme: dark) { body { color: #dde1e6; background: #15181d; } th { background: #232830 !important; } tr.hit td { background: #3a3320 !important; } }
+        @media (prefers-color-scheme: dark) { :root { --page: #15181d; } body { color: #dde1e6; background: #15181d; } th { background: #232830 !important; } tr.hit td { background: #3a3320 !important; } }
         h1 { font-size: 22px; margin: 0 0 4px; } h2 { font-size: 17px; margin: 28px 0 6px; }
         .note { margin: 2px 0 10px; opacity: 0.75; }
         .grid { display: grid; grid-template-columns: repeat(auto-fill, minmax(460px, 1fr)); gap: 10px 18px; }
@@ -331,6 +510,7 @@ public struct HTMLReport {
                padding: 5px 8px; border-radius: 4px; white-space: nowrap; z-index: 2; }
         .learned { margin: 8px 0 14px; } .learned-row { display: flex; flex-wrap: wrap; gap: 12px; align-items: flex-start; }
         .slider { display: block; margin-top: 4px; } .slider input { width: 320px; vertical-align: middle; }
+        .scatters { display: flex; flex-wrap: wrap; gap: 8px 16px; } svg.parallel path.dim { stroke-opacity: 0.07; }
         table.gallery { width: auto; } table.gallery td, table.gallery th { padding: 2px 4px; text-align: center; } table.gallery svg { display: block; }
         a.cell { cursor: pointer; } .run { border-top: 1px solid rgba(127,127,127,0.3); margin-top: 24px; }
         </style>
@@ -349,7 +529,8 @@ public struct HTMLReport {
         """
     }
 
-    /// Sortable tables, the hover read-out, heat-map cells that highlight their runs.
+    /// Sortable tables, the hover read-out, heat-map cells that highlight their runs, the epoch
+    /// slider, and the brushes of parallel coordinates.
     static let script = """
         (function () {
           "use strict";
@@ -429,6 +610,60 @@ public struct HTMLReport {
               box.querySelector(".epoch-label").textContent = f.epoch;
               box.querySelector(".units-title").textContent = "Hidden units, epoch " + f.epoch;
             });
+          });
+          document.querySelectorAll("svg.parallel").forEach(function (svg) {
+            var lines = Array.prototype.slice.call(svg.querySelectorAll("path.line"));
+            var axes = Array.prototype.slice.call(svg.querySelectorAll("g.axis"));
+            var brushes = {}, dragging = null;
+            function height(event) {
+              var p = svg.createSVGPoint();
+              p.x = event.clientX; p.y = event.clientY;
+              return p.matrixTransform(svg.getScreenCTM().inverse()).y;
+            }
+            function apply() {
+              var kept = 0, any = Object.keys(brushes).length > 0;
+              lines.forEach(function (line) {
+                var ys = line.getAttribute("data-ys").split(",");
+                var inside = Object.keys(brushes).every(function (k) {
+                  var y = parseFloat(ys[k]);
+                  return !isNaN(y) && y >= brushes[k][0] && y <= brushes[k][1];
+                });
+                line.classList.toggle("dim", !inside);
+                if (inside) { kept += 1; }
+              });
+              svg.setAttribute("data-selected", kept);
+              svg.querySelector(".selected-label").textContent = any ? kept + " of " + lines.length + " runs" : lines.length + " runs";
+              document.querySelectorAll("tr.hit").forEach(function (row) { row.classList.remove("hit"); });
+              if (!any) { return; }
+              lines.forEach(function (line) {
+                var row = document.getElementById("run-" + line.getAttribute("data-run"));
+                if (row && !line.classList.contains("dim")) { row.classList.add("hit"); }
+              });
+            }
+            function draw(k) {
+              var mark = axes[k].querySelector("rect.brush"), b = brushes[k];
+              if (!b) { mark.setAttribute("visibility", "hidden"); axes[k].removeAttribute("data-brush"); return; }
+              mark.setAttribute("y", b[0]);
+              mark.setAttribute("height", b[1] - b[0]);
+              mark.setAttribute("visibility", "visible");
+              axes[k].setAttribute("data-brush", b[0] + "," + b[1]);
+            }
+            axes.forEach(function (axis, k) {
+              var area = axis.querySelector("rect.brush-area");
+              area.addEventListener("mousedown", function (event) { dragging = { axis: k, from: height(event) }; event.preventDefault(); });
+            });
+            function move(event, done) {
+              if (dragging === null) { return; }
+              var k = dragging.axis, to = height(event);
+              var top = parseFloat(axes[k].getAttribute("data-end")), bottom = parseFloat(axes[k].getAttribute("data-start"));
+              var low = Math.max(top, Math.min(dragging.from, to)), high = Math.min(bottom, Math.max(dragging.from, to));
+              if (high - low < 3) { if (done) { delete brushes[k]; } } else { brushes[k] = [low, high]; }
+              draw(k);
+              apply();
+              if (done) { dragging = null; }
+            }
+            window.addEventListener("mousemove", function (event) { move(event, false); });
+            window.addEventListener("mouseup", function (event) { move(event, true); });
           });
           document.querySelectorAll("a.cell").forEach(function (cell) {
             cell.addEventListener("click", function () {

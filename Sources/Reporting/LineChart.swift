@@ -57,6 +57,10 @@ public struct LineChart: Sendable {
     public var sharedValues: [Double] = []
     /// A line under the legend saying what the bands are.
     public var note: String?
+    /// What the x axis counts, and the x value of a point's `epoch` (`epoch × xUnit`): epochs by
+    /// default; a weight line's steps as α from 0 to 1.
+    public var xLabel = "epoch"
+    public var xUnit = 1.0
 
     public init(title: String, series: [Series], markers: [Marker] = [], yScale: Scale.Kind? = nil,
                 width: Double = 640, height: Double = 280) {
@@ -93,7 +97,7 @@ public struct LineChart: Sendable {
 
     /// The scales: epochs across, values up.
     public var scales: (x: Scale, y: Scale) {
-        let epochs = series.flatMap { $0.points.map { Double($0.epoch) } } + markers.map { Double($0.epoch) }
+        let epochs = series.flatMap { $0.points.map { Double($0.epoch) * xUnit } } + markers.map { Double($0.epoch) * xUnit }
         let values = series.flatMap(\.values) + sharedValues
         let x = Scale(kind: .linear, values: epochs.isEmpty ? [0, 1] : epochs, from: Self.left, to: width - Self.right,
                       tickCount: max(2, Int((width - 80) / 90)))
@@ -134,19 +138,19 @@ public struct LineChart: Sendable {
             out += "<line class=\"grid\" x1=\"\(px)\" x2=\"\(px)\" y1=\"\(coordinate(y.end))\" y2=\"\(coordinate(y.start))\" stroke=\"currentColor\" stroke-opacity=\"0.08\"/>"
             out += "<text class=\"tick\" x=\"\(px)\" y=\"\(coordinate(y.start + 16))\" text-anchor=\"middle\" fill=\"currentColor\" fill-opacity=\"0.75\">\(escaped(x.label(t)))</text>\n"
         }
-        out += "<text x=\"\(coordinate(x.end))\" y=\"\(coordinate(y.start + 28))\" text-anchor=\"end\" fill=\"currentColor\" fill-opacity=\"0.6\">epoch</text>\n"
+        out += "<text x=\"\(coordinate(x.end))\" y=\"\(coordinate(y.start + 28))\" text-anchor=\"end\" fill=\"currentColor\" fill-opacity=\"0.6\">\(escaped(xLabel))</text>\n"
         out += "<rect x=\"\(coordinate(x.start))\" y=\"\(coordinate(y.end))\" width=\"\(coordinate(x.end - x.start))\" height=\"\(coordinate(y.start - y.end))\" fill=\"none\" stroke=\"currentColor\" stroke-opacity=\"0.3\"/>\n"
         // Markers under the curves.
         for m in markers {
-            let px = coordinate(x.map(Double(m.epoch)))
+            let px = coordinate(x.map(Double(m.epoch) * xUnit))
             out += "<line class=\"marker\" data-epoch=\"\(m.epoch)\" x1=\"\(px)\" x2=\"\(px)\" y1=\"\(coordinate(y.end))\" y2=\"\(coordinate(y.start))\" stroke=\"\(m.color)\" stroke-width=\"1.5\" stroke-dasharray=\"4 3\"><title>\(escaped(m.label))</title></line>"
             out += "<path d=\"M\(px) \(coordinate(y.end)) l-4 -6 h8 z\" fill=\"\(m.color)\"><title>\(escaped(m.label))</title></path>\n"
         }
         // Bands under every line.
         for s in series {
             guard let band = s.band, !band.low.isEmpty else { continue }
-            let upper = band.high.enumerated().map { i, p in (i == 0 ? "M" : "L") + coordinate(x.map(Double(p.epoch))) + " " + coordinate(y.map(p.value)) }
-            let lower = band.low.reversed().map { p in "L" + coordinate(x.map(Double(p.epoch))) + " " + coordinate(y.map(p.value)) }
+            let upper = band.high.enumerated().map { i, p in (i == 0 ? "M" : "L") + coordinate(x.map(Double(p.epoch) * xUnit)) + " " + coordinate(y.map(p.value)) }
+            let lower = band.low.reversed().map { p in "L" + coordinate(x.map(Double(p.epoch) * xUnit)) + " " + coordinate(y.map(p.value)) }
             out += "<path class=\"band\" data-metric=\"\(escaped(s.metric))\" data-label=\"\(escaped(s.label))\" data-band=\"\(escaped(s.bandKind ?? ""))\" "
                 + "d=\"\((upper + lower).joined(separator: " ")) Z\" fill=\"\(s.color)\" fill-opacity=\"0.16\" stroke=\"none\"/>\n"
         }
@@ -154,7 +158,7 @@ public struct LineChart: Sendable {
             let points = drawn(s)
             guard !points.isEmpty else { continue }
             let d = points.enumerated().map { i, p in
-                (i == 0 ? "M" : "L") + coordinate(x.map(Double(p.epoch))) + " " + coordinate(y.map(p.value))
+                (i == 0 ? "M" : "L") + coordinate(x.map(Double(p.epoch) * xUnit)) + " " + coordinate(y.map(p.value))
             }.joined(separator: " ")
             let runs = s.runs.isEmpty ? "" : " data-runs=\"\(s.runs.map(String.init).joined(separator: ","))\""
             out += "<path class=\"series\" data-metric=\"\(escaped(s.metric))\"\(s.run.map { " data-run=\"\($0)\"" } ?? "")\(runs) "

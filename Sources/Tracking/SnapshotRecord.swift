@@ -49,3 +49,18 @@ public struct SnapshotRecord: Sendable, Equatable, FetchableRecord, PersistableR
         [initial ? "initial" : nil, every ? "every" : nil, best ? "best" : nil, final ? "final" : nil].compactMap { $0 }
     }
 }
+
+extension SnapshotRecord {
+    /// Up to `count` of `epochs` (sorted), evenly spread, with the first and the last; one: the last.
+    public static func spread(_ epochs: [Int], count: Int) -> [Int] {
+        guard epochs.count > count else { return epochs }
+        guard count > 1 else { return [epochs[epochs.count - 1]] }
+        let picked = (0..<count).map { k in epochs[Int((Double(k) * Double(epochs.count - 1) / Double(count - 1)).rounded())] }
+        return Array(Set(picked)).sorted()
+    }
+
+    /// For each of `wanted`, the nearest of `epochs` (the earlier on a tie), without repeats, sorted.
+    public static func nearest(_ wanted: [Int], in epochs: [Int]) -> [Int] {
+        Array(Set(wanted.compactMap { w in epochs.min { (abs($0 - w), $0) < (abs($1 - w), $1) } })).sorted()
+    }
+}

@@ -150,7 +150,7 @@ final class BoundaryEndToEndTests: EndToEndTestCase {
         XCTAssertTrue(epoch.stderr.contains("no snapshot at epoch 7; it has epochs 0, 1, 2"), epoch.stderr)
         let stray = try gradbook("plot", "2", "--best", "-o", "b.svg")
         XCTAssertNotEqual(stray.status, 0)
-        XCTAssertTrue(stray.stderr.contains("add --boundary"), stray.stderr)
+        XCTAssertTrue(stray.stderr.contains("choose the snapshot of --boundary or --interpolate"), stray.stderr)
         XCTAssertFalse(FileManager.default.fileExists(atPath: folder.appendingPathComponent("b.svg").path), "nothing written")
     }
 

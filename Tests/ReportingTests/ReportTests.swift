@@ -110,9 +110,20 @@ final class ReportTests: XCTestCase {
     }
 
     func testASweepReportLeadsWithTheHeatMapAndPanelsPerColumn() throws {
-        let html = try HTMLReport(store: store, runs: [1, 2], sweep: true).html()
+        // Runs 1 and 4 are one cell (relu, lr 0.1): a grid.
+        let html = try HTMLReport(store: store, runs: [1, 4], sweep: true).html()
         XCTAssertTrue(html.contains("class=\"heatmap\""))
-        XCTAssertTrue(html.contains("lr = 0.1") && html.contains("lr = 0.01"), "one panel per learning rate")
+        XCTAssertFalse(html.contains("class=\"parallel\""), "two axes that form a grid need no parallel coordinates")
+        XCTAssertTrue(html.contains("lr = 0.1"), "one panel per learning rate")
         XCTAssertLessThan(try XCTUnwrap(html.range(of: "class=\"heatmap\"")).lowerBound, try XCTUnwrap(html.range(of: "<h2>Runs")).lowerBound)
+    }
+
+    func testRunsThatDoNotFormAGridGetParallelCoordinatesInsteadOfASparseHeatMap() throws {
+        // relu at 0.1 and tanh at 0.01: two of the four cells of activation × lr.
+        let html = try HTMLReport(store: store, runs: [1, 2], sweep: true).html()
+        XCTAssertFalse(html.contains("class=\"heatmap\""))
+        XCTAssertTrue(html.contains("do not form a grid of activation × lr"))
+        XCTAssertLessThan(try XCTUnwrap(html.range(of: "class=\"parallel\"")).lowerBound, try XCTUnwrap(html.range(of: "<h2>Runs")).lowerBound)
+        XCTAssertEqual(html.components(separatedBy: "class=\"scatter\"").count - 1, 3, "lr, activation and batch_size vary")
     }
 }

@@ -43,6 +43,9 @@ public struct Pivot: Sendable {
     public let rowKeys: [Tracking.Cell]
     public let colKeys: [Tracking.Cell]
     public let cells: [Tracking.Cell: [Tracking.Cell: Cell]]
+    /// Whether every row value meets every column value in some run (``formsGrid(rows:cols:)``):
+    /// only then is the pivot a table worth drawing as a heat map.
+    public let isGrid: Bool
     /// For a value at the selected epoch (`selected(M)`), what selected each run's epoch: the
     /// metric's name and how many runs (M itself, or its validation counterpart).
     public let selectedOn: [String: Int]
@@ -85,6 +88,15 @@ public struct Pivot: Sendable {
         rowKeys = Self.sortedKeys(Set(table.rows.map { $0[1] }))
         colKeys = cols == nil ? [single] : Self.sortedKeys(Set(table.rows.map { $0[2] }))
         self.cells = cells
+        isGrid = cols == nil || Self.formsGrid(rows: table.rows.map { $0[1] }, cols: table.rows.map { $0[2] })
+    }
+
+    /// Whether the pairs `(rows[i], cols[i])` cover every row value × column value: a grid
+    /// search's axes do, whatever repeats them; a random search's continuous draws meet each other
+    /// value once or never and would leave most cells of a pivot empty.
+    public static func formsGrid<Row: Hashable, Column: Hashable>(rows: [Row], cols: [Column]) -> Bool {
+        let pairs = Set(zip(rows, cols).map { [AnyHashable($0), AnyHashable($1)] })
+        return pairs.count == Set(rows).count * Set(cols).count
     }
 
     /// The cell at a row and column value, if it has runs with values.
