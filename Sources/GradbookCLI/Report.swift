@@ -16,6 +16,8 @@ struct Report: ParsableCommand {
             columns (the built-in 2-D sets, a two-column CSV file): a sweep's gallery of decision boundaries (one per \
             heat-map cell, the run of --seed), and per detailed run its decision boundary and hidden units with a \
             slider through its snapshots.
+            With --watch, the report is rewritten (atomically) every --interval seconds while any selected run is \
+            running, and the page, opened from the file, reloads itself meanwhile; the command ends when every run has.
             """)
 
     @OptionGroup var store: StoreOptions
@@ -48,12 +50,21 @@ struct Report: ParsableCommand {
             + "(default: the first, middle and last snapshots)", valueName: "list"))
     var histogramEpochs: String?
 
+    @Flag(help: "Keep rewriting the report while any selected run is running (the page reloads itself meanwhile); stop when every one has ended.")
+    var watch = false
+
+    @Option(help: ArgumentHelp("With --watch: seconds between rewrites, and between the page's reloads.", valueName: "seconds"))
+    var interval = 5.0
+
     @OptionGroup var resources: ResourceOptions
 
     func validate() throws {
         if Aggregate(rawValue: agg) == nil { throw ValidationError("invalid --agg '\(agg)': expected \(Aggregate.choices)") }
         if let details, details < 0 || details > 1000 { throw ValidationError("invalid --details \(details): expected 0 to 1000") }
         _ = try epochs()
+        if !(0.5...3600).contains(interval) { throw ValidationError("invalid --interval \(interval): expected 0.5 to 3600 seconds") }
+        if interval != 5 && !watch { throw ValidationError("--interval belongs to --watch; add --watch") }
+        if watch && output == "-" { throw ValidationError("--watch rewrites a file; give one with -o (not -)") }
     }
 
     /// `--histogram-epochs` as numbers.
@@ -72,6 +83,33 @@ struct Report: ParsableCommand {
     mutating func run() throws {
         let db = try store.open()
         defer { try? db.close() }
+        guard watch else {
+            try write(db, reload: nil)
+            return Console.out(output)
+        }
+        // Until no selected run has been running for two looks in a row (a sweep opens its next
+        // run a moment after the last one ends), or Ctrl-C.
+        let trap = SignalTrap()
+        var quiet = 0
+        Console.out("watching: \(output) is rewritten every \(Self.seconds(interval)) s while a run is running (Ctrl-C stops)")
+        while quiet < 2 && trap.signal == 0 {
+            let running = try write(db, reload: interval)
+            quiet = running == 0 ? quiet + 1 : 0
+            let until = Date().addingTimeInterval(interval)
+            while Date() < until && trap.signal == 0 { usleep(50_000) }
+        }
+        // The last one does not reload: nothing will change it.
+        let running = try write(db, reload: nil)
+        Console.out(output + (running > 0 ? " (\(running) run\(running == 1 ? "" : "s") still running; the watch was stopped)" : ""))
+        if trap.signal != 0 { throw ExitCode(trap.exitStatus.rawValue) }
+    }
+
+    static func seconds(_ s: Double) -> String { s == s.rounded() ? String(Int(s)) : String(s) }
+
+    /// Writes the report of the runs selected now, reloading itself every `reload` seconds when
+    /// given and a run is running; returns how many are.
+    @discardableResult
+    private func write(_ db: RunStore, reload: Double?) throws -> Int {
         let ids = try selection.select(in: db)
         guard !ids.isEmpty else { throw SelectionError.noMatch }
         var options = HTMLReport.Options()
@@ -79,16 +117,19 @@ struct Report: ParsableCommand {
         options.cols = try Runs.terms(cols, option: "--cols")[0]
         options.value = Aggregate(rawValue: agg)!.term(metric)
         try db.checkMetrics([metric])
-        let sweeps = Set(try db.table(runs: ids, columns: [Term(name: "sweep")]).rows.map { $0[0] })
+        let info = try db.table(runs: ids, columns: [Term(name: "sweep"), Term(name: "status")])
+        let sweeps = Set(info.rows.map { $0[0] })
+        let running = info.rows.filter { $0[1].text == RunStatus.running.rawValue }.count
         // Runs named one by one get the detailed view; a whole sweep, by name or by filter, the sweep view.
         let isSweep = !selection.sweep.isEmpty || (selection.runs.isEmpty && ids.count > 1 && sweeps.count == 1 && sweeps.first != .null)
         options.details = details ?? (isSweep ? 0 : 6)
         options.title = isSweep ? "Sweep \(sweeps.first?.text ?? "")" : "Gradbook report"
         options.gallerySeed = seed
         options.histogramEpochs = try epochs()
+        if let reload, running > 0 { options.live = HTMLReport.Live(seconds: reload, running: running) }
         let models = StoredFields(store: db, memory: try resources.memory())
         let html = try HTMLReport(store: db, runs: ids, sweep: isSweep, options: options, fields: models, activations: models).html()
         try OutputSink.write(Data(html.utf8), to: output, protecting: db.path)
-        Console.out(output)
+        return running
     }
 }

@@ -22,8 +22,21 @@ public struct HTMLReport {
         /// The epochs of a detailed run's weight and activation histograms, each taken at the
         /// nearest snapshot (nil: the first, middle and last snapshots).
         public var histogramEpochs: [Int]?
+        /// While runs are running: the page reloads itself (nil: a finished page).
+        public var live: Live?
 
         public init() {}
+    }
+
+    /// A page that is being rewritten: it reloads every `seconds`, keeping the reader's place.
+    public struct Live: Sendable {
+        public var seconds: Double
+        public var running: Int
+
+        public init(seconds: Double, running: Int) {
+            self.seconds = seconds
+            self.running = running
+        }
     }
 
     let store: RunStore
@@ -80,6 +93,13 @@ public struct HTMLReport {
         body += try alerts(label)
         for run in runs.prefix(options.details) { body += try details(run, label: label[run] ?? "\(run)", &charts) }
         return page(body: body, charts: charts)
+    }
+
+    /// Now, to the second, in UTC.
+    static func timestamp() -> String {
+        let f = ISO8601DateFormatter()
+        f.formatOptions = [.withInternetDateTime]
+        return f.string(from: Date())
     }
 
     static func id(_ cell: Tracking.Cell) -> Int64 { if case .integer(let v) = cell { v } else { 0 } }
@@ -491,7 +511,7 @@ public struct HTMLReport {
         <head>
         <meta charset="utf-8">
         <meta name="viewport" content="width=device-width, initial-scale=1">
-        <meta name="generator" content="gradbook">
+        <meta name="generator" content="gradbook">\(options.live.map { "\n<meta http-equiv=\"refresh\" content=\"\(Int($0.seconds.rounded(.up)))\">" } ?? "")
         <title>\(escaped(options.title))</title>
         <style>
         :root { color-scheme: light dark; --page: #fff; }
@@ -508,6 +528,7 @@ public struct HTMLReport {
         .scroll { overflow-x: auto; max-height: 640px; overflow-y: auto; } td.num { text-align: right; } tr.hit td { background: #fff3c4; }
         .tip { position: absolute; pointer-events: none; display: none; background: rgba(20,22,26,0.92); color: #fff; font-size: 12px;
                padding: 5px 8px; border-radius: 4px; white-space: nowrap; z-index: 2; }
+        .live { display: inline-block; padding: 3px 10px; border-radius: 4px; background: rgba(0,158,115,0.15); }
         .learned { margin: 8px 0 14px; } .learned-row { display: flex; flex-wrap: wrap; gap: 12px; align-items: flex-start; }
         .slider { display: block; margin-top: 4px; } .slider input { width: 320px; vertical-align: middle; }
         .scatters { display: flex; flex-wrap: wrap; gap: 8px 16px; } svg.parallel path.dim { stroke-opacity: 0.07; }
@@ -518,6 +539,7 @@ public struct HTMLReport {
         <body>
         <h1>\(escaped(options.title))</h1>
         <p class="note">\(runs.count) run\(runs.count == 1 ? "" : "s") from \(escaped(store.path)). Hover a chart for its values.</p>
+        \(options.live.map { "<p class=\"live\" data-running=\"\($0.running)\" data-written=\"\(Self.timestamp())\">Live: \($0.running) run\($0.running == 1 ? "" : "s") running; written \(Self.timestamp()), this page reloads every \(Int($0.seconds.rounded(.up))) s.</p>" } ?? "")
         \(body)
         <script type="application/json" id="chart-data">[\(charts.joined(separator: ","))]</script>
         <script>
@@ -665,6 +687,14 @@ public struct HTMLReport {
             window.addEventListener("mousemove", function (event) { move(event, false); });
             window.addEventListener("mouseup", function (event) { move(event, true); });
           });
+          // A live page reloads itself: it comes back where the reader was.
+          if (document.querySelector("p.live")) {
+            try {
+              var place = sessionStorage.getItem("gradbook-scroll:" + location.pathname);
+              if (place !== null) { window.scrollTo(0, Number(place)); }
+              window.addEventListener("beforeunload", function () { sessionStorage.setItem("gradbook-scroll:" + location.pathname, String(window.scrollY)); });
+            } catch (e) { /* no storage for this page: it reloads at the top */ }
+          }
           document.querySelectorAll("a.cell").forEach(function (cell) {
             cell.addEventListener("click", function () {
               var ids = cell.getAttribute("data-runs").split(",");
