@@ -238,7 +238,7 @@ public struct HTMLReport {
             panels.append((rows.map { "\($0.name) = \(category)" } ?? "test loss", series.reversed()))
         }
         let shared = panels.flatMap { $0.series.flatMap(\.values) }
-        var out = "<section><h2>Test loss of every run</h2><p class=\"note\">Colour: \(escaped(metric.name)), bright = better; runs that differ only "
+        var out = "<section class=\"by-value\"><h2>Test loss of every run</h2><p class=\"note\">Colour: \(escaped(metric.name)), bright = better; runs that differ only "
             + "by seed: their mean. Every panel on one y range; hover for the settings.</p><div class=\"grid\">\n"
         for panel in panels {
             var chart = LineChart(title: panel.title, series: panel.series, width: 460, height: 250)
@@ -516,7 +516,7 @@ public struct HTMLReport {
         <style>
         :root { color-scheme: light dark; --page: #fff; }
         body { font: 14px/1.45 system-ui, -apple-system, "Segoe UI", sans-serif; margin: 24px auto; max-width: 1000px; padding: 0 16px; color: #1d2127; background: #fff; }
-        @media (prefers-color-scheme: dark) { :root { --page: #15181d; } body { color: #dde1e6; background: #15181d; } th { background: #232830 !important; } tr.hit td { background: #3a3320 !important; } }
+        @media (prefers-color-scheme: dark) { :root { --page: #15181d; } svg.parallel g.lines, .by-value path.series { filter: brightness(1.7); } body { color: #dde1e6; background: #15181d; } th { background: #232830 !important; } tr.hit td { background: #3a3320 !important; } }
         h1 { font-size: 22px; margin: 0 0 4px; } h2 { font-size: 17px; margin: 28px 0 6px; }
         .note { margin: 2px 0 10px; opacity: 0.75; }
         .grid { display: grid; grid-template-columns: repeat(auto-fill, minmax(460px, 1fr)); gap: 10px 18px; }

@@ -53,7 +53,7 @@ public struct Histogram: Sendable {
 
     public func svg(id: String) -> String {
         let r = range
-        let x = Scale(kind: .linear, values: [r.lowerBound, r.upperBound], from: Self.left, to: width - Self.right, tickCount: 4)
+        let x = Scale(kind: .linear, values: [r.lowerBound, r.upperBound], from: Self.left, to: width - Self.right, tickCount: 6)
         let (y0, y1) = (height - Self.bottom, Self.top)
         let counted = series.map { counts($0.values) }
         let shares = zip(series, counted).map { s, c in c.map { Double($0) / Double(max(1, s.values.count)) } }

@@ -69,11 +69,19 @@ public struct SweepAxis: Sendable {
         switch kind {
         case .category:
             return categories.map { (.text($0), $0) }
-        case .linear, .log:
-            let scale = Scale(kind: kind == .log ? .log : .linear, values: [low, high], from: 0, to: 1, tickCount: count)
-            let inside = scale.ticks.filter { $0 >= low * (1 - 1e-9) && $0 <= high * (1 + 1e-9) }
-            let chosen = inside.count >= 2 ? inside : [low, high]
-            return chosen.map { (.real($0), scale.label($0)) }
+        case .linear:
+            let scale = Scale(kind: .linear, values: [low, high], from: 0, to: 1, tickCount: count)
+            let inside = scale.ticks.filter { $0 >= low - 1e-9 * abs(low) && $0 <= high + 1e-9 * abs(high) }
+            return (inside.count >= 2 ? inside : [low, high]).map { (.real($0), scale.label($0)) }
+        case .log:
+            // Powers of ten inside the span; within a decade or two, also their doubles and fives.
+            let decades = Int(log10(low).rounded(.down))...Int(log10(high).rounded(.up))
+            let within = { (v: Double) in v >= low * (1 - 1e-9) && v <= high * (1 + 1e-9) }
+            let powers = decades.map { pow(10, Double($0)) }.filter(within)
+            let steps = decades.flatMap { e in [1.0, 2, 5].map { $0 * pow(10, Double(e)) } }.filter(within)
+            let chosen = powers.count >= 3 ? powers : steps.count >= 2 ? steps : [low, high]
+            let label = Scale(kind: .linear, values: [0, 1], from: 0, to: 1)
+            return chosen.map { (.real($0), label.label($0)) }
         }
     }
 

@@ -139,5 +139,10 @@ final class ModelViewsEndToEndTests: EndToEndTestCase {
         let bad = try gradbook("report", "p", "--histogram-epochs", "0,x", "-o", "bad.html")
         XCTAssertNotEqual(bad.status, 0)
         XCTAssertTrue(bad.stderr.contains("invalid --histogram-epochs '0,x'"), bad.stderr)
+
+        guard let chromium = ReportEndToEndTests.chromium else { throw XCTSkip("chromium is not installed (apt-get install chromium)") }
+        let console = try ReportEndToEndTests.consoleOfChromium(chromium, file: folder.appendingPathComponent("p.html"),
+                                                                screenshot: folder.appendingPathComponent("p.png"))
+        XCTAssertEqual(console, [], "no console output, no errors: \(console)")
     }
 }

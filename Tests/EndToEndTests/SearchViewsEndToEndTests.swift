@@ -212,5 +212,10 @@ final class SearchViewsEndToEndTests: EndToEndTestCase {
             }
         }
         XCTAssertEqual(checked, 2 * 3 * 12, "two activations × three layers × twelve epochs")
+
+        guard let chromium = ReportEndToEndTests.chromium else { throw XCTSkip("chromium is not installed (apt-get install chromium)") }
+        let console = try ReportEndToEndTests.consoleOfChromium(chromium, file: folder.appendingPathComponent("g.html"),
+                                                                screenshot: folder.appendingPathComponent("g.png"))
+        XCTAssertEqual(console, [], "no console output, no errors: \(console)")
     }
 }
