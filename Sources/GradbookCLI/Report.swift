@@ -93,6 +93,8 @@ struct Report: ParsableCommand {
         var quiet = 0
         Console.out("watching: \(output) is rewritten every \(Self.seconds(interval)) s while a run is running (Ctrl-C stops)")
         while quiet < 2 && trap.signal == 0 {
+            // A run whose process died is closed as crashed, as every command that opens the store does: it is not running.
+            _ = try? db.reapCrashedRuns()
             let running = try write(db, reload: interval)
             quiet = running == 0 ? quiet + 1 : 0
             let until = Date().addingTimeInterval(interval)

@@ -69,6 +69,23 @@ final class LiveReportEndToEndTests: EndToEndTestCase {
         }
     }
 
+    func testARunWhoseProcessDiesEndsTheWatchAsCrashed() throws {
+        let training = try GradbookProcess.start(["run", "--epochs", "10000000", "--layers", "4", "--snapshots", "none", "--name", "doomed"], in: folder)
+        defer { if training.isRunning { kill(training.processIdentifier, SIGKILL) } }
+        XCTAssertTrue(try eventually(20) { try gradbook("runs", "doomed", "--columns", "status", "--format", "csv").stdout.contains("running") })
+        let watch = try GradbookProcess.start(["report", "doomed", "--watch", "--interval", "0.5", "-o", "live.html"], in: folder)
+        defer { if watch.isRunning { kill(watch.processIdentifier, SIGKILL) } }
+        XCTAssertTrue(eventually(20) { self.read("live.html")?.contains(self.refresh) == true }, "a live page first")
+        kill(training.processIdentifier, SIGKILL)
+        training.waitUntilExit()
+        XCTAssertTrue(eventually(15) { !watch.isRunning }, "a dead process's run is not running: the watch ends")
+        guard !watch.isRunning else { return }
+        XCTAssertEqual(watch.terminationStatus, 0)
+        let last = try XCTUnwrap(read("live.html"))
+        XCTAssertFalse(last.contains(refresh))
+        XCTAssertTrue(last.contains("<td>crashed</td>"), "the last page says how the run ended")
+    }
+
     func testCtrlCStopsTheWatchWithAPageThatNoLongerReloads() throws {
         let training = try GradbookProcess.start(["run", "--epochs", "10000000", "--layers", "4", "--snapshots", "none", "--name", "endless"], in: folder)
         defer { if training.isRunning { kill(training.processIdentifier, SIGINT); training.waitUntilExit() } }
