@@ -92,7 +92,7 @@ public enum Optimizer: Sendable, Hashable, TextCodable {
 
     /// Whether the optimiser keeps a second moment per parameter (Adam's `v`); RMSProp keeps its
     /// running square in the first.
-    private var usesSecondMoment: Bool {
+    var usesSecondMoment: Bool {
         switch self {
         case .adam, .adamw: true
         default: false

@@ -53,7 +53,7 @@ public final class Trainer {
     /// Σg² of each parameter from the last update.
     private var squares: [Double]
     /// Whether anything (a penalty, clipping) changes the gradients between backward and update.
-    private var changesGradients: Bool { config.l1 != 0 || config.l2 != 0 || config.clipNorm != nil }
+    var changesGradients: Bool { config.l1 != 0 || config.l2 != 0 || config.clipNorm != nil }
 
     /// Builds an engine of `kind` (by default the configuration's) for `data` (input width from
     /// its features, output head from its task), initialised from the seed.
@@ -109,51 +109,74 @@ public final class Trainer {
     }
 
     private func runEpoch(_ epoch: Int, interrupted: () -> Bool) -> EpochResult {
-        let start = DispatchTime.now().uptimeNanoseconds
-        let train = data.train
-        let layers = engine.layers, parameters = engine.parameters
-        engine.collectStatistics(collectsDiagnostics)
-        let startWeights = layers.map { parameters[$0.parameters.lowerBound].value }
-        order.next()
-        let rate = scheduler.rate(epoch: epoch)
-        let batches = (train.count + config.batchSize - 1) / config.batchSize
-        var tracker = GradientTracker(layers: layers.count, steps: batches)
-        var lossSum = 0.0, correctSum = 0.0
-        for b in 0..<batches {
+        var progress = beginEpoch(epoch)
+        for b in 0..<progress.batches {
             if interrupted() { return .stop(.interrupted) }
-            let rows = order.rows[(b * config.batchSize)..<min((b + 1) * config.batchSize, train.count)]
-            let r = engine.computeGradients(train, rows: rows, dropout: &dropoutRNG)
-            guard r.loss.isFinite else {
-                return .stop(.diverged(epoch: epoch, message: "the training loss became \(r.loss) at epoch \(epoch), step \(b + 1)"))
-            }
-            lossSum += r.loss
-            correctSum += r.correct
+            let r = engine.computeGradients(data.train, rows: rows(ofBatch: b), dropout: &dropoutRNG)
+            if let stop = recordGradients(r, &progress, batch: b) { return .stop(stop) }
             var norm = 0.0
             if collectsDiagnostics && !changesGradients {
                 // The norms come from the update's own pass over the gradients.
                 step += 1
-                engine.update(config.optimizer, learningRate: rate, step: step, squares: &squares)
-                norm = tracker.record(squares: squares, parameters: parameters, layers: layers)
+                engine.update(config.optimizer, learningRate: progress.rate, step: step, squares: &squares)
+                norm = progress.tracker.record(squares: squares, parameters: engine.parameters, layers: engine.layers)
             } else {
                 if collectsDiagnostics {
                     engine.squaredGradientNorms(into: &squares)
-                    norm = tracker.record(squares: squares, parameters: parameters, layers: layers)
+                    norm = progress.tracker.record(squares: squares, parameters: engine.parameters, layers: engine.layers)
                 }
                 if norm.isFinite {
                     engine.addPenaltyGradients(l1: config.l1, l2: config.l2)
                     clipGradients()
                     step += 1
-                    engine.update(config.optimizer, learningRate: rate, step: step, squares: &squares)
+                    engine.update(config.optimizer, learningRate: progress.rate, step: step, squares: &squares)
                 }
             }
-            guard norm.isFinite else {
-                return .stop(.diverged(epoch: epoch, message: "the gradient norm became \(norm) at epoch \(epoch), step \(b + 1)"))
-            }
+            if let stop = checkNorm(norm, progress, batch: b) { return .stop(stop) }
         }
+        return finishEpoch(progress)
+    }
+
+    /// Starts epoch `epoch`: its minibatch order, its rate, and empty sums and norms.
+    func beginEpoch(_ epoch: Int) -> EpochProgress {
+        let layers = engine.layers, parameters = engine.parameters
+        engine.collectStatistics(collectsDiagnostics)
+        let startWeights = layers.map { parameters[$0.parameters.lowerBound].value }
+        order.next()
+        let batches = (data.train.count + config.batchSize - 1) / config.batchSize
+        return EpochProgress(epoch: epoch, start: DispatchTime.now().uptimeNanoseconds, rate: scheduler.rate(epoch: epoch),
+                             batches: batches, tracker: GradientTracker(layers: layers.count, steps: batches), startWeights: startWeights)
+    }
+
+    /// The training rows of minibatch `b` of the current epoch.
+    func rows(ofBatch b: Int) -> ArraySlice<Int> {
+        order.rows[(b * config.batchSize)..<min((b + 1) * config.batchSize, data.train.count)]
+    }
+
+    /// Adds a minibatch's loss to the epoch's sums; the reason to stop when the loss is not finite.
+    func recordGradients(_ r: BatchResult, _ progress: inout EpochProgress, batch b: Int) -> StopReason? {
+        guard r.loss.isFinite else {
+            return .diverged(epoch: progress.epoch, message: "the training loss became \(r.loss) at epoch \(progress.epoch), step \(b + 1)")
+        }
+        progress.lossSum += r.loss
+        progress.correctSum += r.correct
+        return nil
+    }
+
+    /// The reason to stop when a step's global gradient norm is not finite.
+    func checkNorm(_ norm: Double, _ progress: EpochProgress, batch b: Int) -> StopReason? {
+        norm.isFinite ? nil : .diverged(epoch: progress.epoch, message: "the gradient norm became \(norm) at epoch \(progress.epoch), step \(b + 1)")
+    }
+
+    /// Ends an epoch whose steps all ran: evaluates, measures, and writes its report.
+    func finishEpoch(_ progress: EpochProgress) -> EpochResult {
+        let epoch = progress.epoch, tracker = progress.tracker, startWeights = progress.startWeights, batches = progress.batches
+        let train = data.train
+        let layers = engine.layers, parameters = engine.parameters
         let trainingActivations = engine.trainingStatistics()
         engine.collectStatistics(false)
-        var trainLoss = lossSum / Double(train.count)
-        var trainAccuracy: Double? = engine.head.isRegression ? nil : correctSum / Double(train.count)
+        var trainLoss = progress.lossSum / Double(train.count)
+        var trainAccuracy: Double? = engine.head.isRegression ? nil : progress.correctSum / Double(train.count)
         var evaluationActivations: [ActivationStatistics] = []
         if config.evaluateTrainingSet {
             let e = engine.evaluate(train, collectStatistics: true)
@@ -184,11 +207,11 @@ public final class Trainer {
         }
         // Reduce-on-plateau watches the validation loss, else the training loss: never the test loss.
         scheduler.observe(loss: validation?.loss ?? trainLoss, epoch: epoch)
-        let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+        let seconds = Double(DispatchTime.now().uptimeNanoseconds - progress.start) / 1e9
         return .report(EpochReport(
             epoch: epoch, trainLoss: trainLoss, testLoss: test.loss, trainAccuracy: trainAccuracy,
             testAccuracy: test.accuracy, validationLoss: validation?.loss, validationAccuracy: validation?.accuracy,
-            testScores: test.scores, validationScores: validation?.scores, learningRate: Double(rate), steps: batches,
+            testScores: test.scores, validationScores: validation?.scores, learningRate: Double(progress.rate), steps: batches,
             seconds: seconds, gradientNorms: tracker.globalNorms, layers: reports))
     }
 
@@ -202,13 +225,27 @@ public final class Trainer {
 }
 
 /// An epoch's end: its report, or the reason it could not finish.
-private enum EpochResult {
+enum EpochResult {
     case report(EpochReport)
     case stop(StopReason)
 }
 
+/// An epoch between its steps: what ``Trainer/finishEpoch(_:)`` reports from.
+struct EpochProgress {
+    let epoch: Int
+    /// When it began (uptime nanoseconds).
+    let start: UInt64
+    /// The learning rate of every step of the epoch.
+    let rate: Float
+    let batches: Int
+    var tracker: GradientTracker
+    /// Each layer's weights when the epoch began (for the update norm).
+    let startWeights: [[Float]]
+    var lossSum = 0.0, correctSum = 0.0
+}
+
 /// Collects the per-step gradient norms of an epoch, layer by layer.
-private struct GradientTracker {
+struct GradientTracker {
     var weightNorms: [[Float]]
     var biasNorms: [[Float]]
     var globalNorms: [Float]

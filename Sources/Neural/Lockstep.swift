@@ -1,0 +1,142 @@
+import Datasets
+
+/// Trains several ``Trainer``s of one shape as one computation: their minibatch steps run
+/// side by side in the lanes of a ``LockstepNetwork`` (model k in lane k), and each trainer
+/// evaluates, measures and reports its own epochs as it does alone.
+///
+/// What a sweep's configurations that differ only in learning rate, schedule, seed, epochs or
+/// data share: every step of every loop is one vector pass for up to ``width`` models. Each
+/// model's numbers are, bit for bit, those it has when trained alone on the fused engine, so
+/// training together is purely a matter of speed: every run keeps its own curve, diagnostics,
+/// snapshots, alerts, early stop and divergence.
+///
+/// ```swift
+/// let group = try Lockstep(trainers)          // same shape, ≤ 8
+/// let outcomes = group.train { member, report in … ; return .proceed }
+/// ```
+public final class Lockstep {
+    /// The most trainers one group trains.
+    public static let width = LockstepNetwork.width
+
+    public let trainers: [Trainer]
+    private let network: LockstepNetwork
+    private let models: [Network]
+
+    /// Why `trainers` cannot train together, or `nil` when they can: at most ``width``, every
+    /// layer on the fused kernels with no batch normalisation or dropout, no penalty or
+    /// clipping, and the same inputs, layers, head, optimiser, batch size, training-set size
+    /// and diagnostics.
+    public static func obstacle(_ trainers: [Trainer]) -> String? {
+        guard let first = trainers.first else { return "no trainers" }
+        guard trainers.count <= width else { return "\(trainers.count) trainers; at most \(width) train together" }
+        for t in trainers {
+            guard let network = t.engine as? Network, network.layers.allSatisfy({ $0.kernel == .fused }) else {
+                return "a layer runs on BLAS (only the fused kernels train together)"
+            }
+            if t.config.hidden.contains(where: { $0.batchNorm || $0.dropout > 0 }) { return "batch normalisation or dropout" }
+            if t.changesGradients { return "an L1/L2 penalty or gradient clipping" }
+            guard network.inputs == first.engine.inputs, network.head == first.engine.head,
+                  network.layers.map(\.units) == first.engine.layers.map(\.units),
+                  network.layers.map(\.activation) == first.engine.layers.map(\.activation) else { return "networks of different shapes" }
+            guard t.config.optimizer == first.config.optimizer else { return "different optimisers" }
+            guard t.config.batchSize == first.config.batchSize, t.data.train.count == first.data.train.count else {
+                return "different batch sizes or training sets"
+            }
+            guard t.collectsDiagnostics == first.collectsDiagnostics else { return "diagnostics on for some, off for others" }
+        }
+        return nil
+    }
+
+    /// A group of trainers that ``obstacle(_:)`` finds nothing against.
+    public init(_ trainers: [Trainer]) throws(TrainingError) {
+        if let obstacle = Self.obstacle(trainers) {
+            throw .invalidConfiguration(name: "lockstep", value: obstacle, expected: "trainers of one shape on the fused kernels")
+        }
+        self.trainers = trainers
+        models = trainers.map { $0.engine as! Network }
+        network = LockstepNetwork(shape: models[0], capacity: trainers[0].config.batchSize)
+    }
+
+    /// Trains every member up to its configured epochs, handing each epoch's report to
+    /// `observer` with the member's index; a member stops alone (the observer's word, a
+    /// divergence) and the others go on.
+    ///
+    /// - Parameter interrupted: checked before every step; when it returns true every member
+    ///   still training abandons the epoch in progress and ends as ``StopReason/interrupted``.
+    /// - Returns: each member's outcome, in the order of ``trainers``.
+    public func train(interrupted: () -> Bool = { false }, observer: (Int, EpochReport) -> TrainingDecision) -> [TrainingOutcome] {
+        var outcomes = trainers.map { $0.firstEpoch > $0.config.epochs ? TrainingOutcome(epochs: $0.config.epochs, reason: .completed) : nil }
+        var epochs = trainers.map(\.firstEpoch)
+        let optimizer = trainers[0].config.optimizer, diagnostics = trainers[0].collectsDiagnostics
+        var squares = [Lanes](repeating: Lanes(), count: network.tensors.count)
+        var memberSquares = [Double](repeating: 0, count: network.tensors.count)
+        while true {
+            let active = trainers.indices.filter { outcomes[$0] == nil }
+            guard !active.isEmpty else { break }
+            for i in active { network.load(models[i], lane: i) }
+            var progress = trainers.map { _ in EpochProgress?.none }
+            var rates = Lanes()
+            for i in active {
+                progress[i] = trainers[i].beginEpoch(epochs[i])
+                rates[i] = progress[i]!.rate
+            }
+            // Each member's stop within the epoch, and whether its lane has been stored.
+            func stop(_ i: Int, _ reason: StopReason) {
+                network.store(lane: i, into: models[i], optimizer: optimizer)
+                outcomes[i] = TrainingOutcome(epochs: epochs[i] - 1, reason: reason)
+                progress[i] = nil
+            }
+            for b in 0..<progress[active[0]]!.batches {
+                let training = active.filter { progress[$0] != nil }
+                guard !training.isEmpty else { break }
+                if interrupted() {
+                    for i in training { stop(i, .interrupted) }
+                    break
+                }
+                for i in training { network.gather(trainers[i].data.train.features, trainers[i].data.train.targets, trainers[i].rows(ofBatch: b), lane: i) }
+                network.forward()
+                var steps = SIMD8<Int32>()
+                for k in 0..<Self.width {
+                    guard k < trainers.count, progress[k] != nil else { network.silence(lane: k); continue }
+                    let r = network.headPass(lane: k)
+                    if let reason = trainers[k].recordGradients(r, &progress[k]!, batch: b) {
+                        stop(k, reason)
+                        network.silence(lane: k)
+                        continue
+                    }
+                    if diagnostics { network.addStatistics(lane: k, to: models[k]) }
+                    trainers[k].step += 1
+                    steps[k] = Int32(clamping: trainers[k].step)
+                }
+                network.backward()
+                network.update(optimizer, rates: rates, steps: steps, squares: &squares)
+                guard diagnostics else { continue }
+                for i in training where progress[i] != nil {
+                    for t in memberSquares.indices {
+                        let s = Double(squares[t][i])
+                        memberSquares[t] = s.isFinite ? s : network.squaredGradient(t, lane: i)
+                    }
+                    let norm = progress[i]!.tracker.record(squares: memberSquares, parameters: models[i].parameters, layers: models[i].layers)
+                    if let reason = trainers[i].checkNorm(norm, progress[i]!, batch: b) { stop(i, reason) }
+                }
+            }
+            for i in active {
+                guard let p = progress[i] else { continue }
+                network.store(lane: i, into: models[i], optimizer: optimizer)
+                switch trainers[i].finishEpoch(p) {
+                case .stop(let reason):
+                    outcomes[i] = TrainingOutcome(epochs: epochs[i] - 1, reason: reason)
+                case .report(let report):
+                    if observer(i, report) == .stop {
+                        outcomes[i] = TrainingOutcome(epochs: epochs[i], reason: .stoppedByObserver)
+                    } else if epochs[i] == trainers[i].config.epochs {
+                        outcomes[i] = TrainingOutcome(epochs: epochs[i], reason: .completed)
+                    } else {
+                        epochs[i] += 1
+                    }
+                }
+            }
+        }
+        return outcomes.map { $0! }
+    }
+}

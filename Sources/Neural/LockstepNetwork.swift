@@ -1,0 +1,265 @@
+import Foundation
+
+/// Eight `Float`s, one per model: lane k of every value in a ``LockstepNetwork`` is model k's.
+typealias Lanes = SIMD8<Float>
+
+/// Up to eight fused networks of one shape side by side, model k in SIMD lane k of every
+/// weight, moment, activation and gradient: one pass of each loop steps them all.
+///
+/// Every lane does exactly the arithmetic the fused ``Network`` does for its model, in the
+/// same order (the products' running sums, the four partial sums of the one-logit outputs
+/// and the input gradients, the optimiser's four partial sums of g²), so a model trained here
+/// has, bit for bit, the curve it has alone (`LockstepTests`). Nothing crosses lanes: a model
+/// that diverges or stops leaves the others as they were.
+///
+/// One allocation holds everything, made once; a step allocates nothing.
+final class LockstepNetwork {
+    static let width = Lanes.scalarCount
+
+    /// One trainable tensor's lanes: values, gradient and the optimiser's two moments.
+    struct Tensor {
+        let count: Int
+        let values, gradients, moments1, moments2: UnsafeMutablePointer<Lanes>
+    }
+
+    /// One dense layer: its weight and bias (indices into ``tensors``) and its buffers.
+    struct Layer {
+        let inputs, outputs: Int
+        let activation: Activation
+        let weight, bias: Int
+        /// `x·W + b`, `f(x·W + b)` (the same buffer for identity) and ∂loss/∂output.
+        let linear, output, delta: UnsafeMutablePointer<Lanes>
+    }
+
+    let inputs: Int
+    let outputs: Int
+    let head: Head
+    let capacity: Int
+    let layers: [Layer]
+    /// In the order of ``TrainingEngine/parameters``: each layer's weight, then its bias.
+    let tensors: [Tensor]
+    private let input, targets: UnsafeMutablePointer<Lanes>
+    private let base: UnsafeMutablePointer<Lanes>
+    /// One model's logits, targets, predictions and ∂loss/∂logits, for its head.
+    private let logits, target, predictions, gradient: UnsafeMutablePointer<Float>
+    /// One model's hidden outputs, for its activation statistics.
+    private let scratch: UnsafeMutablePointer<Float>
+    private(set) var rows = 0
+
+    /// A network of `shape`'s layers for batches of up to `capacity` rows, all lanes zero.
+    init(shape: Network, capacity: Int) {
+        inputs = shape.inputs
+        outputs = shape.outputs
+        head = shape.head
+        self.capacity = capacity
+        let dense = shape.dense
+        var size = capacity * (inputs + outputs)
+        for layer in dense {
+            size += 4 * (layer.inputs * layer.outputs + layer.outputs) + capacity * layer.outputs * (layer.activation == .identity ? 2 : 3)
+        }
+        let memory = UnsafeMutablePointer<Lanes>.allocate(capacity: size)
+        memory.initialize(repeating: Lanes(), count: size)
+        base = memory
+        var used = 0
+        func take(_ n: Int) -> UnsafeMutablePointer<Lanes> { defer { used += n }; return memory + used }
+        var tensors: [Tensor] = []
+        func tensor(_ n: Int) -> Int {
+            tensors.append(Tensor(count: n, values: take(n), gradients: take(n), moments1: take(n), moments2: take(n)))
+            return tensors.count - 1
+        }
+        let layers = dense.map { layer in
+            let weight = tensor(layer.inputs * layer.outputs), bias = tensor(layer.outputs)
+            let linear = take(capacity * layer.outputs)
+            let output = layer.activation == .identity ? linear : take(capacity * layer.outputs)
+            return Layer(inputs: layer.inputs, outputs: layer.outputs, activation: layer.activation, weight: weight, bias: bias,
+                         linear: linear, output: output, delta: take(capacity * layer.outputs))
+        }
+        self.layers = layers
+        self.tensors = tensors
+        input = take(capacity * inputs)
+        targets = take(capacity * outputs)
+        let widest = dense.map(\.outputs).max() ?? 0
+        let floats = UnsafeMutablePointer<Float>.allocate(capacity: 4 * capacity * outputs + capacity * widest)
+        floats.initialize(repeating: 0, count: 4 * capacity * outputs + capacity * widest)
+        (logits, target, predictions, gradient) = (floats, floats + capacity * outputs, floats + 2 * capacity * outputs, floats + 3 * capacity * outputs)
+        scratch = floats + 4 * capacity * outputs
+    }
+
+    deinit {
+        base.deallocate()
+        logits.deallocate()
+    }
+
+    // MARK: - Models in and out
+
+    /// Copies a model's values and moments into `lane`.
+    func load(_ model: Network, lane: Int) {
+        for (t, p) in zip(tensors, model.parameters) {
+            for i in 0..<t.count {
+                t.values[i][lane] = p.values[i]
+                t.moments1[i][lane] = p.moments1[i]
+                t.moments2[i][lane] = p.moments2[i]
+            }
+        }
+    }
+
+    /// Copies `lane`'s values and moments into a model, marking the moments `optimizer` used.
+    func store(lane: Int, into model: Network, optimizer: Optimizer) {
+        for (t, p) in zip(tensors, model.parameters) {
+            for i in 0..<t.count {
+                p.values[i] = t.values[i][lane]
+                p.moments1[i] = t.moments1[i][lane]
+                p.moments2[i] = t.moments2[i][lane]
+            }
+            if optimizer != .sgd { p.usesMoment1 = true }
+            if optimizer.usesSecondMoment { p.usesMoment2 = true }
+        }
+    }
+
+    /// Copies the rows `indices` of a model's training set (features and targets) into `lane`.
+    func gather(_ features: [Float], _ targets: [Float], _ indices: ArraySlice<Int>, lane: Int) {
+        let d = inputs, k = outputs
+        precondition(indices.count <= capacity, "batch of \(indices.count) exceeds capacity \(capacity)")
+        rows = indices.count
+        features.withUnsafeBufferPointer { f in
+            targets.withUnsafeBufferPointer { t in
+                for (r, i) in indices.enumerated() {
+                    for c in 0..<d { input[r * d + c][lane] = f[i * d + c] }
+                    for c in 0..<k { self.targets[r * k + c][lane] = t[i * k + c] }
+                }
+            }
+        }
+    }
+
+    // MARK: - The passes
+
+    /// Every layer forward on the gathered rows, in training mode.
+    func forward() {
+        var x = UnsafePointer(input)
+        for layer in layers {
+            Self.forward(x: x, w: tensors[layer.weight].values, b: tensors[layer.bias].values, a: layer.linear,
+                         rows: rows, inputs: layer.inputs, outputs: layer.outputs)
+            if layer.output != layer.linear {
+                layer.activation.forward(floats(layer.linear), floats(layer.output), count: rows * layer.outputs * Self.width)
+            }
+            x = UnsafePointer(layer.output)
+        }
+    }
+
+    /// The head on `lane`'s logits: its loss and accuracy, and ∂loss/∂logits into the output
+    /// layer's delta.
+    func headPass(lane: Int) -> BatchResult {
+        let out = layers[layers.count - 1], n = rows * outputs
+        for e in 0..<n { logits[e] = out.output[e][lane]; target[e] = targets[e][lane] }
+        let r = head.evaluate(logits, target, rows: rows, cols: outputs, predictions: predictions, gradient: gradient)
+        for e in 0..<n { out.delta[e][lane] = gradient[e] }
+        return BatchResult(loss: r.loss, correct: r.correct)
+    }
+
+    /// Zeroes `lane`'s ∂loss/∂logits: a lane without a model, or whose model stopped, learns
+    /// nothing from the step.
+    func silence(lane: Int) {
+        let out = layers[layers.count - 1]
+        for e in 0..<(rows * outputs) { out.delta[e][lane] = 0 }
+    }
+
+    /// Adds `lane`'s hidden outputs of this pass to the model's activation statistics (the ones
+    /// collecting), as its own forward pass would.
+    func addStatistics(lane: Int, to model: Network) {
+        for (l, layer) in zip(model.dense.dropLast(), layers) where l.collectsStatistics {
+            let n = rows * layer.outputs
+            for e in 0..<n { scratch[e] = layer.output[e][lane] }
+            l.statistics.add(scratch, rows: rows, kernel: .fused)
+        }
+    }
+
+    /// Back-propagates the output layer's delta: every tensor's gradient.
+    func backward() {
+        for l in stride(from: layers.count - 1, through: 0, by: -1) {
+            let layer = layers[l]
+            layer.activation.backward(floats(layer.linear), floats(layer.output), floats(layer.delta), count: rows * layer.outputs * Self.width)
+            Self.backward(x: l == 0 ? UnsafePointer(input) : UnsafePointer(layers[l - 1].output), d: layer.delta,
+                          w: tensors[layer.weight].values, gw: tensors[layer.weight].gradients, gb: tensors[layer.bias].gradients,
+                          dx: l == 0 ? nil : layers[l - 1].delta, rows: rows, inputs: layer.inputs, outputs: layer.outputs)
+        }
+    }
+
+    /// One optimiser step on every tensor, each lane at its own rate and step count; Σg² of
+    /// each tensor's gradient, lane by lane, into `squares[tensor]`.
+    func update(_ optimizer: Optimizer, rates: Lanes, steps: SIMD8<Int32>, squares: inout [Lanes]) {
+        for (i, t) in tensors.enumerated() {
+            squares[i] = LockstepOptimizer.update(optimizer, t, rates: rates, steps: steps)
+        }
+    }
+
+    /// `Σ g²` of `lane`'s gradient of tensor `t` in `Double`, for a `Float` sum that overflowed
+    /// (as ``Kernels/sumOfSquares(_:count:)`` measures it again).
+    func squaredGradient(_ t: Int, lane: Int) -> Double {
+        let g = tensors[t].gradients
+        var sum = 0.0
+        for i in 0..<tensors[t].count { sum += Double(g[i][lane]) * Double(g[i][lane]) }
+        return sum
+    }
+
+    private func floats(_ p: UnsafeMutablePointer<Lanes>) -> UnsafeMutablePointer<Float> {
+        UnsafeMutableRawPointer(p).assumingMemoryBound(to: Float.self)
+    }
+
+    // MARK: - Kernels, lane for lane as Kernels.forward and Kernels.backward
+
+    /// `a[r, :] = b + x[r, :]·w`: the outputs of whole groups of four as running sums from the
+    /// bias, the last `outputs % 4` (a one-logit layer's) as four partial sums plus a tail.
+    static func forward(x: UnsafePointer<Lanes>, w: UnsafePointer<Lanes>, b: UnsafePointer<Lanes>, a: UnsafeMutablePointer<Lanes>,
+                        rows: Int, inputs d: Int, outputs n: Int) {
+        let grouped = n / 4 * 4
+        for r in 0..<rows {
+            let xr = x + r * d, ar = a + r * n
+            for j in 0..<grouped {
+                var acc = b[j]
+                for p in 0..<d { acc += xr[p] * w[p * n + j] }
+                ar[j] = acc
+            }
+            for j in grouped..<n {
+                var s0 = Lanes(), s1 = Lanes(), s2 = Lanes(), s3 = Lanes(), tail = Lanes(), p = 0
+                while p + 4 <= d {
+                    s0 += xr[p] * w[p * n + j]
+                    s1 += xr[p + 1] * w[(p + 1) * n + j]
+                    s2 += xr[p + 2] * w[(p + 2) * n + j]
+                    s3 += xr[p + 3] * w[(p + 3) * n + j]
+                    p += 4
+                }
+                while p < d { tail += xr[p] * w[p * n + j]; p += 1 }
+                ar[j] = b[j] + ((((s0 + s1) + s2) + s3) + tail)
+            }
+        }
+    }
+
+    /// `gw = xᵀ·d`, `gb = Σ_r d[r, :]` and, when `dx` is given, `dx = d·wᵀ` (each input's sum
+    /// over the outputs as four partial sums plus a tail), in one pass over the rows.
+    static func backward(x: UnsafePointer<Lanes>, d: UnsafePointer<Lanes>, w: UnsafePointer<Lanes>,
+                         gw: UnsafeMutablePointer<Lanes>, gb: UnsafeMutablePointer<Lanes>, dx: UnsafeMutablePointer<Lanes>?,
+                         rows: Int, inputs: Int, outputs n: Int) {
+        gw.update(repeating: Lanes(), count: inputs * n)
+        gb.update(repeating: Lanes(), count: n)
+        for r in 0..<rows {
+            let dr = d + r * n, xr = x + r * inputs
+            for j in 0..<n { gb[j] += dr[j] }
+            for i in 0..<inputs {
+                let xi = xr[i], gwi = gw + i * n
+                for j in 0..<n { gwi[j] += xi * dr[j] }
+                guard let dx else { continue }
+                let wi = w + i * n
+                var s0 = Lanes(), s1 = Lanes(), s2 = Lanes(), s3 = Lanes(), tail = Lanes(), j = 0
+                while j + 4 <= n {
+                    s0 += dr[j] * wi[j]
+                    s1 += dr[j + 1] * wi[j + 1]
+                    s2 += dr[j + 2] * wi[j + 2]
+                    s3 += dr[j + 3] * wi[j + 3]
+                    j += 4
+                }
+                while j < n { tail += dr[j] * wi[j]; j += 1 }
+                dx[r * inputs + i] = (((s0 + s1) + s2) + s3) + tail
+            }
+        }
+    }
+}
