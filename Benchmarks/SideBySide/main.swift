@@ -9,6 +9,7 @@
 //       ingest DB [N]   T1: N (200) runs × 12 params × 100 epochs × 4 metrics through RunStore
 //       sweep S2        S2: W1's net at 64 learning rates × 500 epochs, one after another, bare
 //       tracked-sweep S2  the same through Runner into one store, as `gradbook sweep` runs them
+//       lockstep-sweep S2 the same bare, in Lockstep groups of eight
 //
 // The process stays up between commands so that the driver can alternate it with the peers'
 // workers (A B A B …) without paying process start-up or the first-touch of its pages.
@@ -148,6 +149,25 @@ func result(seconds: Double, epochs: Int, last: EpochReport?) -> [String: Any] {
             "test_loss": json(last?.testLoss), "test_accuracy": json(last?.testAccuracy)]
 }
 
+/// S2 as `gradbook sweep` trains it bare: the 64 configurations in `Lockstep` groups of eight,
+/// each group one computation (no diagnostics, no store).
+func lockstepSweep() throws -> [String: Any] {
+    let trainers = try sweepRates.indices.map { k in try sweepConfiguration(k).makeTrainer(blasThreads: blasThreads) }
+    for t in trainers { t.collectsDiagnostics = false }
+    var testLoss = 0.0, trainLoss = 0.0, epochs = 0
+    let (start, cpuStart) = (now(), cpu())
+    for first in stride(from: 0, to: trainers.count, by: Lockstep.width) {
+        let group = try Lockstep(Array(trainers[first..<min(first + Lockstep.width, trainers.count)]))
+        var last = [EpochReport?](repeating: nil, count: group.trainers.count)
+        epochs += group.train { i, report in last[i] = report; return .proceed }.reduce(0) { $0 + $1.epochs }
+        testLoss += last.reduce(0) { $0 + ($1?.testLoss ?? .nan) }
+        trainLoss += last.reduce(0) { $0 + ($1?.trainLoss ?? .nan) }
+    }
+    let n = Double(trainers.count)
+    return ["seconds": now() - start, "cpu_seconds": cpu() - cpuStart, "epochs": epochs,
+            "train_loss": trainLoss / n, "test_loss": testLoss / n]
+}
+
 /// S2: the 64 configurations one after another in this process, bare or through `Runner`
 /// (every diagnostic, the store); the answer's losses are the means over the configurations.
 func sweep(store: RunStore?) throws -> [String: Any] {
@@ -212,6 +232,7 @@ func serve() throws {
             case "train": answer = try train(words[1], engine: words.count > 2 ? words[2] : nil)
             case "tracked": answer = try tracked(words[1], store: store, engine: words.count > 2 ? words[2] : nil)
             case "sweep": answer = try sweep(store: nil)
+            case "lockstep-sweep": answer = try lockstepSweep()
             case "tracked-sweep": answer = try sweep(store: store)
             case "ingest": answer = try ingest(into: words[1], runs: words.count > 2 ? Int(words[2]) ?? 200 : 200)
             default: throw BenchmarkFailure(description: "unknown command '\(words[0])'")

@@ -58,3 +58,18 @@ public struct RunConfiguration: Sendable, Hashable, Codable {
         return try Trainer(config: training, data: split, blasThreads: blasThreads)
     }
 }
+
+extension RunConfiguration {
+    /// What configurations that may train together share: the data and every training choice
+    /// but the seed, the learning rate, its schedule and warm-up, and the epochs
+    /// (``Lockstep/obstacle(_:)`` has the last word, on the trainers made).
+    var lockstepKey: String? {
+        var shared = RunConfiguration(data: data, training: training, tracking: Self.blank.tracking)
+        shared.training.seed = 0
+        shared.training.learningRate = 0
+        shared.training.schedule = nil
+        shared.training.warmupEpochs = nil
+        shared.training.epochs = 0
+        return (try? JSONEncoder.sorted.encode(shared)).map { String(decoding: $0, as: UTF8.self) }
+    }
+}

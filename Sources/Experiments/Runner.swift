@@ -95,89 +95,34 @@ public struct Runner: Sendable {
                     interrupted: () -> Bool = { false },
                     onEpoch: (EpochReport) -> Void = { _ in }, onRecord: (EpochRecord) -> Void = { _ in }) throws -> Result {
         let trainer = try trainer ?? config.makeTrainer()
+        let session = try open(config, trainer: trainer, name: name, experiment: experiment, tags: tags, version: version, opened: opened,
+                               resuming: resuming)
+        let outcome: TrainingOutcome
+        do {
+            outcome = try trainer.train(interrupted: interrupted) { raw in
+                let (decision, record, report) = try session.observe(raw)
+                onRecord(record)
+                onEpoch(report)
+                return decision
+            }
+        } catch {
+            session.fail(error)
+            throw error
+        }
+        return try session.finish(outcome)
+    }
+
+    /// Opens `config`'s run for `trainer` (or takes the one `opened`), ready for its epochs:
+    /// what ``run(_:trainer:name:experiment:tags:version:opened:resuming:interrupted:onEpoch:onRecord:)``
+    /// does before and after training, for a caller that drives the trainer itself (a
+    /// ``Lockstep`` group trains several runs' trainers at once).
+    public func open(_ config: RunConfiguration, trainer: Trainer, name: String? = nil, experiment: String? = nil,
+                     tags: [String: String] = [:], version: String, opened: Int64? = nil, resuming: ResumePoint? = nil) throws -> RunSession {
         if let rule = config.earlyStopping, rule.metric.hasSuffix("accuracy"), !trainer.data.train.task.isClassification {
             throw SettingsError.invalid(key: "early-stop", value: rule.metric, expected: "a loss: this run's data is a regression, with no accuracy")
         }
         let runID = try opened ?? store.startRun(Self.newRun(config, name: name, experiment: experiment, tags: tags, version: version))
-        let heartbeat = Heartbeat(store: store, run: runID, interval: heartbeatInterval)
-        defer { heartbeat.stop() }
-        let writer = EpochWriter(store: store, run: runID, lockWait: lockWait)
-        let interval = config.tracking.snapshotInterval(epochs: config.training.epochs, planar: trainer.data.transform?.columns.count == 2,
-                                                        parameters: trainer.engine.parameters.reduce(0) { $0 + $1.count })
-        var recorder = EpochRecorder(options: config.tracking, plannedEpochs: config.training.epochs, earlyStopping: config.earlyStopping,
-                                     snapshotInterval: interval)
-        // A resumed run: the trainer continues from the checkpoint, the recorder from the epochs stored up to it.
-        if let resuming {
-            do { try trainer.restore(resuming.checkpoint) } catch {
-                try? store.finishRun(run: runID, status: .failed, error: "\(error)")
-                throw error
-            }
-            recorder.replay(resuming.epochs)
-        }
-        // The trainer's state after the last epoch, and the training time of the last checkpoint written.
-        var checkpoint: TrainerCheckpoint?
-        var trained = 0.0, checkpointed = 0.0
-        var last: EpochReport?
-        var seconds = 0.0
-        let outcome: TrainingOutcome
-        let storeSeconds: Double
-        do {
-            if let transform = trainer.data.transform, let json = try? String(decoding: JSONEncoder.sorted.encode(transform), as: UTF8.self) {
-                try store.recordInputTransform(run: runID, json: json)
-            }
-            if resuming == nil, let initial = recorder.initialSnapshot(trainer.engine) { try writer.enqueue(initial) }
-            // A standardised regression target: every number recorded is in the target's own units.
-            let scale = trainer.data.transform?.targetScale
-            outcome = try trainer.train(interrupted: interrupted) { raw in
-                let report = scale?.reported(raw) ?? raw
-                let (epoch, earlierBest) = recorder.record(report)
-                if let earlierBest { try writer.enqueue(earlierBest) }
-                try writer.enqueue(epoch)
-                // Kept every epoch (a run interrupted mid-epoch resumes after the last whole one),
-                // written every checkpointInterval seconds of training and when the run is interrupted.
-                checkpoint = trainer.checkpoint(after: report.epoch, tensors: report.layers.flatMap(\.tensors))
-                trained += report.seconds
-                if trained - checkpointed >= Self.checkpointInterval, let state = try checkpoint?.encoded() {
-                    try writer.enqueue(checkpoint: state, epoch: report.epoch)
-                    checkpointed = trained
-                }
-                onRecord(epoch)
-                last = report
-                seconds += report.seconds
-                onEpoch(report)
-                return recorder.stopsEarly || (config.tracking.stopOnExploding && recorder.exploded) ? .stop : .proceed
-            }
-            storeSeconds = try writer.drain()
-            for closing in recorder.closingSnapshots() { try store.recordSnapshot(run: runID, closing) }
-            if let confusion = recorder.selectedConfusion { try store.recordConfusion(run: runID, confusion) }
-        } catch {
-            _ = try? writer.drain()
-            try? store.finishRun(run: runID, status: .failed, error: "\(error)")
-            throw error
-        }
-        let status: RunStatus
-        var message: String?
-        let stopReason = recorder.stopReason(at: outcome.epochs)
-        switch outcome.reason {
-        case .completed: status = .finished
-        case .stoppedByObserver where stopReason != nil: status = .finished
-        case .stoppedByObserver:
-            status = .diverged
-            message = "stopped at epoch \(outcome.epochs) on exploding gradients (stop-on-exploding)"
-        case .interrupted:
-            status = .interrupted
-            if let checkpoint { try store.recordCheckpoint(run: runID, epoch: checkpoint.epoch, state: checkpoint.encoded()) }
-        case let .diverged(epoch, reason):
-            status = .diverged
-            message = reason
-            try store.recordAlerts(run: runID, epoch: epoch, [HealthMonitor.nanAlert(epoch: epoch, message: reason)])
-        }
-        try store.finishRun(run: runID, status: status, error: message, stopReason: stopReason)
-        return Result(runID: runID, status: status, outcome: outcome, stopReason: stopReason, last: last, lastRecord: recorder.lastMetrics,
-                      selected: recorder.selected,
-                      selectedBy: recorder.selected == nil ? nil : recorder.selection.selectedOn, seconds: seconds, storeSeconds: storeSeconds,
-                      missing: trainer.data.missing, targetUnits: trainer.data.transform?.targetScale != nil,
-                      resumedAfter: resuming?.checkpoint.epoch, kernels: trainer.engine.layers.map(\.kernel))
+        return try RunSession(runner: self, config: config, trainer: trainer, run: runID, resuming: resuming)
     }
 }
 

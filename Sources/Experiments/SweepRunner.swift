@@ -20,9 +20,13 @@ public final class SweepRunner: Sendable {
 
         /// What each run may take in memory.
         public var memory: MemoryBudget
+        /// Train configurations of one shape together, up to ``Lockstep/width`` at a time, as
+        /// one computation (each still its own run, with the numbers it has alone).
+        public var lockstep: Bool
 
         public init(jobs: Int, shard: SweepSlice? = nil, retryFailed: Bool = false, version: String, lockWait: Double = Runner.defaultLockWait,
-                    memory: MemoryBudget = .standard) {
+                    memory: MemoryBudget = .standard, lockstep: Bool = true) {
+            self.lockstep = lockstep
             self.lockWait = lockWait
             self.memory = memory
             self.jobs = jobs
@@ -41,6 +45,8 @@ public final class SweepRunner: Sendable {
         case failed(index: Int, message: String)
         /// Another process claimed the configuration first (the same sweep running twice).
         case skipped(index: Int)
+        /// These configurations train together, as one ``Lockstep`` computation.
+        case together(indices: [Int])
     }
 
     /// How the sweep run ended.
@@ -56,7 +62,8 @@ public final class SweepRunner: Sendable {
     public let store: any SweepRecorder
     public let sweep: StoredSweep
     public let options: Options
-    private let queue: Mutex<[Int]>
+    /// Groups of configurations still to run: one alone, or several to train together.
+    private let queue: Mutex<[[Int]]>
     private let outcome = Mutex(Outcome())
 
     public init(store: any SweepRecorder, sweep: StoredSweep, options: Options) {
@@ -84,10 +91,11 @@ public final class SweepRunner: Sendable {
                     events: @escaping @Sendable (Event) -> Void) throws -> Outcome {
         if let shard = options.shard { try store.claimSlice(shard, of: sweep) }
         let todo = try pending()
-        queue.withLock { $0 = todo }
+        let groups = options.lockstep ? Self.groups(todo, of: sweep, jobs: options.jobs) : todo.map { [$0] }
+        queue.withLock { $0 = groups }
         try store.setSweepStatus(sweep.id, .running)
         let group = DispatchGroup()
-        for _ in 0..<max(1, min(options.jobs, todo.count)) {
+        for _ in 0..<max(1, min(options.jobs, groups.count)) {
             group.enter()
             let thread = Thread { [self] in
                 defer { group.leave() }
@@ -104,56 +112,201 @@ public final class SweepRunner: Sendable {
         return result
     }
 
+    /// The configurations `todo` in groups that may train together: same data and network,
+    /// differing in seed, learning rate, schedule and epochs (``RunConfiguration/lockstepKey``),
+    /// each group at most ``Lockstep/width`` and the groups of a kind as even as they can be;
+    /// large groups are halved while there are fewer groups than `jobs`, so no core idles.
+    static func groups(_ todo: [Int], of sweep: StoredSweep, jobs: Int) -> [[Int]] {
+        var kinds: [String: [Int]] = [:], order: [String] = []
+        for index in todo {
+            let config = try? JSONDecoder().decode(RunConfiguration.self, from: Data(sweep.configs[index].configJSON.utf8))
+            let key = config?.lockstepKey ?? "#\(index)"
+            if kinds[key] == nil { order.append(key) }
+            kinds[key, default: []].append(index)
+        }
+        var groups: [[Int]] = []
+        for key in order {
+            let members = kinds[key]!, count = (members.count + Lockstep.width - 1) / Lockstep.width
+            let size = (members.count + count - 1) / count
+            groups += stride(from: 0, to: members.count, by: size).map { Array(members[$0..<min($0 + size, members.count)]) }
+        }
+        while groups.count < jobs, let widest = groups.indices.max(by: { groups[$0].count < groups[$1].count }), groups[widest].count > 1 {
+            let members = groups[widest], half = (members.count + 1) / 2
+            groups[widest] = Array(members[..<half])
+            groups.insert(Array(members[half...]), at: widest + 1)
+        }
+        return groups
+    }
+
     private func work(interrupted: @escaping @Sendable () -> Bool, events: @Sendable (Event) -> Void) {
-        while !interrupted(), let index = queue.withLock({ $0.isEmpty ? nil : $0.removeFirst() }) {
-            events(.started(index: index))
-            let entry = sweep.configs[index]
+        while !interrupted(), let indices = queue.withLock({ $0.isEmpty ? nil : $0.removeFirst() }) {
+            // The trainers are made before anything is claimed: a group that cannot train
+            // together runs one by one, each configuration claimed only when its turn comes.
+            let trainers = indices.count > 1 ? indices.compactMap(trainer) : []
+            guard trainers.count == indices.count, Lockstep.obstacle(trainers) == nil else {
+                for index in indices where !interrupted() {
+                    if let run = prepare(index, events: events) { train(run, interrupted: interrupted, events: events) }
+                }
+                continue
+            }
+            let ready = zip(indices, trainers).compactMap { prepare($0, trainer: $1, events: events) }
+            // A resumed run continues alone from its checkpoint; the fresh ones train together.
+            let fresh = ready.filter { $0.resuming == nil }
+            if fresh.count > 1 {
+                train(fresh, interrupted: interrupted, events: events)
+            } else {
+                for run in fresh { train(run, interrupted: interrupted, events: events) }
+            }
+            // Every claimed run is trained (or closed as interrupted at once): none is left running.
+            for run in ready where run.resuming != nil { train(run, interrupted: interrupted, events: events) }
+        }
+    }
+
+    /// Configuration `index`'s trainer, when it can be made (else the configuration runs
+    /// alone, where the error is recorded).
+    private func trainer(_ index: Int) -> Trainer? {
+        guard let config = try? JSONDecoder().decode(RunConfiguration.self, from: Data(sweep.configs[index].configJSON.utf8)) else { return nil }
+        return try? config.makeTrainer(blasThreads: options.jobs > 1 ? 1 : nil, memory: options.memory)
+    }
+
+    /// A configuration claimed, its run opened and its trainer made: ready to train.
+    private struct Ready {
+        let index: Int
+        let config: RunConfiguration
+        let runID: Int64
+        let trainer: Trainer
+        let resuming: Runner.ResumePoint?
+    }
+
+    /// Claims configuration `index` and makes its trainer; `nil` when another process claimed
+    /// it, or when it failed (recorded, and said through `events`).
+    private func prepare(_ index: Int, trainer made: Trainer? = nil, events: @Sendable (Event) -> Void) -> Ready? {
+        events(.started(index: index))
+        let entry = sweep.configs[index]
+        do {
+            let config = try JSONDecoder().decode(RunConfiguration.self, from: Data(entry.configJSON.utf8))
+            // The configuration is claimed and its run opened in one transaction: two
+            // processes running the same sweep never train it twice.
+            let new = try Runner.newRun(config, name: "\(sweep.name)/\(index)", experiment: sweep.experiment, version: options.version,
+                                        sweep: (sweep.id, index))
+            // An interrupted or crashed run with a checkpoint continues; otherwise a new run is claimed.
+            let resumed = try store.resumeConfiguration(sweep: sweep.id, index: index, identity: .current)
+            guard let runID = try resumed?.run ?? store.claimConfiguration(new, retryFailed: options.retryFailed, identity: .current) else {
+                events(.skipped(index: index))
+                return nil
+            }
             do {
-                let config = try JSONDecoder().decode(RunConfiguration.self, from: Data(entry.configJSON.utf8))
-                // The configuration is claimed and its run opened in one transaction: two
-                // processes running the same sweep never train it twice.
-                let new = try Runner.newRun(config, name: "\(sweep.name)/\(index)", experiment: sweep.experiment, version: options.version,
-                                            sweep: (sweep.id, index))
-                // An interrupted or crashed run with a checkpoint continues; otherwise a new run is claimed.
-                let resumed = try store.resumeConfiguration(sweep: sweep.id, index: index, identity: .current)
-                guard let runID = try resumed?.run ?? store.claimConfiguration(new, retryFailed: options.retryFailed, identity: .current) else {
-                    events(.skipped(index: index))
-                    continue
+                // Runs at once share the cores: one BLAS thread each.
+                let trainer = try made ?? config.makeTrainer(blasThreads: options.jobs > 1 ? 1 : nil, memory: options.memory)
+                let resuming = try resumed.map { r in
+                    Runner.ResumePoint(checkpoint: try TrainerCheckpoint(decoding: r.state), epochs: try store.epochs(run: r.run))
                 }
-                let trainer: Trainer
-                let resumePoint: Runner.ResumePoint?
-                do {
-                    // Runs at once share the cores: one BLAS thread each.
-                    trainer = try config.makeTrainer(blasThreads: options.jobs > 1 ? 1 : nil, memory: options.memory)
-                    resumePoint = try resumed.map { r in
-                        Runner.ResumePoint(checkpoint: try TrainerCheckpoint(decoding: r.state), epochs: try store.epochs(run: r.run))
-                    }
-                } catch {
-                    try store.finishRun(run: runID, status: .failed, error: "\(error)")
-                    outcome.withLock { $0.failed += 1 }
-                    events(.failed(index: index, message: "\(error)"))
-                    continue
-                }
-                // The run's value for the sweep: its metric at the selected epoch, as the table reports it.
-                var selection = Selection(metric: Metric.named(sweep.metric))
-                for record in resumePoint?.epochs ?? [] { selection.add(record) }
-                let result = try Runner(store: store, lockWait: options.lockWait).run(
-                    config, trainer: trainer, version: options.version, opened: runID, resuming: resumePoint, interrupted: interrupted,
-                    onRecord: { selection.add($0) })
-                outcome.withLock {
-                    switch result.status {
-                    case .finished: $0.finished += 1
-                    case .diverged: $0.diverged += 1
-                    case .interrupted: $0.interrupted = true
-                    default: $0.failed += 1
-                    }
-                }
-                events(.finished(index: index, run: result.runID, status: result.status, value: selection.value,
-                                 selecting: selection.selecting, selectedOn: selection.epoch == nil ? nil : selection.selectedOn.name))
+                return Ready(index: index, config: config, runID: runID, trainer: trainer, resuming: resuming)
             } catch {
+                try store.finishRun(run: runID, status: .failed, error: "\(error)")
                 outcome.withLock { $0.failed += 1 }
                 events(.failed(index: index, message: "\(error)"))
+                return nil
+            }
+        } catch {
+            outcome.withLock { $0.failed += 1 }
+            events(.failed(index: index, message: "\(error)"))
+            return nil
+        }
+    }
+
+    /// The run's value for the sweep: its metric at the selected epoch, as the table reports
+    /// it, from the epochs a resumed run had already.
+    private func selection(_ run: Ready) -> Selection {
+        var selection = Selection(metric: Metric.named(sweep.metric))
+        for record in run.resuming?.epochs ?? [] { selection.add(record) }
+        return selection
+    }
+
+    private func train(_ run: Ready, interrupted: () -> Bool, events: @Sendable (Event) -> Void) {
+        var selection = selection(run)
+        do {
+            let result = try Runner(store: store, lockWait: options.lockWait).run(
+                run.config, trainer: run.trainer, version: options.version, opened: run.runID, resuming: run.resuming, interrupted: interrupted,
+                onRecord: { selection.add($0) })
+            finished(run.index, result, selection, events: events)
+        } catch {
+            outcome.withLock { $0.failed += 1 }
+            events(.failed(index: run.index, message: "\(error)"))
+        }
+    }
+
+    /// Trains `runs` as one ``Lockstep`` group, each recorded as its own run.
+    private func train(_ runs: [Ready], interrupted: () -> Bool, events: @Sendable (Event) -> Void) {
+        var sessions: [RunSession] = [], members: [Ready] = []
+        for run in runs {
+            do {
+                sessions.append(try Runner(store: store, lockWait: options.lockWait).open(run.config, trainer: run.trainer, version: options.version,
+                                                                                        opened: run.runID))
+                members.append(run)
+            } catch {
+                outcome.withLock { $0.failed += 1 }
+                events(.failed(index: run.index, message: "\(error)"))
             }
         }
+        guard members.count > 1, let group = try? Lockstep(members.map(\.trainer)) else {
+            // Fewer than two opened: the one left trains alone through its session.
+            for (run, session) in zip(members, sessions) { trainAlone(run, session, interrupted: interrupted, events: events) }
+            return
+        }
+        events(.together(indices: members.map(\.index)))
+        var selections = members.map(selection)
+        var errors = [(any Error)?](repeating: nil, count: members.count)
+        let outcomes = group.train(interrupted: interrupted) { i, report in
+            do {
+                let observed = try sessions[i].observe(report)
+                selections[i].add(observed.record)
+                return observed.decision
+            } catch {
+                errors[i] = error
+                return .stop
+            }
+        }
+        for (i, run) in members.enumerated() {
+            do {
+                if let error = errors[i] { throw error }
+                finished(run.index, try sessions[i].finish(outcomes[i]), selections[i], events: events)
+            } catch {
+                sessions[i].fail(error)
+                outcome.withLock { $0.failed += 1 }
+                events(.failed(index: run.index, message: "\(error)"))
+            }
+        }
+    }
+
+    /// One run of a group that could not train together, through the session it has open.
+    private func trainAlone(_ run: Ready, _ session: RunSession, interrupted: () -> Bool, events: @Sendable (Event) -> Void) {
+        var selection = selection(run)
+        do {
+            let outcome = try run.trainer.train(interrupted: interrupted) { report in
+                let observed = try session.observe(report)
+                selection.add(observed.record)
+                return observed.decision
+            }
+            finished(run.index, try session.finish(outcome), selection, events: events)
+        } catch {
+            session.fail(error)
+            outcome.withLock { $0.failed += 1 }
+            events(.failed(index: run.index, message: "\(error)"))
+        }
+    }
+
+    /// Counts a recorded run's result and says so.
+    private func finished(_ index: Int, _ result: Runner.Result, _ selection: Selection, events: @Sendable (Event) -> Void) {
+        outcome.withLock {
+            switch result.status {
+            case .finished: $0.finished += 1
+            case .diverged: $0.diverged += 1
+            case .interrupted: $0.interrupted = true
+            default: $0.failed += 1
+            }
+        }
+        events(.finished(index: index, run: result.runID, status: result.status, value: selection.value,
+                         selecting: selection.selecting, selectedOn: selection.epoch == nil ? nil : selection.selectedOn.name))
     }
 }

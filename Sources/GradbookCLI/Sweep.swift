@@ -1,6 +1,7 @@
 import ArgumentParser
 import Experiments
 import Foundation
+import Neural
 import Reporting
 import Tracking
 
@@ -45,6 +46,11 @@ struct Sweep: ParsableCommand {
 
     @Flag(name: .customLong("retry-failed"), help: "Also run configurations whose run failed.")
     var retryFailed = false
+
+    @Flag(inversion: .prefixedNo, help: ArgumentHelp(
+        "Train configurations that differ only in seed, learning rate, schedule or epochs together, up to \(Lockstep.width) as one "
+            + "computation on the fused kernels; each is still its own run, with the same numbers, bit for bit, as when it trains alone."))
+    var lockstep = true
 
     @Option(help: ArgumentHelp("Run only slice i of N (configurations whose index is i−1 modulo N); auto/N takes i from the "
                                + "scheduler's array index (\(ArrayIndexVariable.all.map(\.name).joined(separator: ", "))).", valueName: "i/N"))
@@ -105,7 +111,7 @@ struct Sweep: ParsableCommand {
         let running = try slice?.slice ?? db.ranSlice(of: stored)
         let runner = SweepRunner(store: db, sweep: stored, options: .init(
             jobs: jobs ?? ProcessInfo.processInfo.activeProcessorCount, shard: running, retryFailed: retryFailed, version: GradbookVersion.current,
-            lockWait: store.lockWait, memory: memory))
+            lockWait: store.lockWait, memory: memory, lockstep: lockstep))
         let pending = try runner.pending()
         let trap = SignalTrap()
         let progress = SweepProgress(sweep: stored, total: pending.count)

@@ -50,6 +50,8 @@ final class SweepProgress: Sendable {
                 s.running -= 1
                 s.done += 1
                 return "[\(s.done)/\(total)] #\(index): trained by another process; skipped"
+            case let .together(indices):
+                return "train together (lockstep): " + indices.map { "#\($0)" }.joined(separator: ", ")
             }
         }
         if terminal {

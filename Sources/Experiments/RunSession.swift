@@ -1,0 +1,138 @@
+import Foundation
+public import Neural
+import Datasets
+public import Tracking
+
+/// One run between its opening and its closing: takes each epoch's report into the store
+/// (through its background writer), keeps its heartbeat, checkpoint and best snapshot, and
+/// closes the run with the status training ended with.
+///
+/// ``Runner/run(_:trainer:name:experiment:tags:version:opened:resuming:interrupted:onEpoch:onRecord:)``
+/// drives one; a ``Lockstep`` group drives one per member, from one training loop.
+public final class RunSession {
+    public let runID: Int64
+    private let store: any RunRecorder
+    private let config: RunConfiguration
+    private let trainer: Trainer
+    private let heartbeat: Heartbeat
+    private let writer: EpochWriter
+    private var recorder: EpochRecorder
+    private let resumedAfter: Int?
+    private let scale: TargetScale?
+    /// The trainer's state after the last epoch, and the training time of the last checkpoint written.
+    private var checkpoint: TrainerCheckpoint?
+    private var trained = 0.0, checkpointed = 0.0
+    private var last: EpochReport?
+    private var seconds = 0.0
+    private var closed = false
+
+    /// Starts the run's heartbeat and writer and records what precedes the first epoch (its
+    /// input transform and initial snapshot); a resumed run's trainer continues from its
+    /// checkpoint. On an error the run is closed as failed.
+    init(runner: Runner, config: RunConfiguration, trainer: Trainer, run runID: Int64, resuming: Runner.ResumePoint?) throws {
+        self.runID = runID
+        store = runner.store
+        self.config = config
+        self.trainer = trainer
+        heartbeat = Heartbeat(store: store, run: runID, interval: runner.heartbeatInterval)
+        writer = EpochWriter(store: store, run: runID, lockWait: runner.lockWait)
+        let interval = config.tracking.snapshotInterval(epochs: config.training.epochs, planar: trainer.data.transform?.columns.count == 2,
+                                                        parameters: trainer.engine.parameters.reduce(0) { $0 + $1.count })
+        recorder = EpochRecorder(options: config.tracking, plannedEpochs: config.training.epochs, earlyStopping: config.earlyStopping,
+                                 snapshotInterval: interval)
+        resumedAfter = resuming?.checkpoint.epoch
+        // A standardised regression target: every number recorded is in the target's own units.
+        scale = trainer.data.transform?.targetScale
+        // A resumed run: the trainer continues from the checkpoint, the recorder from the epochs stored up to it.
+        if let resuming {
+            do { try trainer.restore(resuming.checkpoint) } catch {
+                heartbeat.stop()
+                try? store.finishRun(run: runID, status: .failed, error: "\(error)")
+                throw error
+            }
+            recorder.replay(resuming.epochs)
+        }
+        do {
+            if let transform = trainer.data.transform, let json = try? String(decoding: JSONEncoder.sorted.encode(transform), as: UTF8.self) {
+                try store.recordInputTransform(run: runID, json: json)
+            }
+            if resuming == nil, let initial = recorder.initialSnapshot(trainer.engine) { try writer.enqueue(initial) }
+        } catch {
+            fail(error)
+            throw error
+        }
+    }
+
+    deinit { heartbeat.stop() }
+
+    /// Takes an epoch's report from the trainer into the store: the decision to hand back to
+    /// the trainer, the epoch as recorded (metrics, health, alerts), and the report in the
+    /// target's units. Throws when the store failed (the caller then calls ``fail(_:)``).
+    public func observe(_ raw: EpochReport) throws -> (decision: TrainingDecision, record: EpochRecord, report: EpochReport) {
+        let report = scale?.reported(raw) ?? raw
+        let (epoch, earlierBest) = recorder.record(report)
+        if let earlierBest { try writer.enqueue(earlierBest) }
+        try writer.enqueue(epoch)
+        // Kept every epoch (a run interrupted mid-epoch resumes after the last whole one),
+        // written every checkpointInterval seconds of training and when the run is interrupted.
+        checkpoint = trainer.checkpoint(after: report.epoch, tensors: report.layers.flatMap(\.tensors))
+        trained += report.seconds
+        if trained - checkpointed >= Runner.checkpointInterval, let state = try checkpoint?.encoded() {
+            try writer.enqueue(checkpoint: state, epoch: report.epoch)
+            checkpointed = trained
+        }
+        last = report
+        seconds += report.seconds
+        let stops = recorder.stopsEarly || (config.tracking.stopOnExploding && recorder.exploded)
+        return (stops ? .stop : .proceed, epoch, report)
+    }
+
+    /// Closes the run as failed after `error` (training or the store failed), writing what the
+    /// writer still holds where it can.
+    public func fail(_ error: any Error) {
+        guard !closed else { return }
+        closed = true
+        heartbeat.stop()
+        _ = try? writer.drain()
+        try? store.finishRun(run: runID, status: .failed, error: "\(error)")
+    }
+
+    /// Writes what is left (the writer's queue, the closing snapshots, the selected epoch's
+    /// confusion) and closes the run with the status `outcome` calls for.
+    public func finish(_ outcome: TrainingOutcome) throws -> Runner.Result {
+        let storeSeconds: Double
+        do {
+            storeSeconds = try writer.drain()
+            for closing in recorder.closingSnapshots() { try store.recordSnapshot(run: runID, closing) }
+            if let confusion = recorder.selectedConfusion { try store.recordConfusion(run: runID, confusion) }
+        } catch {
+            fail(error)
+            throw error
+        }
+        closed = true
+        heartbeat.stop()
+        let status: RunStatus
+        var message: String?
+        let stopReason = recorder.stopReason(at: outcome.epochs)
+        switch outcome.reason {
+        case .completed: status = .finished
+        case .stoppedByObserver where stopReason != nil: status = .finished
+        case .stoppedByObserver:
+            status = .diverged
+            message = "stopped at epoch \(outcome.epochs) on exploding gradients (stop-on-exploding)"
+        case .interrupted:
+            status = .interrupted
+            if let checkpoint { try store.recordCheckpoint(run: runID, epoch: checkpoint.epoch, state: checkpoint.encoded()) }
+        case let .diverged(epoch, reason):
+            status = .diverged
+            message = reason
+            try store.recordAlerts(run: runID, epoch: epoch, [HealthMonitor.nanAlert(epoch: epoch, message: reason)])
+        }
+        try store.finishRun(run: runID, status: status, error: message, stopReason: stopReason)
+        return Runner.Result(runID: runID, status: status, outcome: outcome, stopReason: stopReason, last: last, lastRecord: recorder.lastMetrics,
+                             selected: recorder.selected,
+                             selectedBy: recorder.selected == nil ? nil : recorder.selection.selectedOn, seconds: seconds,
+                             storeSeconds: storeSeconds, missing: trainer.data.missing, targetUnits: trainer.data.transform?.targetScale != nil,
+                             resumedAfter: resumedAfter, kernels: trainer.engine.layers.map(\.kernel))
+    }
+}
