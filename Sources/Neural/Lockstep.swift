@@ -54,7 +54,7 @@ public final class Lockstep {
         }
         self.trainers = trainers
         models = trainers.map { $0.engine as! Network }
-        network = LockstepNetwork(shape: models[0], capacity: trainers[0].config.batchSize)
+        network = LockstepNetwork(shape: models[0], capacity: models[0].capacity)
     }
 
     /// Trains every member up to its configured epochs, handing each epoch's report to
@@ -120,10 +120,11 @@ public final class Lockstep {
                     if let reason = trainers[i].checkNorm(norm, progress[i]!, batch: b) { stop(i, reason) }
                 }
             }
-            for i in active {
-                guard let p = progress[i] else { continue }
+            let finishing = active.filter { progress[$0] != nil }
+            let evaluations = evaluate(finishing)
+            for (k, i) in finishing.enumerated() {
                 network.store(lane: i, into: models[i], optimizer: optimizer)
-                switch trainers[i].finishEpoch(p) {
+                switch trainers[i].finishEpoch(progress[i]!, evaluations: evaluations?[k]) {
                 case .stop(let reason):
                     outcomes[i] = TrainingOutcome(epochs: epochs[i] - 1, reason: reason)
                 case .report(let report):
@@ -138,5 +139,21 @@ public final class Lockstep {
             }
         }
         return outcomes.map { $0! }
+    }
+
+    /// The end-of-epoch evaluations of `members`, all in the lanes at once, or `nil` when their
+    /// data sets differ in size (each then evaluates its own).
+    private func evaluate(_ members: [Int]) -> [EpochEvaluations]? {
+        let sets = members.map { trainers[$0].data }
+        guard let first = sets.first, sets.allSatisfy({ $0.train.count == first.train.count && $0.test.count == first.test.count
+            && $0.validation?.count == first.validation?.count }) else { return nil }
+        func each(_ set: (DatasetSplit) -> Dataset, statistics: Bool) -> [Evaluation] {
+            network.evaluate(zip(members, sets).map { ($0, set($1)) }, collectStatistics: statistics)
+        }
+        let none = [Evaluation?](repeating: nil, count: members.count)
+        let train: [Evaluation?] = trainers[members[0]].config.evaluateTrainingSet ? each({ $0.train }, statistics: true) : none
+        let validation: [Evaluation?] = first.validation == nil ? none : each({ $0.validation! }, statistics: false)
+        let test = each({ $0.test }, statistics: false)
+        return members.indices.map { EpochEvaluations(train: train[$0], validation: validation[$0], test: test[$0]) }
     }
 }

@@ -1,3 +1,4 @@
+import Datasets
 import Foundation
 
 /// Eight `Float`s, one per model: lane k of every value in a ``LockstepNetwork`` is model k's.
@@ -116,8 +117,8 @@ final class LockstepNetwork {
         }
     }
 
-    /// Copies the rows `indices` of a model's training set (features and targets) into `lane`.
-    func gather(_ features: [Float], _ targets: [Float], _ indices: ArraySlice<Int>, lane: Int) {
+    /// Copies the rows `indices` of a model's data (features and targets) into `lane`.
+    func gather(_ features: [Float], _ targets: [Float], _ indices: some Collection<Int>, lane: Int) {
         let d = inputs, k = outputs
         precondition(indices.count <= capacity, "batch of \(indices.count) exceeds capacity \(capacity)")
         rows = indices.count
@@ -146,14 +147,48 @@ final class LockstepNetwork {
         }
     }
 
-    /// The head on `lane`'s logits: its loss and accuracy, and ∂loss/∂logits into the output
-    /// layer's delta.
-    func headPass(lane: Int) -> BatchResult {
+    /// The head on `lane`'s logits: its loss and accuracy, the predictions, and (with
+    /// `gradient`) ∂loss/∂logits into the output layer's delta.
+    func headPass(lane: Int, gradient withGradient: Bool = true) -> BatchResult {
         let out = layers[layers.count - 1], n = rows * outputs
         for e in 0..<n { logits[e] = out.output[e][lane]; target[e] = targets[e][lane] }
-        let r = head.evaluate(logits, target, rows: rows, cols: outputs, predictions: predictions, gradient: gradient)
-        for e in 0..<n { out.delta[e][lane] = gradient[e] }
+        let r = head.evaluate(logits, target, rows: rows, cols: outputs, predictions: predictions, gradient: withGradient ? gradient : nil)
+        if withGradient { for e in 0..<n { out.delta[e][lane] = gradient[e] } }
         return BatchResult(loss: r.loss, correct: r.correct)
+    }
+
+    /// Each lane of `lanes` on its own data set (all of one size) in evaluation mode, in the
+    /// chunks ``Network/evaluate(_:collectStatistics:)`` takes, each lane's sums in its order:
+    /// its evaluation, bit for bit.
+    func evaluate(_ lanes: [(lane: Int, data: Dataset)], collectStatistics: Bool) -> [Evaluation] {
+        guard let count = lanes.first?.data.count else { return [] }
+        let hidden = layers.dropLast()
+        var loss = [Double](repeating: 0, count: lanes.count), correct = loss
+        var scores = lanes.map { _ in TaskScores.Accumulator(head: head, outputs: outputs) }
+        var statistics = lanes.map { _ in hidden.map { ActivationAccumulator(activation: $0.activation, units: $0.outputs) } }
+        for start in stride(from: 0, to: count, by: capacity) {
+            let range = start..<min(start + capacity, count)
+            for (lane, data) in lanes { gather(data.features, data.targets, range, lane: lane) }
+            forward()
+            for (m, (lane, data)) in lanes.enumerated() {
+                let r = headPass(lane: lane, gradient: false)
+                loss[m] += r.loss
+                correct[m] += r.correct
+                TaskScores.gather(head: head, predictions: UnsafeBufferPointer(start: predictions, count: range.count * outputs),
+                                  targets: data.targets[(range.lowerBound * outputs)..<(range.upperBound * outputs)],
+                                  rows: range.count, cols: outputs, into: &scores[m])
+                guard collectStatistics else { continue }
+                for (l, layer) in hidden.enumerated() {
+                    for e in 0..<(rows * layer.outputs) { scratch[e] = layer.output[e][lane] }
+                    statistics[m][l].add(scratch, rows: rows, kernel: .fused)
+                }
+            }
+        }
+        let n = Double(max(count, 1))
+        return lanes.indices.map { m in
+            Evaluation(loss: loss[m] / n, accuracy: head.isRegression ? nil : correct[m] / n,
+                       statistics: collectStatistics ? statistics[m].map(\.statistics) : [], scores: scores[m].scores)
+        }
     }
 
     /// Zeroes `lane`'s ∂loss/∂logits: a lane without a model, or whose model stopped, learns

@@ -168,8 +168,9 @@ public final class Trainer {
         norm.isFinite ? nil : .diverged(epoch: progress.epoch, message: "the gradient norm became \(norm) at epoch \(progress.epoch), step \(b + 1)")
     }
 
-    /// Ends an epoch whose steps all ran: evaluates, measures, and writes its report.
-    func finishEpoch(_ progress: EpochProgress) -> EpochResult {
+    /// Ends an epoch whose steps all ran: evaluates (unless `evaluations` holds what its
+    /// evaluations gave, done elsewhere), measures, and writes its report.
+    func finishEpoch(_ progress: EpochProgress, evaluations: EpochEvaluations? = nil) -> EpochResult {
         let epoch = progress.epoch, tracker = progress.tracker, startWeights = progress.startWeights, batches = progress.batches
         let train = data.train
         let layers = engine.layers, parameters = engine.parameters
@@ -179,11 +180,11 @@ public final class Trainer {
         var trainAccuracy: Double? = engine.head.isRegression ? nil : progress.correctSum / Double(train.count)
         var evaluationActivations: [ActivationStatistics] = []
         if config.evaluateTrainingSet {
-            let e = engine.evaluate(train, collectStatistics: true)
+            let e = evaluations?.train ?? engine.evaluate(train, collectStatistics: true)
             (trainLoss, trainAccuracy, evaluationActivations) = (e.loss, e.accuracy, e.statistics)
         }
-        let validation = data.validation.map { engine.evaluate($0, collectStatistics: false) }
-        let test = engine.evaluate(data.test, collectStatistics: false)
+        let validation = evaluations.map(\.validation) ?? data.validation.map { engine.evaluate($0, collectStatistics: false) }
+        let test = evaluations?.test ?? engine.evaluate(data.test, collectStatistics: false)
         let tensors = engine.snapshot()
         let reports = layers.enumerated().map { i, layer in
             let weight = parameters[layer.parameters.lowerBound], bias = parameters[layer.parameters.lowerBound + 1]
@@ -230,7 +231,16 @@ enum EpochResult {
     case stop(StopReason)
 }
 
-/// An epoch between its steps: what ``Trainer/finishEpoch(_:)`` reports from.
+/// An epoch's evaluations in evaluation mode, made elsewhere (``Lockstep`` makes them for
+/// all its members at once): the training set's (when it is evaluated), the validation set's
+/// (when there is one) and the test set's.
+struct EpochEvaluations {
+    var train: Evaluation?
+    var validation: Evaluation?
+    var test: Evaluation
+}
+
+/// An epoch between its steps: what ``Trainer/finishEpoch(_:evaluations:)`` reports from.
 struct EpochProgress {
     let epoch: Int
     /// When it began (uptime nanoseconds).
