@@ -42,18 +42,20 @@ extension RunStore {
     /// Writes a snapshot; a new `best` one takes the flag from the previous best, whose
     /// tensors go when no other reason keeps them.
     static func insert(_ s: SnapshotRecord, run: Int64, _ db: Database) throws {
+        // Statements SQLite keeps prepared: a 2-D run writes dozens of snapshots.
         if s.best {
-            try db.execute(literal: "UPDATE snapshots SET best = 0 WHERE run_id = \(run) AND best = 1 AND epoch != \(s.epoch)")
-            try db.execute(literal: "DELETE FROM snapshots WHERE run_id = \(run) AND initial = 0 AND every = 0 AND best = 0 AND final = 0")
+            try db.cachedStatement(sql: "UPDATE snapshots SET best = 0 WHERE run_id = ? AND best = 1 AND epoch != ?").execute(arguments: [run, s.epoch])
+            try db.cachedStatement(sql: "DELETE FROM snapshots WHERE run_id = ? AND initial = 0 AND every = 0 AND best = 0 AND final = 0")
+                .execute(arguments: [run])
         }
-        try db.execute(literal: """
-            INSERT INTO snapshots (run_id, epoch, initial, every, best, final) VALUES (\(run), \(s.epoch), \(s.initial), \(s.every), \(s.best), \(s.final))
+        try db.cachedStatement(sql: """
+            INSERT INTO snapshots (run_id, epoch, initial, every, best, final) VALUES (?, ?, ?, ?, ?, ?)
             ON CONFLICT(run_id, epoch) DO UPDATE SET initial = MAX(initial, excluded.initial), every = MAX(every, excluded.every),
                 best = MAX(best, excluded.best), final = MAX(final, excluded.final)
-            """)
+            """).execute(arguments: [run, s.epoch, s.initial, s.every, s.best, s.final])
         for var tensor in s.tensors {
             (tensor.runID, tensor.epoch) = (run, s.epoch)
-            try tensor.insert(db, onConflict: .replace)
+            try tensor.insertPrepared(db)
         }
     }
 

@@ -3,8 +3,16 @@ public import GRDB
 
 /// A tensor of a weight snapshot, as stored in `snapshot_tensors`: float32 values, row-major,
 /// little-endian in a BLOB, with the shape as a JSON array.
-public struct TensorRecord: Sendable, Equatable, FetchableRecord, PersistableRecord {
+public struct TensorRecord: Sendable, Equatable, FetchableRecord, PersistableRecord, PreparedInsert {
     public static let databaseTableName = "snapshot_tensors"
+
+    static let columns: [(name: String, value: @Sendable (TensorRecord) -> (any DatabaseValueConvertible)?)] = [
+        ("run_id", { $0.runID }), ("epoch", { $0.epoch }), ("layer", { $0.layer }), ("name", { $0.name }),
+        ("shape", { "[" + $0.shape.map(String.init).joined(separator: ",") + "]" }), ("dtype", { _ in "float32" }),
+        ("data", { littleEndianBytes($0.values) }),
+    ]
+    /// A snapshot written again at the same epoch (a `final` that is also `best`) replaces its tensors.
+    static let insertSQL = makeInsertSQL(replacing: true)
 
     /// The run and epoch; set by the store when the snapshot is recorded.
     public var runID: Int64 = 0
@@ -33,15 +41,7 @@ public struct TensorRecord: Sendable, Equatable, FetchableRecord, PersistableRec
         values = floats(fromLittleEndian: row["data"])
     }
 
-    public func encode(to container: inout PersistenceContainer) throws {
-        container["run_id"] = runID
-        container["epoch"] = epoch
-        container["layer"] = layer
-        container["name"] = name
-        container["shape"] = "[" + shape.map(String.init).joined(separator: ",") + "]"
-        container["dtype"] = "float32"
-        container["data"] = littleEndianBytes(values)
-    }
+    public func encode(to container: inout PersistenceContainer) throws { encodeColumns(to: &container) }
 }
 
 /// float32 values as little-endian bytes (one copy on a little-endian machine).
