@@ -139,17 +139,7 @@ public final class SweepRunner: Sendable {
     }
 
     private func work(interrupted: @escaping @Sendable () -> Bool, events: @Sendable (Event) -> Void) {
-        while !interrupted(), let indices = queue.withLock({ $0.isEmpty ? nil : $0.removeFirst() }) {
-            // The trainers are made before anything is claimed: a group that cannot train
-            // together runs one by one, each configuration claimed only when its turn comes.
-            let trainers = indices.count > 1 ? indices.compactMap(trainer) : []
-            guard trainers.count == indices.count, Lockstep.obstacle(trainers) == nil else {
-                for index in indices where !interrupted() {
-                    if let run = prepare(index, events: events) { train(run, interrupted: interrupted, events: events) }
-                }
-                continue
-            }
-            let ready = zip(indices, trainers).compactMap { prepare($0, trainer: $1, events: events) }
+        while !interrupted(), let ready = next(events: events) {
             // A resumed run continues alone from its checkpoint; the fresh ones train together.
             let fresh = ready.filter { $0.resuming == nil }
             if fresh.count > 1 {
@@ -159,6 +149,27 @@ public final class SweepRunner: Sendable {
             }
             // Every claimed run is trained (or closed as interrupted at once): none is left running.
             for run in ready where run.resuming != nil { train(run, interrupted: interrupted, events: events) }
+        }
+    }
+
+    /// The next group's configurations, claimed: several that train together, or one. Taken
+    /// from the queue and claimed under its lock, so that runs are numbered in the order of
+    /// the queue whichever thread gets there first. A group's trainers are made before anything
+    /// is claimed: a group that cannot train together goes back to the queue one by one, each
+    /// configuration claimed only when its turn comes. `nil` when the queue is empty.
+    private func next(events: @Sendable (Event) -> Void) -> [Ready]? {
+        queue.withLock { queue -> [Ready]? in
+            while let indices = queue.first {
+                queue.removeFirst()
+                guard indices.count > 1 else { return prepare(indices[0], events: events).map { [$0] } ?? [] }
+                let trainers = indices.compactMap(trainer)
+                guard trainers.count == indices.count, Lockstep.obstacle(trainers) == nil else {
+                    queue.insert(contentsOf: indices.map { [$0] }, at: 0)
+                    continue
+                }
+                return zip(indices, trainers).compactMap { prepare($0, trainer: $1, events: events) }
+            }
+            return nil
         }
     }
 
