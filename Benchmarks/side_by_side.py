@@ -45,7 +45,8 @@ LABELS = {"gradbook": "Gradbook", "torch": "PyTorch eager", "jax": "JAX jit (epo
           "gradbook-tracked": "Gradbook tracked (diagnostics, store, snapshots/10)",
           "gradbook-bare": "Gradbook untracked", "torch-mlflow": "PyTorch + MLflow (SQLite), 2 processes",
           "gradbook-sweep": "gradbook sweep --jobs 2",
-          "gradbook-s2": "Gradbook, 64 runs one after another, bare", "gradbook-s2-tracked": "Gradbook, 64 runs tracked (Runner, store)",
+          "gradbook-s2": "Gradbook, 64 runs one after another, bare", "gradbook-s2-lockstep": "Gradbook, 64 runs in Lockstep groups of 8, bare",
+          "gradbook-s2-tracked": "Gradbook, 64 runs tracked (Runner, store)",
           "jax-vmap": "JAX vmap over the 64 models (compiled epoch)", "torch-func": "PyTorch torch.func vmap (stack_module_state)"}
 ALL = ("W1", "W2", "W3", "T1", "T2", "S1", "S2")
 
@@ -182,13 +183,14 @@ def main():
             rows.append(summary("T2", name, answers, per=30))
 
     # S2: a sweep-sized workload, 64 configurations of W1 x 500 epochs in one process: Gradbook's
-    # runs (bare, and tracked into the store) against JAX and PyTorch training all 64 as one
-    # batched computation, from the same weights and minibatches.
+    # runs (bare one by one, bare in Lockstep groups of eight, and tracked into the store) against
+    # JAX and PyTorch training all 64 as one batched computation, from the same weights and minibatches.
     if "S2" in only:
         folder = os.path.join(WORK, "S2")
         subprocess.run([tool, "prepare", "S2", folder], check=True, env=env)
         print("S2: W1's net at 64 learning rates x 500 epochs, one process", file=sys.stderr)
         systems = {"gradbook-s2": lambda warmup: pinned.ask("sweep S2"),
+                   "gradbook-s2-lockstep": lambda warmup: pinned.ask("lockstep-sweep S2"),
                    "gradbook-s2-tracked": lambda warmup: pinned.ask("tracked-sweep S2")}
         peers = {p: start_peer(p, python, env) for p in ("jax", "torch")}
         for p, worker in peers.items():
