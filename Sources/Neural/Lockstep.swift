@@ -1,4 +1,5 @@
 import Datasets
+import Dispatch
 
 /// Trains several ``Trainer``s of one shape as one computation: their minibatch steps run
 /// side by side in the lanes of a ``LockstepNetwork`` (model k in lane k), and each trainer
@@ -73,6 +74,7 @@ public final class Lockstep {
         while true {
             let active = trainers.indices.filter { outcomes[$0] == nil }
             guard !active.isEmpty else { break }
+            let roundStart = DispatchTime.now().uptimeNanoseconds
             for i in active { network.load(models[i], lane: i) }
             var progress = trainers.map { _ in EpochProgress?.none }
             var rates = Lanes()
@@ -122,7 +124,10 @@ public final class Lockstep {
             }
             let finishing = active.filter { progress[$0] != nil }
             let evaluations = evaluate(finishing)
+            // Each member's epoch took its share of the round, not the whole round.
+            let share = (DispatchTime.now().uptimeNanoseconds - roundStart) / UInt64(max(finishing.count, 1))
             for (k, i) in finishing.enumerated() {
+                progress[i]!.start = DispatchTime.now().uptimeNanoseconds - share
                 network.store(lane: i, into: models[i], optimizer: optimizer)
                 switch trainers[i].finishEpoch(progress[i]!, evaluations: evaluations?[k]) {
                 case .stop(let reason):

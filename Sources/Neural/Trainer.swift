@@ -243,8 +243,9 @@ struct EpochEvaluations {
 /// An epoch between its steps: what ``Trainer/finishEpoch(_:evaluations:)`` reports from.
 struct EpochProgress {
     let epoch: Int
-    /// When it began (uptime nanoseconds).
-    let start: UInt64
+    /// When it began (uptime nanoseconds); a ``Lockstep`` member's is moved so that its
+    /// epoch's seconds are its share of the group's.
+    var start: UInt64
     /// The learning rate of every step of the epoch.
     let rate: Float
     let batches: Int

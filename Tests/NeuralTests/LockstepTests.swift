@@ -1,4 +1,5 @@
 import Datasets
+import Foundation
 import Neural
 import XCTest
 
@@ -121,6 +122,19 @@ final class LockstepTests: XCTestCase {
         // 91 training rows: 10 steps an epoch, so the third epoch is cut short.
         XCTAssertEqual(outcomes, [TrainingOutcome(epochs: 2, reason: .interrupted), TrainingOutcome(epochs: 2, reason: .interrupted)])
         XCTAssertEqual(reported, 4)
+    }
+
+    func testEachMemberIsTimedAtItsShareOfTheGroupsTime() throws {
+        let configs = (0..<6).map { training(hidden: layers, batchSize: 10, epochs: 40, seed: UInt64($0 + 1)) }
+        let data = try configs.map { try split(.binaryCrossEntropy, outputs: 1, seed: $0.seed) }
+        let group = try Lockstep(configs.indices.map { try Trainer(config: configs[$0], data: data[$0], engine: .fused) })
+        var seconds = 0.0
+        let start = Date()
+        _ = group.train { _, report in seconds += report.seconds; return .proceed }
+        let wall = Date().timeIntervalSince(start)
+        // Summed over the members, the epochs' seconds are the group's time, not six times it.
+        XCTAssertLessThanOrEqual(seconds, wall * 1.05, "members' seconds \(seconds) against the group's \(wall)")
+        XCTAssertGreaterThan(seconds, wall * 0.5)
     }
 
     func testWhatCannotTrainTogetherIsNamed() throws {
