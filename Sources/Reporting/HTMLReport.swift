@@ -493,7 +493,7 @@ public struct HTMLReport {
             + chart.unitsSVG(id: "\(id)-units") + "</div>"
             + "<label class=\"slider\">epoch <input type=\"range\" class=\"epoch-slider\" min=\"0\" max=\"\(frames.count - 1)\" value=\"\(frames.count - 1)\" "
             + "data-target=\"\(id)\" data-frames=\"\(id)-frames\"> <span class=\"epoch-label\">\(last.epoch)</span> "
-            + "<span class=\"note\">(\(frames.count) snapshots, epochs \(frames.first!.epoch)–\(last.epoch))</span></label>"
+            + "<span class=\"note\">(\(frames.count) frames spread over its snapshots, epochs \(frames.first!.epoch)–\(last.epoch))</span></label>"
             + "<script type=\"application/json\" id=\"\(id)-frames\">[" + json.joined(separator: ",") + "]</script></figure>\n"
     }
 
