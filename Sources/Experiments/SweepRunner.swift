@@ -119,8 +119,7 @@ public final class SweepRunner: Sendable {
     static func groups(_ todo: [Int], of sweep: StoredSweep, jobs: Int) -> [[Int]] {
         var kinds: [String: [Int]] = [:], order: [String] = []
         for index in todo {
-            let config = try? JSONDecoder().decode(RunConfiguration.self, from: Data(sweep.configs[index].configJSON.utf8))
-            let key = config?.lockstepKey ?? "#\(index)"
+            let key = (try? configuration(index, of: sweep))?.lockstepKey ?? "#\(index)"
             if kinds[key] == nil { order.append(key) }
             kinds[key, default: []].append(index)
         }
@@ -173,11 +172,20 @@ public final class SweepRunner: Sendable {
         }
     }
 
+    /// Configuration `index` of `sweep`, as stored.
+    private static func configuration(_ index: Int, of sweep: StoredSweep) throws -> RunConfiguration {
+        try JSONDecoder().decode(RunConfiguration.self, from: Data(sweep.configs[index].configJSON.utf8))
+    }
+
+    /// A trainer for `config`. Runs at once share the cores: one BLAS thread each.
+    private func makeTrainer(_ config: RunConfiguration) throws -> Trainer {
+        try config.makeTrainer(blasThreads: options.jobs > 1 ? 1 : nil, memory: options.memory)
+    }
+
     /// Configuration `index`'s trainer, when it can be made (else the configuration runs
     /// alone, where the error is recorded).
     private func trainer(_ index: Int) -> Trainer? {
-        guard let config = try? JSONDecoder().decode(RunConfiguration.self, from: Data(sweep.configs[index].configJSON.utf8)) else { return nil }
-        return try? config.makeTrainer(blasThreads: options.jobs > 1 ? 1 : nil, memory: options.memory)
+        try? makeTrainer(Self.configuration(index, of: sweep))
     }
 
     /// A configuration claimed, its run opened and its trainer made: ready to train.
@@ -193,9 +201,8 @@ public final class SweepRunner: Sendable {
     /// it, or when it failed (recorded, and said through `events`).
     private func prepare(_ index: Int, trainer made: Trainer? = nil, events: @Sendable (Event) -> Void) -> Ready? {
         events(.started(index: index))
-        let entry = sweep.configs[index]
         do {
-            let config = try JSONDecoder().decode(RunConfiguration.self, from: Data(entry.configJSON.utf8))
+            let config = try Self.configuration(index, of: sweep)
             // The configuration is claimed and its run opened in one transaction: two
             // processes running the same sweep never train it twice.
             let new = try Runner.newRun(config, name: "\(sweep.name)/\(index)", experiment: sweep.experiment, version: options.version,
@@ -207,21 +214,18 @@ public final class SweepRunner: Sendable {
                 return nil
             }
             do {
-                // Runs at once share the cores: one BLAS thread each.
-                let trainer = try made ?? config.makeTrainer(blasThreads: options.jobs > 1 ? 1 : nil, memory: options.memory)
+                let trainer = try made ?? makeTrainer(config)
                 let resuming = try resumed.map { r in
                     Runner.ResumePoint(checkpoint: try TrainerCheckpoint(decoding: r.state), epochs: try store.epochs(run: r.run))
                 }
                 return Ready(index: index, config: config, runID: runID, trainer: trainer, resuming: resuming)
             } catch {
                 try store.finishRun(run: runID, status: .failed, error: "\(error)")
-                outcome.withLock { $0.failed += 1 }
-                events(.failed(index: index, message: "\(error)"))
+                failed(index, error, events: events)
                 return nil
             }
         } catch {
-            outcome.withLock { $0.failed += 1 }
-            events(.failed(index: index, message: "\(error)"))
+            failed(index, error, events: events)
             return nil
         }
     }
@@ -242,8 +246,7 @@ public final class SweepRunner: Sendable {
                 onRecord: { selection.add($0) })
             finished(run.index, result, selection, events: events)
         } catch {
-            outcome.withLock { $0.failed += 1 }
-            events(.failed(index: run.index, message: "\(error)"))
+            failed(run.index, error, events: events)
         }
     }
 
@@ -256,16 +259,12 @@ public final class SweepRunner: Sendable {
                                                                                         opened: run.runID))
                 members.append(run)
             } catch {
-                outcome.withLock { $0.failed += 1 }
-                events(.failed(index: run.index, message: "\(error)"))
+                failed(run.index, error, events: events)
             }
         }
-        guard members.count > 1, let group = try? Lockstep(members.map(\.trainer)) else {
-            // Fewer than two opened: the one left trains alone through its session.
-            for (run, session) in zip(members, sessions) { trainAlone(run, session, interrupted: interrupted, events: events) }
-            return
-        }
-        events(.together(indices: members.map(\.index)))
+        // The runs that opened are a group of one shape still (a group of one trains as it does alone).
+        guard !members.isEmpty, let group = try? Lockstep(members.map(\.trainer)) else { return }
+        if members.count > 1 { events(.together(indices: members.map(\.index))) }
         var selections = members.map(selection)
         var errors = [(any Error)?](repeating: nil, count: members.count)
         let outcomes = group.train(interrupted: interrupted) { i, report in
@@ -284,27 +283,15 @@ public final class SweepRunner: Sendable {
                 finished(run.index, try sessions[i].finish(outcomes[i]), selections[i], events: events)
             } catch {
                 sessions[i].fail(error)
-                outcome.withLock { $0.failed += 1 }
-                events(.failed(index: run.index, message: "\(error)"))
+                failed(run.index, error, events: events)
             }
         }
     }
 
-    /// One run of a group that could not train together, through the session it has open.
-    private func trainAlone(_ run: Ready, _ session: RunSession, interrupted: () -> Bool, events: @Sendable (Event) -> Void) {
-        var selection = selection(run)
-        do {
-            let outcome = try run.trainer.train(interrupted: interrupted) { report in
-                let observed = try session.observe(report)
-                selection.add(observed.record)
-                return observed.decision
-            }
-            finished(run.index, try session.finish(outcome), selection, events: events)
-        } catch {
-            session.fail(error)
-            outcome.withLock { $0.failed += 1 }
-            events(.failed(index: run.index, message: "\(error)"))
-        }
+    /// Counts a configuration that failed and says so.
+    private func failed(_ index: Int, _ error: any Error, events: @Sendable (Event) -> Void) {
+        outcome.withLock { $0.failed += 1 }
+        events(.failed(index: index, message: "\(error)"))
     }
 
     /// Counts a recorded run's result and says so.

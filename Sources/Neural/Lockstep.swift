@@ -89,13 +89,13 @@ public final class Lockstep {
                 progress[i] = nil
             }
             for b in 0..<progress[active[0]]!.batches {
-                let training = active.filter { progress[$0] != nil }
-                guard !training.isEmpty else { break }
+                // The members still training this epoch, without an array a step.
+                guard active.contains(where: { progress[$0] != nil }) else { break }
                 if interrupted() {
-                    for i in training { stop(i, .interrupted) }
+                    for i in active where progress[i] != nil { stop(i, .interrupted) }
                     break
                 }
-                for i in training { network.gather(trainers[i].data.train.features, trainers[i].data.train.targets, trainers[i].rows(ofBatch: b), lane: i) }
+                for i in active where progress[i] != nil { network.gather(trainers[i].data.train.features, trainers[i].data.train.targets, trainers[i].rows(ofBatch: b), lane: i) }
                 network.forward()
                 var steps = SIMD8<Int32>()
                 for k in 0..<Self.width {
@@ -113,7 +113,7 @@ public final class Lockstep {
                 network.backward()
                 network.update(optimizer, rates: rates, steps: steps, squares: &squares)
                 guard diagnostics else { continue }
-                for i in training where progress[i] != nil {
+                for i in active where progress[i] != nil {
                     for t in memberSquares.indices {
                         let s = Double(squares[t][i])
                         memberSquares[t] = s.isFinite ? s : network.squaredGradient(t, lane: i)
