@@ -39,12 +39,36 @@ extension RunStore {
     /// A run's curves, in the order of `metrics`, each in epoch order; a metric the run never
     /// recorded comes back empty.
     public func curves(run: Int64, metrics: [String]) throws(StoreError) -> [Curve] {
+        try curves(runs: [run], metrics: metrics)[0]
+    }
+
+    /// Each run's curves as ``curves(run:metrics:)`` gives them, read in one transaction.
+    public func curves(runs: [Int64], metrics: [String]) throws(StoreError) -> [[Curve]] {
         try read { db in
+            // The metrics with a column in `epochs` come from one pass over a run's epochs; the
+            // run is a bound argument, so each statement is prepared once.
+            let columns = metrics.filter(TermResolver.epochColumns.contains)
+            let list = columns.map { SQL(sql: $0.quotedDatabaseIdentifier) }.joined(separator: ", ")
             let resolver = TermResolver(db: db)
-            return try metrics.map { name in
-                guard let series = try resolver.series(name, run: "\(run)") else { return Curve(metric: name, points: []) }
-                let rows = try SQLRequest<Row>(literal: "SELECT epoch, v FROM (\(series.sql)) ORDER BY epoch").fetchAll(db)
-                return Curve(metric: name, points: rows.map { CurvePoint(epoch: $0[0], value: $0[1]) })
+            return try runs.map { run in
+                var series = [String: [CurvePoint]](minimumCapacity: columns.count)
+                if !columns.isEmpty {
+                    let rows = try Row.fetchCursor(db.cachedStatement(literal: "SELECT epoch, \(list) FROM epochs WHERE run_id = \(run) ORDER BY epoch"))
+                    var points = Array(repeating: [CurvePoint](), count: columns.count)
+                    while let row = try rows.next() {
+                        let epoch: Int = row[0]
+                        for c in columns.indices { if let v: Double = row[c + 1] { points[c].append(CurvePoint(epoch: epoch, value: v)) } }
+                    }
+                    for (c, name) in columns.enumerated() { series[name] = points[c] }
+                }
+                return try metrics.map { name in
+                    if let points = series[name] { return Curve(metric: name, points: points) }
+                    guard let series = try resolver.series(name, run: "\(run)") else { return Curve(metric: name, points: []) }
+                    var points: [CurvePoint] = []
+                    let rows = try Row.fetchCursor(db.cachedStatement(literal: "SELECT epoch, v FROM (\(series.sql)) ORDER BY epoch"))
+                    while let row = try rows.next() { points.append(CurvePoint(epoch: row[0], value: row[1])) }
+                    return Curve(metric: name, points: points)
+                }
             }
         }
     }

@@ -90,6 +90,56 @@ final class ExportTests: StoreTestCase {
         }
     }
 
+    /// More runs than one read batch, asked in a scrambled order, with metrics from every source
+    /// (an `epochs` column with gaps, the `metrics` table, the layers' aggregate): the long CSV
+    /// is, row for row, what plain SQL reads for each run in the order asked.
+    func testLongExportOfManyRunsFollowsTheOrderAskedAndEverySource() throws {
+        var ids: [Int64] = try store.select(RunSelection(sort: "id"))
+        for k in 0..<(CurveExport.batch + 6) {
+            let id = try store.startRun(NewRun(name: "run \(k)", configJSON: "{}", params: [:], gradbookVersion: "test"))
+            for e in 1...(k % 5 + 1) {
+                try store.recordEpoch(run: id, EpochRecord(epoch: e, trainLoss: Double(k) + 1 / Double(e),
+                                                            testAccuracy: e % 2 == 0 ? nil : Double(e) / 10, extra: ["val_loss": Double(k * 10 + e)]))
+            }
+            try store.finishRun(run: id, status: .finished)
+            ids.append(id)
+        }
+        ids = ids.enumerated().sorted { ($0.offset * 37) % ids.count < ($1.offset * 37) % ids.count }.map(\.element)
+        let metrics = ["test_accuracy", "val_loss", "train_loss", "dead_units"]
+        let rows = parseCSV(try render(.csv) { try CurveExport(store: store, runs: ids, metrics: metrics).writeLong(to: $0) }).dropFirst()
+        var expected: [[String]] = []
+        try RawDatabase.read(store.path) { db in
+            for id in ids {
+                let name = try String.fetchOne(db, sql: "SELECT name FROM runs WHERE id = ?", arguments: [id]) ?? ""
+                let sources = [
+                    "SELECT epoch, test_accuracy FROM epochs WHERE run_id = ? AND test_accuracy IS NOT NULL ORDER BY epoch",
+                    "SELECT epoch, value FROM metrics WHERE run_id = ? AND name = 'val_loss' ORDER BY epoch",
+                    "SELECT epoch, train_loss FROM epochs WHERE run_id = ? AND train_loss IS NOT NULL ORDER BY epoch",
+                    "SELECT epoch, SUM(dead_units) FROM layer_health WHERE run_id = ? GROUP BY epoch ORDER BY epoch",
+                ]
+                for (metric, sql) in zip(metrics, sources) {
+                    for row in try Row.fetchAll(db, sql: sql, arguments: [id]) {
+                        expected.append([String(id), name, String(row[0] as Int64), metric, String(row[1] as Double)])
+                    }
+                }
+            }
+        }
+        XCTAssertGreaterThan(expected.count, 200)
+        XCTAssertEqual(Array(rows), expected)
+    }
+
+    /// Numbers go out in their shortest round-trip text whatever their size or sign, in every format.
+    func testNumbersAreWrittenAsSwiftDescribesThem() throws {
+        let integers: [Int64] = [0, 7, -1, 10, -10, 1_000_000, Int64.max, Int64.min, -1_234_567_890_123]
+        let reals: [Double] = [0.1, -0.0, 1e-05, 1e300, -2.5e-8, .leastNonzeroMagnitude, 1.0 / 3.0, 123456789.0]
+        let table = ResultTable(columns: ["i", "x"], rows: zip(integers, reals + [0.5]).map { [.integer($0), .real($1)] })
+        let expected = zip(integers, reals + [0.5]).map { "\($0),\($1.description)" }
+        XCTAssertEqual(try render(.csv) { try $0.write(table) }, "i,x\r\n" + expected.map { $0 + "\r\n" }.joined())
+        XCTAssertEqual(try render(.tsv) { try $0.write(table) }, "i\tx\n" + expected.map { $0.replacingOccurrences(of: ",", with: "\t") + "\n" }.joined())
+        XCTAssertEqual(try render(.jsonl) { try $0.write(ResultTable(columns: ["i", "x"], rows: [[.integer(Int64.min), .real(.infinity)]])) },
+                       "{\"i\":-9223372036854775808,\"x\":null}\n")
+    }
+
     func testSamplingKeepsFirstLastAndExtremes() {
         let points = (1...100).map { CurvePoint(epoch: $0, value: $0 == 37 ? -5 : $0 == 64 ? 9 : Double($0 % 7) / 10) }
         let every = CurveSampling.every(10).apply(points).map(\.epoch)

@@ -18,6 +18,9 @@ public struct CurveExport {
         self.with = with
     }
 
+    /// How many runs' curves are read in one transaction.
+    public static let batch = 64
+
     /// Streams the long layout: curves in run order, each run's metrics in the order asked,
     /// epochs ascending.
     /// - Returns: the number of rows written.
@@ -27,16 +30,27 @@ public struct CurveExport {
         let context = try store.table(runs: runs, columns: [Term(name: "id"), Term(name: "name")] + with)
         let info = Dictionary(context.rows.map { ($0[0], Array($0.dropFirst())) }, uniquingKeysWith: { a, _ in a })
         try writer.begin(["run_id", "run_name"] + with.map(\.text) + ["epoch", "metric", "value"])
-        var count = 0
-        for run in runs {
-            guard let info = info[.integer(run)] else { continue }
-            for curve in try store.curves(run: run, metrics: metrics) {
-                let prefix = [Cell.integer(run)] + info, name = Cell.text(curve.metric)
-                for p in sampling.apply(curve.points) {
-                    try writer.write(prefix + [.integer(Int64(p.epoch)), name, .real(p.value)])
-                    count += 1
+        let count = try writer.rows { rows in
+            var count = 0
+            // Runs are read a batch at a time: one transaction each, memory bounded by the batch.
+            for batch in stride(from: 0, to: runs.count, by: Self.batch).map({ runs[$0..<min($0 + Self.batch, runs.count)] }) {
+                for (run, curves) in zip(batch, try store.curves(runs: Array(batch), metrics: metrics)) {
+                    guard let info = info[.integer(run)] else { continue }
+                    for curve in curves {
+                        let name = Cell.text(curve.metric)
+                        for p in sampling.apply(curve.points) {
+                            rows.write(.integer(run))
+                            for cell in info { rows.write(cell) }
+                            rows.write(.integer(Int64(p.epoch)))
+                            rows.write(name)
+                            rows.write(.real(p.value))
+                            try rows.endRow()
+                            count += 1
+                        }
+                    }
                 }
             }
+            return count
         }
         try writer.end()
         return count

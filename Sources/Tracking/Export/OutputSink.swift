@@ -72,6 +72,12 @@ public final class OutputSink {
         if buffer.count >= limit { try flush() }
     }
 
+    /// Writes bytes (a ``RowEncoder``'s piece).
+    func write(_ bytes: [UInt8]) throws {
+        buffer.append(contentsOf: bytes)
+        if buffer.count >= limit { try flush() }
+    }
+
     public func write(_ data: Data) throws {
         buffer.append(contentsOf: data)
         if buffer.count >= limit { try flush() }

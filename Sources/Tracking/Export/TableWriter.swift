@@ -9,17 +9,18 @@ public final class TableWriter {
     private let format: OutputFormat
     private let sink: OutputSink
     private var columns: [String] = []
-    private var buffered: [[String]] = []
-    private var rowsWritten = 0
+    private var encoder: RowEncoder
 
     public init(format: OutputFormat, sink: OutputSink) {
         self.format = format
         self.sink = sink
+        encoder = RowEncoder(format: format, sink: sink, columns: [])
     }
 
     /// Starts the output with its column names.
     public func begin(_ columns: [String]) throws {
         self.columns = columns
+        encoder = RowEncoder(format: format, sink: sink, columns: columns)
         switch format {
         case .csv: try sink.write(columns.map(Self.csvField).joined(separator: ",") + "\r\n")
         case .tsv: try sink.write(columns.map(Self.tsvField).joined(separator: "\t") + "\n")
@@ -30,21 +31,21 @@ public final class TableWriter {
 
     /// Writes one row, its cells in column order.
     public func write(_ row: [Cell]) throws {
-        switch format {
-        case .csv: try sink.write(row.map { Self.csvField($0.text) }.joined(separator: ",") + "\r\n")
-        case .tsv: try sink.write(row.map { Self.tsvField($0.text) }.joined(separator: "\t") + "\n")
-        case .json: try sink.write((rowsWritten == 0 ? "\n" : ",\n") + jsonObject(row))
-        case .jsonl: try sink.write(jsonObject(row) + "\n")
-        case .table: buffered.append(row.map(Self.display))
-        }
-        rowsWritten += 1
+        try encoder.write(row)
+    }
+
+    /// Lets `body` write rows a cell at a time (``RowEncoder/write(_:)-swift.method``,
+    /// ``RowEncoder/endRow()``): how a long export streams its rows.
+    public func rows<T>(_ body: (inout RowEncoder) throws -> T) throws -> T {
+        try body(&encoder)
     }
 
     /// Ends the output (closes the JSON array; prints the aligned table).
     public func end() throws {
+        try encoder.flush()
         switch format {
-        case .json: try sink.write(rowsWritten == 0 ? "]\n" : "\n]\n")
-        case .table: try sink.write(Self.aligned(header: columns, rows: buffered) + "\n")
+        case .json: try sink.write(encoder.rows == 0 ? "]\n" : "\n]\n")
+        case .table: try sink.write(Self.aligned(header: columns, rows: encoder.table) + "\n")
         case .csv, .tsv, .jsonl: break
         }
         try sink.finish()
@@ -83,7 +84,8 @@ public final class TableWriter {
 
     /// RFC 4180: quoted when the field holds a comma, a quote or a line break.
     public static func csvField(_ s: String) -> String {
-        guard s.utf8.contains(where: { $0 == 44 || $0 == 34 || $0 == 10 || $0 == 13 }) else { return s }
+        let special: (UInt8) -> Bool = { $0 == 44 || $0 == 34 || $0 == 10 || $0 == 13 }
+        guard s.utf8.withContiguousStorageIfAvailable({ $0.contains(where: special) }) ?? s.utf8.contains(where: special) else { return s }
         return "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\""
     }
 
@@ -91,10 +93,6 @@ public final class TableWriter {
         guard s.utf8.contains(where: { $0 == 9 || $0 == 10 || $0 == 13 || $0 == 92 }) else { return s }
         return s.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\t", with: "\\t")
             .replacingOccurrences(of: "\n", with: "\\n").replacingOccurrences(of: "\r", with: "\\r")
-    }
-
-    private func jsonObject(_ row: [Cell]) -> String {
-        "{" + zip(columns, row).map { Self.jsonString($0) + ":" + Self.json($1) }.joined(separator: ",") + "}"
     }
 
     static func json(_ cell: Cell) -> String {
