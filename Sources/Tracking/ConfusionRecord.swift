@@ -1,3 +1,5 @@
+import GRDB
+
 /// A run's confusion matrices at its selected epoch (the `best` snapshot's): counts of samples
 /// by actual and predicted class, on the test part and the validation part. Precision, recall
 /// and F1 per class are derived from them by the `class_metrics` view.
@@ -25,4 +27,18 @@ public struct ConfusionRecord: Sendable, Equatable {
         self.epoch = epoch
         self.cells = cells
     }
+}
+
+/// A cell of a run's confusion matrix as `confusion` stores it.
+struct ConfusionRow: TableRecord, PreparedInsert {
+    static let databaseTableName = "confusion"
+    var runID: Int64
+    var epoch: Int
+    var cell: ConfusionRecord.Cell
+
+    static let columns: [(name: String, value: @Sendable (ConfusionRow) -> (any DatabaseValueConvertible)?)] = [
+        ("run_id", { $0.runID }), ("split", { $0.cell.split }), ("epoch", { $0.epoch }), ("actual", { $0.cell.actual }),
+        ("predicted", { $0.cell.predicted }), ("count", { $0.cell.count }),
+    ]
+    static let insertSQL = makeInsertSQL()
 }

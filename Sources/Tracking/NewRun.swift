@@ -33,17 +33,27 @@ public struct NewRun: Sendable {
 }
 
 /// A hyperparameter of a run (a row of `params`).
-struct ParamRow: StoredRecord {
+struct ParamRow: StoredRecord, PreparedInsert {
     static let databaseTableName = "params"
     var runID: Int64
     var name: String
     var value: ParamValue
+
+    static let columns: [(name: String, value: @Sendable (ParamRow) -> (any DatabaseValueConvertible)?)] = [
+        ("run_id", { $0.runID }), ("name", { $0.name }), ("value", { $0.value }),
+    ]
+    static let insertSQL = makeInsertSQL()
 }
 
 /// A tag of a run (a row of `tags`).
-struct TagRow: StoredRecord {
+struct TagRow: StoredRecord, PreparedInsert {
     static let databaseTableName = "tags"
     var runID: Int64
     var key: String
     var value: String
+
+    static let columns: [(name: String, value: @Sendable (TagRow) -> (any DatabaseValueConvertible)?)] = [
+        ("run_id", { $0.runID }), ("key", { $0.key }), ("value", { $0.value }),
+    ]
+    static let insertSQL = makeInsertSQL()
 }

@@ -203,8 +203,8 @@ public final class RunStore: SweepRecorder {
                          epochsPlanned: new.epochsPlanned, config: new.configJSON, gradbookVersion: new.gradbookVersion)
         try row.insert(db)
         let id = db.lastInsertedRowID
-        for (name, value) in new.params.sorted(by: { $0.key < $1.key }) { try ParamRow(runID: id, name: name, value: value).insert(db) }
-        for (key, value) in new.tags.sorted(by: { $0.key < $1.key }) { try TagRow(runID: id, key: key, value: value).insert(db) }
+        for (name, value) in new.params.sorted(by: { $0.key < $1.key }) { try ParamRow(runID: id, name: name, value: value).insertPrepared(db) }
+        for (key, value) in new.tags.sorted(by: { $0.key < $1.key }) { try TagRow(runID: id, key: key, value: value).insertPrepared(db) }
         return id
     }
 
