@@ -33,12 +33,15 @@ extension RunStore {
     /// transaction: two processes never resume the same run. `nil` when there is none.
     public func resumeConfiguration(sweep: Int64, index: Int, identity: ProcessIdentity) throws(StoreError) -> (run: Int64, epoch: Int, state: Data)? {
         _ = try reapCrashedRuns(identity: identity)
+        let resumable = """
+            SELECT r.id, c.epoch, c.state FROM runs r JOIN checkpoints c ON c.run_id = r.id
+            WHERE r.sweep_id = ? AND r.sweep_index = ? AND r.status IN ('interrupted', 'crashed')
+            ORDER BY r.id DESC LIMIT 1
+            """
+        // Read first: most configurations have nothing to resume, and a read does not wait for the writer.
+        guard try read({ db in try Row.fetchOne(db, sql: resumable, arguments: [sweep, index]) }) != nil else { return nil }
         return try write { db in
-            guard let row = try Row.fetchOne(db, sql: """
-                SELECT r.id, c.epoch, c.state FROM runs r JOIN checkpoints c ON c.run_id = r.id
-                WHERE r.sweep_id = ? AND r.sweep_index = ? AND r.status IN ('interrupted', 'crashed')
-                ORDER BY r.id DESC LIMIT 1
-                """, arguments: [sweep, index]) else { return nil }
+            guard let row = try Row.fetchOne(db, sql: resumable, arguments: [sweep, index]) else { return nil }
             let run: Int64 = row["id"], epoch: Int = row["epoch"]
             try Self.reopen(run, after: epoch, identity: identity, db)
             return (run, epoch, row["state"])

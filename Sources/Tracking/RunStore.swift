@@ -262,10 +262,13 @@ public final class RunStore: SweepRecorder {
     /// - Returns: the ids of the runs marked.
     @discardableResult
     public func reapCrashedRuns(identity: ProcessIdentity = .current) throws(StoreError) -> [Int64] {
-        let candidates = try read { db in
-            try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM runs WHERE status = 'running'") ?? 0
+        // Read first: the store's writer (busy with a sweep's epochs) is waited for only when a
+        // run is dead; the write checks again.
+        let dead = try read { db in
+            try SQLRequest<Row>(literal: "SELECT \(Self.livenessColumns()) FROM runs r WHERE status = 'running'").fetchAll(db)
+                .contains { !Self.isAlive($0, identity: identity) }
         }
-        guard candidates > 0 else { return [] }
+        guard dead else { return [] }
         return try write { db in
             let rows = try SQLRequest<Row>(literal: "SELECT id, pid, host, heartbeat_at, \(Self.livenessColumns()) FROM runs r WHERE status = 'running'")
                 .fetchAll(db)
