@@ -1,6 +1,6 @@
 """Gradbook side by side with PyTorch, JAX, scikit-learn, numpy and MLflow, in one run.
 
-    python3 Benchmarks/side_by_side.py [--reps 5] [--only W1,W2,W3,T1,T2,S1,S2] [--csv FILE]
+    python3 Benchmarks/side_by_side.py [--reps 5] [--only W1,W2,W3,T1,T2,S1,S2] [--threads 1] [--csv FILE]
                                        [--python VENV_PYTHON] [--t1-runs 200]
 
 Run through Benchmarks/side-by-side.sh, which builds in release and prepares the peers'
@@ -52,8 +52,17 @@ ALL = ("W1", "W2", "W3", "T1", "T2", "S1", "S2")
 
 
 # Training workers are pinned to one core: XLA starts worker threads whatever its flags say
-# (JAX's CPU time was 1.8 x its wall time on W3 without this).
+# (JAX's CPU time was 1.8 x its wall time on W3 without this). With --threads N they are
+# pinned to the first N cores.
 PIN = ["taskset", "-c", "0"] if shutil.which("taskset") else []
+
+
+def threads(n):
+    """The environment for N threads in every system (W1-W3 with --threads)."""
+    if n == 1:
+        return ONE_THREAD
+    return dict(ONE_THREAD, OMP_NUM_THREADS=str(n), OPENBLAS_NUM_THREADS=str(n), MKL_NUM_THREADS=str(n), GRADBOOK_BENCH_THREADS=str(n),
+                XLA_FLAGS=f"--xla_cpu_multi_thread_eigen=true intra_op_parallelism_threads={n}")
 
 
 class Worker:
@@ -137,6 +146,7 @@ def main():
     parser.add_argument("--csv", default=os.path.join(BUILD, "side-by-side.csv"), help="where to write the table")
     parser.add_argument("--python", default=os.path.join(BUILD, "bench-venv", "bin", "python"),
                         help="the Python with the peers installed")
+    parser.add_argument("--threads", type=int, default=1, help="threads per system for W1-W3 (default 1)")
     parser.add_argument("--t1-runs", type=int, default=200, help="T1's runs (default 200, as the issue says)")
     args = parser.parse_args()
     if args.reps < 1:
@@ -149,9 +159,14 @@ def main():
     if not python:
         print(f"no peer Python at {args.python}: Gradbook alone", file=sys.stderr)
     env = dict(os.environ, **ONE_THREAD)
+    if args.threads < 1 or args.threads > (os.cpu_count() or 1):
+        parser.error(f"--threads must be between 1 and the {os.cpu_count()} cores, got {args.threads}")
+    if args.threads > 1 and PIN:
+        PIN[2] = ",".join(str(i) for i in range(args.threads))
+    training_env = dict(os.environ, **threads(args.threads))
     os.makedirs(WORK, exist_ok=True)
     tool = os.path.join(RELEASE, "side-by-side")
-    pinned = Worker("gradbook", [tool, "serve"], env, pinned=True)
+    pinned = Worker("gradbook", [tool, "serve"], training_env, pinned=True)
     gradbook = Worker("gradbook", [tool, "serve"], env)  # T1, T2: the store writes on its own thread
     rows = []
 
@@ -163,7 +178,7 @@ def main():
         epochs = json.load(open(os.path.join(folder, "meta.json")))["epochs"]
         print(f"{w}: {description}", file=sys.stderr)
         systems = {"gradbook": lambda warmup, w=w: pinned.ask(f"train {w}")}
-        peers = {p: start_peer(p, python, env) for p in peer_names}
+        peers = {p: start_peer(p, python, training_env) for p in peer_names}
         for p, worker in peers.items():
             if worker:
                 systems[p] = lambda warmup, worker=worker, folder=folder: worker.ask(f"train {folder}")

@@ -88,7 +88,7 @@ def torch_model(meta, data):
 def train_torch(meta, data):
     import torch
     from torch import nn
-    torch.set_num_threads(1)
+    torch.set_num_threads(int(os.environ.get("OMP_NUM_THREADS", "1")))   # 1 unless side_by_side.py --threads
     model = torch_model(meta, data)
     binary = meta["head"] == "bce"
     x, xt = torch.from_numpy(data["x_train"]), torch.from_numpy(data["x_test"])
