@@ -62,6 +62,11 @@ final class EpochWriter: Sendable {
         })
     }
 
+    /// Queues a write of the run's, after what was queued before it.
+    func enqueue(_ write: @escaping @Sendable (any RunRecorder, Int64) throws(StoreError) -> Void) throws(StoreError) {
+        try enqueue(.write { [run] (store: any RunRecorder) throws(StoreError) in try write(store, run) })
+    }
+
     private func enqueue(_ item: Item) throws(StoreError) {
         if let failure = state.withLock({ $0.failure }) { throw failure }
         slots.wait()

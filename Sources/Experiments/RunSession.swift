@@ -25,6 +25,8 @@ public final class RunSession {
     private var last: EpochReport?
     private var seconds = 0.0
     private var closed = false
+    /// What ``close(_:)`` decided: the outcome it closed with, the status and why training stopped.
+    private var closing: (outcome: TrainingOutcome, status: RunStatus, stopReason: String?)?
 
     /// Starts the run's heartbeat and writer and records what precedes the first epoch (its
     /// input transform and initial snapshot); a resumed run's trainer continues from its
@@ -97,38 +99,63 @@ public final class RunSession {
         try? store.finishRun(run: runID, status: .failed, error: "\(error)")
     }
 
-    /// Writes what is left (the writer's queue, the closing snapshots, the selected epoch's
-    /// confusion) and closes the run with the status `outcome` calls for.
-    public func finish(_ outcome: TrainingOutcome) throws -> Runner.Result {
-        let storeSeconds: Double
-        do {
-            storeSeconds = try writer.drain()
-            for closing in recorder.closingSnapshots() { try store.recordSnapshot(run: runID, closing) }
-            if let confusion = recorder.selectedConfusion { try store.recordConfusion(run: runID, confusion) }
-        } catch {
-            fail(error)
-            throw error
-        }
-        closed = true
-        heartbeat.stop()
+    /// Queues the run's closing writes behind its epochs — the closing snapshots, the selected
+    /// epoch's confusion, an interrupted run's checkpoint or a diverged run's alert, and its
+    /// status — without waiting for them: a ``Lockstep`` group closes every member this way and
+    /// then waits for them together (one after another, each member's wait met the store's
+    /// writer busy with the other runs' epochs). ``finish(_:)`` closes the run if this was not called.
+    public func close(_ outcome: TrainingOutcome) throws {
+        guard closing == nil else { return }
+        let stopReason = recorder.stopReason(at: outcome.epochs)
         let status: RunStatus
         var message: String?
-        let stopReason = recorder.stopReason(at: outcome.epochs)
         switch outcome.reason {
         case .completed: status = .finished
         case .stoppedByObserver where stopReason != nil: status = .finished
         case .stoppedByObserver:
             status = .diverged
             message = "stopped at epoch \(outcome.epochs) on exploding gradients (stop-on-exploding)"
-        case .interrupted:
-            status = .interrupted
-            if let checkpoint { try store.recordCheckpoint(run: runID, epoch: checkpoint.epoch, state: checkpoint.encoded()) }
-        case let .diverged(epoch, reason):
+        case .interrupted: status = .interrupted
+        case let .diverged(_, reason):
             status = .diverged
             message = reason
-            try store.recordAlerts(run: runID, epoch: epoch, [HealthMonitor.nanAlert(epoch: epoch, message: reason)])
         }
-        try store.finishRun(run: runID, status: status, error: message, stopReason: stopReason)
+        closing = (outcome, status, stopReason)
+        do {
+            for snapshot in recorder.closingSnapshots() { try writer.enqueue(snapshot) }
+            if let confusion = recorder.selectedConfusion {
+                try writer.enqueue { (store: any RunRecorder, run: Int64) throws(StoreError) in try store.recordConfusion(run: run, confusion) }
+            }
+            if case .interrupted = outcome.reason, let checkpoint {
+                try writer.enqueue(checkpoint: checkpoint.encoded(), epoch: checkpoint.epoch)
+            }
+            if case let .diverged(epoch, reason) = outcome.reason {
+                let alert = HealthMonitor.nanAlert(epoch: epoch, message: reason)
+                try writer.enqueue { (store: any RunRecorder, run: Int64) throws(StoreError) in try store.recordAlerts(run: run, epoch: epoch, [alert]) }
+            }
+            let error = message
+            try writer.enqueue { (store: any RunRecorder, run: Int64) throws(StoreError) in
+                try store.finishRun(run: run, status: status, error: error, stopReason: stopReason)
+            }
+        } catch {
+            fail(error)
+            throw error
+        }
+    }
+
+    /// Closes the run (``close(_:)``) and waits until everything it wrote is stored.
+    public func finish(_ outcome: TrainingOutcome) throws -> Runner.Result {
+        try close(outcome)
+        let storeSeconds: Double
+        do {
+            storeSeconds = try writer.drain()
+        } catch {
+            fail(error)
+            throw error
+        }
+        closed = true
+        heartbeat.stop()
+        let (outcome, status, stopReason) = closing!
         return Runner.Result(runID: runID, status: status, outcome: outcome, stopReason: stopReason, last: last, lastRecord: recorder.lastMetrics,
                              selected: recorder.selected,
                              selectedBy: recorder.selected == nil ? nil : recorder.selection.selectedOn, seconds: seconds,

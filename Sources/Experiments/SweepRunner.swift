@@ -277,6 +277,10 @@ public final class SweepRunner: Sendable {
                 return .stop
             }
         }
+        // Every member's closing writes are queued before any is waited for.
+        for i in members.indices where errors[i] == nil {
+            do { try sessions[i].close(outcomes[i]) } catch { errors[i] = error }
+        }
         for (i, run) in members.enumerated() {
             do {
                 if let error = errors[i] { throw error }
