@@ -138,6 +138,8 @@ final class ExportTests: StoreTestCase {
         XCTAssertEqual(try render(.tsv) { try $0.write(table) }, "i\tx\n" + expected.map { $0.replacingOccurrences(of: ",", with: "\t") + "\n" }.joined())
         XCTAssertEqual(try render(.jsonl) { try $0.write(ResultTable(columns: ["i", "x"], rows: [[.integer(Int64.min), .real(.infinity)]])) },
                        "{\"i\":-9223372036854775808,\"x\":null}\n")
+        XCTAssertEqual(try render(.csv) { try $0.write(ResultTable(columns: ["x"], rows: [[.real(.infinity)], [.real(-.infinity)], [.null]])) },
+                       "x\r\ninf\r\n-inf\r\n\r\n", "non-finite reals as Cell.text writes them")
     }
 
     func testSamplingKeepsFirstLastAndExtremes() {

@@ -81,12 +81,13 @@ public struct RowEncoder {
     }
 
     /// A number in its shortest form that reads back to the same value (Swift's `description`,
-    /// written from its digits without a String); NULL and non-finite reals are nothing.
+    /// written from its digits without a String; `inf`, `-inf`, `nan` as pandas reads them);
+    /// NULL is nothing.
     private mutating func number(_ cell: Cell) {
         switch cell {
         case .integer(let v): out.decimal(v)
-        case .real(let v) where v.isFinite: v.write(to: &out)
-        case .real, .null, .text: break
+        case .real(let v): v.write(to: &out)
+        case .null, .text: break
         }
     }
 }
