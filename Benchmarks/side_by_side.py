@@ -266,10 +266,10 @@ def main():
         for name, answers in results.items():
             rows.append(summary("S1", name, answers))
 
-    report(rows, args.csv)
+    report(rows, args.csv, args.threads)
 
 
-def report(rows, path):
+def report(rows, path, threads=1):
     """Prints the table with peer / Gradbook ratios (higher = Gradbook faster) and writes the CSV."""
     base = {"W1": "gradbook", "W2": "gradbook", "W3": "gradbook", "T1": "gradbook", "T2": "gradbook-bare",
             "S1": "gradbook-sweep", "S2": "gradbook-s2-tracked"}
@@ -277,7 +277,8 @@ def report(rows, path):
         ref = next(r for r in rows if r["workload"] == row["workload"] and r["system"] == base[row["workload"]])
         # Times: how many times Gradbook's (T2: tracked over untracked); rates: the other way round.
         row["ratio"] = ref["median"] / row["median"] if row["unit"] == "rows/s" else row["median"] / ref["median"]
-    print(f"\n{time.strftime('%Y-%m-%d')} · {machine()} · one thread per system\n")
+    each = "one thread per system" if threads == 1 else f"{threads} threads per system for W1-W3, one for the rest"
+    print(f"\n{time.strftime('%Y-%m-%d')} · {machine()} · {each}\n")
     print(f"{'workload':<8} {'system':<52} {'median':>12} {'min–max':>23} {'ms/epoch':>9} {'ratio':>8} {'cpu/wall':>8}  final test loss")
     for r in rows:
         unit = r["unit"]
