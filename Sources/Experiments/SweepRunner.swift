@@ -160,13 +160,13 @@ public final class SweepRunner: Sendable {
         queue.withLock { queue -> [Ready]? in
             while let indices = queue.first {
                 queue.removeFirst()
-                guard indices.count > 1 else { return prepare(indices[0], events: events).map { [$0] } ?? [] }
+                guard indices.count > 1 else { return prepare(indices, events: events) }
                 let trainers = indices.compactMap(trainer)
                 guard trainers.count == indices.count, Lockstep.obstacle(trainers) == nil else {
                     queue.insert(contentsOf: indices.map { [$0] }, at: 0)
                     continue
                 }
-                return zip(indices, trainers).compactMap { prepare($0, trainer: $1, events: events) }
+                return prepare(indices, trainers: trainers, events: events)
             }
             return nil
         }
@@ -197,34 +197,54 @@ public final class SweepRunner: Sendable {
         let resuming: Runner.ResumePoint?
     }
 
-    /// Claims configuration `index` and makes its trainer; `nil` when another process claimed
-    /// it, or when it failed (recorded, and said through `events`).
-    private func prepare(_ index: Int, trainer made: Trainer? = nil, events: @Sendable (Event) -> Void) -> Ready? {
-        events(.started(index: index))
-        do {
-            let config = try Self.configuration(index, of: sweep)
-            // The configuration is claimed and its run opened in one transaction: two
-            // processes running the same sweep never train it twice.
-            let new = try Runner.newRun(config, name: "\(sweep.name)/\(index)", experiment: sweep.experiment, version: options.version,
-                                        sweep: (sweep.id, index))
-            // An interrupted or crashed run with a checkpoint continues; otherwise a new run is claimed.
-            let resumed = try store.resumeConfiguration(sweep: sweep.id, index: index, identity: .current)
-            guard let runID = try resumed?.run ?? store.claimConfiguration(new, retryFailed: options.retryFailed, identity: .current) else {
-                events(.skipped(index: index))
-                return nil
-            }
+    /// Claims configurations `indices` (all in one transaction: a group waits for the store's
+    /// writer once) and makes their trainers unless `trainers` are given; leaves out those
+    /// another process claimed and those that failed (recorded, and said through `events`).
+    private func prepare(_ indices: [Int], trainers: [Trainer]? = nil, events: @Sendable (Event) -> Void) -> [Ready] {
+        var ready = [Ready?](repeating: nil, count: indices.count)
+        var claims: [(position: Int, config: RunConfiguration, new: NewRun)] = []
+        for (position, index) in indices.enumerated() {
+            events(.started(index: index))
             do {
-                let trainer = try made ?? makeTrainer(config)
-                let resuming = try resumed.map { r in
-                    Runner.ResumePoint(checkpoint: try TrainerCheckpoint(decoding: r.state), epochs: try store.epochs(run: r.run))
+                let config = try Self.configuration(index, of: sweep)
+                // An interrupted or crashed run with a checkpoint continues; otherwise a new run is claimed.
+                if let resumed = try store.resumeConfiguration(sweep: sweep.id, index: index, identity: .current) {
+                    ready[position] = made(index, config, run: resumed.run, trainer: trainers?[position], resumed: resumed, events: events)
+                } else {
+                    claims.append((position, config, try Runner.newRun(config, name: "\(sweep.name)/\(index)", experiment: sweep.experiment,
+                                                                       version: options.version, sweep: (sweep.id, index))))
                 }
-                return Ready(index: index, config: config, runID: runID, trainer: trainer, resuming: resuming)
             } catch {
-                try store.finishRun(run: runID, status: .failed, error: "\(error)")
                 failed(index, error, events: events)
-                return nil
+            }
+        }
+        do {
+            // A configuration is claimed and its run opened in one transaction: two processes
+            // running the same sweep never train it twice.
+            let runs = try store.claimConfigurations(claims.map(\.new), retryFailed: options.retryFailed, identity: .current)
+            for (claim, run) in zip(claims, runs) {
+                let index = indices[claim.position]
+                guard let run else { events(.skipped(index: index)); continue }
+                ready[claim.position] = made(index, claim.config, run: run, trainer: trainers?[claim.position], resumed: nil, events: events)
             }
         } catch {
+            for claim in claims { failed(indices[claim.position], error, events: events) }
+        }
+        return ready.compactMap { $0 }
+    }
+
+    /// A claimed configuration made ready: its trainer (made here unless given), and the point
+    /// a resumed run goes on from; `nil` when that fails (the run closed as failed, and said).
+    private func made(_ index: Int, _ config: RunConfiguration, run: Int64, trainer made: Trainer?,
+                      resumed: (run: Int64, epoch: Int, state: Data)?, events: @Sendable (Event) -> Void) -> Ready? {
+        do {
+            let trainer = try made ?? makeTrainer(config)
+            let resuming = try resumed.map { r in
+                Runner.ResumePoint(checkpoint: try TrainerCheckpoint(decoding: r.state), epochs: try store.epochs(run: r.run))
+            }
+            return Ready(index: index, config: config, runID: run, trainer: trainer, resuming: resuming)
+        } catch {
+            try? store.finishRun(run: run, status: .failed, error: "\(error)")
             failed(index, error, events: events)
             return nil
         }

@@ -58,6 +58,10 @@ public protocol SweepRecorder: RunRecorder {
     /// or failed (unless `retryFailed`). A `running` run whose process died is marked `crashed`
     /// and its configuration taken over.
     func claimConfiguration(_ new: NewRun, retryFailed: Bool, identity: ProcessIdentity) throws(StoreError) -> Int64?
+    /// Claims several configurations as ``claimConfiguration(_:retryFailed:identity:)`` does, in
+    /// one transaction: a sweep's group waits for the store's writer (busy with the other
+    /// groups' epochs) once, not once per member. Each configuration's run, or `nil`.
+    func claimConfigurations(_ news: [NewRun], retryFailed: Bool, identity: ProcessIdentity) throws(StoreError) -> [Int64?]
     /// Opens again, to continue from its checkpoint, the latest interrupted or crashed run of a
     /// configuration that has one; `nil` when there is none.
     func resumeConfiguration(sweep: Int64, index: Int, identity: ProcessIdentity) throws(StoreError) -> (run: Int64, epoch: Int, state: Data)?

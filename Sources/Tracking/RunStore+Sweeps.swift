@@ -58,27 +58,34 @@ extension RunStore {
     }
 
     public func claimConfiguration(_ new: NewRun, retryFailed: Bool, identity: ProcessIdentity = .current) throws(StoreError) -> Int64? {
-        guard let sweep = new.sweepID, let index = new.sweepIndex else { return try startRun(new, identity: identity) }
-        return try write { db -> Int64? in
-            let runs = try SQLRequest<Row>(literal: """
-                SELECT r.id, r.status, \(Self.livenessColumns()) FROM runs r WHERE r.sweep_id = \(sweep) AND r.sweep_index = \(index)
-                """).fetchAll(db)
-            for run in runs {
-                switch RunStatus(rawValue: run["status"]) {
-                case .finished?, .diverged?: return nil
-                case .failed? where !retryFailed: return nil
-                case .running? where Self.isAlive(run, identity: identity): return nil
-                case .running?:
-                    let id: Int64 = run["id"]
-                    try db.execute(literal: """
-                        UPDATE runs SET status = 'crashed', ended_at = COALESCE(heartbeat_at, created_at),
-                               error = 'its process stopped without closing the run; the configuration was taken over' WHERE id = \(id)
-                        """)
-                default: continue
-                }
+        try claimConfigurations([new], retryFailed: retryFailed, identity: identity)[0]
+    }
+
+    public func claimConfigurations(_ news: [NewRun], retryFailed: Bool, identity: ProcessIdentity = .current) throws(StoreError) -> [Int64?] {
+        try write { db in try news.map { new in try Self.claim(new, retryFailed: retryFailed, identity: identity, db) } }
+    }
+
+    /// ``claimConfiguration(_:retryFailed:identity:)`` inside a write transaction.
+    private static func claim(_ new: NewRun, retryFailed: Bool, identity: ProcessIdentity, _ db: Database) throws -> Int64? {
+        guard let sweep = new.sweepID, let index = new.sweepIndex else { return try insertRun(new, identity: identity, db) }
+        let runs = try SQLRequest<Row>(literal: """
+            SELECT r.id, r.status, \(livenessColumns()) FROM runs r WHERE r.sweep_id = \(sweep) AND r.sweep_index = \(index)
+            """).fetchAll(db)
+        for run in runs {
+            switch RunStatus(rawValue: run["status"]) {
+            case .finished?, .diverged?: return nil
+            case .failed? where !retryFailed: return nil
+            case .running? where isAlive(run, identity: identity): return nil
+            case .running?:
+                let id: Int64 = run["id"]
+                try db.execute(literal: """
+                    UPDATE runs SET status = 'crashed', ended_at = COALESCE(heartbeat_at, created_at),
+                           error = 'its process stopped without closing the run; the configuration was taken over' WHERE id = \(id)
+                    """)
+            default: continue
             }
-            return try Self.insertRun(new, identity: identity, db)
         }
+        return try insertRun(new, identity: identity, db)
     }
 
     /// Per run of the sweep: its configuration index, status, and `metric` at the run's selected

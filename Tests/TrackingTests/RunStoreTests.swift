@@ -172,6 +172,30 @@ final class RunStoreTests: StoreTestCase {
         XCTAssertEqual(stored, "crashed")
     }
 
+    /// A group's claim is one transaction with each configuration's own answer: taken when
+    /// finished, failed (unless retried) or training in a live process; taken over from a dead one.
+    func testConfigurationsClaimedTogetherAnswerEachAsAlone() throws {
+        let store = try RunStore(path: path())
+        let sweep = try store.openSweep(NewSweep(name: "s", experiment: nil, method: "grid", metric: "test_loss", goal: .minimize, specJSON: "{}",
+                                                 configs: (0..<5).map { .init(index: $0, settingsJSON: "{}", configJSON: "{}") }))
+        func new(_ index: Int) -> NewRun {
+            NewRun(name: "s/\(index)", configJSON: "{}", params: ["i": .integer(Int64(index))], gradbookVersion: "test", sweepID: sweep.id, sweepIndex: index)
+        }
+        let first = try store.claimConfigurations((0..<5).map(new), retryFailed: false, identity: .current)
+        XCTAssertEqual(first.compactMap { $0 }.count, 5)
+        XCTAssertEqual(first, first.sorted { ($0 ?? 0) < ($1 ?? 0) }, "runs numbered in the order asked")
+        try store.finishRun(run: first[0]!, status: .finished)
+        try store.finishRun(run: first[1]!, status: .failed, error: "boom")
+        // 2 stays running in this live process; 3's process is dead; 4 was interrupted.
+        try RawDatabase.write(store.path) { db in try db.execute(sql: "UPDATE runs SET pid = 99999999 WHERE id = ?", arguments: [first[3]!]) }
+        try store.finishRun(run: first[4]!, status: .interrupted)
+        let again = try store.claimConfigurations((0..<5).map(new), retryFailed: false, identity: .current)
+        XCTAssertEqual(again.map { $0 != nil }, [false, false, false, true, true])
+        XCTAssertEqual(try store.run("\(first[3]!)").status, .crashed)
+        XCTAssertEqual(try store.params(run: XCTUnwrap(again[3]))["i"], .integer(3))
+        XCTAssertEqual(try store.claimConfigurations([new(1)], retryFailed: true, identity: .current).map { $0 != nil }, [true])
+    }
+
     func testAUUIDPrefixOfDigitsStillFindsItsRun() throws {
         let store = try RunStore(path: path())
         let id = try store.startRun(sampleRun())
