@@ -108,7 +108,7 @@ public struct HTMLReport {
 
     /// Train (dashed) and test (solid) loss, one panel per column value, coloured by row value:
     /// runs that differ only by seed as one mean line with a ±std band, every panel on one y range.
-    private func smallMultiples(_ info: ResultTable, _ charts: inout [String]) throws -> String {
+    func smallMultiples(_ info: ResultTable, _ charts: inout [String]) throws -> String {
         let rowKeys = Pivot.sortedKeys(Set(info.rows.map { $0[3] })), colKeys = Pivot.sortedKeys(Set(info.rows.map { $0[4] }))
         let colour = Dictionary(uniqueKeysWithValues: rowKeys.enumerated().map { ($1, Palette.color($0)) })
         let rowName = options.rows.text, colName = options.cols?.text
@@ -145,7 +145,7 @@ public struct HTMLReport {
 
     /// Loss and accuracy of every run on two charts: runs that differ only by seed as one
     /// mean line with a ±std band, coloured and named by what varies.
-    private func overlay(_ label: [Int64: String], _ charts: inout [String]) throws -> String {
+    func overlay(_ label: [Int64: String], _ charts: inout [String]) throws -> String {
         let by = try CurveGroup.varied(store: store, runs: runs)
         var loss: [LineChart.Series] = [], accuracy: [LineChart.Series] = []
         var legend: [(label: String, color: String, dashed: Bool)] = []
@@ -179,7 +179,7 @@ public struct HTMLReport {
 
     /// One axis per hyperparameter that varies (but the seed), in ``SweepAxis/ordered(_:)``
     /// order, then the report's value: one value per run of ``runs``.
-    private func sweepAxes() throws -> [SweepAxis] {
+    func sweepAxes() throws -> [SweepAxis] {
         let names = SweepAxis.ordered(try CurveGroup.varied(store: store, runs: runs))
         let columns = try names.map { try FilterParser.terms("param.\($0)")[0] }
         let table = try store.table(runs: runs, columns: [Term(name: "id")] + columns + [options.value])
@@ -191,7 +191,7 @@ public struct HTMLReport {
 
     /// A random search, or a sweep with more than two axes: parallel coordinates over every axis,
     /// and the value against each hyperparameter.
-    private func search(_ axes: [SweepAxis], grid: Bool) -> String {
+    func search(_ axes: [SweepAxis], grid: Bool) -> String {
         let metric = axes.last!, hyperparameters = axes.dropLast()
         guard !hyperparameters.isEmpty else { return "" }
         let colour = hyperparameters.first { $0.kind == .category && $0.categories.count > 1 }
@@ -216,7 +216,7 @@ public struct HTMLReport {
     /// The test loss of a search's runs (repeats over seeds as one mean line), one panel per value of
     /// the report's row term where it is a category with a few values, coloured by the report's
     /// value (viridis, the better end bright); every panel on one y range.
-    private func searchCurves(_ axes: [SweepAxis], _ charts: inout [String]) throws -> String {
+    func searchCurves(_ axes: [SweepAxis], _ charts: inout [String]) throws -> String {
         let metric = axes.last!
         let names = axes.dropLast().map(\.name)
         let rows = axes.first { $0.name == options.rows.text && $0.kind == .category && $0.categories.count <= 8 }
@@ -253,7 +253,7 @@ public struct HTMLReport {
     /// value of the report's row term (the activation) — where vanishing gradients show, the early
     /// layers' lines falling below the output's. Each line is the geometric mean over the panel's
     /// runs (every learning rate and seed), which a log axis reads as their typical value.
-    private func gradientFlow(_ charts: inout [String]) throws -> String {
+    func gradientFlow(_ charts: inout [String]) throws -> String {
         let statistic = "grad_norm_mean"
         let diagnostics = try store.diagnostics(runs: runs)
         guard !diagnostics.rows.isEmpty else { return "" }
@@ -299,7 +299,7 @@ public struct HTMLReport {
         return out + "</div></section>\n"
     }
 
-    private func runsTable() throws -> String {
+    func runsTable() throws -> String {
         let columns = try FilterParser.terms("id, name, status, \(options.rows.text), \(options.cols?.text ?? "lr"), param.seed, epochs_done, "
                                              + "train_loss, test_loss, selected(test_loss), selected_epoch(test_loss), selected_on(test_loss), test_accuracy, alerts")
         let table = try store.table(runs: runs, columns: columns)
@@ -315,7 +315,7 @@ public struct HTMLReport {
         return out + "</tbody></table></div></section>\n"
     }
 
-    private func alerts(_ label: [Int64: String]) throws -> String {
+    func alerts(_ label: [Int64: String]) throws -> String {
         var rows = ""
         for run in runs {
             for a in try store.alertSummary(run: run) {
@@ -329,379 +329,8 @@ public struct HTMLReport {
             + "<th>last epoch</th><th>epochs</th><th>first message</th></tr></thead><tbody>\n" + rows + "</tbody></table></div></section>\n"
     }
 
-    /// One run's health: loss and accuracy, then per layer gradient norm (log), dead units,
-    /// saturation and weight norm, alert epochs marked.
-    private func details(_ run: Int64, label: String, _ charts: inout [String]) throws -> String {
-        let diagnostics = try store.diagnostics(runs: [run])
-        func column(_ name: String) -> Int { diagnostics.columns.firstIndex(of: name)! }
-        let (epochCol, layerCol) = (column("epoch"), column("layer"))
-        let layers = Set(diagnostics.rows.map { Self.id($0[layerCol]) }).sorted()
-        func perLayer(_ statistic: String) -> [LineChart.Series] {
-            let c = column(statistic)
-            return layers.compactMap { layer in
-                let points = diagnostics.rows.filter { Self.id($0[layerCol]) == layer }.compactMap { row in
-                    row[c].number.map { CurvePoint(epoch: Int(Self.id(row[epochCol])), value: $0) }
-                }
-                // The diagnostics number layers from 1, the first hidden one, as `show` does.
-                let name = layer == layers.last ? "output" : "layer \(layer)"
-                return points.isEmpty ? nil : .init(label: name, color: Palette.color(Int(layer) - 1), points: points, run: run, metric: statistic)
-            }
-        }
-        let alerts = try store.alertSummary(run: run)
-        let markers = alerts.map { a in
-            LineChart.Marker(epoch: a.firstEpoch,
-                             label: "\(a.kind.rawValue) from epoch \(a.firstEpoch)\(a.layer >= 0 ? " (layer \(a.layer + 1))" : ""): \(a.firstMessage)",
-                             color: Palette.color(for: a.severity))
-        }
-        var out = "<section class=\"run\"><h2 id=\"details-\(run)\">Run \(escaped(label))</h2>"
-        out += alerts.isEmpty ? "<p class=\"note\">No alerts.</p>"
-            : "<p class=\"note\">Dashed vertical lines: the epoch where an alert first fired.</p><ul class=\"alerts\">"
-                + alerts.map { a in
-                    "<li data-kind=\"\(escaped(a.kind.rawValue))\" data-severity=\"\(a.severity.rawValue)\"><b>\(escaped(a.kind.rawValue))</b> "
-                        + "(\(a.severity.rawValue)\(a.layer >= 0 ? ", layer \(a.layer + 1)" : ""), epochs \(a.firstEpoch)–\(a.lastEpoch)): "
-                        + "\(escaped(a.firstMessage))</li>"
-                }.joined() + "</ul>"
-        out += learned(run)
-        out += "<div class=\"grid\">\n"
-        var curves: [LineChart.Series] = [], accuracy: [LineChart.Series] = []
-        let shown = Metric.standardCurves + [Metric.valLoss, .valAccuracy]
-        for curve in try store.curves(run: run, metrics: shown.map(\.name)) where !curve.points.isEmpty {
-            let train = curve.metric.hasPrefix("train"), validation = curve.metric.hasPrefix("val_")
-            let s = LineChart.Series(label: curve.metric, color: Palette.color(train ? 0 : validation ? 2 : 1), points: curve.points,
-                                     dashed: train, run: run, metric: curve.metric)
-            if Metric.named(curve.metric).display == .fraction { accuracy.append(s) } else { curves.append(s) }
-        }
-        out += figure(LineChart(title: "loss", series: curves, markers: markers, width: 460, height: 240), id: "run\(run)-loss", &charts)
-        if !accuracy.isEmpty {
-            out += figure(LineChart(title: "accuracy", series: accuracy, markers: markers, yScale: .linear, width: 460, height: 240), id: "run\(run)-accuracy", &charts)
-        }
-        if !layers.isEmpty {
-            out += figure(LineChart(title: "gradient norm per layer", series: perLayer("grad_norm_mean"), markers: markers, yScale: .log,
-                                    width: 460, height: 240), id: "run\(run)-grad", &charts)
-            let dead = perLayer("dead_units"), saturated = perLayer("saturated_fraction")
-            if !dead.isEmpty {
-                out += figure(LineChart(title: "dead units per layer", series: dead, markers: markers, yScale: .linear, width: 460, height: 240),
-                              id: "run\(run)-dead", &charts)
-            }
-            if !saturated.isEmpty {
-                out += figure(LineChart(title: "saturated share per layer", series: saturated, markers: markers, yScale: .linear, width: 460, height: 240),
-                              id: "run\(run)-saturated", &charts)
-            }
-            out += figure(LineChart(title: "weight norm per layer", series: perLayer("weight_norm"), markers: markers, width: 460, height: 240),
-                          id: "run\(run)-weights", &charts)
-        }
-        return out + "</div>" + (try histograms(run)) + "</section>\n"
-    }
-
-    /// A run's weights per layer and its hidden units' outputs on its training data, each at a
-    /// few snapshots overlaid: how the distributions move through training.
-    private func histograms(_ run: Int64) throws -> String {
-        let stored = Array(Set(try store.snapshots(run: run).map(\.epoch))).sorted()
-        let epochs = options.histogramEpochs.map { SnapshotRecord.nearest($0, in: stored) } ?? SnapshotRecord.spread(stored, count: 3)
-        guard !epochs.isEmpty else { return "" }
-        var weights: [Int: [Histogram.Series]] = [:], outputs: [Int: [Histogram.Series]] = [:]
-        var failure: String?
-        for (k, epoch) in epochs.enumerated() {
-            for tensor in try store.snapshotTensors(run: run, epoch: epoch) where tensor.name == "weight" {
-                weights[tensor.layer, default: []].append(.init(label: "epoch \(epoch)", color: Palette.color(k), values: tensor.values))
-            }
-            guard let activations, failure == nil else { continue }
-            do {
-                for (layer, values) in try activations.hiddenOutputs(run: run, epoch: epoch, examples: Self.histogramExamples).enumerated() {
-                    outputs[layer, default: []].append(.init(label: "epoch \(epoch)", color: Palette.color(k), values: values))
-                }
-            } catch {
-                failure = "\(error)"
-            }
-        }
-        let last = weights.keys.max()
-        let activation = Dictionary(try store.diagnostics(runs: [run]).rows.compactMap { row -> (Int, String)? in
-            guard case .integer(let layer) = row[3] else { return nil }
-            return (Int(layer) - 1, row[5].text)
-        }, uniquingKeysWith: { a, _ in a })
-        var out = "<h3>Weights and hidden outputs by layer</h3><p class=\"note\">At epochs \(epochs.map(String.init).joined(separator: ", "))"
-            + (options.histogramEpochs == nil ? " (the first, middle and last snapshots; --histogram-epochs chooses)" : " (the nearest snapshots)")
-            + "; bar heights: the share of the layer's values in each bin. Hidden outputs: on the first \(Self.histogramExamples) training examples.</p>"
-            + "<div class=\"scatters\">"
-        for layer in weights.keys.sorted() {
-            let name = layer == last ? "output layer" : "layer \(layer + 1)"
-            out += "<figure>" + Histogram(title: "\(name) weights", series: weights[layer]!).svg(id: "run\(run)-weights-\(layer + 1)") + "</figure>"
-        }
-        for layer in outputs.keys.sorted() {
-            let kind = activation[layer].map { " (\($0))" } ?? ""
-            out += "<figure>" + Histogram(title: "layer \(layer + 1) outputs\(kind)", series: outputs[layer]!).svg(id: "run\(run)-outputs-\(layer + 1)") + "</figure>"
-        }
-        out += "</div>"
-        if let failure { out += "<p class=\"note\">No hidden outputs: \(escaped(failure))</p>" }
-        return out
-    }
-
-    /// The pivot's grid of decision boundaries: in each cell, the run of the gallery's seed.
-    private func gallery(_ pivot: Pivot) throws -> String {
-        guard let fields else { return "" }
-        let seeds = try store.table(runs: runs, columns: [Term(name: "id"), FilterParser.terms("param.seed")[0]]).rows
-        let seed = Dictionary(uniqueKeysWithValues: seeds.map { (Self.id($0[0]), $0[1].number.map { Int64($0) }) })
-        let chosen = options.gallerySeed ?? seeds.compactMap { $0[1].number.map { Int64($0) } }.min()
-        var cells = "", drawn = 0
-        for r in pivot.rowKeys {
-            cells += "<tr><th>\(escaped(r.text))</th>"
-            for c in pivot.colKeys {
-                guard let cell = pivot[r, c], let run = cell.runs.first(where: { seed[$0] == chosen }) ?? cell.runs.first else {
-                    cells += "<td></td>"
-                    continue
-                }
-                let field: DecisionField?
-                do { field = try fields.fields(run: run, frames: 1, resolution: Self.galleryResolution).last } catch {
-                    cells += "<td class=\"note\">\(escaped("\(error)"))</td>"
-                    continue
-                }
-                guard let field else { return "" }   // the sweep's runs are not on two input columns
-                var chart = BoundaryChart(field: field, title: "\(pivot.rowTerm.text) = \(r.text), \(pivot.colTerm?.text ?? "") = \(c.text): run \(run), epoch \(field.epoch)")
-                chart.size = 116
-                chart.compact = true
-                chart.publishesValues = false
-                drawn += 1
-                cells += "<td data-run=\"\(run)\"><a href=\"#run-\(run)\">" + chart.svg(id: "gallery-\(run)") + "</a></td>"
-            }
-            cells += "</tr>\n"
-        }
-        guard drawn > 0 else { return "" }
-        let head = "<tr><th>\(escaped(pivot.rowTerm.text)) \\ \(escaped(pivot.colTerm?.text ?? ""))</th>"
-            + pivot.colKeys.map { "<th>\(escaped($0.text))</th>" }.joined() + "</tr>\n"
-        return "<section><h2>Decision boundaries by \(escaped(pivot.rowTerm.text))" + (pivot.colTerm.map { " × " + escaped($0.text) } ?? "") + "</h2>"
-            + "<p class=\"note\">Each cell: the last snapshot of its run with seed \(chosen.map(String.init) ?? "?") (orange: the first class, blue: "
-            + "the second; test points ringed black). Click one for its run.</p><div class=\"scroll\"><table class=\"gallery\">\n"
-            + head + cells + "</table></div></section>\n"
-    }
-
-    /// What the run's network computes over the plane, with a slider through its snapshots.
-    private func learned(_ run: Int64) -> String {
-        guard let fields else { return "" }
-        let frames: [DecisionField]
-        do { frames = try fields.fields(run: run, frames: Self.frames, resolution: Self.frameResolution) } catch {
-            return "<p class=\"note\">No decision boundary: \(escaped("\(error)"))</p>"
-        }
-        guard let last = frames.last else { return "" }
-        var chart = BoundaryChart(field: last, title: "decision boundary")
-        chart.publishesValues = false
-        let json = frames.map { f -> String in
-            let c = BoundaryChart(field: f, title: "")
-            return "{\"epoch\":\(f.epoch),\"field\":\"\(c.image.dataURL)\",\"units\":[" + f.units.map { "\"" + c.image(of: $0).dataURL + "\"" }.joined(separator: ",") + "]}"
-        }
-        let id = "learned-\(run)"
-        return "<figure class=\"learned\" id=\"\(id)\" data-epoch=\"\(last.epoch)\"><div class=\"learned-row\">" + chart.svg(id: "\(id)-boundary")
-            + chart.unitsSVG(id: "\(id)-units") + "</div>"
-            + "<label class=\"slider\">epoch <input type=\"range\" class=\"epoch-slider\" min=\"0\" max=\"\(frames.count - 1)\" value=\"\(frames.count - 1)\" "
-            + "data-target=\"\(id)\" data-frames=\"\(id)-frames\"> <span class=\"epoch-label\">\(last.epoch)</span> "
-            + "<span class=\"note\">(\(frames.count) frames spread over its snapshots, epochs \(frames.first!.epoch)–\(last.epoch))</span></label>"
-            + "<script type=\"application/json\" id=\"\(id)-frames\">[" + json.joined(separator: ",") + "]</script></figure>\n"
-    }
-
-    private func figure(_ chart: LineChart, id: String, _ charts: inout [String]) -> String {
+    func figure(_ chart: LineChart, id: String, _ charts: inout [String]) -> String {
         charts.append(chart.json(id: id))
         return "<figure class=\"chart-box\">" + chart.svg(id: id) + "</figure>\n"
     }
-
-    // MARK: - Page
-
-    private func page(body: String, charts: [String]) -> String {
-        """
-        <!DOCTYPE html>
-        <html lang="en">
-        <head>
-        <meta charset="utf-8">
-        <meta name="viewport" content="width=device-width, initial-scale=1">
-        <meta name="generator" content="gradbook">\(options.live.map { "\n<meta http-equiv=\"refresh\" content=\"\(Int($0.seconds.rounded(.up)))\">" } ?? "")
-        <title>\(escaped(options.title))</title>
-        <style>
-        :root { color-scheme: light dark; --page: #fff; }
-        body { font: 14px/1.45 system-ui, -apple-system, "Segoe UI", sans-serif; margin: 24px auto; max-width: 1000px; padding: 0 16px; color: #1d2127; background: #fff; }
-        @media (prefers-color-scheme: dark) { :root { --page: #15181d; } svg.parallel g.lines, .by-value path.series { filter: brightness(1.7); } body { color: #dde1e6; background: #15181d; } th { background: #232830 !important; } tr.hit td { background: #3a3320 !important; } }
-        h1 { font-size: 22px; margin: 0 0 4px; } h2 { font-size: 17px; margin: 28px 0 6px; }
-        .note { margin: 2px 0 10px; opacity: 0.75; }
-        .grid { display: grid; grid-template-columns: repeat(auto-fill, minmax(460px, 1fr)); gap: 10px 18px; }
-        figure { margin: 0; position: relative; } svg { max-width: 100%; height: auto; overflow: visible; }
-        table { border-collapse: collapse; font-variant-numeric: tabular-nums; width: 100%; font-size: 13px; }
-        th, td { padding: 3px 8px; border-bottom: 1px solid rgba(127,127,127,0.25); text-align: left; white-space: nowrap; }
-        th { position: sticky; top: 0; background: #f1f3f5; cursor: pointer; user-select: none; }
-        th.asc::after { content: " ▲"; } th.desc::after { content: " ▼"; }
-        .scroll { overflow-x: auto; max-height: 640px; overflow-y: auto; } td.num { text-align: right; } tr.hit td { background: #fff3c4; }
-        .tip { position: absolute; pointer-events: none; display: none; background: rgba(20,22,26,0.92); color: #fff; font-size: 12px;
-               padding: 5px 8px; border-radius: 4px; white-space: nowrap; z-index: 2; }
-        .live { display: inline-block; padding: 3px 10px; border-radius: 4px; background: rgba(0,158,115,0.15); }
-        .learned { margin: 8px 0 14px; } .learned-row { display: flex; flex-wrap: wrap; gap: 12px; align-items: flex-start; }
-        .slider { display: block; margin-top: 4px; } .slider input { width: 320px; vertical-align: middle; }
-        .scatters { display: flex; flex-wrap: wrap; gap: 8px 16px; } svg.parallel path.dim { stroke-opacity: 0.07; }
-        table.gallery { width: auto; } table.gallery td, table.gallery th { padding: 2px 4px; text-align: center; } table.gallery svg { display: block; }
-        a.cell { cursor: pointer; } .run { border-top: 1px solid rgba(127,127,127,0.3); margin-top: 24px; }
-        </style>
-        </head>
-        <body>
-        <h1>\(escaped(options.title))</h1>
-        <p class="note">\(runs.count) run\(runs.count == 1 ? "" : "s") from \(escaped(store.path)). Hover a chart for its values.</p>
-        \(options.live.map { "<p class=\"live\" data-running=\"\($0.running)\" data-written=\"\(Self.timestamp())\">Live: \($0.running) run\($0.running == 1 ? "" : "s") running; written \(Self.timestamp()), this page reloads every \(Int($0.seconds.rounded(.up))) s.</p>" } ?? "")
-        \(body)
-        <script type="application/json" id="chart-data">[\(charts.joined(separator: ","))]</script>
-        <script>
-        \(Self.script)
-        </script>
-        </body>
-        </html>
-
-        """
-    }
-
-    /// Sortable tables, the hover read-out, heat-map cells that highlight their runs, the epoch
-    /// slider, and the brushes of parallel coordinates.
-    static let script = """
-        (function () {
-          "use strict";
-          document.querySelectorAll("table.sortable").forEach(function (table) {
-            table.querySelectorAll("th").forEach(function (th, column) {
-              th.addEventListener("click", function () {
-                var ascending = !th.classList.contains("asc");
-                table.querySelectorAll("th").forEach(function (h) { h.classList.remove("asc", "desc"); });
-                th.classList.add(ascending ? "asc" : "desc");
-                var body = table.tBodies[0];
-                var rows = Array.prototype.slice.call(body.rows);
-                rows.sort(function (a, b) {
-                  var x = a.cells[column], y = b.cells[column];
-                  var p = x.dataset.value, q = y.dataset.value, r;
-                  if (p !== undefined && q !== undefined) { r = parseFloat(p) - parseFloat(q); }
-                  else if (p !== undefined) { r = -1; } else if (q !== undefined) { r = 1; }
-                  else { r = x.textContent.localeCompare(y.textContent); }
-                  return ascending ? r : -r;
-                });
-                rows.forEach(function (row) { body.appendChild(row); });
-              });
-            });
-          });
-          var data = JSON.parse(document.getElementById("chart-data").textContent);
-          data.forEach(function (chart) {
-            var svg = document.getElementById(chart.id);
-            if (!svg) { return; }
-            var tip = document.createElement("div");
-            tip.className = "tip";
-            svg.parentNode.appendChild(tip);
-            svg.addEventListener("mousemove", function (event) {
-              var box = svg.getBoundingClientRect();
-              var scale = svg.viewBox.baseVal.width / box.width;
-              var x = (event.clientX - box.left) * scale;
-              if (x < chart.x[2] || x > chart.x[3]) { tip.style.display = "none"; return; }
-              var epoch = Math.round(chart.x[0] + (x - chart.x[2]) / (chart.x[3] - chart.x[2]) * (chart.x[1] - chart.x[0]));
-              var lines = [];
-              chart.series.forEach(function (s) {
-                var best = null;
-                s.points.forEach(function (p) { if (best === null || Math.abs(p[0] - epoch) < Math.abs(best[0] - epoch)) { best = p; } });
-                if (best !== null && best[1] !== null && Math.abs(best[0] - epoch) <= Math.max(1, (chart.x[1] - chart.x[0]) / 100)) {
-                  lines.push({ text: s.label + ": " + Number(best[1]).toPrecision(4), color: s.color, value: best[1] });
-                }
-              });
-              if (lines.length === 0) { tip.style.display = "none"; return; }
-              lines.sort(function (a, b) { return a.value - b.value; });
-              tip.textContent = "";
-              var head = document.createElement("div");
-              head.textContent = "epoch " + epoch;
-              tip.appendChild(head);
-              lines.slice(0, 12).forEach(function (line) {
-                var row = document.createElement("div"), swatch = document.createElement("span");
-                swatch.textContent = "\\u25A0 ";
-                swatch.style.color = line.color;
-                row.appendChild(swatch);
-                row.appendChild(document.createTextNode(line.text));
-                tip.appendChild(row);
-              });
-              if (lines.length > 12) { var more = document.createElement("div"); more.textContent = "… " + (lines.length - 12) + " more"; tip.appendChild(more); }
-              tip.style.display = "block";
-              var left = event.clientX - box.left + 14;
-              if (left + tip.offsetWidth > box.width) { left = event.clientX - box.left - tip.offsetWidth - 14; }
-              tip.style.left = left + "px";
-              tip.style.top = (event.clientY - box.top + 10) + "px";
-            });
-            svg.addEventListener("mouseleave", function () { tip.style.display = "none"; });
-          });
-          document.querySelectorAll("input.epoch-slider").forEach(function (slider) {
-            var frames = JSON.parse(document.getElementById(slider.getAttribute("data-frames")).textContent);
-            var box = document.getElementById(slider.getAttribute("data-target"));
-            slider.addEventListener("input", function () {
-              var f = frames[Number(slider.value)];
-              box.querySelector("image.field").setAttribute("href", f.field);
-              box.querySelectorAll("image.unit-field").forEach(function (image, k) { image.setAttribute("href", f.units[k]); });
-              box.setAttribute("data-epoch", f.epoch);
-              box.querySelector("svg.boundary").setAttribute("data-epoch", f.epoch);
-              box.querySelector(".epoch-label").textContent = f.epoch;
-              box.querySelector(".units-title").textContent = "Hidden units, epoch " + f.epoch;
-            });
-          });
-          document.querySelectorAll("svg.parallel").forEach(function (svg) {
-            var lines = Array.prototype.slice.call(svg.querySelectorAll("path.line"));
-            var axes = Array.prototype.slice.call(svg.querySelectorAll("g.axis"));
-            var brushes = {}, dragging = null;
-            function height(event) {
-              var p = svg.createSVGPoint();
-              p.x = event.clientX; p.y = event.clientY;
-              return p.matrixTransform(svg.getScreenCTM().inverse()).y;
-            }
-            function apply() {
-              var kept = 0, any = Object.keys(brushes).length > 0;
-              lines.forEach(function (line) {
-                var ys = line.getAttribute("data-ys").split(",");
-                var inside = Object.keys(brushes).every(function (k) {
-                  var y = parseFloat(ys[k]);
-                  return !isNaN(y) && y >= brushes[k][0] && y <= brushes[k][1];
-                });
-                line.classList.toggle("dim", !inside);
-                if (inside) { kept += 1; }
-              });
-              svg.setAttribute("data-selected", kept);
-              svg.querySelector(".selected-label").textContent = any ? kept + " of " + lines.length + " runs" : lines.length + " runs";
-              document.querySelectorAll("tr.hit").forEach(function (row) { row.classList.remove("hit"); });
-              if (!any) { return; }
-              lines.forEach(function (line) {
-                var row = document.getElementById("run-" + line.getAttribute("data-run"));
-                if (row && !line.classList.contains("dim")) { row.classList.add("hit"); }
-              });
-            }
-            function draw(k) {
-              var mark = axes[k].querySelector("rect.brush"), b = brushes[k];
-              if (!b) { mark.setAttribute("visibility", "hidden"); axes[k].removeAttribute("data-brush"); return; }
-              mark.setAttribute("y", b[0]);
-              mark.setAttribute("height", b[1] - b[0]);
-              mark.setAttribute("visibility", "visible");
-              axes[k].setAttribute("data-brush", b[0] + "," + b[1]);
-            }
-            axes.forEach(function (axis, k) {
-              var area = axis.querySelector("rect.brush-area");
-              area.addEventListener("mousedown", function (event) { dragging = { axis: k, from: height(event) }; event.preventDefault(); });
-            });
-            function move(event, done) {
-              if (dragging === null) { return; }
-              var k = dragging.axis, to = height(event);
-              var top = parseFloat(axes[k].getAttribute("data-end")), bottom = parseFloat(axes[k].getAttribute("data-start"));
-              var low = Math.max(top, Math.min(dragging.from, to)), high = Math.min(bottom, Math.max(dragging.from, to));
-              if (high - low < 3) { if (done) { delete brushes[k]; } } else { brushes[k] = [low, high]; }
-              draw(k);
-              apply();
-              if (done) { dragging = null; }
-            }
-            window.addEventListener("mousemove", function (event) { move(event, false); });
-            window.addEventListener("mouseup", function (event) { move(event, true); });
-          });
-          // A live page reloads itself: it comes back where the reader was.
-          if (document.querySelector("p.live")) {
-            try {
-              var place = sessionStorage.getItem("gradbook-scroll:" + location.pathname);
-              if (place !== null) { window.scrollTo(0, Number(place)); }
-              window.addEventListener("beforeunload", function () { sessionStorage.setItem("gradbook-scroll:" + location.pathname, String(window.scrollY)); });
-            } catch (e) { /* no storage for this page: it reloads at the top */ }
-          }
-          document.querySelectorAll("a.cell").forEach(function (cell) {
-            cell.addEventListener("click", function () {
-              var ids = cell.getAttribute("data-runs").split(",");
-              document.querySelectorAll("tr.hit").forEach(function (row) { row.classList.remove("hit"); });
-              ids.forEach(function (id) { var row = document.getElementById("run-" + id); if (row) { row.classList.add("hit"); } });
-            });
-          });
-        })();
-        """
 }
