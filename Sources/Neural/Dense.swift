@@ -32,12 +32,14 @@ public final class Dense {
     private let mask: UnsafeMutablePointer<Float>
     /// ∂loss/∂output for the current batch, filled by the layer above or the head.
     let delta: UnsafeMutablePointer<Float>
+    /// The fused backward step's `Wᵀ` (`outputs × inputs`); empty on BLAS.
+    private let transposedWeight: UnsafeMutablePointer<Float>
     var statistics: ActivationAccumulator
     var collectsStatistics = false
 
     /// The floats a layer takes from its network's arena.
-    static func floats(inputs: Int, outputs: Int, batchNorm: Bool, dropout: Float, capacity: Int) -> Int {
-        let buffers = capacity * outputs * (3 + (batchNorm ? 1 : 0) + (dropout > 0 ? 2 : 0))
+    static func floats(inputs: Int, outputs: Int, batchNorm: Bool, dropout: Float, capacity: Int, kernel: LayerKernel) -> Int {
+        let buffers = capacity * outputs * (3 + (batchNorm ? 1 : 0) + (dropout > 0 ? 2 : 0)) + (kernel == .fused ? inputs * outputs : 0)
         return buffers + Parameter.floats(inputs * outputs) + Parameter.floats(outputs) + (batchNorm ? 2 * Parameter.floats(outputs) : 0)
     }
 
@@ -61,6 +63,7 @@ public final class Dense {
         dropped = dropout > 0 ? arena.take(span) : output
         mask = dropout > 0 ? arena.take(span) : output
         delta = arena.take(span)
+        transposedWeight = arena.take(kernel == .fused ? inputs * outputs : 0)
         statistics = ActivationAccumulator(activation: activation, units: outputs)
     }
 
@@ -108,7 +111,7 @@ public final class Dense {
         activation.backward(activationInput, output, delta, count: count)
         batchNorm?.backward(delta, rows: rows)
         if kernel == .fused {
-            Kernels.backward(x: input, d: delta, w: weight.values, gw: weight.gradients, gb: bias.gradients,
+            Kernels.backward(x: input, d: delta, w: weight.values, wt: transposedWeight, gw: weight.gradients, gb: bias.gradients,
                              dx: inputGradient, rows: rows, inputs: inputs, outputs: n)
             return
         }

@@ -97,14 +97,25 @@ public enum Head: String, Sendable, Hashable, Codable, CaseIterable {
             }
             correct /= Double(cols)
         case .binaryCrossEntropy, .multiLabel:
-            let scale = 1 / (n * Float(cols))
-            for i in 0..<(rows * cols) {
-                // −[y·log σ(z) + (1−y)·log(1−σ(z))] = max(z, 0) − z·y + log(1 + e^−|z|).
-                let zi = z[i]
-                loss += Double(max(zi, 0) - zi * y[i] + log1p(exp(-abs(zi))))
-                p[i] = logistic(zi)
-                g?[i] = scale * (p[i] - y[i])
-                if (p[i] >= 0.5) == (y[i] >= 0.5) { correct += 1 }
+            let scale = 1 / (n * Float(cols)), count = rows * cols
+            // Four logits at a time (libm's scalar expf and log1pf were most of a small
+            // network's loss); the last few through the same lanes, padded, so that a value
+            // never depends on where in a batch it falls.
+            for i in stride(from: 0, to: count, by: 4) {
+                let k = min(4, count - i)
+                let zl = Lane(z + i, count: k), yl = Lane(y + i, count: k)
+                // −[y·log σ(z) + (1−y)·log(1−σ(z))] = max(z, 0) − z·y + log(1 + e^−|z|), and
+                // σ(z) = 1/(1 + e^−|z|) or e^−|z|/(1 + e^−|z|) from the same e^−|z|.
+                let e = (-zl.laneMagnitude).laneExp
+                let terms = zl.replacing(with: 0, where: zl .< 0) - zl * yl + e.laneLog1p
+                let q = 1 / (1 + e)
+                let pl = q.replacing(with: e * q, where: zl .< 0)
+                for j in 0..<k {
+                    loss += Double(terms[j])
+                    p[i + j] = pl[j]
+                    g?[i + j] = scale * (pl[j] - yl[j])
+                    if (pl[j] >= 0.5) == (yl[j] >= 0.5) { correct += 1 }
+                }
             }
             loss /= Double(cols)
             correct /= Double(cols)

@@ -120,18 +120,39 @@ enum Kernels {
     /// One pass over the rows of a layer's backward step, in place of three products:
     /// `gw = xᵀ·d` (`inputs × outputs`), `gb = Σ_r d[r, :]` and, when `dx` is given,
     /// `dx = d·wᵀ` (`rows × inputs`).
-    static func backward(x: UnsafePointer<Float>, d: UnsafePointer<Float>, w: UnsafePointer<Float>,
+    ///
+    /// Every loop runs along a contiguous row, four lanes at a time: `dx`'s row is the sum of
+    /// `wᵀ`'s rows weighted by `d`'s (from `wt`, where `w` is transposed first), not one dot
+    /// product and one sum across lanes per input; a single output (a binary head) reads `w`
+    /// itself as that row. Each value is summed over the outputs in order, as
+    /// ``LockstepNetwork`` sums it.
+    static func backward(x: UnsafePointer<Float>, d: UnsafePointer<Float>, w: UnsafePointer<Float>, wt: UnsafeMutablePointer<Float>,
                          gw: UnsafeMutablePointer<Float>, gb: UnsafeMutablePointer<Float>, dx: UnsafeMutablePointer<Float>?,
                          rows: Int, inputs: Int, outputs: Int) {
         gw.update(repeating: 0, count: inputs * outputs)
         gb.update(repeating: 0, count: outputs)
+        let rowsOfWT: UnsafePointer<Float>
+        if outputs == 1 {
+            rowsOfWT = w
+        } else {
+            if dx != nil {
+                for i in 0..<inputs { for j in 0..<outputs { wt[j * inputs + i] = w[i * outputs + j] } }
+            }
+            rowsOfWT = UnsafePointer(wt)
+        }
         for r in 0..<rows {
             let dr = d + r * outputs, xr = x + r * inputs
-            axpy(1, dr, gb, outputs)
-            for i in 0..<inputs {
-                axpy(xr[i], dr, gw + i * outputs, outputs)
-                if let dx { dx[r * inputs + i] = dot(dr, w + i * outputs, outputs) }
+            if outputs == 1 {
+                gb[0] += dr[0]
+                axpy(dr[0], xr, gw, inputs)
+            } else {
+                axpy(1, dr, gb, outputs)
+                for i in 0..<inputs { axpy(xr[i], dr, gw + i * outputs, outputs) }
             }
+            guard let dx else { continue }
+            let dxr = dx + r * inputs
+            dxr.update(repeating: 0, count: inputs)
+            for j in 0..<outputs { axpy(dr[j], rowsOfWT + j * inputs, dxr, inputs) }
         }
     }
 }

@@ -1,4 +1,4 @@
-/// `exp`, `tanh` and the logistic function four lanes at a time, with Cephes's single-precision
+/// `exp`, `log`, `log1p`, `tanh` and the logistic function four lanes at a time, with Cephes's single-precision
 /// polynomials (errors of a few units in the last place; `ActivationTests` compares them with
 /// libm): on Linux each scalar `expf`/`tanhf` is a library call, and a small network's
 /// tanh or sigmoid layer spends more time in those calls than in its products.
@@ -28,6 +28,38 @@ extension SIMD4 where Scalar == Float {
         let e = y * unsafeBitCast((n &+ 127) &<< 23, to: Lane.self)
         // Past Float's range, as expf: 0 below, infinity above.
         return e.replacing(with: 0, where: self .< -87.34).replacing(with: .infinity, where: self .> 88.72)
+    }
+
+    /// `ln x` for positive normal `x`: Cephes's `logf` (the mantissa folded into [√½, √2), a
+    /// polynomial in it, the exponent's `n·ln 2` in two parts).
+    @inline(__always)
+    var laneLog: Lane {
+        let bits = unsafeBitCast(self, to: SIMD4<UInt32>.self)
+        let exponent = unsafeBitCast(bits &>> 23, to: SIMD4<Int32>.self) &- 126
+        var m = unsafeBitCast((bits & 0x007f_ffff) | 0x3f00_0000, to: Lane.self)   // in [0.5, 1)
+        let low = m .< 0.707_106_781_186_547_524
+        let e = Lane(exponent).replacing(with: Lane(exponent &- 1), where: low)
+        m = (m - 1).replacing(with: m + m - 1, where: low)
+        let z = m * m
+        var y = Lane(repeating: 7.037_683_629_2e-2)
+        y = y * m - 1.151_461_031_0e-1
+        y = y * m + 1.167_699_874_0e-1
+        y = y * m - 1.242_014_084_6e-1
+        y = y * m + 1.424_932_278_7e-1
+        y = y * m - 1.666_805_766_5e-1
+        y = y * m + 2.000_071_476_5e-1
+        y = y * m - 2.499_999_399_3e-1
+        y = y * m + 3.333_333_117_4e-1
+        y = y * m * z + e * -2.121_944_40e-4 - 0.5 * z
+        return m + y + e * 0.693_359_375
+    }
+
+    /// `ln(1 + x)` for finite `x ≥ 0`, accurate for tiny `x` too: `ln(u)·x/(u − 1)` with
+    /// `u = 1 + x` rounded (Goldberg's correction), or `x` where `u` rounds to 1. NaN stays NaN.
+    @inline(__always)
+    var laneLog1p: Lane {
+        let u = 1 + self
+        return (u.laneLog * (self / (u - 1))).replacing(with: self, where: u .== 1)
     }
 
     /// `|x|` of each lane.

@@ -15,6 +15,14 @@ extension SIMD4 where Scalar == Float {
         self = UnsafeRawPointer(p + i).loadUnaligned(as: Lane.self)
     }
 
+    /// The first `count` (at most four) values at `p`, the other lanes 0.
+    @inline(__always)
+    init(_ p: UnsafePointer<Float>, count: Int) {
+        if count >= 4 { self = Lane(p, 0); return }
+        self = Lane()
+        for j in 0..<count { self[j] = p[j] }
+    }
+
     /// Writes the four values to `p[i..<i+4]`.
     @inline(__always)
     func store(_ p: UnsafeMutablePointer<Float>, _ i: Int) {

@@ -270,7 +270,7 @@ final class LockstepNetwork {
     }
 
     /// `gw = xᵀ·d`, `gb = Σ_r d[r, :]` and, when `dx` is given, `dx = d·wᵀ` (each input's sum
-    /// over the outputs as four partial sums plus a tail), in one pass over the rows.
+    /// over the outputs in order, from 0), in one pass over the rows.
     static func backward(x: UnsafePointer<Lanes>, d: UnsafePointer<Lanes>, w: UnsafePointer<Lanes>,
                          gw: UnsafeMutablePointer<Lanes>, gb: UnsafeMutablePointer<Lanes>, dx: UnsafeMutablePointer<Lanes>?,
                          rows: Int, inputs: Int, outputs n: Int) {
@@ -282,18 +282,13 @@ final class LockstepNetwork {
             for i in 0..<inputs {
                 let xi = xr[i], gwi = gw + i * n
                 for j in 0..<n { gwi[j] += xi * dr[j] }
-                guard let dx else { continue }
-                let wi = w + i * n
-                var s0 = Lanes(), s1 = Lanes(), s2 = Lanes(), s3 = Lanes(), tail = Lanes(), j = 0
-                while j + 4 <= n {
-                    s0 += dr[j] * wi[j]
-                    s1 += dr[j + 1] * wi[j + 1]
-                    s2 += dr[j + 2] * wi[j + 2]
-                    s3 += dr[j + 3] * wi[j + 3]
-                    j += 4
-                }
-                while j < n { tail += dr[j] * wi[j]; j += 1 }
-                dx[r * inputs + i] = (((s0 + s1) + s2) + s3) + tail
+            }
+            guard let dx else { continue }
+            let dxr = dx + r * inputs
+            dxr.update(repeating: Lanes(), count: inputs)
+            for j in 0..<n {
+                let dj = dr[j]
+                for i in 0..<inputs { dxr[i] += dj * w[i * n + j] }
             }
         }
     }

@@ -40,9 +40,11 @@ public final class Network: TrainingEngine {
         let widths = [inputs] + hidden.map(\.units) + [outputs]
         var size = capacity * (inputs + 2 * outputs)
         for (i, spec) in hidden.enumerated() {
-            size += Dense.floats(inputs: widths[i], outputs: spec.units, batchNorm: spec.batchNorm, dropout: spec.dropout, capacity: capacity)
+            size += Dense.floats(inputs: widths[i], outputs: spec.units, batchNorm: spec.batchNorm, dropout: spec.dropout, capacity: capacity,
+                                 kernel: kind.kernel(inputs: widths[i], outputs: spec.units))
         }
-        size += Dense.floats(inputs: widths[hidden.count], outputs: outputs, batchNorm: false, dropout: 0, capacity: capacity)
+        size += Dense.floats(inputs: widths[hidden.count], outputs: outputs, batchNorm: false, dropout: 0, capacity: capacity,
+                             kernel: kind.kernel(inputs: widths[hidden.count], outputs: outputs))
         let arena = Arena(count: size)
         self.arena = arena
         var layers: [Dense] = []

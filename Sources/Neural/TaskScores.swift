@@ -152,11 +152,12 @@ public enum ROC {
         guard positives > 0, negatives > 0 else { return nil }
         // One sort of plain integers: each score's bits made to order as the floats do, the
         // label in the lowest bit (ties stay together: the rank of a tied run is its mean).
-        let keys = zip(scores, positive).map { score, isPositive -> UInt64 in
+        var keys = zip(scores, positive).map { score, isPositive -> UInt64 in
             let bits = (score == 0 ? 0 : score).bitPattern   // -0 ties with 0
             let ordered = bits & 0x8000_0000 != 0 ? ~bits : bits | 0x8000_0000
             return UInt64(ordered) << 1 | (isPositive ? 1 : 0)
-        }.sorted()
+        }
+        radixSort(&keys)
         var rankSum = 0.0, i = 0
         while i < keys.count {
             var j = i
@@ -166,5 +167,39 @@ public enum ROC {
             i = j + 1
         }
         return (rankSum - Double(positives) * Double(positives + 1) / 2) / (Double(positives) * Double(negatives))
+    }
+
+    /// Sorts keys of at most 40 significant bits a byte at a time, lowest first: one pass counts
+    /// every byte of every key, then each of the five bytes is a stable counting pass, skipped
+    /// where all keys share it. Linear in the keys: the comparison sort it replaces was a tenth
+    /// of a small network's epoch (its test set's area is measured every epoch).
+    private static func radixSort(_ keys: inout [UInt64]) {
+        let n = keys.count, bytes = 5
+        guard n > 1 else { return }
+        var other = [UInt64](repeating: 0, count: n)
+        var counts = [Int](repeating: 0, count: bytes * 256)
+        counts.withUnsafeMutableBufferPointer { counts in
+            keys.withUnsafeMutableBufferPointer { keys in
+                other.withUnsafeMutableBufferPointer { other in
+                    for k in keys {
+                        for d in 0..<bytes { counts[d << 8 | Int(truncatingIfNeeded: k >> (8 * d)) & 0xff] += 1 }
+                    }
+                    var (from, to) = (keys, other)
+                    for d in 0..<bytes {
+                        let count = counts.baseAddress! + (d << 8), shift = UInt64(8 * d)
+                        if count[Int(truncatingIfNeeded: from[0] >> shift) & 0xff] == n { continue }
+                        var offset = 0
+                        for b in 0..<256 { (count[b], offset) = (offset, offset + count[b]) }
+                        for k in from {
+                            let b = Int(truncatingIfNeeded: k >> shift) & 0xff
+                            to[count[b]] = k
+                            count[b] += 1
+                        }
+                        swap(&from, &to)
+                    }
+                    if from.baseAddress != keys.baseAddress { keys.baseAddress!.update(from: from.baseAddress!, count: n) }
+                }
+            }
+        }
     }
 }

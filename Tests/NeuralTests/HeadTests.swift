@@ -1,3 +1,4 @@
+import Foundation
 import Datasets
 import Neural
 import XCTest
@@ -28,6 +29,37 @@ final class HeadTests: XCTestCase {
         XCTAssertEqual(Head.binaryCrossEntropy.loss(logits, targets: [0, 1]), 200, accuracy: 1e-3)
         // log 2 at a zero logit.
         XCTAssertEqual(Head.binaryCrossEntropy.loss(Matrix(rows: 1, cols: 1, values: [0]), targets: [1]), log(2), accuracy: 1e-6)
+    }
+
+    /// The binary cross-entropy of each logit (its exp, log1p and logistic run four lanes at a
+    /// time) within a few units in the last place of the exact value, computed in `Double`, from
+    /// logits of 1e-30 to ±100 and both targets (values below `Float`'s normal range may be
+    /// flushed to 0, as the lanes' `exp` does); a batch of any length gives each sample the
+    /// value it has alone, and NaN goes through (so divergence is seen).
+    func testBinaryCrossEntropyMatchesTheExactLossOverTheWholeRange() {
+        var logits: [Float] = [0, -0, 1e-30, -1e-30, 1e-8, -1e-8]
+        var x: Float = 1e-7
+        while x < 100 { logits += [x, -x]; x *= 1.003 }
+        for target: Float in [0, 1] {
+            for z in logits {
+                let zd = Double(z), yd = Double(target)
+                let exact = max(zd, 0) - zd * yd + Foundation.log1p(Foundation.exp(-abs(zd)))
+                let loss = Head.binaryCrossEntropy.loss(Matrix(rows: 1, cols: 1, values: [z]), targets: [target])
+                let normal = Double(Float.leastNormalMagnitude)
+                XCTAssertLessThanOrEqual(abs(loss - exact), max(4 * Double(Float(exact).ulp), normal), "loss at z = \(z), y = \(target)")
+                let p = Double(Head.binaryCrossEntropy.predict(Matrix(rows: 1, cols: 1, values: [z]))[0, 0])
+                let sigmoid = 1 / (1 + Foundation.exp(-zd))
+                XCTAssertLessThanOrEqual(abs(p - sigmoid), max(4 * Double(Float(sigmoid).ulp), normal), "σ(\(z))")
+            }
+        }
+        let batch: [Float] = [-3, -0.5, 0, 0.3, 0.7, 2, 9]
+        let targets: [Float] = [0, 1, 1, 0, 1, 0, 1]
+        let alone = zip(batch, targets).map { Head.binaryCrossEntropy.loss(Matrix(rows: 1, cols: 1, values: [$0]), targets: [$1]) }
+        let together = Head.binaryCrossEntropy.loss(Matrix(rows: 7, cols: 1, values: batch), targets: targets)
+        XCTAssertEqual(together, alone.reduce(0, +) / 7, accuracy: 1e-15)
+        XCTAssertEqual(Head.binaryCrossEntropy.predict(Matrix(rows: 7, cols: 1, values: batch)).values,
+                       batch.map { Head.binaryCrossEntropy.predict(Matrix(rows: 1, cols: 1, values: [$0]))[0, 0] })
+        XCTAssertTrue(Head.binaryCrossEntropy.loss(Matrix(rows: 2, cols: 1, values: [1, .nan]), targets: [1, 0]).isNaN)
     }
 
     func testMeanSquaredErrorIsTheMeanOverOutputs() {

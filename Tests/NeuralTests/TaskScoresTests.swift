@@ -52,6 +52,28 @@ final class TaskScoresTests: XCTestCase {
         XCTAssertEqual(m.counts, [2, 0, 1, 1], "threshold 0.5: 0.35 is a false negative")
     }
 
+    /// The area is the share of (positive, negative) pairs ordered right, ties counting half:
+    /// against that count, pair by pair, on scores of every sign and size with many ties
+    /// (−0 tying 0), from one sample of each class to a few thousand.
+    func testROCAreaIsTheShareOfPairsOrderedRight() throws {
+        var rng = SeededGenerator(seed: 7)
+        let pool: [Float] = [-0.0, 0, 1e-30, -1e-30, 0.25, -0.25, 0.5, 1, -3, 1e30, -1e30, .infinity, -.infinity, 0.7]
+        for (n, tied) in [(2, true), (3, false), (17, true), (250, false), (250, true), (1_000, false), (2_500, true)] {
+            let scores = (0..<n).map { _ in tied ? pool[rng.below(pool.count)] : Float(rng.normal() * 4) }
+            var positive = (0..<n).map { _ in rng.below(3) == 0 }
+            positive[0] = true
+            positive[n - 1] = false
+            var right = 0.0
+            for i in 0..<n where positive[i] {
+                for j in 0..<n where !positive[j] {
+                    right += scores[i] > scores[j] ? 1 : scores[i] == scores[j] ? 0.5 : 0
+                }
+            }
+            let pairs = Double(positive.filter { $0 }.count) * Double(positive.filter { !$0 }.count)
+            XCTAssertEqual(try XCTUnwrap(ROC.area(scores: scores, positive: positive)), right / pairs, accuracy: 1e-12, "\(n) scores")
+        }
+    }
+
     /// `r2_score([3, -0.5, 2, 7], [2.5, 0.0, 2, 8])` = 0.948608; MAE 0.5, MSE 0.375.
     func testRegressionErrorsAsScikitLearnAndInTheTargetsUnits() throws {
         let truth: [Float] = [3, -0.5, 2, 7], predicted: [Float] = [2.5, 0, 2, 8]
