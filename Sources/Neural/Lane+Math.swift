@@ -9,7 +9,16 @@ extension SIMD4 where Scalar == Float {
     var laneExp: Lane {
         // Clamped with masks: the generic pointwiseMin/Max were calls, not instructions.
         let low = Lane(repeating: -87.3), high = Lane(repeating: 88.3)
-        let x = self.replacing(with: low, where: self .< low).replacing(with: high, where: self .> high)
+        let e = self.replacing(with: low, where: self .< low).replacing(with: high, where: self .> high).laneExpInRange
+        // Past Float's range, as expf: 0 below, infinity above.
+        return e.replacing(with: 0, where: self .< -87.34).replacing(with: .infinity, where: self .> 88.72)
+    }
+
+    /// `eˣ` for `x` in [−87.3, 88.3] (NaN stays NaN): ``laneExp`` without its clamps, for
+    /// callers that know their range (tanh's `e²ˣ`, for `x` ≥ 0, needs only the upper one).
+    @inline(__always)
+    var laneExpInRange: Lane {
+        let x = self
         // n = round(x / ln 2) by the 1.5·2²³ trick: the integer sits in the mantissa's low bits.
         let magic: Float = 12_582_912
         let shifted = x * 1.442_695_040_888_963_4 + magic
@@ -25,9 +34,7 @@ extension SIMD4 where Scalar == Float {
         y = y * t + 1.666_666_545_9e-1
         y = y * t + 5.000_000_120_1e-1
         y = y * z + t + 1
-        let e = y * unsafeBitCast((n &+ 127) &<< 23, to: Lane.self)
-        // Past Float's range, as expf: 0 below, infinity above.
-        return e.replacing(with: 0, where: self .< -87.34).replacing(with: .infinity, where: self .> 88.72)
+        return y * unsafeBitCast((n &+ 127) &<< 23, to: Lane.self)
     }
 
     /// `ln x` for positive normal `x`: Cephes's `logf` (the mantissa folded into [√½, √2), a
@@ -73,7 +80,9 @@ extension SIMD4 where Scalar == Float {
     @inline(__always)
     var laneTanh: Lane {
         let a = laneMagnitude
-        let large = 1 - 2 / ((2 * a).laneExp + 1)
+        // tanh is 1 in Float long before e²ˣ leaves the range: only the upper clamp is needed.
+        let twice = 2 * a
+        let large = 1 - 2 / (twice.replacing(with: 88.3, where: twice .> 88.3).laneExpInRange + 1)
         let s = a * a
         var p = Lane(repeating: -5.704_988_727_45e-3)
         p = p * s + 2.063_908_879_54e-2

@@ -65,6 +65,11 @@ final class ActivationTests: XCTestCase {
             for (i, x) in inputs.enumerated() { batch[i] = activation.value(x) }
             XCTAssertEqual(inputs.map { activation.value($0) }, batch)
         }
+        // Far out (where e²ˣ would leave Float's range) tanh is ±1 exactly.
+        for x: Float in [44, 45, 88.5, 200, 1e10, .greatestFiniteMagnitude, .infinity] {
+            XCTAssertEqual(Activation.tanh.value(x), 1, "tanh(\(x))")
+            XCTAssertEqual(Activation.tanh.value(-x), -1, "tanh(\(-x))")
+        }
         XCTAssertEqual(Activation.tanh.value(-0.0).sign, .minus, "tanh keeps the sign of zero")
         XCTAssertTrue(Activation.tanh.value(.nan).isNaN, "NaN goes through, so divergence is seen")
         XCTAssertTrue(Activation.sigmoid.value(.nan).isNaN)
