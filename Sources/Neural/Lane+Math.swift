@@ -1,14 +1,18 @@
-/// `exp`, `log`, `log1p`, `tanh` and the logistic function four lanes at a time, with Cephes's single-precision
-/// polynomials (errors of a few units in the last place; `ActivationTests` compares them with
-/// libm): on Linux each scalar `expf`/`tanhf` is a library call, and a small network's
-/// tanh or sigmoid layer spends more time in those calls than in its products.
+/// The inputs for which ``Lane/laneExpInRange`` is `eˣ`: past them `Float` is no longer normal.
+private let expLow: Float = -87.3, expHigh: Float = 88.3
+
+/// `exp`, `log`, `log1p`, `tanh` and the logistic function four lanes at a time, with Cephes's
+/// single-precision polynomials (errors of a few units in the last place; `ActivationTests` and
+/// `HeadTests` compare them with libm): on Linux each scalar `expf`/`tanhf` is a library call,
+/// and a small network's tanh or sigmoid layer spends more time in those calls than in its
+/// products.
 extension SIMD4 where Scalar == Float {
     /// `eˣ`: 0 below −87.34 and infinity above 88.72, as `expf` (inputs in between are
     /// clamped to [−87.3, 88.3], where `Float` stays normal).
     @inline(__always)
     var laneExp: Lane {
         // Clamped with masks: the generic pointwiseMin/Max were calls, not instructions.
-        let low = Lane(repeating: -87.3), high = Lane(repeating: 88.3)
+        let low = Lane(repeating: expLow), high = Lane(repeating: expHigh)
         let e = self.replacing(with: low, where: self .< low).replacing(with: high, where: self .> high).laneExpInRange
         // Past Float's range, as expf: 0 below, infinity above.
         return e.replacing(with: 0, where: self .< -87.34).replacing(with: .infinity, where: self .> 88.72)
@@ -82,7 +86,7 @@ extension SIMD4 where Scalar == Float {
         let a = laneMagnitude
         // tanh is 1 in Float long before e²ˣ leaves the range: only the upper clamp is needed.
         let twice = 2 * a
-        let large = 1 - 2 / (twice.replacing(with: 88.3, where: twice .> 88.3).laneExpInRange + 1)
+        let large = 1 - 2 / (twice.replacing(with: expHigh, where: twice .> expHigh).laneExpInRange + 1)
         let s = a * a
         var p = Lane(repeating: -5.704_988_727_45e-3)
         p = p * s + 2.063_908_879_54e-2
