@@ -52,14 +52,12 @@ final class EpochWriter: Sendable {
 
     /// Queues a snapshot taken outside an epoch (the initial weights).
     func enqueue(_ snapshot: SnapshotRecord) throws(StoreError) {
-        try enqueue(.write { [run] (store: any RunRecorder) throws(StoreError) in try store.recordSnapshot(run: run, snapshot) })
+        try enqueue { (store: any RunRecorder, run: Int64) throws(StoreError) in try store.recordSnapshot(run: run, snapshot) }
     }
 
     /// Queues the run's checkpoint (encoded), after the epochs queued before it.
     func enqueue(checkpoint state: Data, epoch: Int) throws(StoreError) {
-        try enqueue(.write { [run] (store: any RunRecorder) throws(StoreError) in
-            try store.recordCheckpoint(run: run, epoch: epoch, state: state)
-        })
+        try enqueue { (store: any RunRecorder, run: Int64) throws(StoreError) in try store.recordCheckpoint(run: run, epoch: epoch, state: state) }
     }
 
     /// Queues a write of the run's, after what was queued before it.

@@ -38,25 +38,27 @@ public final class Network: TrainingEngine {
         self.head = head
         capacity = max(batchSize, Self.evaluationChunk)
         let widths = [inputs] + hidden.map(\.units) + [outputs]
+        // Each layer's kernel, chosen once: it sizes the layer's share of the arena and runs it.
+        let kernels = widths.indices.dropLast().map { kind.kernel(inputs: widths[$0], outputs: widths[$0 + 1]) }
         var size = capacity * (inputs + 2 * outputs)
         for (i, spec) in hidden.enumerated() {
             size += Dense.floats(inputs: widths[i], outputs: spec.units, batchNorm: spec.batchNorm, dropout: spec.dropout, capacity: capacity,
-                                 kernel: kind.kernel(inputs: widths[i], outputs: spec.units))
+                                 kernel: kernels[i])
         }
         size += Dense.floats(inputs: widths[hidden.count], outputs: outputs, batchNorm: false, dropout: 0, capacity: capacity,
-                             kernel: kind.kernel(inputs: widths[hidden.count], outputs: outputs))
+                             kernel: kernels[hidden.count])
         let arena = Arena(count: size)
         self.arena = arena
         var layers: [Dense] = []
         for (i, spec) in hidden.enumerated() {
             layers.append(Dense(inputs: widths[i], outputs: spec.units, activation: spec.activation,
                                 batchNorm: spec.batchNorm, dropout: spec.dropout, initializer: initializer, capacity: capacity,
-                                kernel: kind.kernel(inputs: widths[i], outputs: spec.units), arena: arena, rng: &rng))
+                                kernel: kernels[i], arena: arena, rng: &rng))
         }
         let last = widths[hidden.count]
         layers.append(Dense(inputs: last, outputs: outputs, activation: .identity, batchNorm: false, dropout: 0,
                             initializer: initializer, capacity: capacity,
-                            kernel: kind.kernel(inputs: last, outputs: outputs), arena: arena, rng: &rng))
+                            kernel: kernels[hidden.count], arena: arena, rng: &rng))
         dense = layers
         parameters = layers.flatMap(\.parameters)
         var start = 0
