@@ -100,7 +100,10 @@ public enum Head: String, Sendable, Hashable, Codable, CaseIterable {
             let scale = 1 / (n * Float(cols)), count = rows * cols
             // Four logits at a time (libm's scalar expf and log1pf were most of a small
             // network's loss); the last few through the same lanes, padded, so that a value
-            // never depends on where in a batch it falls.
+            // never depends on where in a batch it falls. Predictions, gradients and the count
+            // of right answers leave in lanes; only the loss is summed a value at a time.
+            let lanes = SIMD4<Int32>(0, 1, 2, 3)
+            var right = SIMD4<Int32>()
             for i in stride(from: 0, to: count, by: 4) {
                 let k = min(4, count - i)
                 let zl = Lane(z + i, count: k), yl = Lane(y + i, count: k)
@@ -109,14 +112,18 @@ public enum Head: String, Sendable, Hashable, Codable, CaseIterable {
                 let e = (-zl.laneMagnitude).laneExp
                 let terms = zl.replacing(with: 0, where: zl .< 0) - zl * yl + e.laneLog1p
                 let q = 1 / (1 + e)
-                let pl = q.replacing(with: e * q, where: zl .< 0)
-                for j in 0..<k {
-                    loss += Double(terms[j])
-                    p[i + j] = pl[j]
-                    g?[i + j] = scale * (pl[j] - yl[j])
-                    if (pl[j] >= 0.5) == (yl[j] >= 0.5) { correct += 1 }
+                let pl = q.replacing(with: e * q, where: zl .< 0), gl = scale * (pl - yl)
+                let isRight = .!((pl .>= 0.5) .^ (yl .>= 0.5)) .& (lanes .< Int32(k))
+                right &+= SIMD4<Int32>().replacing(with: 1, where: isRight)
+                if k == 4 {
+                    pl.store(p, i)
+                    g.map { gl.store($0, i) }
+                } else {
+                    for j in 0..<k { p[i + j] = pl[j]; g?[i + j] = gl[j] }
                 }
+                for j in 0..<k { loss += Double(terms[j]) }
             }
+            correct = Double(right.wrappedSum())
             loss /= Double(cols)
             correct /= Double(cols)
         case .softmaxCrossEntropy:

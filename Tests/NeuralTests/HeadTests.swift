@@ -62,6 +62,30 @@ final class HeadTests: XCTestCase {
         XCTAssertTrue(Head.binaryCrossEntropy.loss(Matrix(rows: 2, cols: 1, values: [1, .nan]), targets: [1, 0]).isNaN)
     }
 
+    /// The binary and multi-label heads count a label as right where σ ≥ ½ matches a target
+    /// ≥ ½, in batches of every length (the four-lane loop and its tail); σ = ½ (a logit of
+    /// exactly 0, from zero weights) counts as the positive class. Every engine.
+    func testBinaryAndMultiLabelAccuracyIsTheShareOfRightLabels() {
+        for (head, outputs) in [(Head.binaryCrossEntropy, 1), (.multiLabel, 3)] {
+            for engine in EngineKind.allCases {
+                for samples in 1...9 {
+                    let data = randomData(samples: samples, features: 3, outputs: outputs, head: head, seed: UInt64(samples))
+                    let hidden = [LayerSpec(units: 5, activation: .tanh)]
+                    let network = makeNetwork(engine, inputs: 3, hidden: hidden, outputs: outputs, head: head)
+                    let p = network.predict(Matrix(rows: samples, cols: 3, values: data.features)).values
+                    let right = zip(p, data.targets).filter { ($0 >= 0.5) == ($1 >= 0.5) }.count
+                    let labels = Double(samples * outputs)
+                    XCTAssertEqual(network.evaluate(data, collectStatistics: false).accuracy ?? .nan, Double(right) / labels, accuracy: 1e-12,
+                                   "\(head), \(engine), \(samples) samples")
+                    let undecided = makeNetwork(engine, inputs: 3, hidden: hidden, outputs: outputs, head: head, initializer: .zeros)
+                    let positive = data.targets.filter { $0 >= 0.5 }.count
+                    XCTAssertEqual(undecided.evaluate(data, collectStatistics: false).accuracy ?? .nan, Double(positive) / labels, accuracy: 1e-12,
+                                   "σ = ½ is positive: \(head), \(engine), \(samples) samples")
+                }
+            }
+        }
+    }
+
     func testMeanSquaredErrorIsTheMeanOverOutputs() {
         let out = Matrix(rows: 2, cols: 2, values: [1, 2, 3, 4])
         // ((1−0)² + (2−0)² + (3−1)² + (4−1)²) / 4 = (1 + 4 + 4 + 9) / 4
