@@ -19,9 +19,25 @@ extension SIMD4 where Scalar == Float {
     }
 
     /// `eˣ` for `x` in [−87.3, 88.3] (NaN stays NaN): ``laneExp`` without its clamps, for
-    /// callers that know their range (tanh's `e²ˣ`, for `x` ≥ 0, needs only the upper one).
+    /// callers that know their range.
     @inline(__always)
     var laneExpInRange: Lane {
+        let (scale, em1) = laneExpParts
+        return (em1 + 1) * scale
+    }
+
+    /// `eˣ − 1` for `x` in [−87.3, 88.3], accurate near 0 as well, where `eˣ` and 1 cancel.
+    @inline(__always)
+    var laneExpMinusOne: Lane {
+        let (scale, em1) = laneExpParts
+        // 2ⁿ·(eᵗ − 1) + (2ⁿ − 1): exact for n = 0, and 2ⁿ − 1 is exact wherever it matters.
+        return scale * em1 + (scale - 1)
+    }
+
+    /// `eˣ` as `2ⁿ · eᵗ` with `t = x − n·ln 2` in [−½ ln 2, ½ ln 2]: `scale` = 2ⁿ and `em1` =
+    /// eᵗ − 1 (Cephes's polynomial, `t + t²·P(t)`, so that it stays accurate for tiny `t`).
+    @inline(__always)
+    var laneExpParts: (scale: Lane, em1: Lane) {
         let x = self
         // n = round(x / ln 2) by the 1.5·2²³ trick: the integer sits in the mantissa's low bits.
         let magic: Float = 12_582_912
@@ -30,15 +46,14 @@ extension SIMD4 where Scalar == Float {
         let fn = shifted - magic
         // x − n·ln 2, with ln 2 split in two for exactness.
         let t = x - fn * 0.693_359_375 + fn * 2.121_944_40e-4
+        // P(t) by Estrin's scheme (pairs of terms, then powers of t²): half the chain of
+        // dependent steps Horner's rule takes, which the processor was waiting on.
         let z = t * t
-        var y = Lane(repeating: 1.987_569_150_0e-4)
-        y = y * t + 1.398_199_950_7e-3
-        y = y * t + 8.333_451_907_3e-3
-        y = y * t + 4.166_579_589_4e-2
-        y = y * t + 1.666_666_545_9e-1
-        y = y * t + 5.000_000_120_1e-1
-        y = y * z + t + 1
-        return y * unsafeBitCast((n &+ 127) &<< 23, to: Lane.self)
+        let p45 = 1.987_569_150_0e-4 * t + 1.398_199_950_7e-3
+        let p23 = 8.333_451_907_3e-3 * t + 4.166_579_589_4e-2
+        let p01 = 1.666_666_545_9e-1 * t + 5.000_000_120_1e-1
+        let p = p01 + z * (p23 + z * p45)
+        return (unsafeBitCast((n &+ 127) &<< 23, to: Lane.self), p * z + t)
     }
 
     /// `ln x` for positive normal `x`: Cephes's `logf` (the mantissa folded into [√½, √2), a
@@ -79,22 +94,16 @@ extension SIMD4 where Scalar == Float {
         unsafeBitCast(unsafeBitCast(self, to: SIMD4<UInt32>.self) & 0x7fff_ffff, to: Lane.self)
     }
 
-    /// `tanh(x)`: Cephes's odd polynomial below |x| = 0.625, `1 − 2/(e²ˣ + 1)` above, on |x|,
-    /// with the sign of x put back (so tanh(−0) = −0, and NaN stays NaN).
+    /// `tanh(x)` as `u / (u + 2)` with `u = e²ᵃ − 1` on `a = |x|`, with the sign of x put
+    /// back (so tanh(−0) = −0, and NaN stays NaN): one formula over the whole range, within 2.5
+    /// units in the last place (`ActivationTests`), where `1 − 2/(e²ᵃ + 1)` needed a second
+    /// polynomial near 0.
     @inline(__always)
     var laneTanh: Lane {
-        let a = laneMagnitude
-        // tanh is 1 in Float long before e²ˣ leaves the range: only the upper clamp is needed.
-        let twice = 2 * a
-        let large = 1 - 2 / (twice.replacing(with: expHigh, where: twice .> expHigh).laneExpInRange + 1)
-        let s = a * a
-        var p = Lane(repeating: -5.704_988_727_45e-3)
-        p = p * s + 2.063_908_879_54e-2
-        p = p * s - 5.373_971_555_31e-2
-        p = p * s + 1.333_144_220_36e-1
-        p = p * s - 3.333_328_194_22e-1
-        let small = p * s * a + a
-        let magnitude = unsafeBitCast(large.replacing(with: small, where: a .< 0.625), to: SIMD4<UInt32>.self)
+        // tanh is 1 in Float long before e²ᵃ leaves the range: only the upper clamp is needed.
+        let twice = 2 * laneMagnitude
+        let u = twice.replacing(with: expHigh, where: twice .> expHigh).laneExpMinusOne
+        let magnitude = unsafeBitCast(u / (u + 2), to: SIMD4<UInt32>.self)
         let sign = unsafeBitCast(self, to: SIMD4<UInt32>.self) & 0x8000_0000
         return unsafeBitCast(magnitude | sign, to: Lane.self)
     }

@@ -46,19 +46,19 @@ final class ActivationTests: XCTestCase {
     }
 
     /// tanh and sigmoid run four lanes at a time on their own polynomials: within a few units in
-    /// the last place of the exact values (computed in `Double`) over the whole range, in a batch
-    /// as for one value.
+    /// the last place of the exact values (computed in `Double`) over the whole range (tanh within
+    /// 2.5, as `laneTanh` says), in a batch as for one value.
     func testLaneTanhAndSigmoidMatchTheExactFunctions() {
         let xs = stride(from: -30.0, through: 30.0, by: 0.000_61).map { Float($0) } + [0, -0, 1e-30, -1e-30, 1e-8, 0.625, -0.625, 0.624_999]
-        for (activation, exact) in [(Activation.tanh, { (x: Double) in Foundation.tanh(x) }),
-                                    (.sigmoid, { (x: Double) in 1 / (1 + Foundation.exp(-x)) })] {
+        for (activation, bound, exact) in [(Activation.tanh, 2.5, { (x: Double) in Foundation.tanh(x) }),
+                                           (.sigmoid, 4, { (x: Double) in 1 / (1 + Foundation.exp(-x)) })] {
             var worst = 0.0, at: Float = 0
             for x in xs {
                 let v = Double(activation.value(x)), e = exact(Double(x))
                 let ulps = abs(v - e) / Double(Float(e).ulp == 0 ? Float.leastNonzeroMagnitude : Float(abs(e)).ulp)
                 if ulps > worst { (worst, at) = (ulps, x) }
             }
-            XCTAssertLessThanOrEqual(worst, 4, "\(activation): \(worst) ulps at \(at)")
+            XCTAssertLessThanOrEqual(worst, bound, "\(activation): \(worst) ulps at \(at)")
             // In a batch (the four-lane loop and its tail) the same values as one at a time.
             var batch = [Float](repeating: 0, count: 7)
             let inputs: [Float] = [-3, -0.5, 0, 0.3, 0.7, 2, 9]
