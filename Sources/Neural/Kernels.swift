@@ -171,7 +171,7 @@ enum Kernels {
         if outputs == 1 {
             rowsOfWT = w
         } else {
-            for i in 0..<inputs { for j in 0..<outputs { wt[j * inputs + i] = w[i * outputs + j] } }
+            for i in 0..<inputs { for j in 0..<outputs { wt[j &* inputs &+ i] = w[i &* outputs &+ j] } }
             rowsOfWT = UnsafePointer(wt)
         }
         for r in 0..<rows {

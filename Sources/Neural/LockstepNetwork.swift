@@ -164,7 +164,7 @@ final class LockstepNetwork {
         guard let count = lanes.first?.data.count else { return [] }
         let hidden = layers.dropLast()
         var loss = [Double](repeating: 0, count: lanes.count), correct = loss
-        var scores = lanes.map { _ in TaskScores.Accumulator(head: head, outputs: outputs) }
+        var scores = lanes.map { _ in TaskScores.Accumulator(head: head, outputs: outputs, samples: count) }
         var statistics = lanes.map { _ in hidden.map { ActivationAccumulator(activation: $0.activation, units: $0.outputs) } }
         for start in stride(from: 0, to: count, by: capacity) {
             let range = start..<min(start + capacity, count)

@@ -119,7 +119,7 @@ public final class Network: TrainingEngine {
             if collectStatistics { l.statistics.reset() }
         }
         defer { for l in hidden { l.collectsStatistics = false } }
-        var scores = TaskScores.Accumulator(head: head, outputs: outputs)
+        var scores = TaskScores.Accumulator(head: head, outputs: outputs, samples: data.count)
         for start in stride(from: 0, to: data.count, by: capacity) {
             let range = start..<min(start + capacity, data.count)
             gather(data.features, data.targets, range)

@@ -50,9 +50,15 @@ public enum TaskScores: Sendable, Equatable {
         var errors = RegressionErrors()
         let head: Head
 
-        public init(head: Head, outputs: Int) {
+        /// - Parameter samples: how many samples will be gathered, where known: the binary
+        ///   heads' per-sample scores are then stored without growing.
+        public init(head: Head, outputs: Int, samples: Int = 0) {
             self.head = head
             confusion = ConfusionMatrix(classes: head == .softmaxCrossEntropy ? outputs : 2)
+            if head == .binaryCrossEntropy || head == .playgroundTanh {
+                positives.reserveCapacity(samples)
+                actual.reserveCapacity(samples)
+            }
         }
 
         public var scores: TaskScores? {
@@ -152,54 +158,56 @@ public enum ROC {
         guard positives > 0, negatives > 0 else { return nil }
         // One sort of plain integers: each score's bits made to order as the floats do, the
         // label in the lowest bit (ties stay together: the rank of a tied run is its mean).
-        var keys = zip(scores, positive).map { score, isPositive -> UInt64 in
-            let bits = (score == 0 ? 0 : score).bitPattern   // -0 ties with 0
-            let ordered = bits & 0x8000_0000 != 0 ? ~bits : bits | 0x8000_0000
-            return UInt64(ordered) << 1 | (isPositive ? 1 : 0)
+        let n = min(scores.count, positive.count)
+        return withUnsafeTemporaryAllocation(of: UInt64.self, capacity: 2 * n) { buffer in
+            let keys = UnsafeMutableBufferPointer(rebasing: buffer[..<n]), spare = UnsafeMutableBufferPointer(rebasing: buffer[n...])
+            for i in 0..<n {
+                let bits = (scores[i] == 0 ? 0 : scores[i]).bitPattern   // -0 ties with 0
+                let ordered = bits & 0x8000_0000 != 0 ? ~bits : bits | 0x8000_0000
+                keys[i] = UInt64(ordered) << 1 | (positive[i] ? 1 : 0)
+            }
+            let sorted = radixSort(keys, spare)
+            var rankSum = 0.0, i = 0
+            while i < n {
+                var j = i
+                while j + 1 < n, sorted[j + 1] >> 1 == sorted[i] >> 1 { j += 1 }
+                let rank = Double(i + j) / 2 + 1   // mean rank of the tied run, 1-based
+                for k in i...j where sorted[k] & 1 == 1 { rankSum += rank }
+                i = j + 1
+            }
+            return (rankSum - Double(positives) * Double(positives + 1) / 2) / (Double(positives) * Double(negatives))
         }
-        radixSort(&keys)
-        var rankSum = 0.0, i = 0
-        while i < keys.count {
-            var j = i
-            while j + 1 < keys.count, keys[j + 1] >> 1 == keys[i] >> 1 { j += 1 }
-            let rank = Double(i + j) / 2 + 1   // mean rank of the tied run, 1-based
-            for k in i...j where keys[k] & 1 == 1 { rankSum += rank }
-            i = j + 1
-        }
-        return (rankSum - Double(positives) * Double(positives + 1) / 2) / (Double(positives) * Double(negatives))
     }
 
-    /// Sorts keys of at most 40 significant bits a byte at a time, lowest first: one pass counts
-    /// every byte of every key, then each of the five bytes is a stable counting pass, skipped
-    /// where all keys share it. Linear in the keys: the comparison sort it replaces was a tenth
-    /// of a small network's epoch (its test set's area is measured every epoch).
-    private static func radixSort(_ keys: inout [UInt64]) {
+    /// Sorts keys of at most 40 significant bits a byte at a time, lowest first, between `keys`
+    /// and `spare` (as long), and returns the one that ends sorted: one pass counts every byte
+    /// of every key, then each of the five bytes is a stable counting pass, skipped where all
+    /// keys share it. Linear in the keys, and nothing allocated on the heap: the comparison sort
+    /// it replaces was a tenth of a small network's epoch (its test set's area is measured every
+    /// epoch).
+    private static func radixSort(_ keys: UnsafeMutableBufferPointer<UInt64>,
+                                  _ spare: UnsafeMutableBufferPointer<UInt64>) -> UnsafeMutableBufferPointer<UInt64> {
         let n = keys.count, bytes = 5
-        guard n > 1 else { return }
-        var other = [UInt64](repeating: 0, count: n)
-        var counts = [Int](repeating: 0, count: bytes * 256)
-        counts.withUnsafeMutableBufferPointer { counts in
-            keys.withUnsafeMutableBufferPointer { keys in
-                other.withUnsafeMutableBufferPointer { other in
-                    for k in keys {
-                        for d in 0..<bytes { counts[d << 8 | Int(truncatingIfNeeded: k >> (8 * d)) & 0xff] += 1 }
-                    }
-                    var (from, to) = (keys, other)
-                    for d in 0..<bytes {
-                        let count = counts.baseAddress! + (d << 8), shift = UInt64(8 * d)
-                        if count[Int(truncatingIfNeeded: from[0] >> shift) & 0xff] == n { continue }
-                        var offset = 0
-                        for b in 0..<256 { (count[b], offset) = (offset, offset + count[b]) }
-                        for k in from {
-                            let b = Int(truncatingIfNeeded: k >> shift) & 0xff
-                            to[count[b]] = k
-                            count[b] += 1
-                        }
-                        swap(&from, &to)
-                    }
-                    if from.baseAddress != keys.baseAddress { keys.baseAddress!.update(from: from.baseAddress!, count: n) }
-                }
+        guard n > 1 else { return keys }
+        return withUnsafeTemporaryAllocation(of: Int.self, capacity: bytes * 256) { counts in
+            counts.initialize(repeating: 0)
+            for k in keys {
+                for d in 0..<bytes { counts[d << 8 | Int(truncatingIfNeeded: k >> (8 * d)) & 0xff] &+= 1 }
             }
+            var (from, to) = (keys, spare)
+            for d in 0..<bytes {
+                let count = counts.baseAddress! + (d << 8), shift = UInt64(8 * d)
+                if count[Int(truncatingIfNeeded: from[0] >> shift) & 0xff] == n { continue }
+                var offset = 0
+                for b in 0..<256 { (count[b], offset) = (offset, offset + count[b]) }
+                for k in from {
+                    let b = Int(truncatingIfNeeded: k >> shift) & 0xff
+                    to[count[b]] = k
+                    count[b] &+= 1
+                }
+                swap(&from, &to)
+            }
+            return from
         }
     }
 }
