@@ -63,6 +63,7 @@ public enum BLAS {
         // it here (5–12 % of an epoch of W2 and W3, more with two threads); accumulating onto
         // zeros with `beta = 1` then gives the same sums, bit for bit.
         if beta == 0 { c.update(repeating: 0, count: m * n) }
+        _ = buffersMapped
         sgemm(rowMajor, transposeA ? transposed : notTransposed, transposeB ? transposed : notTransposed,
               Int32(m), Int32(n), Int32(k), alpha, a, Int32(aCols), b, Int32(bCols), beta == 0 ? 1 : beta, c, Int32(n))
     }
@@ -101,6 +102,30 @@ public enum BLAS {
     /// The library in use, loaded on first use (`nil`: the portable kernels).
     private static let loaded: Library? = Library.find()
 
+    /// OpenBLAS packs a product's operands into work buffers it maps lazily, and its x86-64
+    /// kernels prefetch past the part a product packed. A prefetch into a page never touched is
+    /// dropped only after a failed page walk, every time: on the project's machine (a virtual
+    /// one) W3's 64 × 784 · 784 × 256 product ran 2.9× slower for as long as no larger product
+    /// had written there. Reading the buffers' first megabytes once maps those pages (to the
+    /// system's zero page); the buffers of the first few threads to train are the ones used.
+    /// The sum read is kept only so that the reads are not optimised away.
+    private static let buffersMapped: UInt8 = {
+        #if arch(x86_64)
+        guard let alloc = loaded?.memoryAlloc, let free = loaded?.memoryFree else { return 0 }
+        // 4 MB: the packing areas of any product an MLP makes; OpenBLAS's x86-64 buffers are 32–128 MB.
+        let bytes = 4 << 20, page = 4096
+        let buffers = (0..<4).compactMap { _ in alloc(0) }
+        defer { for buffer in buffers { free(buffer) } }
+        var sum: UInt8 = 0
+        for buffer in buffers {
+            for offset in stride(from: 0, to: bytes, by: page) { sum &+= buffer.load(fromByteOffset: offset, as: UInt8.self) }
+        }
+        return sum
+        #else
+        return 0
+        #endif
+    }()
+
     /// The CBLAS entry points of a loaded library.
     private struct Library: @unchecked Sendable {
         typealias Gemm = @convention(c) (Int32, Int32, Int32, Int32, Int32, Int32, Float, UnsafePointer<Float>?, Int32,
@@ -117,6 +142,9 @@ public enum BLAS {
         var snrm2: Norm
         var getThreads: (@convention(c) () -> Int32)?
         var setThreads: (@convention(c) (Int32) -> Void)?
+        /// OpenBLAS's own work-buffer allocator (see ``BLAS/buffersMapped``).
+        var memoryAlloc: (@convention(c) (Int32) -> UnsafeMutableRawPointer?)?
+        var memoryFree: (@convention(c) (UnsafeMutableRawPointer?) -> Void)?
 
         /// The candidates in order; `GRADBOOK_BLAS=none` skips them all, `GRADBOOK_BLAS=PATH`
         /// tries that file first.
@@ -143,6 +171,8 @@ public enum BLAS {
             (self.sgemm, self.sgemv, self.sdot, self.snrm2) = (sgemm, sgemv, sdot, snrm2)
             getThreads = library.symbol("openblas_get_num_threads", as: (@convention(c) () -> Int32).self)
             setThreads = library.symbol("openblas_set_num_threads", as: (@convention(c) (Int32) -> Void).self)
+            memoryAlloc = library.symbol("blas_memory_alloc", as: (@convention(c) (Int32) -> UnsafeMutableRawPointer?).self)
+            memoryFree = library.symbol("blas_memory_free", as: (@convention(c) (UnsafeMutableRawPointer?) -> Void).self)
             let file = library.file.split(separator: "/").last.map(String.init) ?? library.file
             if let config = library.symbol("openblas_get_config", as: (@convention(c) () -> UnsafePointer<CChar>?).self),
                let text = config() {
