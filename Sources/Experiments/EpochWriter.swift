@@ -9,12 +9,21 @@ import Tracking
 /// (each whole; ``RunRecorder/recordEpochs(run:_:)``): a writer that fell behind a fast run
 /// catches up with one commit for many epochs instead of one each.
 ///
+/// A pass over what waits starts ``batchWindow`` seconds after the first item arrives, so that
+/// a run's epochs are committed a few at a time rather than one by one: consecutive epochs
+/// change the same last pages of each table, and a commit copies every page it changed into
+/// the write-ahead log (and later into the database). ``drain()`` writes at once, and so does
+/// a pass when half of ``maxPending`` waits.
+///
 /// Writes keep their order. A write that meets another command's lock (a large delete, a merge)
 /// is tried again, the epochs behind it waiting in memory, until ``lockWait`` seconds have passed;
 /// any other failed write is reported at the next ``enqueue(_:)`` or at ``drain()``. At most
 /// ``maxPending`` epochs wait at once, so a slow disk slows training rather than filling memory.
 final class EpochWriter: Sendable {
     static let maxPending = 64
+    /// How long the first item waits for others to be written with it: a crash loses at most
+    /// this much more of a run's last epochs.
+    static let batchWindow = 0.025
 
     private let store: any RunRecorder
     private let run: Int64
@@ -68,12 +77,16 @@ final class EpochWriter: Sendable {
     private func enqueue(_ item: Item) throws(StoreError) {
         if let failure = state.withLock({ $0.failure }) { throw failure }
         slots.wait()
-        let schedule = state.withLock { s in
+        let (schedule, full) = state.withLock { s in
             s.pending.append(item)
             defer { s.writing = true }
-            return !s.writing
+            return (!s.writing, s.pending.count == Self.maxPending / 2)
         }
-        if schedule { queue.async { [self] in writePending() } }
+        if full {
+            queue.async { [self] in writePending() }
+        } else if schedule {
+            queue.asyncAfter(deadline: .now() + Self.batchWindow) { [self] in writePending() }
+        }
     }
 
     /// Writes what waits, oldest first, the epochs side by side in one call, until nothing does.
@@ -128,7 +141,7 @@ final class EpochWriter: Sendable {
     /// - Throws: the first write error, if any.
     @discardableResult
     func drain() throws(StoreError) -> Double {
-        queue.sync {}
+        queue.sync { writePending() }
         let (failure, seconds) = state.withLock { ($0.failure, $0.seconds) }
         if let failure { throw failure }
         return seconds

@@ -50,6 +50,18 @@ final class RunRecorderTests: XCTestCase {
         XCTAssertLessThan(log.batches.count, 10, "epochs queued behind a 50 ms write go in one call: \(log.batches)")
     }
 
+    /// A fast run's epochs are not committed one by one: the writer waits a moment for the next
+    /// ones, so a run of forty quick epochs reaches the store in a few calls, every epoch in order.
+    func testAFastRunsEpochsAreWrittenAFewAtATime() throws {
+        let recorder = MemoryRecorder()
+        let config = try RunSettings(["dataset": "circle", "layers": "4", "epochs": "40", "snapshots": "none"]).configuration()
+        _ = try Runner(store: recorder).run(config, version: "t")
+        let log = recorder.log.withLock { $0 }
+        XCTAssertEqual(log.epochs.map(\.epoch), Array(1...40), "every epoch, in order")
+        XCTAssertLessThanOrEqual(log.batches.count, 10, "a batch gathers the epochs of a moment: \(log.batches)")
+        XCTAssertEqual(log.finished, [.finished], "the run closed after its last epoch was written")
+    }
+
     func testTheRunnerWritesThroughAnyRecorder() throws {
         let recorder = MemoryRecorder()
         let config = try RunSettings(["dataset": "circle", "layers": "4", "epochs": "6", "snapshot-every": "3"]).configuration()
