@@ -115,19 +115,15 @@ public enum Head: String, Sendable, Hashable, Codable, CaseIterable {
                 let pl = q.replacing(with: e * q, where: zl .< 0), gl = scale * (pl - yl)
                 let isRight = .!((pl .>= 0.5) .^ (yl .>= 0.5)) .& (lanes .< Int32(k))
                 right &+= SIMD4<Int32>().replacing(with: 1, where: isRight)
-                if k == 4 {
-                    pl.store(p, i)
-                    g.map { gl.store($0, i) }
-                } else {
-                    for j in 0..<k { p[i + j] = pl[j]; g?[i + j] = gl[j] }
-                }
+                Self.store(pl, p + i, count: k)
+                if let g { Self.store(gl, g + i, count: k) }
                 for j in 0..<k { loss += Double(terms[j]) }
             }
             correct = Double(right.wrappedSum())
             loss /= Double(cols)
             correct /= Double(cols)
         case .softmaxCrossEntropy:
-            let scale = 1 / n
+            let scale = 1 / n, classes = SIMD4<Int32>(0, 1, 2, 3)
             for r in 0..<rows {
                 let zr = z + r * cols, yr = y + r * cols, pr = p + r * cols
                 // Subtract the row max before exp so that logits like [1010, 1000, 990] cannot
@@ -137,20 +133,25 @@ public enum Head: String, Sendable, Hashable, Codable, CaseIterable {
                     if zr[j] > m { m = zr[j]; best = j }
                     if yr[j] > yr[target] { target = j }
                 }
-                // The max term is e⁰ = 1; summing the others apart and taking log1p keeps the
-                // loss of a confident, correct prediction accurate (4.54e-5 for the example).
-                var others: Float = 0
-                for j in 0..<cols {
-                    let e = exp(zr[j] - m)
-                    pr[j] = e
-                    if j != best { others += e }
+                // e^(z − max) four classes at a time (libm's scalar expf was most of a ten-class
+                // head), the lanes past the last class 0. The max term is e⁰ = 1; summing the
+                // others apart and taking log1p keeps the loss of a confident, correct
+                // prediction accurate (4.54e-5 for the example).
+                var othersLanes = Lane()
+                for j in stride(from: 0, to: cols, by: 4) {
+                    let k = min(4, cols - j), column = classes &+ Int32(j)
+                    let e = (Lane(zr + j, count: k) - m).laneExp.replacing(with: 0, where: column .>= Int32(cols))
+                    othersLanes += e.replacing(with: 0, where: column .== Int32(best))
+                    Self.store(e, pr + j, count: k)
                 }
-                let sum = 1 + others, logSum = log1p(others)
-                for j in 0..<cols {
-                    pr[j] /= sum
-                    if yr[j] != 0 { loss -= Double(yr[j] * (zr[j] - m - logSum)) }
-                    if let g { g[r * cols + j] = scale * (pr[j] - yr[j]) }
+                let others = othersLanes.sum(), sum = 1 + others, logSum = log1p(others)
+                for j in stride(from: 0, to: cols, by: 4) {
+                    let k = min(4, cols - j)
+                    let pl = Lane(pr + j, count: k) / sum
+                    Self.store(pl, pr + j, count: k)
+                    if let g { Self.store(scale * (pl - Lane(yr + j, count: k)), g + r * cols + j, count: k) }
                 }
+                for j in 0..<cols where yr[j] != 0 { loss -= Double(yr[j] * (zr[j] - m - logSum)) }
                 if best == target { correct += 1 }
             }
         }
@@ -160,6 +161,12 @@ public enum Head: String, Sendable, Hashable, Codable, CaseIterable {
 }
 
 extension Head {
+    /// Writes the first `count` (at most four) lanes of `values` to `p`.
+    @inline(__always)
+    private static func store(_ values: Lane, _ p: UnsafeMutablePointer<Float>, count: Int) {
+        if count == 4 { values.store(p, 0) } else { for j in 0..<count { p[j] = values[j] } }
+    }
+
     /// `evaluate` over array storage.
     func evaluate(_ z: [Float], _ y: [Float], rows: Int, cols: Int, predictions: inout [Float],
                   gradient: UnsafeMutablePointer<Float>?) -> (loss: Double, correct: Double) {
