@@ -115,8 +115,8 @@ public enum Head: String, Sendable, Hashable, Codable, CaseIterable {
                 let pl = q.replacing(with: e * q, where: zl .< 0), gl = scale * (pl - yl)
                 let isRight = .!((pl .>= 0.5) .^ (yl .>= 0.5)) .& (lanes .< Int32(k))
                 right &+= SIMD4<Int32>().replacing(with: 1, where: isRight)
-                Self.store(pl, p + i, count: k)
-                if let g { Self.store(gl, g + i, count: k) }
+                pl.store(p + i, count: k)
+                if let g { gl.store(g + i, count: k) }
                 for j in 0..<k { loss += Double(terms[j]) }
             }
             correct = Double(right.wrappedSum())
@@ -142,14 +142,14 @@ public enum Head: String, Sendable, Hashable, Codable, CaseIterable {
                     let k = min(4, cols - j), column = classes &+ Int32(j)
                     let e = (Lane(zr + j, count: k) - m).laneExp.replacing(with: 0, where: column .>= Int32(cols))
                     othersLanes += e.replacing(with: 0, where: column .== Int32(best))
-                    Self.store(e, pr + j, count: k)
+                    e.store(pr + j, count: k)
                 }
                 let others = othersLanes.sum(), sum = 1 + others, logSum = log1p(others)
                 for j in stride(from: 0, to: cols, by: 4) {
                     let k = min(4, cols - j)
                     let pl = Lane(pr + j, count: k) / sum
-                    Self.store(pl, pr + j, count: k)
-                    if let g { Self.store(scale * (pl - Lane(yr + j, count: k)), g + r * cols + j, count: k) }
+                    pl.store(pr + j, count: k)
+                    if let g { (scale * (pl - Lane(yr + j, count: k))).store(g + r * cols + j, count: k) }
                 }
                 for j in 0..<cols where yr[j] != 0 { loss -= Double(yr[j] * (zr[j] - m - logSum)) }
                 if best == target { correct += 1 }
@@ -161,12 +161,6 @@ public enum Head: String, Sendable, Hashable, Codable, CaseIterable {
 }
 
 extension Head {
-    /// Writes the first `count` (at most four) lanes of `values` to `p`.
-    @inline(__always)
-    private static func store(_ values: Lane, _ p: UnsafeMutablePointer<Float>, count: Int) {
-        if count == 4 { values.store(p, 0) } else { for j in 0..<count { p[j] = values[j] } }
-    }
-
     /// `evaluate` over array storage.
     func evaluate(_ z: [Float], _ y: [Float], rows: Int, cols: Int, predictions: inout [Float],
                   gradient: UnsafeMutablePointer<Float>?) -> (loss: Double, correct: Double) {

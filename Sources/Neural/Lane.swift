@@ -29,6 +29,13 @@ extension SIMD4 where Scalar == Float {
         UnsafeMutableRawPointer(p + i).storeBytes(of: self, as: Lane.self)
     }
 
+    /// Writes the first `count` (at most four) lanes to `p`: the partner of ``init(_:count:)``.
+    @inline(__always)
+    func store(_ p: UnsafeMutablePointer<Float>, count: Int) {
+        if count >= 4 { store(p, 0); return }
+        for j in 0..<count { p[j] = self[j] }
+    }
+
     /// The square root of each lane, in one instruction where the target has one.
     @inline(__always)
     var laneSquareRoot: Lane {
