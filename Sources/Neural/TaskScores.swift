@@ -22,6 +22,10 @@ public enum TaskScores: Sendable, Equatable {
             for i in 0..<(rows * cols) { scores.errors.add(prediction: Double(predictions[i]), target: Double(targets[t + i])) }
         case .binaryCrossEntropy, .playgroundTanh:
             guard cols == 1 else { return }
+            if scores.positives.isEmpty {
+                scores.positives.reserveCapacity(scores.samples)
+                scores.actual.reserveCapacity(scores.samples)
+            }
             for i in 0..<rows {
                 let actual = targets[t + i] >= 0.5 ? 1 : 0, predicted = predictions[i] >= 0.5 ? 1 : 0
                 scores.confusion.add(actual: actual, predicted: predicted)
@@ -49,16 +53,14 @@ public enum TaskScores: Sendable, Equatable {
         var actual: [Bool] = []
         var errors = RegressionErrors()
         let head: Head
+        /// How many samples will be gathered (0 when not known): per-sample scores, where a head
+        /// keeps them, are stored without growing.
+        let samples: Int
 
-        /// - Parameter samples: how many samples will be gathered, where known: the binary
-        ///   heads' per-sample scores are then stored without growing.
         public init(head: Head, outputs: Int, samples: Int = 0) {
             self.head = head
+            self.samples = samples
             confusion = ConfusionMatrix(classes: head == .softmaxCrossEntropy ? outputs : 2)
-            if head == .binaryCrossEntropy || head == .playgroundTanh {
-                positives.reserveCapacity(samples)
-                actual.reserveCapacity(samples)
-            }
         }
 
         public var scores: TaskScores? {
