@@ -1,8 +1,8 @@
 public import GRDB
 
-/// One epoch as the store keeps it: the standard metrics (a row of `epochs`), any other named
-/// metric (rows of `metrics`), and the per-layer health, alerts and snapshot written in the same
-/// transaction. Plain values, no training types; non-finite values are kept as `nil`.
+/// One epoch as the store keeps it: the catalogue's metrics (a row of `epochs`), any other named
+/// metric (rows of `extra_metrics`), and the per-layer health, alerts and snapshot written in the
+/// same transaction. Plain values, no training types; non-finite values are kept as `nil`.
 public struct EpochRecord: Sendable, Equatable, FetchableRecord, PersistableRecord {
     public static let databaseTableName = "epochs"
 
@@ -17,7 +17,8 @@ public struct EpochRecord: Sendable, Equatable, FetchableRecord, PersistableReco
     public var seconds: Double?
     /// When the store received it (UTC text); set by the store.
     public var recordedAt: String?
-    /// Any other named metric of the epoch (`grad_norm`, …), in `metrics`.
+    /// Any other named metric of the epoch (`grad_norm`, `val_loss`, a metric of the run's own):
+    /// the catalogue's are columns of `epochs` (``columns``), the others rows of `extra_metrics`.
     public var extra: [String: Double]
     /// Per-layer diagnostics, the alerts that fired, and a weight snapshot.
     public var layers: [LayerHealthRecord] = []
@@ -62,15 +63,26 @@ public struct EpochRecord: Sendable, Equatable, FetchableRecord, PersistableReco
         seconds = row["seconds"]
         recordedAt = row["recorded_at"]
         extra = [:]
+        for name in Self.extraColumns { if let value: Double = row[name] { extra[name] = value } }
     }
 
     /// The columns of `epochs` and how each is read from a record: GRDB's encoding and the
-    /// prepared insert both come from this one list.
-    static let columns: [(name: String, value: @Sendable (EpochRecord) -> (any DatabaseValueConvertible)?)] = [
+    /// prepared insert both come from this one list. After the record's own fields, a column per
+    /// metric of the catalogue stored in `epochs` (``Metric/Source/epochs``), from ``extra``.
+    static let columns = fieldColumns + extraColumns.map { name -> Column in (name, { finite($0.extra[name]) }) }
+    typealias Column = (name: String, value: @Sendable (EpochRecord) -> (any DatabaseValueConvertible)?)
+    private static let fieldColumns: [Column] = [
         ("run_id", { $0.runID }), ("epoch", { $0.epoch }), ("train_loss", { $0.trainLoss }), ("test_loss", { $0.testLoss }),
         ("train_accuracy", { $0.trainAccuracy }), ("test_accuracy", { $0.testAccuracy }), ("learning_rate", { $0.learningRate }),
         ("seconds", { $0.seconds }), ("recorded_at", { $0.recordedAt ?? Timestamp.now() }),
     ]
+
+    /// The catalogue's metrics with a column of `epochs` but no field of their own: kept in ``extra``.
+    static let extraColumns = Metric.catalogue.filter { $0.source == .epochs }.map(\.name).filter { name in
+        !fieldColumns.contains { $0.name == name }
+    }
+    /// ``extraColumns`` as a set: what ``RunStore/recordEpochs(run:_:)`` does not write as rows.
+    static let extraColumnSet = Set(extraColumns)
 
     static let insertSQL = makeInsertSQL()
 
@@ -80,9 +92,9 @@ public struct EpochRecord: Sendable, Equatable, FetchableRecord, PersistableReco
 
 extension EpochRecord: PreparedInsert {}
 
-/// A metric of `metrics` (one outside the columns of `epochs`) at one epoch.
+/// A metric of `extra_metrics` (one outside the catalogue's columns of `epochs`) at one epoch.
 struct MetricRow: StoredRecord, PreparedInsert {
-    static let databaseTableName = "metrics"
+    static let databaseTableName = "extra_metrics"
     var runID: Int64
     var epoch: Int
     var name: String

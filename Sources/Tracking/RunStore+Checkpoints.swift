@@ -54,7 +54,7 @@ extension RunStore {
             throw StoreError.notResumable(run: run, status: status ?? "missing")
         }
         let dropped = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM epochs WHERE run_id = ? AND epoch > ?", arguments: [run, epoch]) ?? 0
-        for table in ["epochs", "metrics", "layer_health", "alerts", "snapshots"] {
+        for table in ["epochs", "extra_metrics", "layer_health", "alerts", "snapshots"] {
             try db.execute(sql: "DELETE FROM \(table) WHERE run_id = ? AND epoch > ?", arguments: [run, epoch])
         }
         // The selected epoch's confusion matrix stays when that epoch is kept (a later one replaces it).

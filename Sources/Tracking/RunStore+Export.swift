@@ -94,13 +94,9 @@ extension RunStore {
     public func runsReport(runs: [Int64]) throws(StoreError) -> ResultTable {
         let (params, tags, metrics) = try read { db in
             let ids = Self.jsonArray(runs)
-            let metrics = try Metric.standardCurves.filter { m in
+            let metrics = try (Metric.standardCurves + [Metric.valLoss, .valAccuracy]).filter { m in
                 try SQLRequest<Bool>(literal: """
                     SELECT EXISTS (SELECT 1 FROM epochs WHERE \(identifier: m.name) IS NOT NULL AND run_id IN (SELECT value FROM json_each(\(ids))))
-                    """).fetchOne(db) == true
-            }.map(\.name) + [Metric.valLoss, .valAccuracy].filter { m in
-                try SQLRequest<Bool>(literal: """
-                    SELECT EXISTS (SELECT 1 FROM metrics WHERE name = \(m.name) AND run_id IN (SELECT value FROM json_each(\(ids))))
                     """).fetchOne(db) == true
             }.map(\.name)
             return (try SQLRequest<String>(literal: "SELECT DISTINCT name FROM params WHERE run_id IN (SELECT value FROM json_each(\(ids))) ORDER BY name").fetchAll(db),

@@ -16,7 +16,7 @@ public struct RunTable: Sendable, Hashable {
     /// Every table of a run, parents before the tables that reference them (`snapshots` before
     /// `snapshot_tensors`), in the order a deletion report lists them.
     public static let all: [RunTable] = [
-        RunTable("params"), RunTable("tags"), RunTable("notes", localID: "id"), RunTable("epochs"), RunTable("metrics"),
+        RunTable("params"), RunTable("tags"), RunTable("notes", localID: "id"), RunTable("epochs"), RunTable("extra_metrics"),
         RunTable("layer_health"), RunTable("alerts"), RunTable("snapshots"), RunTable("snapshot_tensors"),
         RunTable("confusion"), RunTable("checkpoints"),
     ]

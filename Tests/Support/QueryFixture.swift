@@ -12,7 +12,7 @@ public import Tracking
 /// | 4  | delta              | running  |       | 0.1   | relu       | 10         | 0      |             |
 ///
 /// Run 1 has layer health at epochs 3 and 4 (5 then 4 dead units), a `dead_relu` alert at both,
-/// `grad_norm` per epoch, snapshots, and a validation split whose best loss comes at epoch 4
+/// `grad_norm` and a metric of its own (`ema_train_loss`, 1.5 × the training loss) per epoch, snapshots, and a validation split whose best loss comes at epoch 4
 /// (the test loss's best is at epoch 3) and best accuracy at epoch 3; run 3 is a regression run
 /// (no accuracy). Uuids and times are fixed so exports can be compared byte for byte.
 public enum QueryFixture {
@@ -35,7 +35,8 @@ public enum QueryFixture {
         let validation: [(loss: Double, accuracy: Double)] = [(1.05, 0.5), (0.55, 0.71875), (0.4, 0.78125), (0.375, 0.75)]
         for (i, c) in curve.enumerated() {
             var e = EpochRecord(epoch: i + 1, trainLoss: c.0, testLoss: c.1, trainAccuracy: c.2, testAccuracy: c.3, learningRate: 0.1,
-                                seconds: 0.5, extra: ["grad_norm": c.4, "val_loss": validation[i].loss, "val_accuracy": validation[i].accuracy])
+                                seconds: 0.5, extra: ["grad_norm": c.4, "val_loss": validation[i].loss, "val_accuracy": validation[i].accuracy,
+                                                        "ema_train_loss": c.0 * 1.5])
             if i >= 2 {
                 let dead = i == 2 ? 5 : 4
                 e.layers = [

@@ -36,6 +36,48 @@ final class MigrationTests: StoreTestCase {
         }
     }
 
+    /// Version 10 moves the catalogue's metrics from rows of `metrics` into columns of `epochs`:
+    /// every value a store held before is there after, where the catalogue says, and the `metrics`
+    /// view still answers the queries written against the old table.
+    func testTheCataloguesMetricsMoveIntoColumnsAndNothingIsLost() throws {
+        let all = Migration.embedded
+        let file = path("v9.sqlite")
+        let queue = try DatabaseQueue(path: file)
+        try queue.write { db in
+            try db.execute(sql: "CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, checksum TEXT NOT NULL, applied_at TEXT NOT NULL)")
+            for m in all.prefix(while: { $0.version <= 9 }) {
+                try db.execute(sql: m.sql)
+                try db.execute(sql: "INSERT INTO schema_migrations VALUES (?, ?, ?, 'then')", arguments: [m.version, m.name, m.checksum])
+            }
+            try db.execute(sql: """
+                INSERT INTO runs (id, uuid, status, created_at, config, gradbook_version) VALUES (1, 'u1', 'finished', 'then', '{}', 'old');
+                INSERT INTO epochs (run_id, epoch, train_loss, recorded_at) VALUES (1, 1, 0.9, 't1'), (1, 2, 0.8, 't2');
+                INSERT INTO metrics (run_id, epoch, name, value) VALUES
+                    (1, 1, 'val_loss', 0.7), (1, 2, 'val_loss', 0.6), (1, 1, 'grad_norm', 1.5), (1, 2, 'test_macro_f1', 0.25),
+                    (1, 2, 'alerts', NULL), (1, 1, 'my_metric', 42), (1, 3, 'val_loss', 0.5);
+                """)
+        }
+        let before = try queue.read { db in
+            try Row.fetchAll(db, sql: "SELECT run_id, epoch, name, value FROM metrics WHERE value IS NOT NULL ORDER BY run_id, epoch, name").map(\.description)
+        }
+        try queue.close()
+
+        let store = try RunStore(path: file)
+        XCTAssertEqual(try store.schemaVersion(), all.last!.version)
+        try RawDatabase.read(file) { db in
+            let after = try Row.fetchAll(db, sql: "SELECT run_id, epoch, name, value FROM metrics ORDER BY run_id, epoch, name").map(\.description)
+            XCTAssertEqual(after, before, "the metrics view gives every stored value back")
+            let epochs = try Row.fetchAll(db, sql: "SELECT epoch, train_loss, val_loss, grad_norm, test_macro_f1 FROM epochs ORDER BY epoch")
+            XCTAssertEqual(epochs.map(\.description), [
+                "[epoch:1 train_loss:0.9 val_loss:0.7 grad_norm:1.5 test_macro_f1:NULL]",
+                "[epoch:2 train_loss:0.8 val_loss:0.6 grad_norm:NULL test_macro_f1:0.25]",
+                "[epoch:3 train_loss:NULL val_loss:0.5 grad_norm:NULL test_macro_f1:NULL]",
+            ], "a metric of an epoch without a row gets one")
+            XCTAssertEqual(try String.fetchAll(db, sql: "SELECT name FROM extra_metrics"), ["my_metric"])
+        }
+        XCTAssertEqual(try store.epochs(run: 1).map { $0.value(of: "val_loss") }, [0.7, 0.6, 0.5])
+    }
+
     func testEmbeddedMigrationsAreTheSQLFiles() throws {
         // The binary's copy must be the files under migrations/, byte for byte.
         let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()

@@ -117,18 +117,29 @@ final class RunStoreTests: StoreTestCase {
                                       biasGradNormMean: 0.13, biasGradNormMax: 0.14, weightNorm: 0.15, updateRatio: 0.16,
                                       actMean: 0.17, actStd: 0.18, deadUnits: 2, deadFraction: 0.19, saturatedFraction: 0.2,
                                       evalActMean: 0.21, evalActStd: 0.22, evalDeadUnits: 3, evalSaturatedFraction: 0.23)
-        var epoch = EpochRecord(epoch: 4, trainLoss: 1, extra: ["grad_norm": 0.5, "val_auc": 0.75])
+        var epoch = EpochRecord(epoch: 4, trainLoss: 1, extra: ["grad_norm": 0.5, "val_auc": 0.75, "my_metric": 2.5])
         epoch.layers = [layer]
         try store.recordEpoch(run: id, epoch)
         var expected = layer
         (expected.runID, expected.epoch) = (id, 4)
         XCTAssertEqual(try RawDatabase.read(store.path) { try LayerHealthRecord.fetchAll($0) }, [expected])
-        let extras = try RawDatabase.read(store.path) { db in
-            try Row.fetchAll(db, sql: "SELECT run_id, epoch, name, value FROM metrics ORDER BY name").map {
-                "\($0["run_id"] as Int64) \($0["epoch"] as Int) \($0["name"] as String) \($0["value"] as Double)"
+        func rows(_ sql: String) throws -> [String] {
+            try RawDatabase.read(store.path) { db in
+                try Row.fetchAll(db, sql: sql).map {
+                    "\($0["run_id"] as Int64) \($0["epoch"] as Int) \($0["name"] as String) \($0["value"] as Double)"
+                }
             }
         }
-        XCTAssertEqual(extras, ["\(id) 4 grad_norm 0.5", "\(id) 4 val_auc 0.75"])
+        // The catalogue's metrics are columns of the epoch's one row; a metric of the run's own
+        // is a row of `extra_metrics`; the `metrics` view shows both in long form, as before.
+        let columns = try RawDatabase.read(store.path) { try Row.fetchOne($0, sql: "SELECT grad_norm, val_auc, val_loss FROM epochs") }
+        XCTAssertEqual(columns?[0] as Double?, 0.5)
+        XCTAssertEqual(columns?[1] as Double?, 0.75)
+        XCTAssertNil(columns?[2] as Double?)
+        XCTAssertEqual(try rows("SELECT run_id, epoch, name, value FROM extra_metrics"), ["\(id) 4 my_metric 2.5"])
+        XCTAssertEqual(try rows("SELECT run_id, epoch, name, value FROM metrics ORDER BY name"),
+                       ["\(id) 4 grad_norm 0.5", "\(id) 4 my_metric 2.5", "\(id) 4 val_auc 0.75"])
+        XCTAssertEqual(try store.epochs(run: id).map(\.extra), [["grad_norm": 0.5, "val_auc": 0.75, "my_metric": 2.5]])
     }
 
     /// Epochs written together are one transaction: a bad one takes the others with it.

@@ -11,7 +11,7 @@ public struct Metric: Sendable, Hashable, Codable {
     public enum Source: String, Sendable, Hashable, Codable {
         /// A column of `epochs` named like the metric.
         case epochs
-        /// Rows of `metrics` with this name.
+        /// Rows of `extra_metrics` with this name: a metric outside the catalogue.
         case metrics
         /// An aggregate over the layers of `layer_health` per epoch.
         case layers
@@ -40,7 +40,7 @@ public struct Metric: Sendable, Hashable, Codable {
     /// For ``Source/layers``: the SQL aggregate over a layer column (`SUM(dead_units)`).
     var layerAggregate: String?
 
-    /// A metric outside the catalogue: stored in `metrics`, lower is better, a plain number.
+    /// A metric outside the catalogue: stored in `extra_metrics`, lower is better, a plain number.
     public init(name: String) {
         self.init(name, .minimize, .metrics, .number, "a recorded metric")
     }
@@ -92,14 +92,14 @@ public struct Metric: Sendable, Hashable, Codable {
     public static let testLoss = Metric("test_loss", .minimize, .epochs, .number, "loss on the test set, a full pass after each epoch")
     public static let trainAccuracy = Metric("train_accuracy", .maximize, .epochs, .fraction, "share of training samples classified right")
     public static let testAccuracy = Metric("test_accuracy", .maximize, .epochs, .fraction, "share of test samples classified right")
-    public static let valLoss = Metric("val_loss", .minimize, .metrics, .number,
+    public static let valLoss = Metric("val_loss", .minimize, .epochs, .number,
                                        "loss on the validation split (--validation-ratio), a full pass after each epoch")
-    public static let valAccuracy = Metric("val_accuracy", .maximize, .metrics, .fraction, "share of validation samples classified right")
+    public static let valAccuracy = Metric("val_accuracy", .maximize, .epochs, .fraction, "share of validation samples classified right")
     public static let learningRate = Metric("learning_rate", .minimize, .epochs, .number, "the learning rate used in the epoch")
     public static let seconds = Metric("seconds", .minimize, .epochs, .seconds, "wall time of the epoch")
-    public static let gradNorm = Metric("grad_norm", .minimize, .metrics, .number, "global L2 norm of the gradient, mean over the epoch's steps")
-    public static let gradNormMax = Metric("grad_norm_max", .minimize, .metrics, .number, "global L2 norm of the gradient, largest step")
-    public static let alerts = Metric("alerts", .minimize, .metrics, .count, "alerts that fired in the epoch (notes not counted)")
+    public static let gradNorm = Metric("grad_norm", .minimize, .epochs, .number, "global L2 norm of the gradient, mean over the epoch's steps")
+    public static let gradNormMax = Metric("grad_norm_max", .minimize, .epochs, .number, "global L2 norm of the gradient, largest step")
+    public static let alerts = Metric("alerts", .minimize, .epochs, .count, "alerts that fired in the epoch (notes not counted)")
     public static let deadUnits = Metric("dead_units", .minimize, .layers, .count, "dead units, summed over the layers", layers: "SUM(dead_units)")
     public static let deadFraction = Metric("dead_fraction", .minimize, .layers, .fraction, "share of dead units, largest layer", layers: "MAX(dead_fraction)")
     public static let saturatedFraction = Metric("saturated_fraction", .minimize, .layers, .fraction,
@@ -109,11 +109,11 @@ public struct Metric: Sendable, Hashable, Codable {
     public static let taskMetrics: [Metric] = ["test", "val"].flatMap { split -> [Metric] in
         let part = split == "test" ? "test set" : "validation split"
         return [
-            Metric("\(split)_macro_f1", .maximize, .metrics, .fraction, "mean F1 over the classes on the \(part) (scikit-learn's macro average)"),
-            Metric("\(split)_auc", .maximize, .metrics, .fraction, "area under the ROC curve on the \(part) (two classes)"),
-            Metric("\(split)_rmse", .minimize, .metrics, .number, "root mean squared error on the \(part), in the target's units (regression)"),
-            Metric("\(split)_mae", .minimize, .metrics, .number, "mean absolute error on the \(part), in the target's units (regression)"),
-            Metric("\(split)_r2", .maximize, .metrics, .number, "coefficient of determination R² on the \(part) (regression)"),
+            Metric("\(split)_macro_f1", .maximize, .epochs, .fraction, "mean F1 over the classes on the \(part) (scikit-learn's macro average)"),
+            Metric("\(split)_auc", .maximize, .epochs, .fraction, "area under the ROC curve on the \(part) (two classes)"),
+            Metric("\(split)_rmse", .minimize, .epochs, .number, "root mean squared error on the \(part), in the target's units (regression)"),
+            Metric("\(split)_mae", .minimize, .epochs, .number, "mean absolute error on the \(part), in the target's units (regression)"),
+            Metric("\(split)_r2", .maximize, .epochs, .number, "coefficient of determination R² on the \(part) (regression)"),
         ]
     }
 

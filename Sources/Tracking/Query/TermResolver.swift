@@ -145,10 +145,10 @@ struct TermResolver {
             return ("SELECT epoch, \(sql: metric.layerAggregate!) AS v FROM layer_health WHERE run_id = \(run) GROUP BY epoch HAVING v IS NOT NULL",
                     metric)
         default:
-            guard try SQLRequest<Bool>(literal: "SELECT EXISTS (SELECT 1 FROM metrics WHERE name = \(name))").fetchOne(db) == true else {
+            guard try SQLRequest<Bool>(literal: "SELECT EXISTS (SELECT 1 FROM extra_metrics WHERE name = \(name))").fetchOne(db) == true else {
                 return nil
             }
-            return ("SELECT epoch, value AS v FROM metrics WHERE run_id = \(run) AND name = \(name) AND value IS NOT NULL", metric)
+            return ("SELECT epoch, value AS v FROM extra_metrics WHERE run_id = \(run) AND name = \(name) AND value IS NOT NULL", metric)
         }
     }
 
@@ -215,7 +215,7 @@ struct TermResolver {
     /// The names a filter may use in this store, by kind.
     func names() throws -> (attributes: [String], params: [String], metrics: [String], tags: [String]) {
         let params = try String.fetchAll(db, sql: "SELECT DISTINCT name FROM params ORDER BY name")
-        let extra = try String.fetchAll(db, sql: "SELECT DISTINCT name FROM metrics ORDER BY name")
+        let extra = try String.fetchAll(db, sql: "SELECT DISTINCT name FROM extra_metrics ORDER BY name")
         let tags = try String.fetchAll(db, sql: "SELECT DISTINCT key FROM tags ORDER BY key").map { "tag." + $0 }
         let known = Metric.catalogue.filter { $0.source != .metrics }.map(\.name)
         return (Self.attributes.map(\.key) + ["alerts"] + AlertKind.allCases.map { "alert." + $0.rawValue }, params,
