@@ -75,16 +75,17 @@ struct EpochRecorder {
         let alerts = monitor.check(r)
         if alerts.contains(where: { $0.kind == .exploding }) { exploded = true }
         let norms = r.gradientNorms.map(Double.init)
+        var extra = [String: Double](minimumCapacity: Metric.catalogue.count)
+        extra[Metric.gradNorm.name] = norms.isEmpty ? 0 : norms.reduce(0, +) / Double(norms.count)
+        extra[Metric.gradNormMax.name] = norms.max() ?? 0
+        extra[Metric.alerts.name] = Double(alerts.filter { $0.severity != .note }.count)
+        if let loss = r.validationLoss { extra[Metric.valLoss.name] = loss }
+        if let accuracy = r.validationAccuracy { extra[Metric.valAccuracy.name] = accuracy }
+        r.testScores?.addMetrics(split: "test", to: &extra)
+        r.validationScores?.addMetrics(split: "val", to: &extra)
         var record = EpochRecord(
             epoch: r.epoch, trainLoss: r.trainLoss, testLoss: r.testLoss, trainAccuracy: r.trainAccuracy,
-            testAccuracy: r.testAccuracy, learningRate: r.learningRate, seconds: r.seconds,
-            extra: [Metric.gradNorm.name: norms.isEmpty ? 0 : norms.reduce(0, +) / Double(norms.count),
-                    Metric.gradNormMax.name: norms.max() ?? 0, Metric.alerts.name: Double(alerts.filter { $0.severity != .note }.count)])
-        if let loss = r.validationLoss { record.extra[Metric.valLoss.name] = loss }
-        if let accuracy = r.validationAccuracy { record.extra[Metric.valAccuracy.name] = accuracy }
-        for (split, scores) in [("test", r.testScores), ("val", r.validationScores)] {
-            record.extra.merge(scores?.metrics(split: split) ?? [:]) { a, _ in a }
-        }
+            testAccuracy: r.testAccuracy, learningRate: r.learningRate, seconds: r.seconds, extra: extra)
         lastMetrics = record
         let improved = selection.add(record)
         if improved {

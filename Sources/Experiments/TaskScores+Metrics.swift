@@ -18,15 +18,14 @@ extension TaskScores {
     /// A metric's catalogue name on one part: `test_macro_f1`, `val_rmse`.
     public static func metricName(_ name: String, split: String) -> String { "\(split)_\(name)" }
 
-    /// The metrics on one part (`test` or `val`), by their catalogue names (``Metric/taskMetrics``).
-    func metrics(split: String) -> [String: Double] {
-        var out: [String: Double] = [:]
+    /// Adds the metrics on one part (`test` or `val`) to `metrics`, by their catalogue names
+    /// (``Metric/taskMetrics``).
+    func addMetrics(split: String, to metrics: inout [String: Double]) {
         for (name, value) in metricValues {
             let metric = Self.metricName(name, split: split)
             assert(Metric.taskMetrics.contains { $0.name == metric }, "\(metric) is not in the catalogue")
-            out[metric] = value
+            metrics[metric] = value
         }
-        return out
     }
 }
 

@@ -9,6 +9,9 @@
 /// it decides before the store has the epochs (the `best` snapshot, a sweep's progress line).
 public struct Selection: Sendable {
     public let metric: Metric
+    /// The metric's validation counterpart (``Metric/validationCounterpart``), looked up once:
+    /// ``add(_:)`` runs at every epoch of every run.
+    private let counterpart: Metric?
     /// The metric's own best epoch and value.
     private var own: (epoch: Int, value: Double)?
     /// The counterpart's best epoch, its value, and the metric's value at that epoch.
@@ -16,6 +19,7 @@ public struct Selection: Sendable {
 
     public init(metric: Metric) {
         self.metric = metric
+        counterpart = metric.validationCounterpart
     }
 
     /// Takes an epoch's values.
@@ -32,8 +36,6 @@ public struct Selection: Sendable {
         }
         return epoch != before && epoch == record.epoch
     }
-
-    private var counterpart: Metric? { metric.validationCounterpart }
 
     /// The selected epoch, once an epoch had a value.
     public var epoch: Int? { byValidation?.epoch ?? own?.epoch }
