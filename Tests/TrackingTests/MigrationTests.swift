@@ -74,6 +74,9 @@ final class MigrationTests: StoreTestCase {
                 "[epoch:3 train_loss:NULL val_loss:0.5 grad_norm:NULL test_macro_f1:NULL]",
             ], "a metric of an epoch without a row gets one")
             XCTAssertEqual(try String.fetchAll(db, sql: "SELECT name FROM extra_metrics"), ["my_metric"])
+            // Whether any run has a validation curve stays one seek (selection asks it).
+            let plan = try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN SELECT EXISTS (SELECT 1 FROM epochs WHERE val_loss IS NOT NULL)")
+            XCTAssertTrue(plan.contains { ($0["detail"] as String).contains("epochs_validated") }, "\(plan)")
         }
         XCTAssertEqual(try store.epochs(run: 1).map { $0.value(of: "val_loss") }, [0.7, 0.6, 0.5])
     }

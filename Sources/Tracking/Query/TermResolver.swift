@@ -179,7 +179,7 @@ struct TermResolver {
     /// so the sweep table, pivots, `show` and exports select alike).
     private func selected(_ series: (sql: SQL, metric: Metric), _ function: String, _ term: Term) throws -> SQL {
         let own = reduce(series, "best_epoch", term)
-        guard let counterpart = series.metric.validationCounterpart,
+        guard let counterpart = series.metric.validationCounterpart, try storeHasValidation(),
               let validation = try self.series(counterpart.name) else {
             // No validation curve in the store: every run is selected on the metric itself.
             switch function {
@@ -196,6 +196,14 @@ struct TermResolver {
             return "(CASE WHEN \(hasValidation) THEN \(counterpart.name) WHEN EXISTS (\(series.sql)) THEN \(series.metric.name) END)"
         default: return "(SELECT v FROM (\(series.sql)) WHERE epoch = \(epoch))"
         }
+    }
+
+    /// Whether any run of the store has a validation curve: an epoch with a validation loss (a run
+    /// with a validation split records one at every epoch it keeps, beside its other `val_…`
+    /// metrics). One seek in the index `epochs_validated`; without this test, a store of runs
+    /// without validation data would look for each run's validation curve epoch by epoch.
+    private func storeHasValidation() throws -> Bool {
+        try SQLRequest<Bool>(literal: "SELECT EXISTS (SELECT 1 FROM epochs WHERE val_loss IS NOT NULL)").fetchOne(db) == true
     }
 
     /// `KEY` of `prefix.KEY` or `prefixs.KEY` (`tag.team`, `tags.team`).
