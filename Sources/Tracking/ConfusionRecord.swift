@@ -36,7 +36,7 @@ struct ConfusionRow: TableRecord, PreparedInsert {
     var epoch: Int
     var cell: ConfusionRecord.Cell
 
-    static let columns: [(name: String, value: @Sendable (ConfusionRow) -> (any DatabaseValueConvertible)?)] = [
+    static let columns: [InsertColumn<ConfusionRow>] = [
         ("run_id", { $0.runID }), ("split", { $0.cell.split }), ("epoch", { $0.epoch }), ("actual", { $0.cell.actual }),
         ("predicted", { $0.cell.predicted }), ("count", { $0.cell.count }),
     ]

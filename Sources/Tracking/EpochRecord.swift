@@ -69,9 +69,8 @@ public struct EpochRecord: Sendable, Equatable, FetchableRecord, PersistableReco
     /// The columns of `epochs` and how each is read from a record: GRDB's encoding and the
     /// prepared insert both come from this one list. After the record's own fields, a column per
     /// metric of the catalogue stored in `epochs` (``Metric/Source/epochs``), from ``extra``.
-    static let columns = fieldColumns + extraColumns.map { name -> Column in (name, { finite($0.extra[name]) }) }
-    typealias Column = (name: String, value: @Sendable (EpochRecord) -> (any DatabaseValueConvertible)?)
-    private static let fieldColumns: [Column] = [
+    static let columns = fieldColumns + extraColumns.map { name -> InsertColumn<EpochRecord> in (name, { finite($0.extra[name]) }) }
+    private static let fieldColumns: [InsertColumn<EpochRecord>] = [
         ("run_id", { $0.runID }), ("epoch", { $0.epoch }), ("train_loss", { $0.trainLoss }), ("test_loss", { $0.testLoss }),
         ("train_accuracy", { $0.trainAccuracy }), ("test_accuracy", { $0.testAccuracy }), ("learning_rate", { $0.learningRate }),
         ("seconds", { $0.seconds }), ("recorded_at", { $0.recordedAt ?? Timestamp.now() }),
@@ -81,7 +80,7 @@ public struct EpochRecord: Sendable, Equatable, FetchableRecord, PersistableReco
     static let extraColumns = Metric.catalogue.filter { $0.source == .epochs }.map(\.name).filter { name in
         !fieldColumns.contains { $0.name == name }
     }
-    /// ``extraColumns`` as a set: what ``RunStore/recordEpochs(run:_:)`` does not write as rows.
+    /// ``extraColumns`` as a set: the names ``RunStore/recordEpochs(run:_:)`` does not write as rows.
     static let extraColumnSet = Set(extraColumns)
 
     static let insertSQL = makeInsertSQL()
@@ -100,7 +99,7 @@ struct MetricRow: StoredRecord, PreparedInsert {
     var name: String
     var value: Double?
 
-    static let columns: [(name: String, value: @Sendable (MetricRow) -> (any DatabaseValueConvertible)?)] = [
+    static let columns: [InsertColumn<MetricRow>] = [
         ("run_id", { $0.runID }), ("epoch", { $0.epoch }), ("name", { $0.name }), ("value", { $0.value }),
     ]
     static let insertSQL = makeInsertSQL()

@@ -63,7 +63,7 @@ func finite(_ v: Double?) -> Double? {
 extension LayerHealthRecord: PreparedInsert {
     /// `layer_health`'s columns (decoding stays `Codable`'s, by ``ColumnKey``; a row written
     /// here and read back is the same record: `RunStoreTests`).
-    static let columns: [(name: String, value: @Sendable (LayerHealthRecord) -> (any DatabaseValueConvertible)?)] = [
+    static let columns: [InsertColumn<LayerHealthRecord>] = [
         ("run_id", { $0.runID }), ("epoch", { $0.epoch }), ("layer", { $0.layer }), ("units", { $0.units }),
         ("activation", { $0.activation }), ("grad_norm_mean", { $0.gradNormMean }), ("grad_norm_max", { $0.gradNormMax }),
         ("bias_grad_norm_mean", { $0.biasGradNormMean }), ("bias_grad_norm_max", { $0.biasGradNormMax }),

@@ -39,7 +39,7 @@ struct ParamRow: StoredRecord, PreparedInsert {
     var name: String
     var value: ParamValue
 
-    static let columns: [(name: String, value: @Sendable (ParamRow) -> (any DatabaseValueConvertible)?)] = [
+    static let columns: [InsertColumn<ParamRow>] = [
         ("run_id", { $0.runID }), ("name", { $0.name }), ("value", { $0.value }),
     ]
     static let insertSQL = makeInsertSQL()
@@ -52,7 +52,7 @@ struct TagRow: StoredRecord, PreparedInsert {
     var key: String
     var value: String
 
-    static let columns: [(name: String, value: @Sendable (TagRow) -> (any DatabaseValueConvertible)?)] = [
+    static let columns: [InsertColumn<TagRow>] = [
         ("run_id", { $0.runID }), ("key", { $0.key }), ("value", { $0.value }),
     ]
     static let insertSQL = makeInsertSQL()

@@ -9,10 +9,13 @@ import GRDBSQLite
 /// (Benchmarks/README.md, "Engine v2").
 protocol PreparedInsert: TableRecord {
     /// The columns, in the order of ``insertSQL``, and how each is read from a row.
-    static var columns: [(name: String, value: @Sendable (Self) -> (any DatabaseValueConvertible)?)] { get }
+    static var columns: [InsertColumn<Self>] { get }
     /// `INSERT INTO table (…) VALUES (?, …)`: a stored `static let` of ``makeInsertSQL()``.
     static var insertSQL: String { get }
 }
+
+/// A column of a ``PreparedInsert`` row: its name and how its value is read from the row.
+typealias InsertColumn<Row> = (name: String, value: @Sendable (Row) -> (any DatabaseValueConvertible)?)
 
 extension PreparedInsert {
     /// `INSERT` (or, `replacing`, `INSERT OR REPLACE`) of every column.

@@ -223,7 +223,7 @@ public final class RunStore: SweepRecorder {
                 var row = e
                 row.runID = run
                 try row.insertPrepared(db)
-                for (name, value) in e.extra.sorted(by: { $0.key < $1.key }) where !EpochRecord.extraColumnSet.contains(name) {
+                for (name, value) in e.extra where !EpochRecord.extraColumnSet.contains(name) {
                     try MetricRow(runID: run, epoch: e.epoch, name: name, value: finite(value)).insertPrepared(db)
                 }
                 try Self.insert(e.layers, run: run, epoch: e.epoch, db)

@@ -6,7 +6,7 @@ public import GRDB
 public struct TensorRecord: Sendable, Equatable, FetchableRecord, PersistableRecord, PreparedInsert {
     public static let databaseTableName = "snapshot_tensors"
 
-    static let columns: [(name: String, value: @Sendable (TensorRecord) -> (any DatabaseValueConvertible)?)] = [
+    static let columns: [InsertColumn<TensorRecord>] = [
         ("run_id", { $0.runID }), ("epoch", { $0.epoch }), ("layer", { $0.layer }), ("name", { $0.name }),
         ("shape", { "[" + $0.shape.map(String.init).joined(separator: ",") + "]" }), ("dtype", { _ in "float32" }),
         ("data", { littleEndianBytes($0.values) }),
