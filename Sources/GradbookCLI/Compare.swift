@@ -6,6 +6,7 @@ import Tracking
 /// `gradbook compare`: runs side by side, or a sweep as a pivot table.
 struct Compare: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "compare",
         abstract: "Compare runs side by side, or pivot a sweep (--rows/--cols).",
         discussion: """
             gradbook compare 41 57 --reach "test_loss<0.2" --curves

@@ -5,6 +5,7 @@ import Tracking
 /// `gradbook delete SELECTION`: removes runs and everything that belongs to them.
 struct Delete: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "delete",
         abstract: "Delete the selected runs and every row that belongs to them (metrics, diagnostics, snapshots, tags, notes).",
         discussion: "Shows what it will remove and asks, unless --yes. Sweeps stay (resume re-runs what was deleted). Run 'gradbook gc' to give the space back.")
 

@@ -8,6 +8,7 @@ import Tracking
 /// `gradbook eval RUN`: loads a weight snapshot into the run's network and measures it.
 struct Eval: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "eval",
         abstract: "Measure a run's weight snapshot on its data (or on other data).",
         discussion: """
             Rebuilds the run's network and data from its stored configuration, loads the snapshot, and \

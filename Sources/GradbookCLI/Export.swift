@@ -5,6 +5,7 @@ import Tracking
 /// `gradbook export`: writes stored data in formats other tools read.
 struct Export: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "export",
         abstract: "Export curves, runs, diagnostics (CSV, TSV, JSON) and weights (.npy) for other tools.",
         subcommands: [ExportCurves.self, ExportRuns.self, ExportDiagnostics.self, ExportClasses.self, ExportWeights.self])
 }

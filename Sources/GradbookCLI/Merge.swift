@@ -5,6 +5,7 @@ import Tracking
 /// `gradbook merge`: folds other stores (sweep shards run elsewhere) into this one.
 struct Merge: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "merge",
         abstract: "Fold other Gradbook databases (shards) into this one: every table of every run, by run UUID.",
         discussion: """
             Every source is checked before anything is written. Idempotent: merging the same file twice adds nothing; \

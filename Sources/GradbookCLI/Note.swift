@@ -3,7 +3,7 @@ import Tracking
 
 /// `gradbook note RUN TEXT`: adds a note to a run, or lists its notes.
 struct Note: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Add a note to a run, or list its notes.")
+    static let configuration = CommandConfiguration(commandName: "note", abstract: "Add a note to a run, or list its notes.")
 
     @OptionGroup var store: StoreOptions
 

@@ -9,6 +9,7 @@ import Tracking
 /// `gradbook plot RUN --boundary -o b.svg`: what a run's network draws over the plane.
 struct Plot: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "plot",
         abstract: "Draw one metric of the selected runs as a standalone SVG chart (or PNG, through rsvg-convert).",
         discussion: """
             A file ending in .png is rendered with rsvg-convert (Debian: apt-get install librsvg2-bin). \

@@ -8,6 +8,7 @@ import Tracking
 /// `gradbook predict RUN DATA.csv`: a run's weight snapshot as a model, applied to new rows.
 struct Predict: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "predict",
         abstract: "Predict with a run's weight snapshot: one output row per row of a CSV file.",
         discussion: """
             The file needs the run's input columns, by name and in any order (x and y for the built-in 2-D sets); \

@@ -6,6 +6,7 @@ import Tracking
 /// `gradbook report SELECTION -o report.html`: one self-contained HTML file of pictures.
 struct Report: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "report",
         abstract: "Write one self-contained HTML report (inline SVG, no network) of the selected runs.",
         discussion: """
             With --sweep (or a filter whose runs all belong to one sweep): the heat map of --rows × --cols of the \

@@ -7,6 +7,7 @@ import Tracking
 /// `gradbook run`: trains one network and records it in the store.
 struct Run: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "run",
         abstract: "Train one network and record it.",
         discussion: """
             Progress goes to stderr when it is a terminal; the run id and a summary go to stdout.

@@ -5,6 +5,7 @@ import Tracking
 /// `gradbook runs`: lists the selected runs, one row each.
 struct Runs: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "runs",
         abstract: "List runs; filter, sort and choose columns.",
         discussion: """
             A run whose process died (kill -9, power loss) shows as 'crashed'. Examples:

@@ -6,6 +6,7 @@ import Tracking
 /// `gradbook show RUN`: everything about one run on one screen.
 struct Show: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "show",
         abstract: "Show a run: configuration, status, metrics, alerts, layer health, snapshots and its loss curves.")
 
     @OptionGroup var store: StoreOptions

@@ -8,6 +8,7 @@ import Tracking
 /// `gradbook sweep`: runs a grid or a random search of runs, in parallel, resumably.
 struct Sweep: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "sweep",
         abstract: "Run a sweep: a grid or random search over run options.",
         discussion: """
             Any run option given a comma list becomes a grid axis (layers and features: alternatives separated by '/', e.g. \

@@ -4,6 +4,7 @@ import Tracking
 /// `gradbook tag RUN KEY=VALUE…`: sets, removes or lists a run's tags.
 struct Tag: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "tag",
         abstract: "Set tags on a run (KEY=VALUE, or KEY alone), remove them (--remove KEY), or list them.")
 
     @OptionGroup var store: StoreOptions
