@@ -45,20 +45,24 @@ extension RunStore {
     /// Each run's curves as ``curves(run:metrics:)`` gives them, read in one transaction.
     public func curves(runs: [Int64], metrics: [String]) throws(StoreError) -> [[Curve]] {
         try read { db in
-            // The metrics with a column in `epochs` come from one pass over a run's epochs; the
-            // run is a bound argument, so each statement is prepared once.
+            // The metrics with a column in `epochs` come from one pass over a run's epochs, in
+            // one statement prepared once, the run its bound argument.
             let columns = metrics.filter(TermResolver.epochColumns.contains)
-            let list = columns.map { SQL(sql: $0.quotedDatabaseIdentifier) }.joined(separator: ", ")
+            let list = columns.map(\.quotedDatabaseIdentifier).joined(separator: ", ")
+            let epochs = columns.isEmpty ? nil : try db.makeStatement(sql: "SELECT epoch, \(list) FROM epochs WHERE run_id = ? ORDER BY epoch")
             let resolver = TermResolver(db: db)
+            var length = 0   // the last run's epochs: the next run's arrays are made that long
             return try runs.map { run in
                 var series = [String: [CurvePoint]](minimumCapacity: columns.count)
-                if !columns.isEmpty {
-                    let rows = try Row.fetchCursor(db.cachedStatement(literal: "SELECT epoch, \(list) FROM epochs WHERE run_id = \(run) ORDER BY epoch"))
+                if let epochs {
+                    let rows = try Row.fetchCursor(epochs, arguments: [run])
                     var points = Array(repeating: [CurvePoint](), count: columns.count)
+                    for c in points.indices { points[c].reserveCapacity(length) }
                     while let row = try rows.next() {
                         let epoch: Int = row[0]
                         for c in columns.indices { if let v: Double = row[c + 1] { points[c].append(CurvePoint(epoch: epoch, value: v)) } }
                     }
+                    length = points.map(\.count).max() ?? 0
                     for (c, name) in columns.enumerated() { series[name] = points[c] }
                 }
                 return try metrics.map { name in

@@ -128,6 +128,36 @@ final class ExportTests: StoreTestCase {
         XCTAssertEqual(Array(rows), expected)
     }
 
+    /// The long layout writes each run's cells and each metric's name encoded once: in every
+    /// format, with a name and a `--with` value that need escaping, it is byte for byte what the
+    /// table writer makes of the same rows cell by cell.
+    func testLongExportEncodesEveryFormatAsTheTableWriterDoes() throws {
+        let odd = "a,b \"q\"\nline\ttab\\"
+        let id = try store.startRun(NewRun(name: odd, configJSON: "{}", params: ["note": .text(odd)], gradbookVersion: "test"))
+        for e in 1...3 { try store.recordEpoch(run: id, EpochRecord(epoch: e, trainLoss: 1 / Double(e), testLoss: e == 2 ? nil : 0.1 * Double(e))) }
+        let ids = try store.select(RunSelection(sort: "id")).suffix(3)
+        let metrics = ["train_loss", "test_loss"], with = try FilterParser.terms("note, lr")
+        let curves = try store.curves(runs: Array(ids), metrics: metrics)
+        let context = try store.table(runs: Array(ids), columns: [Term(name: "id")] + with)
+        var rows: [[Cell]] = []
+        for (run, runCurves) in zip(ids, curves) {
+            let info = try XCTUnwrap(context.rows.first { $0[0] == .integer(run) }).dropFirst()
+            let name = try RawDatabase.read(store.path) { try String.fetchOne($0, sql: "SELECT name FROM runs WHERE id = ?", arguments: [run]) }
+            for curve in runCurves {
+                for p in curve.points {
+                    rows.append([.integer(run), name.map(Cell.text) ?? .null] + info + [.integer(Int64(p.epoch)), .text(curve.metric), .real(p.value)])
+                }
+            }
+        }
+        XCTAssertGreaterThan(rows.count, 5)
+        let columns = ["run_id", "run_name", "note", "lr", "epoch", "metric", "value"]
+        for format in OutputFormat.allCases {
+            let long = try render(format) { try CurveExport(store: store, runs: Array(ids), metrics: metrics, with: with).writeLong(to: $0) }
+            let cells = try render(format) { try $0.write(ResultTable(columns: columns, rows: rows)) }
+            XCTAssertEqual(long, cells, "\(format)")
+        }
+    }
+
     /// Numbers go out in their shortest round-trip text whatever their size or sign, in every format.
     func testNumbersAreWrittenAsSwiftDescribesThem() throws {
         let integers: [Int64] = [0, 7, -1, 10, -10, 1_000_000, Int64.max, Int64.min, -1_234_567_890_123]

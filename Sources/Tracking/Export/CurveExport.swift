@@ -32,15 +32,16 @@ public struct CurveExport {
         try writer.begin(["run_id", "run_name"] + with.map(\.text) + ["epoch", "metric", "value"])
         let count = try writer.rows { rows in
             var count = 0
+            // Each metric's name and each run's cells are encoded once, not on each of their rows.
+            let names = metrics.map { rows.encoded([.text($0)], at: with.count + 3) }
             // Runs are read a batch at a time: one transaction each, memory bounded by the batch.
             for batch in stride(from: 0, to: runs.count, by: Self.batch).map({ runs[$0..<min($0 + Self.batch, runs.count)] }) {
                 for (run, curves) in zip(batch, try store.curves(runs: Array(batch), metrics: metrics)) {
                     guard let info = info[.integer(run)] else { continue }
-                    for curve in curves {
-                        let name = Cell.text(curve.metric)
+                    let prefix = rows.encoded([.integer(run)] + info, at: 0)
+                    for (curve, name) in zip(curves, names) {
                         for p in sampling.apply(curve.points) {
-                            rows.write(.integer(run))
-                            for cell in info { rows.write(cell) }
+                            rows.write(prefix)
                             rows.write(.integer(Int64(p.epoch)))
                             rows.write(name)
                             rows.write(.real(p.value))

@@ -73,7 +73,7 @@ public final class OutputSink {
     }
 
     /// Writes bytes (a ``RowEncoder``'s piece).
-    func write(_ bytes: [UInt8]) throws {
+    func write(_ bytes: UnsafeBufferPointer<UInt8>) throws {
         buffer.append(contentsOf: bytes)
         if buffer.count >= limit { try flush() }
     }

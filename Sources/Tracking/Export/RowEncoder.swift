@@ -8,8 +8,8 @@ public struct RowEncoder {
     let format: OutputFormat
     private let sink: OutputSink
     /// The columns' names as JSON string literals, the JSON formats' keys.
-    private let jsonNames: [String]
-    private var out = ASCIIBuffer()
+    private let jsonNames: [[UInt8]]
+    private let out = ASCIIBuffer(capacity: RowEncoder.chunk + 1024)
     /// The next cell's column in the row being written.
     private var column = 0
     /// Rows ended so far.
@@ -21,8 +21,7 @@ public struct RowEncoder {
     init(format: OutputFormat, sink: OutputSink, columns: [String]) {
         self.format = format
         self.sink = sink
-        jsonNames = format == .json || format == .jsonl ? columns.map { TableWriter.jsonString($0) } : []
-        out.bytes.reserveCapacity(Self.chunk + 1024)
+        jsonNames = format == .json || format == .jsonl ? columns.map { Array(TableWriter.jsonString($0).utf8) } : []
     }
 
     /// How many bytes are handed to the sink at a time.
@@ -31,36 +30,84 @@ public struct RowEncoder {
     /// Writes the next cell of the current row.
     public mutating func write(_ cell: Cell) {
         switch format {
-        case .csv:
-            if column > 0 { out.bytes.append(UInt8(ascii: ",")) }
-            if case .text(let s) = cell { out.write(TableWriter.csvField(s)) } else { number(cell) }
-        case .tsv:
-            if column > 0 { out.bytes.append(UInt8(ascii: "\t")) }
-            if case .text(let s) = cell { out.write(TableWriter.tsvField(s)) } else { number(cell) }
-        case .json, .jsonl:
-            if column == 0 { openObject() } else { out.bytes.append(UInt8(ascii: ",")) }
-            out.write(column < jsonNames.count ? jsonNames[column] : TableWriter.jsonString(String(column + 1)))
-            out.bytes.append(UInt8(ascii: ":"))
-            if cell.number?.isFinite == true { number(cell) } else { out.write(TableWriter.json(cell)) }
         case .table: pending.append(TableWriter.display(cell))
+        case .json where column == 0, .jsonl where column == 0: openObject(); fallthrough
+        default:
+            separate(column, into: out)
+            Self.encode(cell, format, into: out)
         }
         column += 1
+    }
+
+    /// A cell's text in `format`, alone (no separator, no key): escaped text, digits, JSON's null.
+    private static func encode(_ cell: Cell, _ format: OutputFormat, into out: ASCIIBuffer) {
+        switch format {
+        case .csv: if case .text(let s) = cell { out.write(TableWriter.csvField(s)) } else { out.number(cell) }
+        case .tsv: if case .text(let s) = cell { out.write(TableWriter.tsvField(s)) } else { out.number(cell) }
+        case .json, .jsonl: if cell.number?.isFinite == true { out.number(cell) } else { out.write(TableWriter.json(cell)) }
+        case .table: break
+        }
+    }
+
+    /// Consecutive cells of a row encoded once for this format, with the separators and keys
+    /// between them: written on many rows (a run's id and name beside each of its points)
+    /// without being escaped and formatted again for each.
+    public struct EncodedCells {
+        let cells: [Cell]
+        /// The column of the first cell.
+        let column: Int
+        let bytes: [UInt8]
+    }
+
+    /// `cells` as ``write(_:)-(EncodedCells)`` writes them from `column`: what writing each with
+    /// ``write(_:)-(Cell)`` writes, without what comes before the first (a separator, a key).
+    public func encoded(_ cells: [Cell], at column: Int) -> EncodedCells {
+        let field = ASCIIBuffer()
+        for (k, cell) in cells.enumerated() {
+            if k > 0 { separate(column + k, into: field) }
+            Self.encode(cell, format, into: field)
+        }
+        return EncodedCells(cells: cells, column: column, bytes: Array(field.bytes))
+    }
+
+    /// Writes the next cells of the current row from their encoding.
+    public mutating func write(_ cells: EncodedCells) {
+        precondition(cells.column == column, "cells encoded for column \(cells.column) written at column \(column)")
+        guard format != .table else { return cells.cells.forEach { write($0) } }
+        if column == 0, format == .json || format == .jsonl { openObject() }
+        separate(column, into: out)
+        out.append(cells.bytes)
+        column += cells.cells.count
+    }
+
+    /// What comes before the cell of `column` after the first: a comma or a tab, and its key
+    /// in the JSON formats. The first cell's is its key alone (the object opens before it).
+    private func separate(_ column: Int, into out: ASCIIBuffer) {
+        switch format {
+        case .csv: if column > 0 { out.append(UInt8(ascii: ",")) }
+        case .tsv: if column > 0 { out.append(UInt8(ascii: "\t")) }
+        case .json, .jsonl:
+            if column > 0 { out.append(UInt8(ascii: ",")) }
+            if column < jsonNames.count { out.append(jsonNames[column]) } else { out.write(TableWriter.jsonString(String(column + 1))) }
+            out.append(UInt8(ascii: ":"))
+        case .table: break
+        }
     }
 
     /// Ends the current row; every 64 KiB, the bytes go to the sink.
     public mutating func endRow() throws {
         switch format {
-        case .csv: out.bytes.append(UInt8(ascii: "\r")); out.bytes.append(UInt8(ascii: "\n"))
-        case .tsv: out.bytes.append(UInt8(ascii: "\n"))
+        case .csv: out.append(UInt8(ascii: "\r")); out.append(UInt8(ascii: "\n"))
+        case .tsv: out.append(UInt8(ascii: "\n"))
         case .json, .jsonl:
             if column == 0 { openObject() }
-            out.bytes.append(UInt8(ascii: "}"))
-            if format == .jsonl { out.bytes.append(UInt8(ascii: "\n")) }
+            out.append(UInt8(ascii: "}"))
+            if format == .jsonl { out.append(UInt8(ascii: "\n")) }
         case .table: table.append(pending); pending = []
         }
         column = 0
         rows += 1
-        if out.bytes.count >= Self.chunk { try flush() }
+        if out.count >= Self.chunk { try flush() }
     }
 
     /// Writes a whole row.
@@ -72,46 +119,11 @@ public struct RowEncoder {
     /// Hands the bytes written so far to the sink.
     mutating func flush() throws {
         try sink.write(out.bytes)
-        out.bytes.removeAll(keepingCapacity: true)
+        out.removeAll()
     }
 
     /// A JSON object's opening: in a JSON array, each on its own line after a comma.
     private mutating func openObject() {
-        if format == .json { out.write(rows == 0 ? "\n{" : ",\n{") } else { out.bytes.append(UInt8(ascii: "{")) }
-    }
-
-    /// A number in its shortest form that reads back to the same value (Swift's `description`,
-    /// written from its digits without a String; `inf`, `-inf`, `nan` as pandas reads them);
-    /// NULL is nothing.
-    private mutating func number(_ cell: Cell) {
-        switch cell {
-        case .integer(let v): out.decimal(v)
-        case .real(let v): v.write(to: &out)
-        case .null, .text: break
-        }
-    }
-}
-
-/// Bytes that `Double.write(to:)` fills from its digit buffer (`_writeASCII`), not through a String.
-struct ASCIIBuffer: TextOutputStream {
-    var bytes: [UInt8] = []
-
-    mutating func write(_ string: String) { bytes.append(contentsOf: string.utf8) }
-
-    /// The standard library's hook for ASCII text (a float's digits): a copy, no String.
-    mutating func _writeASCII(_ buffer: UnsafeBufferPointer<UInt8>) { bytes.append(contentsOf: buffer) }
-
-    /// An integer's decimal digits.
-    mutating func decimal(_ value: Int64) {
-        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 20) { digits in   // 19 digits and a sign
-            var i = digits.count, magnitude = value.magnitude
-            repeat {
-                i -= 1
-                digits[i] = UInt8(ascii: "0") + UInt8(magnitude % 10)
-                magnitude /= 10
-            } while magnitude > 0
-            if value < 0 { i -= 1; digits[i] = UInt8(ascii: "-") }
-            bytes.append(contentsOf: UnsafeBufferPointer(rebasing: digits[i...]))
-        }
+        if format == .json { out.write(rows == 0 ? "\n{" : ",\n{") } else { out.append(UInt8(ascii: "{")) }
     }
 }
