@@ -112,9 +112,8 @@ final class LockstepNetwork {
                 p.moments1[i] = t.moments1[i][lane]
                 p.moments2[i] = t.moments2[i][lane]
             }
-            if optimizer != .sgd { p.usesMoment1 = true }
-            if optimizer.usesSecondMoment { p.usesMoment2 = true }
         }
+        optimizer.markMoments(of: model.parameters)
     }
 
     /// Copies the rows `indices` of a model's data (features and targets) into `lane`.

@@ -55,19 +55,26 @@ public enum Optimizer: Sendable, Hashable, TextCodable {
         }
     }
 
-    /// Applies one update to `p` from its gradient; `step` counts updates from 1 (for Adam's
-    /// bias correction).
+    /// Applies one update to each parameter of `spans` from its gradient, putting Σg² of each
+    /// gradient into `squares` (in the same order, summed in the same pass: the trainer's
+    /// gradient norms come from it when nothing changes the gradient before the update).
+    /// `step` counts updates from 1 (for Adam's bias correction). Nothing is retained or
+    /// allocated: on a small network this update is a large part of each step.
+    func update(_ spans: [ParameterSpan], lr: Float, step: Int, squares: inout [Double]) {
+        spans.withUnsafeBufferPointer { spans in
+            for i in spans.indices { squares[i] = update(spans[i], lr: lr, step: step) }
+        }
+    }
+
+    /// Applies one update to a parameter from its gradient; `step` counts updates from 1.
     ///
     /// As PyTorch computes it (Adam: `p −= (lr / c1) · m / (√v / √c2 + ε)`), four lanes at a
-    /// time: on a small network this update is a large part of each step.
+    /// time.
     ///
-    /// - Returns: Σg² of the gradient applied, summed in the same pass (the trainer's gradient
-    ///   norms come from it when nothing changes the gradient before the update).
+    /// - Returns: Σg² of the gradient applied, summed in the same pass.
     @discardableResult
-    func update(_ p: Parameter, lr: Float, step: Int) -> Double {
+    func update(_ p: ParameterSpan, lr: Float, step: Int) -> Double {
         let n = p.count, w = p.values, g = UnsafePointer(p.gradients), m = p.moments1, v = p.moments2
-        if self != .sgd { p.usesMoment1 = true }
-        if usesSecondMoment { p.usesMoment2 = true }
         switch self {
         case .sgd: return Self.sgd(w, g, n, lr: lr)
         case .momentum(let beta): return Self.momentum(w, g, m, n, lr: lr, beta: beta)
@@ -75,6 +82,15 @@ public enum Optimizer: Sendable, Hashable, TextCodable {
         case let .adamw(b1, b2, eps, wd): return Self.adam(w, g, m, v, n, lr: lr, b1: b1, b2: b2, eps: eps, step: step, decay: wd)
         case let .rmsprop(alpha, eps): return Self.rmsprop(w, g, m, n, lr: lr, alpha: alpha, eps: eps)
         case .nesterov(let beta): return Self.nesterov(w, g, m, n, lr: lr, beta: beta)
+        }
+    }
+
+    /// Marks the moments this optimiser keeps in each parameter as in use (a checkpoint keeps
+    /// only those): done at a run's first update, not at every one.
+    func markMoments(of parameters: [Parameter]) {
+        for p in parameters {
+            if self != .sgd { p.usesMoment1 = true }
+            if usesSecondMoment { p.usesMoment2 = true }
         }
     }
 

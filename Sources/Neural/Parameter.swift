@@ -20,6 +20,11 @@ public final class Parameter {
     /// Keeps the spans alive.
     private let arena: Arena
 
+    /// Its spans, for the optimiser's step.
+    var span: ParameterSpan {
+        ParameterSpan(values: values, gradients: gradients, moments1: moments1, moments2: moments2, count: count)
+    }
+
     /// The floats a parameter of `count` values takes from an arena.
     static func floats(_ count: Int) -> Int { 4 * count }
 

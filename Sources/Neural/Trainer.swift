@@ -52,6 +52,9 @@ public final class Trainer {
     var firstEpoch = 1
     /// Σg² of each parameter from the last update.
     private var squares: [Double]
+    /// The engine's parameters as spans, in the order of ``TrainingEngine/parameters``: what
+    /// each step's update walks.
+    private let spans: [ParameterSpan]
     /// Whether anything (a penalty, clipping) changes the gradients between backward and update.
     var changesGradients: Bool { config.l1 != 0 || config.l2 != 0 || config.clipNorm != nil }
 
@@ -80,6 +83,7 @@ public final class Trainer {
         order = MinibatchOrder(seed: config.seed, count: data.train.count)
         scheduler = LearningRateScheduler(config: config)
         squares = [Double](repeating: 0, count: engine.parameters.count)
+        spans = engine.parameters.map(\.span)
     }
 
     /// Runs up to `config.epochs` epochs.
@@ -110,6 +114,7 @@ public final class Trainer {
 
     private func runEpoch(_ epoch: Int, interrupted: () -> Bool) -> EpochResult {
         var progress = beginEpoch(epoch)
+        let parameters = engine.parameters, layers = engine.layers   // read once, not at every step
         for b in 0..<progress.batches {
             if interrupted() { return .stop(.interrupted) }
             let r = engine.computeGradients(data.train, rows: rows(ofBatch: b), dropout: &dropoutRNG)
@@ -117,24 +122,30 @@ public final class Trainer {
             var norm = 0.0
             if collectsDiagnostics && !changesGradients {
                 // The norms come from the update's own pass over the gradients.
-                step += 1
-                engine.update(config.optimizer, learningRate: progress.rate, step: step, squares: &squares)
-                norm = progress.tracker.record(squares: squares, parameters: engine.parameters, layers: engine.layers)
+                update(rate: progress.rate)
+                norm = progress.tracker.record(squares: squares, parameters: parameters, layers: layers)
             } else {
                 if collectsDiagnostics {
                     engine.squaredGradientNorms(into: &squares)
-                    norm = progress.tracker.record(squares: squares, parameters: engine.parameters, layers: engine.layers)
+                    norm = progress.tracker.record(squares: squares, parameters: parameters, layers: layers)
                 }
                 if norm.isFinite {
                     engine.addPenaltyGradients(l1: config.l1, l2: config.l2)
                     clipGradients()
-                    step += 1
-                    engine.update(config.optimizer, learningRate: progress.rate, step: step, squares: &squares)
+                    update(rate: progress.rate)
                 }
             }
             if let stop = checkNorm(norm, progress, batch: b) { return .stop(stop) }
         }
         return finishEpoch(progress)
+    }
+
+    /// One optimiser step over every parameter at `rate`, counted; Σg² of each gradient into
+    /// ``squares``.
+    private func update(rate: Float) {
+        step += 1
+        if step == 1 { config.optimizer.markMoments(of: engine.parameters) }
+        config.optimizer.update(spans, lr: rate, step: step, squares: &squares)
     }
 
     /// Starts epoch `epoch`: its minibatch order, its rate, and empty sums and norms.

@@ -142,8 +142,10 @@ extension TrainingEngine {
 
     /// Applies one optimiser step to every parameter; `step` counts updates from 1. Σg² of each
     /// parameter's gradient, summed in the same pass, goes into `squares` (no allocation).
+    /// A ``Trainer`` walks a list of the parameters' spans it made once instead.
     public func update(_ optimizer: Optimizer, learningRate: Float, step: Int, squares: inout [Double]) {
-        for (i, p) in parameters.enumerated() { squares[i] = optimizer.update(p, lr: learningRate, step: step) }
+        if step == 1 { optimizer.markMoments(of: parameters) }
+        for (i, p) in parameters.enumerated() { squares[i] = optimizer.update(p.span, lr: learningRate, step: step) }
     }
 }
 
