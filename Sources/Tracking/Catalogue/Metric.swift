@@ -79,10 +79,10 @@ public struct Metric: Sendable, Hashable, Codable {
     public func formatted(_ value: Double?) -> String {
         guard let value, value.isFinite else { return "-" }
         switch display {
-        case .number: return String(format: "%.5g", value)
-        case .fraction: return String(format: "%.3f", value)
-        case .count: return value == value.rounded() ? String(Int(value)) : String(format: "%.5g", value)
-        case .seconds: return String(format: "%.3gs", value)
+        case .number: return Printf.format("%.5g", value)
+        case .fraction: return Printf.format("%.3f", value)
+        case .count: return value == value.rounded() ? String(Int(value)) : Printf.format("%.5g", value)
+        case .seconds: return Printf.format("%.3gs", value)
         }
     }
 

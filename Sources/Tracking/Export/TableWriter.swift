@@ -64,8 +64,8 @@ public final class TableWriter {
     /// so that the columns stay aligned.
     public static func display(_ cell: Cell) -> String {
         switch cell {
-        case .real(let v): String(format: "%.5g", v)
-        case .text(let s): Terminal.safe(s.replacingOccurrences(of: "\t", with: "\\t"), keepingNewlines: false)
+        case .real(let v): Printf.format("%.5g", v)
+        case .text(let s): Terminal.safe(s.utf8.contains(9) ? s.replacingOccurrences(of: "\t", with: "\\t") : s, keepingNewlines: false)
         default: cell.text
         }
     }
@@ -74,12 +74,18 @@ public final class TableWriter {
     /// characters in a cell are shown as escapes (``Terminal``).
     public static func aligned(header: [String], rows: [[String]]) -> String {
         let all = ([header] + rows).map { $0.map { Terminal.safe($0, keepingNewlines: false) } }
-        let widths = header.indices.map { c in all.map { c < $0.count ? $0[c].count : 0 }.max() ?? 0 }
-        return all.map { row in
-            row.enumerated().map { c, cell in
-                c == row.count - 1 ? cell : cell.padding(toLength: widths[c], withPad: " ", startingAt: 0)
-            }.joined(separator: "  ")
-        }.joined(separator: "\n")
+        let lengths = all.map { $0.map(\.count) }
+        let widths = header.indices.map { c in lengths.map { c < $0.count ? $0[c] : 0 }.max() ?? 0 }
+        var out = ""
+        for (r, row) in all.enumerated() {
+            if r > 0 { out += "\n" }
+            for (c, cell) in row.enumerated() {
+                if c > 0 { out += "  " }
+                out += cell
+                if c < row.count - 1 { out += String(repeating: " ", count: max(widths[c] - lengths[r][c], 0)) }
+            }
+        }
+        return out
     }
 
     /// RFC 4180: quoted when the field holds a comma, a quote or a line break.
