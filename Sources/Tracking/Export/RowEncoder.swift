@@ -80,8 +80,8 @@ public struct RowEncoder {
         column += cells.cells.count
     }
 
-    /// What comes before the cell of `column` after the first: a comma or a tab, and its key
-    /// in the JSON formats. The first cell's is its key alone (the object opens before it).
+    /// What comes before the cell of `column`: a comma or a tab unless it is a row's first, and
+    /// its key in the JSON formats (a row's object opens before its first key).
     private func separate(_ column: Int, into out: ASCIIBuffer) {
         switch format {
         case .csv: if column > 0 { out.append(UInt8(ascii: ",")) }
