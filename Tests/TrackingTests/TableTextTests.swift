@@ -18,6 +18,29 @@ final class TableTextTests: XCTestCase {
         }
     }
 
+    /// A process set to a locale with a decimal comma still gets points: tables and reports read
+    /// the same everywhere (the locale is built with `localedef` into a temporary folder).
+    func testNumbersIgnoreTheProcessLocale() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("gradbook-locale-\(getpid())")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let localedef = Process()
+        localedef.executableURL = URL(fileURLWithPath: "/usr/bin/localedef")
+        localedef.arguments = ["-i", "de_DE", "-f", "UTF-8", folder.appendingPathComponent("de_DE.UTF-8").path]
+        localedef.standardError = FileHandle.nullDevice
+        guard (try? localedef.run()) != nil else { throw XCTSkip("no localedef on this machine") }
+        localedef.waitUntilExit()
+        setenv("LOCPATH", folder.path, 1)
+        defer { unsetenv("LOCPATH") }
+        guard setlocale(LC_NUMERIC, "de_DE.UTF-8") != nil else { throw XCTSkip("could not build a de_DE locale (no locale sources)") }
+        defer { setlocale(LC_NUMERIC, "C") }
+        var comma = [CChar](repeating: 0, count: 16)
+        _ = withVaList([0.5]) { vsnprintf(&comma, comma.count, "%.1f", $0) }
+        XCTAssertEqual(String(cString: comma), "0,5", "the locale writes a decimal comma")
+        XCTAssertEqual(Printf.format("%.5g", 0.25), "0.25")
+        XCTAssertEqual(Printf.format("%.3f", 1.5), "1.500")
+    }
+
     /// Columns line up by characters whatever the script: a cell of accents, CJK or an emoji
     /// is padded by its character count, like an ASCII one.
     func testColumnsAlignByCharacters() {

@@ -5,8 +5,13 @@ import Foundation
 /// of `gradbook runs`' time on a large store (perf, 10,000 runs: `String(format:)`, NSString
 /// padding and replacing, 40 % of the command).
 ///
-/// The format is a literal, so no text a user typed can ever become one.
+/// The format is a literal, so no text a user typed can ever become one; numbers are written in
+/// the C locale (a point for decimals) whatever locale the process was set to, as
+/// `String(format:)` wrote them.
 public enum Printf {
+    /// The C locale's numbers, made once.
+    private nonisolated(unsafe) static let numbers = newlocale(LC_NUMERIC_MASK, "C", nil)
+
     /// `value` formatted by `format` (one floating-point conversion: `%.5g`, `%.3f`, …).
     public static func format(_ format: StaticString, _ value: Double) -> String {
         // Most numbers fit in 64 bytes; `%f` of a huge one is told how long it is and written again.
@@ -17,6 +22,8 @@ public enum Printf {
     /// The text, if it fit in `capacity` bytes (its terminating zero included), and its length.
     private static func write(_ format: StaticString, _ value: Double, capacity: Int) -> (text: String?, length: Int) {
         withUnsafeTemporaryAllocation(of: CChar.self, capacity: capacity) { buffer in
+            let previous = uselocale(numbers)
+            defer { uselocale(previous) }
             let length = Int(withVaList([value]) { arguments in
                 format.utf8Start.withMemoryRebound(to: CChar.self, capacity: format.utf8CodeUnitCount + 1) {
                     vsnprintf(buffer.baseAddress, buffer.count, $0, arguments)
