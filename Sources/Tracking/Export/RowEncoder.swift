@@ -9,6 +9,8 @@ public struct RowEncoder {
     private let sink: OutputSink
     /// The columns' names as JSON string literals, the JSON formats' keys.
     private let jsonNames: [[UInt8]]
+    /// The bytes not yet handed to the sink: a reference, so a copy of an encoder would write
+    /// into the same buffer (an encoder lives in its ``TableWriter`` and is lent, never copied).
     private let out = ASCIIBuffer(capacity: RowEncoder.chunk + 1024)
     /// The next cell's column in the row being written.
     private var column = 0
