@@ -308,7 +308,7 @@ public struct HTMLReport {
         for row in table.rows {
             out += "<tr id=\"run-\(row[0].text)\">" + row.map { cell in
                 let number = cell.number.map { " data-value=\"\($0)\" class=\"num\"" } ?? ""
-                let text = if case .real(let v) = cell { Printf.format("%.5g", v) } else { cell.text }
+                let text = if case .real(let v) = cell { TableWriter.display(v) } else { cell.text }
                 return "<td\(number)>\(escaped(text))</td>"
             }.joined() + "</tr>\n"
         }

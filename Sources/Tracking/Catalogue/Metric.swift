@@ -79,9 +79,9 @@ public struct Metric: Sendable, Hashable, Codable {
     public func formatted(_ value: Double?) -> String {
         guard let value, value.isFinite else { return "-" }
         switch display {
-        case .number: return Printf.format("%.5g", value)
+        case .number: return TableWriter.display(value)
         case .fraction: return Printf.format("%.3f", value)
-        case .count: return value == value.rounded() ? String(Int(value)) : Printf.format("%.5g", value)
+        case .count: return value == value.rounded() ? String(Int(value)) : TableWriter.display(value)
         case .seconds: return Printf.format("%.3gs", value)
         }
     }

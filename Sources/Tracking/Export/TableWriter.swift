@@ -64,11 +64,15 @@ public final class TableWriter {
     /// so that the columns stay aligned.
     public static func display(_ cell: Cell) -> String {
         switch cell {
-        case .real(let v): Printf.format("%.5g", v)
+        case .real(let v): display(v)
         case .text(let s): Terminal.safe(s.utf8.contains(9) ? s.replacingOccurrences(of: "\t", with: "\\t") : s, keepingNewlines: false)
         default: cell.text
         }
     }
+
+    /// A number for people: five significant digits (`%.5g`), the one rule of tables, reports
+    /// and the catalogue's plain numbers.
+    public static func display(_ value: Double) -> String { Printf.format("%.5g", value) }
 
     /// Columns padded to their widest cell, two spaces apart; the last column unpadded. Control
     /// characters in a cell are shown as escapes (``Terminal``).
