@@ -3,11 +3,17 @@ import Foundation
 import Synchronization
 import Tracking
 
-/// Writes epochs to the store on a background queue, so that the training thread only hands
-/// the epoch over: on small networks an epoch takes about as long as a commit, and tracking
-/// must not slow training down. Epochs that wait together are written in one transaction
-/// (each whole; ``RunRecorder/recordEpochs(run:_:)``): a writer that fell behind a fast run
-/// catches up with one commit for many epochs instead of one each.
+/// Writes a run to the store on a background queue, so that the training thread only hands
+/// its writes over: on small networks an epoch takes about as long as a commit, and tracking
+/// must not slow training down. Writes that wait together reach the store as one list
+/// (``RunRecorder/record(run:_:)``, one transaction): a writer that fell behind a fast run
+/// catches up with one commit for many epochs instead of one each, and a run's closing
+/// snapshots, confusion and status are stored together or not at all.
+///
+/// A run not opened yet is opened on the queue as soon as the writer is made
+/// (``init(store:opening:lockWait:)``): its parameters and tags are written while the first
+/// epoch trains, not before it. Opening does not wait out another command's lock as writes do:
+/// a store locked past its busy timeout fails the run at once, as it did before training.
 ///
 /// A pass over what waits starts ``batchWindow`` seconds after the first item arrives, so that
 /// a run's epochs are committed a few at a time rather than one by one: consecutive epochs
@@ -18,7 +24,7 @@ import Tracking
 /// Writes keep their order. A write that meets another command's lock (a large delete, a merge)
 /// is tried again, the epochs behind it waiting in memory, until ``lockWait`` seconds have passed;
 /// any other failed write is reported at the next ``enqueue(_:)`` or at ``drain()``. At most
-/// ``maxPending`` epochs wait at once, so a slow disk slows training rather than filling memory.
+/// ``maxPending`` writes wait at once, so a slow disk slows training rather than filling memory.
 final class EpochWriter: Sendable {
     static let maxPending = 64
     /// How long the first item waits for others to be written with it: a crash loses at most
@@ -26,61 +32,63 @@ final class EpochWriter: Sendable {
     static let batchWindow = 0.025
 
     private let store: any RunRecorder
-    private let run: Int64
+    /// The run the first pass opens, when it was not open already.
+    private let opening: NewRun?
     /// How long one write may keep meeting locks before the run fails.
     let lockWait: Double
     private let queue = DispatchQueue(label: "gradbook.epoch-writer")
     private let slots = DispatchSemaphore(value: maxPending)
     private let state = Mutex<State>(State())
 
-    /// What waits to be written: an epoch (written with the epochs beside it), or another write.
-    private enum Item: Sendable {
-        case epoch(EpochRecord)
-        case write(@Sendable (any RunRecorder) throws(StoreError) -> Void)
-    }
-
     private struct State {
+        /// The run's id, once it is open.
+        var run: Int64?
         var failure: StoreError?
         var seconds = 0.0
-        var pending: [Item] = []
+        var pending: [RunWrite] = []
         /// Whether the queue has a pass over ``pending`` scheduled or running.
         var writing = false
     }
 
+    /// A writer for a run already open.
     init(store: any RunRecorder, run: Int64, lockWait: Double) {
         self.store = store
-        self.run = run
+        opening = nil
         self.lockWait = lockWait
+        state.withLock { $0.run = run }
     }
 
-    /// Queues one epoch for writing.
+    /// A writer that opens the run `new` at once, on its queue, before the writes queued for it.
+    init(store: any RunRecorder, opening new: NewRun, lockWait: Double) {
+        self.store = store
+        opening = new
+        self.lockWait = lockWait
+        queue.async { [self] in _ = openedRun() }
+    }
+
+    /// The run's id: `nil` until the queue opened it, and when opening it failed.
+    var run: Int64? { state.withLock { $0.run } }
+
+    /// Whether a write failed: training should stop, since nothing more can be stored.
+    var failed: Bool { state.withLock { $0.failure != nil } }
+
+    /// Queues one of the run's writes, after those queued before it.
     /// - Throws: the error of an earlier write that failed.
-    func enqueue(_ record: EpochRecord) throws(StoreError) {
-        try enqueue(.epoch(record))
+    func enqueue(_ item: RunWrite) throws(StoreError) {
+        try enqueue([item])
     }
 
-    /// Queues a snapshot taken outside an epoch (the initial weights).
-    func enqueue(_ snapshot: SnapshotRecord) throws(StoreError) {
-        try enqueue { (store: any RunRecorder, run: Int64) throws(StoreError) in try store.recordSnapshot(run: run, snapshot) }
-    }
-
-    /// Queues the run's checkpoint (encoded), after the epochs queued before it.
-    func enqueue(checkpoint state: Data, epoch: Int) throws(StoreError) {
-        try enqueue { (store: any RunRecorder, run: Int64) throws(StoreError) in try store.recordCheckpoint(run: run, epoch: epoch, state: state) }
-    }
-
-    /// Queues a write of the run's, after what was queued before it.
-    func enqueue(_ write: @escaping @Sendable (any RunRecorder, Int64) throws(StoreError) -> Void) throws(StoreError) {
-        try enqueue(.write { [run] (store: any RunRecorder) throws(StoreError) in try write(store, run) })
-    }
-
-    private func enqueue(_ item: Item) throws(StoreError) {
+    /// Queues writes that reach the store in one call, whole (a run's closing writes), after
+    /// those queued before them.
+    /// - Throws: the error of an earlier write that failed.
+    func enqueue(_ items: [RunWrite]) throws(StoreError) {
         if let failure = state.withLock({ $0.failure }) { throw failure }
-        slots.wait()
+        for _ in items { slots.wait() }
         let (schedule, full) = state.withLock { s in
-            s.pending.append(item)
+            let before = s.pending.count
+            s.pending += items
             defer { s.writing = true }
-            return (!s.writing, s.pending.count == Self.maxPending / 2)
+            return (!s.writing, before < Self.maxPending / 2 && s.pending.count >= Self.maxPending / 2)
         }
         if full {
             queue.async { [self] in writePending() }
@@ -89,32 +97,35 @@ final class EpochWriter: Sendable {
         }
     }
 
-    /// Writes what waits, oldest first, the epochs side by side in one call, until nothing does.
+    /// Writes what waits, oldest first, in one call, until nothing does.
     private func writePending() {
         while true {
-            let items: [Item] = state.withLock { s in
+            let items: [RunWrite] = state.withLock { s in
                 guard !s.pending.isEmpty else { s.writing = false; return [] }
                 defer { s.pending.removeAll(keepingCapacity: true) }
                 return s.pending
             }
             if items.isEmpty { return }
-            var i = 0
-            while i < items.count {
-                var epochs: [EpochRecord] = []
-                while i < items.count, case .epoch(let e) = items[i] { epochs.append(e); i += 1 }
-                if !epochs.isEmpty {
-                    perform { [run] (store: any RunRecorder) throws(StoreError) in try store.recordEpochs(run: run, epochs) }
-                } else if case .write(let write) = items[i] {
-                    perform(write)
-                    i += 1
-                }
+            if let run = openedRun() {
+                perform { (store: any RunRecorder) throws(StoreError) in try store.record(run: run, items) }
             }
             for _ in items { slots.signal() }
         }
     }
 
-    /// One write, tried again while it meets locks; a failure is kept for the producer.
-    private func perform(_ write: (any RunRecorder) throws(StoreError) -> Void) {
+    /// The run's id, opening the run first when this writer is to; `nil` when that failed.
+    private func openedRun() -> Int64? {
+        if let run = state.withLock({ $0.run }) { return run }
+        guard let opening else { return nil }
+        var opened: Int64?
+        perform(waitingOutLocks: false) { (store: any RunRecorder) throws(StoreError) in opened = try store.startRun(opening) }
+        if let opened { state.withLock { $0.run = opened } }
+        return opened
+    }
+
+    /// One write, tried again while it meets locks (unless told not to); a failure is kept for
+    /// the producer.
+    private func perform(waitingOutLocks: Bool = true, _ write: (any RunRecorder) throws(StoreError) -> Void) {
         guard state.withLock({ $0.failure }) == nil else { return }
         let start = DispatchTime.now().uptimeNanoseconds
         var pause = 0.01
@@ -126,7 +137,7 @@ final class EpochWriter: Sendable {
                 return
             } catch {
                 let waited = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
-                guard case .busy = error, waited < lockWait else {
+                guard case .busy = error, waitingOutLocks, waited < lockWait else {
                     state.withLock { $0.failure = error }
                     return
                 }
@@ -136,14 +147,15 @@ final class EpochWriter: Sendable {
         }
     }
 
-    /// Waits for every queued epoch to be written.
-    /// - Returns: the time the writes took, in seconds.
+    /// Waits for every queued write to be stored (and the run to be open).
+    /// - Returns: the run's id and the time the writes took, in seconds.
     /// - Throws: the first write error, if any.
     @discardableResult
-    func drain() throws(StoreError) -> Double {
-        queue.sync { writePending() }
+    func drain() throws(StoreError) -> (run: Int64, seconds: Double) {
+        let run = queue.sync { writePending(); return openedRun() }
         let (failure, seconds) = state.withLock { ($0.failure, $0.seconds) }
         if let failure { throw failure }
-        return seconds
+        // Opening fails only with an error, thrown above.
+        return (run!, seconds)
     }
 }

@@ -6,11 +6,13 @@ import Tracking
 final class Heartbeat {
     private let timer: any DispatchSourceTimer
 
-    init(store: any RunRecorder, run: Int64, interval: Double) {
+    /// Beats for the run `run()` names, once it names one (a run opened by its writer has an
+    /// id only after the writer's first pass).
+    init(store: any RunRecorder, run: @escaping @Sendable () -> Int64?, interval: Double) {
         timer = DispatchSource.makeTimerSource(queue: .global(qos: .utility))
         timer.schedule(deadline: .now() + interval, repeating: interval)
         // A failed beat is not fatal: the next epoch's write reports a real store problem.
-        timer.setEventHandler { try? store.beat(run: run) }
+        timer.setEventHandler { if let run = run() { try? store.beat(run: run) } }
         timer.resume()
     }
 

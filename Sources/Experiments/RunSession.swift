@@ -10,7 +10,6 @@ public import Tracking
 /// ``Runner/run(_:trainer:name:experiment:tags:version:opened:resuming:interrupted:onEpoch:onRecord:)``
 /// drives one; a ``Lockstep`` group drives one per member, from one training loop.
 public final class RunSession {
-    public let runID: Int64
     private let store: any RunRecorder
     private let config: RunConfiguration
     private let trainer: Trainer
@@ -28,16 +27,15 @@ public final class RunSession {
     /// What ``close(_:)`` decided: the outcome it closed with, the status and why training stopped.
     private var closing: (outcome: TrainingOutcome, status: RunStatus, stopReason: String?)?
 
-    /// Starts the run's heartbeat and writer and records what precedes the first epoch (its
-    /// input transform and initial snapshot); a resumed run's trainer continues from its
-    /// checkpoint. On an error the run is closed as failed.
-    init(runner: Runner, config: RunConfiguration, trainer: Trainer, run runID: Int64, resuming: Runner.ResumePoint?) throws {
-        self.runID = runID
+    /// Starts the run's heartbeat and writer and queues what precedes the first epoch (its
+    /// input transform and initial snapshot, after the run's opening when `writer` opens it); a
+    /// resumed run's trainer continues from its checkpoint. On an error the run is closed as failed.
+    init(runner: Runner, config: RunConfiguration, trainer: Trainer, writer: EpochWriter, resuming: Runner.ResumePoint?) throws {
         store = runner.store
         self.config = config
         self.trainer = trainer
-        heartbeat = Heartbeat(store: store, run: runID, interval: runner.heartbeatInterval)
-        writer = EpochWriter(store: store, run: runID, lockWait: runner.lockWait)
+        self.writer = writer
+        heartbeat = Heartbeat(store: store, run: { writer.run }, interval: runner.heartbeatInterval)
         let interval = config.tracking.snapshotInterval(epochs: config.training.epochs, planar: trainer.data.transform?.columns.count == 2,
                                                         parameters: trainer.engine.parameters.reduce(0) { $0 + $1.count })
         recorder = EpochRecorder(options: config.tracking, plannedEpochs: config.training.epochs, earlyStopping: config.earlyStopping,
@@ -48,17 +46,16 @@ public final class RunSession {
         // A resumed run: the trainer continues from the checkpoint, the recorder from the epochs stored up to it.
         if let resuming {
             do { try trainer.restore(resuming.checkpoint) } catch {
-                heartbeat.stop()
-                try? store.finishRun(run: runID, status: .failed, error: "\(error)")
+                fail(error)
                 throw error
             }
             recorder.replay(resuming.epochs)
         }
         do {
             if let transform = trainer.data.transform, let json = try? String(decoding: JSONEncoder.sorted.encode(transform), as: UTF8.self) {
-                try store.recordInputTransform(run: runID, json: json)
+                try writer.enqueue(.inputTransform(json: json))
             }
-            if resuming == nil, let initial = recorder.initialSnapshot(trainer.engine) { try writer.enqueue(initial) }
+            if resuming == nil, let initial = recorder.initialSnapshot(trainer.engine) { try writer.enqueue(.snapshot(initial)) }
         } catch {
             fail(error)
             throw error
@@ -67,20 +64,27 @@ public final class RunSession {
 
     deinit { heartbeat.stop() }
 
+    /// The run's id: `nil` until the store has opened it (on the writer's queue, for a run not
+    /// opened before), and when opening it failed.
+    public var runID: Int64? { writer.run }
+
+    /// Whether a write to the store failed: training should stop at its next step (the error
+    /// is thrown by the next ``observe(_:)`` or by ``finish(_:)``).
+    public var storeFailed: Bool { writer.failed }
+
     /// Takes an epoch's report from the trainer into the store: the decision to hand back to
     /// the trainer, the epoch as recorded (metrics, health, alerts), and the report in the
     /// target's units. Throws when the store failed (the caller then calls ``fail(_:)``).
     public func observe(_ raw: EpochReport) throws -> (decision: TrainingDecision, record: EpochRecord, report: EpochReport) {
         let report = scale?.reported(raw) ?? raw
         let (epoch, earlierBest) = recorder.record(report)
-        if let earlierBest { try writer.enqueue(earlierBest) }
-        try writer.enqueue(epoch)
+        try writer.enqueue((earlierBest.map { [RunWrite.snapshot($0)] } ?? []) + [.epoch(epoch)])
         // Kept every epoch (a run interrupted mid-epoch resumes after the last whole one),
         // written every checkpointInterval seconds of training and when the run is interrupted.
         checkpoint = trainer.checkpoint(after: report.epoch, tensors: report.layers.flatMap(\.tensors))
         trained += report.seconds
         if trained - checkpointed >= Runner.checkpointInterval, let state = try checkpoint?.encoded() {
-            try writer.enqueue(checkpoint: state, epoch: report.epoch)
+            try writer.enqueue(.checkpoint(epoch: report.epoch, state: state))
             checkpointed = trained
         }
         last = report
@@ -96,7 +100,7 @@ public final class RunSession {
         closed = true
         heartbeat.stop()
         _ = try? writer.drain()
-        try? store.finishRun(run: runID, status: .failed, error: "\(error)")
+        if let run = writer.run { try? store.finishRun(run: run, status: .failed, error: "\(error)") }
     }
 
     /// Queues the run's closing writes behind its epochs — the closing snapshots, the selected
@@ -122,21 +126,17 @@ public final class RunSession {
         }
         closing = (outcome, status, stopReason)
         do {
-            for snapshot in recorder.closingSnapshots() { try writer.enqueue(snapshot) }
-            if let confusion = recorder.selectedConfusion {
-                try writer.enqueue { (store: any RunRecorder, run: Int64) throws(StoreError) in try store.recordConfusion(run: run, confusion) }
-            }
+            // One list: the store writes them in one transaction, the status with what it closes.
+            var writes = recorder.closingSnapshots().map(RunWrite.snapshot)
+            if let confusion = recorder.selectedConfusion { writes.append(.confusion(confusion)) }
             if case .interrupted = outcome.reason, let checkpoint {
-                try writer.enqueue(checkpoint: checkpoint.encoded(), epoch: checkpoint.epoch)
+                writes.append(.checkpoint(epoch: checkpoint.epoch, state: try checkpoint.encoded()))
             }
             if case let .diverged(epoch, reason) = outcome.reason {
-                let alert = HealthMonitor.nanAlert(epoch: epoch, message: reason)
-                try writer.enqueue { (store: any RunRecorder, run: Int64) throws(StoreError) in try store.recordAlerts(run: run, epoch: epoch, [alert]) }
+                writes.append(.alerts(epoch: epoch, [HealthMonitor.nanAlert(epoch: epoch, message: reason)]))
             }
-            let error = message
-            try writer.enqueue { (store: any RunRecorder, run: Int64) throws(StoreError) in
-                try store.finishRun(run: run, status: status, error: error, stopReason: stopReason)
-            }
+            writes.append(.finish(status: status, error: message, stopReason: stopReason))
+            try writer.enqueue(writes)
         } catch {
             fail(error)
             throw error
@@ -146,9 +146,9 @@ public final class RunSession {
     /// Closes the run (``close(_:)``) and waits until everything it wrote is stored.
     public func finish(_ outcome: TrainingOutcome) throws -> Runner.Result {
         try close(outcome)
-        let storeSeconds: Double
+        let (runID, storeSeconds): (Int64, Double)
         do {
-            storeSeconds = try writer.drain()
+            (runID, storeSeconds) = try writer.drain()
         } catch {
             fail(error)
             throw error

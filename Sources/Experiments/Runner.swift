@@ -99,7 +99,9 @@ public struct Runner: Sendable {
                                resuming: resuming)
         let outcome: TrainingOutcome
         do {
-            outcome = try trainer.train(interrupted: interrupted) { raw in
+            // A store that failed (one that could not open the run, a full disk) stops training
+            // at the next step, not at the end of the epoch.
+            outcome = try trainer.train(interrupted: { interrupted() || session.storeFailed }) { raw in
                 let (decision, record, report) = try session.observe(raw)
                 onRecord(record)
                 onEpoch(report)
@@ -121,8 +123,11 @@ public struct Runner: Sendable {
         if let rule = config.earlyStopping, rule.metric.hasSuffix("accuracy"), !trainer.data.train.task.isClassification {
             throw SettingsError.invalid(key: "early-stop", value: rule.metric, expected: "a loss: this run's data is a regression, with no accuracy")
         }
-        let runID = try opened ?? store.startRun(Self.newRun(config, name: name, experiment: experiment, tags: tags, version: version))
-        return try RunSession(runner: self, config: config, trainer: trainer, run: runID, resuming: resuming)
+        // A new run is opened by its writer, while the first epoch trains.
+        let writer = try opened.map { EpochWriter(store: store, run: $0, lockWait: lockWait) }
+            ?? EpochWriter(store: store, opening: Self.newRun(config, name: name, experiment: experiment, tags: tags, version: version),
+                           lockWait: lockWait)
+        return try RunSession(runner: self, config: config, trainer: trainer, writer: writer, resuming: resuming)
     }
 }
 

@@ -3,44 +3,49 @@ public import Foundation
 /// another store (a remote tracker, memory in a test) or another trainer can stand on either
 /// side of it.
 ///
-/// Calls for one run come in order: ``startRun(_:identity:)``, then epochs, snapshots, alerts
-/// and beats, then ``finishRun(run:status:error:)``.
+/// Calls for one run come in order: ``startRun(_:identity:)``, then its writes (epochs,
+/// snapshots, alerts, a checkpoint) and beats, then the write that finishes it.
 public protocol RunRecorder: Sendable {
     /// Opens a run as `running` with its hyperparameters and tags; returns its id.
     func startRun(_ new: NewRun, identity: ProcessIdentity) throws(StoreError) -> Int64
-    /// Records one epoch whole (metrics, layer health, alerts, a snapshot) or not at all.
-    func recordEpoch(run: Int64, _ epoch: EpochRecord) throws(StoreError)
-    /// Records epochs in order, each whole; a store may write them in one transaction (all or
-    /// none), which is what a writer that fell behind hands it.
-    func recordEpochs(run: Int64, _ epochs: [EpochRecord]) throws(StoreError)
-    /// Records a snapshot taken outside an epoch (the initial weights, the final ones of a run
-    /// that stopped early, a best held back).
-    func recordSnapshot(run: Int64, _ snapshot: SnapshotRecord) throws(StoreError)
-    /// Records alerts outside an epoch (the `nan` alert of a run that diverged).
-    func recordAlerts(run: Int64, epoch: Int, _ alerts: [AlertRecord]) throws(StoreError)
-    /// Keeps the run's checkpoint after `epoch` (replacing the one before).
-    func recordCheckpoint(run: Int64, epoch: Int, state: Data) throws(StoreError)
-    /// Records a classifier's confusion matrices at its selected epoch, replacing any before.
-    func recordConfusion(run: Int64, _ confusion: ConfusionRecord) throws(StoreError)
-    /// Keeps what turned the run's raw data into its inputs (JSON), so that its snapshots can be
-    /// applied to new data.
-    func recordInputTransform(run: Int64, json: String) throws(StoreError)
+    /// Records `writes` for `run`, in order, all or none: a reader sees every one of them or
+    /// none (``RunStore`` writes them in one transaction). A writer that fell behind hands over
+    /// what waited; a run's opening and closing writes go together.
+    func record(run: Int64, _ writes: [RunWrite]) throws(StoreError)
     /// Marks the run alive now.
     func beat(run: Int64) throws(StoreError)
-    /// Closes the run with its final status, for failures the error, and for a run that ended
-    /// early without failing (early stopping) why.
-    func finishRun(run: Int64, status: RunStatus, error: String?, stopReason: String?) throws(StoreError)
 }
 
 extension RunRecorder {
-    /// One epoch after the other.
-    public func recordEpochs(run: Int64, _ epochs: [EpochRecord]) throws(StoreError) {
-        for e in epochs { try recordEpoch(run: run, e) }
+    /// Records one epoch whole (metrics, layer health, alerts, a snapshot) or not at all.
+    public func recordEpoch(run: Int64, _ epoch: EpochRecord) throws(StoreError) { try record(run: run, [.epoch(epoch)]) }
+
+    /// Records epochs in order, all or none.
+    public func recordEpochs(run: Int64, _ epochs: [EpochRecord]) throws(StoreError) { try record(run: run, epochs.map(RunWrite.epoch)) }
+
+    /// Records a snapshot taken outside an epoch.
+    public func recordSnapshot(run: Int64, _ snapshot: SnapshotRecord) throws(StoreError) { try record(run: run, [.snapshot(snapshot)]) }
+
+    /// Records alerts outside an epoch.
+    public func recordAlerts(run: Int64, epoch: Int, _ alerts: [AlertRecord]) throws(StoreError) {
+        try record(run: run, [.alerts(epoch: epoch, alerts)])
     }
 
-    /// Closes the run with its final status and, for failures, the error.
-    public func finishRun(run: Int64, status: RunStatus, error: String? = nil) throws(StoreError) {
-        try finishRun(run: run, status: status, error: error, stopReason: nil)
+    /// Keeps the run's checkpoint after `epoch` (replacing the one before).
+    public func recordCheckpoint(run: Int64, epoch: Int, state: Data) throws(StoreError) {
+        try record(run: run, [.checkpoint(epoch: epoch, state: state)])
+    }
+
+    /// Records a classifier's confusion matrices at its selected epoch, replacing any before.
+    public func recordConfusion(run: Int64, _ confusion: ConfusionRecord) throws(StoreError) { try record(run: run, [.confusion(confusion)]) }
+
+    /// Keeps what turned the run's raw data into its inputs (JSON).
+    public func recordInputTransform(run: Int64, json: String) throws(StoreError) { try record(run: run, [.inputTransform(json: json)]) }
+
+    /// Closes the run with its final status, for failures the error, and for a run that ended
+    /// early without failing (early stopping) why.
+    public func finishRun(run: Int64, status: RunStatus, error: String? = nil, stopReason: String? = nil) throws(StoreError) {
+        try record(run: run, [.finish(status: status, error: error, stopReason: stopReason)])
     }
 
     /// Opens a run for this process.

@@ -2,16 +2,6 @@ public import Foundation
 import GRDB
 
 extension RunStore {
-    /// Keeps `state` as the run's checkpoint after `epoch`, replacing the one before.
-    public func recordCheckpoint(run: Int64, epoch: Int, state: Data) throws(StoreError) {
-        try write { db in
-            try db.execute(literal: """
-                INSERT INTO checkpoints (run_id, epoch, created_at, state) VALUES (\(run), \(epoch), \(Timestamp.now()), \(state))
-                ON CONFLICT (run_id) DO UPDATE SET epoch = excluded.epoch, created_at = excluded.created_at, state = excluded.state
-                """)
-        }
-    }
-
     /// The run's latest checkpoint, if it has one.
     public func checkpoint(run: Int64) throws(StoreError) -> (epoch: Int, state: Data)? {
         try read { db in

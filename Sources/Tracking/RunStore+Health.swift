@@ -2,25 +2,6 @@ import Foundation
 import GRDB
 
 extension RunStore {
-    /// Stores alerts outside an epoch's transaction (the `nan` alert of a diverged run).
-    public func recordAlerts(run: Int64, epoch: Int, _ alerts: [AlertRecord]) throws(StoreError) {
-        try write { db in try Self.insert(alerts, run: run, epoch: epoch, db) }
-    }
-
-    public func recordConfusion(run: Int64, _ confusion: ConfusionRecord) throws(StoreError) {
-        try write { db in
-            try db.execute(literal: "DELETE FROM confusion WHERE run_id = \(run)")
-            // A ten-class run closes with a few hundred cells: each bound into one prepared statement.
-            for cell in confusion.cells { try ConfusionRow(runID: run, epoch: confusion.epoch, cell: cell).insertPrepared(db) }
-        }
-    }
-
-    /// Stores a snapshot outside an epoch's transaction (the initial weights, or the final ones
-    /// of a run that stopped early).
-    public func recordSnapshot(run: Int64, _ snapshot: SnapshotRecord) throws(StoreError) {
-        try write { db in try Self.insert(snapshot, run: run, db) }
-    }
-
     static func insert(_ layers: [LayerHealthRecord], run: Int64, epoch: Int, _ db: Database) throws {
         for var layer in layers {
             (layer.runID, layer.epoch) = (run, epoch)

@@ -14,7 +14,7 @@ import GRDB
 ///
 /// ## Topics
 /// - ``init(path:busyTimeout:)``
-/// - ``startRun(_:identity:)``, ``recordEpoch(run:_:)``, ``beat(run:)``, ``finishRun(run:status:error:)``
+/// - ``startRun(_:identity:)``, ``record(run:_:)``, ``beat(run:)``
 /// - ``reapCrashedRuns(identity:)``
 public final class RunStore: SweepRecorder {
     /// `./gradbook.sqlite`, unless `--db` or `GRADBOOK_DB` say otherwise.
@@ -208,45 +208,45 @@ public final class RunStore: SweepRecorder {
         return id
     }
 
-    /// Records one epoch, its extra metrics, layer health, alerts and snapshot in one
-    /// transaction: a reader sees the whole epoch or none of it.
-    public func recordEpoch(run: Int64, _ e: EpochRecord) throws(StoreError) {
-        try recordEpochs(run: run, [e])
-    }
-
-    /// Records epochs in one transaction: a reader sees all of them or none; one commit for
-    /// many epochs is what lets a writer that fell behind a small network's training catch up.
-    public func recordEpochs(run: Int64, _ epochs: [EpochRecord]) throws(StoreError) {
+    /// Records a run's writes in one transaction, in order: a reader sees all of them or none
+    /// (each epoch whole, and a run's closing snapshots with its final status). One commit for
+    /// many writes is what lets a writer that fell behind a small network's training catch up.
+    public func record(run: Int64, _ writes: [RunWrite]) throws(StoreError) {
         try checkFileIsStillThere()
         try write { db in
-            for e in epochs {
-                var row = e
-                row.runID = run
-                try row.insertPrepared(db)
-                for (name, value) in e.extra where !EpochRecord.extraColumnSet.contains(name) {
-                    try MetricRow(runID: run, epoch: e.epoch, name: name, value: finite(value)).insertPrepared(db)
-                }
-                try Self.insert(e.layers, run: run, epoch: e.epoch, db)
-                try Self.insert(e.alerts, run: run, epoch: e.epoch, db)
-                if let snapshot = e.snapshot { try Self.insert(snapshot, run: run, db) }
+            for w in writes { try Self.apply(w, run: run, db) }
+        }
+    }
+
+    /// One write of a run's, inside the caller's transaction.
+    static func apply(_ w: RunWrite, run: Int64, _ db: Database) throws {
+        switch w {
+        case .epoch(let e):
+            var row = e
+            row.runID = run
+            try row.insertPrepared(db)
+            for (name, value) in e.extra where !EpochRecord.extraColumnSet.contains(name) {
+                try MetricRow(runID: run, epoch: e.epoch, name: name, value: finite(value)).insertPrepared(db)
             }
-        }
-    }
-
-    public func recordInputTransform(run: Int64, json: String) throws(StoreError) {
-        try write { db in try db.execute(literal: "UPDATE runs SET input_transform = \(json) WHERE id = \(run)") }
-    }
-
-    /// Marks the run alive now.
-    public func beat(run: Int64) throws(StoreError) {
-        try write { db in
-            try db.execute(literal: "UPDATE runs SET heartbeat_at = \(Timestamp.now()) WHERE id = \(run) AND status = 'running'")
-        }
-    }
-
-    /// Closes the run with its final status and, for failures, the error text.
-    public func finishRun(run: Int64, status: RunStatus, error: String?, stopReason: String?) throws(StoreError) {
-        try write { db in
+            try insert(e.layers, run: run, epoch: e.epoch, db)
+            try insert(e.alerts, run: run, epoch: e.epoch, db)
+            if let snapshot = e.snapshot { try insert(snapshot, run: run, db) }
+        case .snapshot(let s):
+            try insert(s, run: run, db)
+        case let .alerts(epoch, alerts):
+            try insert(alerts, run: run, epoch: epoch, db)
+        case let .checkpoint(epoch, state):
+            try db.execute(literal: """
+                INSERT INTO checkpoints (run_id, epoch, created_at, state) VALUES (\(run), \(epoch), \(Timestamp.now()), \(state))
+                ON CONFLICT (run_id) DO UPDATE SET epoch = excluded.epoch, created_at = excluded.created_at, state = excluded.state
+                """)
+        case .confusion(let confusion):
+            try db.execute(literal: "DELETE FROM confusion WHERE run_id = \(run)")
+            // A ten-class run closes with a few hundred cells: each bound into one prepared statement.
+            for cell in confusion.cells { try ConfusionRow(runID: run, epoch: confusion.epoch, cell: cell).insertPrepared(db) }
+        case .inputTransform(let json):
+            try db.execute(literal: "UPDATE runs SET input_transform = \(json) WHERE id = \(run)")
+        case let .finish(status, error, stopReason):
             let now = Timestamp.now()
             try db.execute(literal: """
                 UPDATE runs SET status = \(status), error = \(error), stop_reason = \(stopReason), ended_at = \(now), heartbeat_at = \(now)
@@ -254,6 +254,13 @@ public final class RunStore: SweepRecorder {
                 """)
             // A checkpoint is kept only while the run can be resumed.
             if status != .interrupted { try db.execute(literal: "DELETE FROM checkpoints WHERE run_id = \(run)") }
+        }
+    }
+
+    /// Marks the run alive now.
+    public func beat(run: Int64) throws(StoreError) {
+        try write { db in
+            try db.execute(literal: "UPDATE runs SET heartbeat_at = \(Timestamp.now()) WHERE id = \(run) AND status = 'running'")
         }
     }
 

@@ -1,5 +1,6 @@
 import Experiments
 import Foundation
+import Neural
 import Synchronization
 import Tracking
 import XCTest
@@ -10,31 +11,55 @@ private final class MemoryRecorder: RunRecorder {
         var started: [NewRun] = []; var epochs: [EpochRecord] = []; var snapshots: [Int] = []; var finished: [RunStatus] = []
         /// How many epochs each call brought.
         var batches: [Int] = []
+        /// What each call of `record` brought, by kind.
+        var calls: [[String]] = []
+        /// When `startRun` returned, and when the trainer reported its first epoch.
+        var opened: Date?, firstEpoch: Date?
     }
     let log = Mutex(Log())
     /// Seconds each write of epochs takes (a slow disk).
     let delay: Double
+    /// Seconds opening a run takes, and the error it fails with, if any.
+    let openDelay: Double, openError: StoreError?
 
-    init(delay: Double = 0) { self.delay = delay }
+    init(delay: Double = 0, openDelay: Double = 0, openError: StoreError? = nil) {
+        self.delay = delay
+        self.openDelay = openDelay
+        self.openError = openError
+    }
 
     func startRun(_ new: NewRun, identity: ProcessIdentity) throws(StoreError) -> Int64 {
-        log.withLock { $0.started.append(new) }
+        if openDelay > 0 { Thread.sleep(forTimeInterval: openDelay) }
+        if let openError { throw openError }
+        log.withLock { $0.started.append(new); $0.opened = Date() }
         return 7
     }
-    func recordEpoch(run: Int64, _ epoch: EpochRecord) throws(StoreError) { try recordEpochs(run: run, [epoch]) }
-    func recordEpochs(run: Int64, _ epochs: [EpochRecord]) throws(StoreError) {
-        if delay > 0 { Thread.sleep(forTimeInterval: delay) }
-        log.withLock { $0.epochs += epochs; $0.batches.append(epochs.count) }
+    func record(run: Int64, _ writes: [RunWrite]) throws(StoreError) {
+        let epochs = writes.compactMap { if case .epoch(let e) = $0 { e } else { nil } }
+        if delay > 0, !epochs.isEmpty { Thread.sleep(forTimeInterval: delay) }
+        log.withLock { log in
+            if !epochs.isEmpty { log.epochs += epochs; log.batches.append(epochs.count) }
+            log.calls.append(writes.map { w in
+                switch w {
+                case .epoch(let e): "epoch \(e.epoch)"
+                case .snapshot(let s): "snapshot \(s.epoch)"
+                case .alerts: "alerts"
+                case .checkpoint: "checkpoint"
+                case .confusion: "confusion"
+                case .inputTransform: "input transform"
+                case .finish(let status, _, _): "finish \(status.rawValue)"
+                }
+            })
+            for w in writes {
+                switch w {
+                case .snapshot(let s): log.snapshots.append(s.epoch)
+                case .finish(let status, _, _): log.finished.append(status)
+                default: break
+                }
+            }
+        }
     }
-    func recordSnapshot(run: Int64, _ snapshot: SnapshotRecord) throws(StoreError) { log.withLock { $0.snapshots.append(snapshot.epoch) } }
-    func recordAlerts(run: Int64, epoch: Int, _ alerts: [AlertRecord]) throws(StoreError) {}
-    func recordConfusion(run: Int64, _ confusion: ConfusionRecord) throws(StoreError) {}
-    func recordCheckpoint(run: Int64, epoch: Int, state: Data) throws(StoreError) {}
     func beat(run: Int64) throws(StoreError) {}
-    func recordInputTransform(run: Int64, json: String) throws(StoreError) {}
-    func finishRun(run: Int64, status: RunStatus, error: String?, stopReason: String?) throws(StoreError) {
-        log.withLock { $0.finished.append(status) }
-    }
 }
 
 final class RunRecorderTests: XCTestCase {
@@ -73,5 +98,52 @@ final class RunRecorderTests: XCTestCase {
         XCTAssertEqual(log.epochs.compactMap(\.snapshot?.epoch), [3, 6])
         XCTAssertEqual(log.snapshots.first, 0, "the initial weights")
         XCTAssertEqual(log.finished, [.finished])
+    }
+
+    /// A new run is opened by its writer while the first epoch trains: a store slow to open
+    /// a run (a busy file, a remote tracker) does not hold training back.
+    func testANewRunIsOpenedWhileItsFirstEpochTrains() throws {
+        let recorder = MemoryRecorder(openDelay: 0.3)
+        let config = try RunSettings(["dataset": "circle", "layers": "4", "epochs": "3", "snapshots": "none"]).configuration()
+        let result = try Runner(store: recorder).run(config, version: "t", onEpoch: { report in
+            if report.epoch == 1 { recorder.log.withLock { $0.firstEpoch = Date() } }
+        })
+        XCTAssertEqual(result.runID, 7)
+        let log = recorder.log.withLock { $0 }
+        let opened = try XCTUnwrap(log.opened), first = try XCTUnwrap(log.firstEpoch)
+        XCTAssertLessThan(first, opened, "the first epoch trained while the store opened the run")
+        XCTAssertEqual(log.epochs.map(\.epoch), [1, 2, 3], "and every epoch was written after it")
+        XCTAssertEqual(log.finished, [.finished])
+    }
+
+    /// A store that cannot open the run fails the run with its error, and nothing is written
+    /// for a run that does not exist.
+    func testARunTheStoreCannotOpenFailsWithItsError() throws {
+        let recorder = MemoryRecorder(openError: .readOnly(path: "/ro.sqlite"))
+        let config = try RunSettings(["dataset": "circle", "layers": "4", "epochs": "3"]).configuration()
+        XCTAssertThrowsError(try Runner(store: recorder).run(config, version: "t")) { error in
+            XCTAssertEqual("\(error)", "\(StoreError.readOnly(path: "/ro.sqlite"))")
+        }
+        XCTAssertEqual(recorder.log.withLock { $0.calls }, [], "no write for a run never opened")
+    }
+
+    /// A run's closing writes — the best weights held back, the selected epoch's confusion,
+    /// its status — reach the store in one call (one transaction), however the writer's passes
+    /// fall: a reader never sees a finished run without them. Runs of every length, so that
+    /// passes start before, during and after the closing.
+    func testARunsClosingWritesReachTheStoreTogether() throws {
+        for epochs in [1, 2, 7, 30] {
+            // Snapshots every 4 epochs: the best of the last epochs is held back until the close.
+            let recorder = MemoryRecorder(delay: epochs == 30 ? 0.002 : 0)
+            let config = try RunSettings(["dataset": "circle", "layers": "4", "epochs": "\(epochs)", "snapshot-every": "4",
+                                          "lr": "0.3"]).configuration()
+            _ = try Runner(store: recorder).run(config, version: "t")
+            let calls = recorder.log.withLock { $0.calls }
+            let closing = try XCTUnwrap(calls.last)
+            XCTAssertEqual(closing.last, "finish finished", "\(epochs) epochs: \(calls)")
+            XCTAssertTrue(closing.contains("confusion"), "the selected epoch's confusion closes with the run: \(calls)")
+            XCTAssertEqual(calls.flatMap { $0 }.filter { $0.hasPrefix("finish") || $0 == "confusion" }.count, 2,
+                           "written once, at the close: \(calls)")
+        }
     }
 }

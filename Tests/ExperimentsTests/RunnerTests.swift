@@ -185,6 +185,8 @@ final class RunnerTests: XCTestCase {
         var first: String?
         let result = try Runner(store: store, heartbeatInterval: 0.05).run(config(epochs: 2), version: "t", onEpoch: { report in
             if report.epoch == 1 {
+                // The run is opened on its writer's queue while training starts.
+                Thread.sleep(forTimeInterval: 0.05)
                 first = try? store.runs().first?.heartbeatAt
                 Thread.sleep(forTimeInterval: 0.3)
             }
