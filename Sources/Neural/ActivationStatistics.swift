@@ -110,6 +110,41 @@ struct ActivationAccumulator {
         }
     }
 
+    /// Applies the layer's activation to `rows` rows of `x` into `y` and adds the outputs. ReLU,
+    /// whose statistics need only Σy per unit and Σy², is applied and summed in one pass, four
+    /// units at a time, where the layer's width allows it: the sums are the fused loops' own
+    /// (the same lanes, the same order), without the two further passes over the outputs (BLAS
+    /// calls on a wide layer) that ``add(_:rows:kernel:)`` makes.
+    mutating func forward(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, rows: Int, kernel: LayerKernel) {
+        let n = units
+        guard activation == .relu, n % 4 == 0 else {
+            activation.forward(x, y, count: rows * n)
+            add(y, rows: rows, kernel: kernel)
+            return
+        }
+        samples += rows
+        var squares = Lane()
+        batchSum.withUnsafeMutableBufferPointer { sb in
+            let s = sb.baseAddress!
+            s.update(repeating: 0, count: n)
+            for r in 0..<rows {
+                let xr = x + r * n, yr = y + r * n
+                for j in stride(from: 0, to: n, by: 4) {
+                    let v = Lane(xr, j)
+                    // max(x, 0) with NaN to 0, as ReLU's scalar rule `x > 0 ? x : 0`.
+                    let out = Lane().replacing(with: v, where: v .> 0)
+                    out.store(yr, j)
+                    (Lane(s, j) + out).store(s, j)
+                    squares += out * out
+                }
+            }
+            for j in 0..<n { sum[j] += Double(s[j]); activity[j] += Double(s[j]) }
+        }
+        let total = squares.sum()
+        // Past Float's range, measured again in Double (as ``Kernels/sumOfSquares(_:count:)``).
+        totalSquares += total.isFinite ? Double(total) : Kernels.sumOfSquares(y, count: rows * n)
+    }
+
     var statistics: ActivationStatistics {
         let n = Double(max(samples * units, 1))
         let mean = sum.reduce(0, +) / n

@@ -91,8 +91,11 @@ public final class Dense {
             BLAS.gemm(input, rows: rows, cols: inputs, weight.values, rows: inputs, cols: n, into: linear, beta: 1)
         }
         batchNorm?.forward(linear, activationInput, rows: rows, training: training)
-        activation.forward(activationInput, output, count: rows * n)
-        if collectsStatistics { statistics.add(output, rows: rows, kernel: kernel) }
+        if collectsStatistics {
+            statistics.forward(activationInput, output, rows: rows, kernel: kernel)
+        } else {
+            activation.forward(activationInput, output, count: rows * n)
+        }
         droppedLast = training && dropout > 0
         guard droppedLast else { return }
         let keep = 1 - dropout, scale = 1 / keep

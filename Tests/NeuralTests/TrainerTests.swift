@@ -71,16 +71,17 @@ final class TrainerTests: XCTestCase {
 
     /// The activation statistics of a full pass (mean, std, dead units, saturated share) equal
     /// a count done here from the layer's weights, output by output, for an activation of each
-    /// kind: ReLU (per-unit sums by BLAS), leaky ReLU, tanh and sigmoid (the per-element pass).
-    /// 10 units: two blocks of four and a tail of two; some units are pushed dead or saturated.
+    /// kind: ReLU (per-unit sums by BLAS; at a width of four units a block, applied and summed in
+    /// one pass), leaky ReLU, tanh and sigmoid (the per-element pass). 10 units: two blocks of
+    /// four and a tail of two; some units are pushed dead or saturated.
     func testActivationStatisticsMatchACountByHand() throws {
         let data = try spiral()
-        for activation in [Activation.relu, .leakyRelu(alpha: 0.2), .tanh, .sigmoid] {
-            let config = training(hidden: [LayerSpec(units: 10, activation: activation)], epochs: 1,
+        for (activation, units) in [(Activation.relu, 10), (.relu, 12), (.leakyRelu(alpha: 0.2), 10), (.tanh, 10), (.sigmoid, 10)] {
+            let config = training(hidden: [LayerSpec(units: units, activation: activation)], epochs: 1,
                                         evaluateTrainingSet: true)
             let trainer = try Trainer(config: config, data: data)
             let layer = (weight: trainer.engine.weight(ofLayer: 0), bias: trainer.engine.bias(ofLayer: 0))
-            var bias = [Float](repeating: 0, count: 10)
+            var bias = [Float](repeating: 0, count: units)
             bias[1] = -100; bias[6] = -100; bias[9] = 100
             layer.bias.set(bias)
             var report: EpochReport?
@@ -89,11 +90,11 @@ final class TrainerTests: XCTestCase {
 
             let x = data.train.features, d = data.train.featureCount, n = data.train.count
             let w = layer.weight.value, b = layer.bias.value
-            var sum = 0.0, squares = 0.0, saturated = 0, unitActive = [Bool](repeating: false, count: 10)
+            var sum = 0.0, squares = 0.0, saturated = 0, unitActive = [Bool](repeating: false, count: units)
             for r in 0..<n {
-                for j in 0..<10 {
+                for j in 0..<units {
                     var a = b[j]
-                    for k in 0..<d { a += x[r * d + k] * w[k * 10 + j] }
+                    for k in 0..<d { a += x[r * d + k] * w[k * units + j] }
                     let y = activation.value(a)
                     sum += Double(y)
                     squares += Double(y) * Double(y)
@@ -102,10 +103,10 @@ final class TrainerTests: XCTestCase {
                     if activation == .sigmoid && (y < 0.01 || y > 0.99) { saturated += 1 }
                 }
             }
-            let count = Double(n * 10), mean = sum / count
+            let count = Double(n * units), mean = sum / count
             XCTAssertEqual(stats.samples, n)
-            XCTAssertEqual(stats.mean, mean, accuracy: 1e-4 * max(1, abs(mean)), "\(activation)")
-            XCTAssertEqual(stats.std, (squares / count - mean * mean).squareRoot(), accuracy: 1e-3, "\(activation)")
+            XCTAssertEqual(stats.mean, mean, accuracy: 1e-4 * max(1, abs(mean)), "\(activation) × \(units)")
+            XCTAssertEqual(stats.std, (squares / count - mean * mean).squareRoot(), accuracy: 1e-3, "\(activation) × \(units)")
             if activation.canDie {
                 XCTAssertEqual(stats.deadUnits, unitActive.filter { !$0 }.count, "\(activation)")
                 // ReLU: the two units with bias −100 are dead; leaky ReLU's are not (outputs near −20).
