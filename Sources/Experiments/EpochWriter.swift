@@ -63,7 +63,9 @@ final class EpochWriter: Sendable {
         self.store = store
         opening = new
         self.lockWait = lockWait
-        queue.async { [self] in _ = openedRun() }
+        // Then what queued meanwhile (the input transform, the initial weights): a short run's
+        // close does not wait for them.
+        queue.async { [self] in if openedRun() != nil { writePending() } }
     }
 
     /// The run's id: `nil` until the queue opened it, and when opening it failed.
