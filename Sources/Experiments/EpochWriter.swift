@@ -46,7 +46,9 @@ final class EpochWriter: Sendable {
         var failure: StoreError?
         var seconds = 0.0
         var pending: [RunWrite] = []
-        /// Whether the queue has a pass over ``pending`` scheduled or running.
+        /// Whether a pass over ``pending`` is scheduled (``batchWindow`` after the first item
+        /// arrived) or running: only that pass clears it, so that the passes made at once (the
+        /// opening's, a full queue's, ``drain()``'s) leave the schedule as it was.
         var writing = false
     }
 
@@ -65,7 +67,7 @@ final class EpochWriter: Sendable {
         self.lockWait = lockWait
         // Then what queued meanwhile (the input transform, the initial weights): a short run's
         // close does not wait for them.
-        queue.async { [self] in if openedRun() != nil { writePending() } }
+        queue.async { [self] in if openedRun() != nil { writePending(scheduled: false) } }
     }
 
     /// The run's id: `nil` until the queue opened it, and when opening it failed.
@@ -93,17 +95,21 @@ final class EpochWriter: Sendable {
             return (!s.writing, before < Self.maxPending / 2 && s.pending.count >= Self.maxPending / 2)
         }
         if full {
-            queue.async { [self] in writePending() }
+            queue.async { [self] in writePending(scheduled: false) }
         } else if schedule {
-            queue.asyncAfter(deadline: .now() + Self.batchWindow) { [self] in writePending() }
+            queue.asyncAfter(deadline: .now() + Self.batchWindow) { [self] in writePending(scheduled: true) }
         }
     }
 
-    /// Writes what waits, oldest first, in one call, until nothing does.
-    private func writePending() {
+    /// Writes what waits, oldest first, in one call, until nothing does; the `scheduled` pass
+    /// then ends the schedule.
+    private func writePending(scheduled: Bool) {
         while true {
             let items: [RunWrite] = state.withLock { s in
-                guard !s.pending.isEmpty else { s.writing = false; return [] }
+                guard !s.pending.isEmpty else {
+                    if scheduled { s.writing = false }
+                    return []
+                }
                 defer { s.pending.removeAll(keepingCapacity: true) }
                 return s.pending
             }
@@ -154,7 +160,7 @@ final class EpochWriter: Sendable {
     /// - Throws: the first write error, if any.
     @discardableResult
     func drain() throws(StoreError) -> (run: Int64, seconds: Double) {
-        let run = queue.sync { writePending(); return openedRun() }
+        let run = queue.sync { writePending(scheduled: false); return openedRun() }
         let (failure, seconds) = state.withLock { ($0.failure, $0.seconds) }
         if let failure { throw failure }
         // Opening fails only with an error, thrown above.
