@@ -14,7 +14,7 @@ public final class RunSession {
     private let config: RunConfiguration
     private let trainer: Trainer
     private let heartbeat: Heartbeat
-    private let writer: EpochWriter
+    private let writer: RunWriter
     private var recorder: EpochRecorder
     private let resumedAfter: Int?
     private let scale: TargetScale?
@@ -30,7 +30,7 @@ public final class RunSession {
     /// Starts the run's heartbeat and writer and queues what precedes the first epoch (its
     /// input transform and initial snapshot, after the run's opening when `writer` opens it); a
     /// resumed run's trainer continues from its checkpoint. On an error the run is closed as failed.
-    init(runner: Runner, config: RunConfiguration, trainer: Trainer, writer: EpochWriter, resuming: Runner.ResumePoint?) throws {
+    init(runner: Runner, config: RunConfiguration, trainer: Trainer, writer: RunWriter, resuming: Runner.ResumePoint?) throws {
         store = runner.store
         self.config = config
         self.trainer = trainer

@@ -124,8 +124,8 @@ public struct Runner: Sendable {
             throw SettingsError.invalid(key: "early-stop", value: rule.metric, expected: "a loss: this run's data is a regression, with no accuracy")
         }
         // A new run is opened by its writer, while the first epoch trains.
-        let writer = try opened.map { EpochWriter(store: store, run: $0, lockWait: lockWait) }
-            ?? EpochWriter(store: store, opening: Self.newRun(config, name: name, experiment: experiment, tags: tags, version: version),
+        let writer = try opened.map { RunWriter(store: store, run: $0, lockWait: lockWait) }
+            ?? RunWriter(store: store, opening: Self.newRun(config, name: name, experiment: experiment, tags: tags, version: version),
                            lockWait: lockWait)
         return try RunSession(runner: self, config: config, trainer: trainer, writer: writer, resuming: resuming)
     }

@@ -25,18 +25,18 @@ import Tracking
 /// is tried again, the epochs behind it waiting in memory, until ``lockWait`` seconds have passed;
 /// any other failed write is reported at the next ``enqueue(_:)`` or at ``drain()``. At most
 /// ``maxPending`` writes wait at once, so a slow disk slows training rather than filling memory.
-final class EpochWriter: Sendable {
+final class RunWriter: Sendable {
     static let maxPending = 64
     /// How long the first item waits for others to be written with it: a crash loses at most
     /// this much more of a run's last epochs.
     static let batchWindow = 0.025
 
     private let store: any RunRecorder
-    /// The run the first pass opens, when it was not open already.
+    /// The run this writer opens on its queue before anything else, when it was not open already.
     private let opening: NewRun?
     /// How long one write may keep meeting locks before the run fails.
     let lockWait: Double
-    private let queue = DispatchQueue(label: "gradbook.epoch-writer")
+    private let queue = DispatchQueue(label: "gradbook.run-writer")
     private let slots = DispatchSemaphore(value: maxPending)
     private let state = Mutex<State>(State())
 
