@@ -117,14 +117,24 @@ final class RunRecorderTests: XCTestCase {
     }
 
     /// A store that cannot open the run fails the run with its error, and nothing is written
-    /// for a run that does not exist.
+    /// for a run that does not exist. Training stops at the next step, not at the end of the
+    /// epoch (2,000 steps here).
     func testARunTheStoreCannotOpenFailsWithItsError() throws {
         let recorder = MemoryRecorder(openError: .readOnly(path: "/ro.sqlite"))
-        let config = try RunSettings(["dataset": "circle", "layers": "4", "epochs": "3"]).configuration()
-        XCTAssertThrowsError(try Runner(store: recorder).run(config, version: "t")) { error in
+        let config = try RunSettings(["dataset": "circle", "samples": "2500", "train-ratio": "80", "batch-size": "1", "layers": "4",
+                                      "epochs": "3"]).configuration()
+        var steps = 0
+        // The first step waits for the writer's queue to have tried the open (a thread to wake).
+        let checked = { () -> Bool in
+            steps += 1
+            if steps == 1 { Thread.sleep(forTimeInterval: 0.5) }
+            return false
+        }
+        XCTAssertThrowsError(try Runner(store: recorder).run(config, version: "t", interrupted: checked)) { error in
             XCTAssertEqual("\(error)", "\(StoreError.readOnly(path: "/ro.sqlite"))")
         }
         XCTAssertEqual(recorder.log.withLock { $0.calls }, [], "no write for a run never opened")
+        XCTAssertLessThan(steps, 10, "training stopped at the next step after the store failed, early in the first epoch")
     }
 
     /// A run's closing writes — the best weights held back, the selected epoch's confusion,
