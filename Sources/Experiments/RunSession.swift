@@ -78,7 +78,8 @@ public final class RunSession {
     public func observe(_ raw: EpochReport) throws -> (decision: TrainingDecision, record: EpochRecord, report: EpochReport) {
         let report = scale?.reported(raw) ?? raw
         let (epoch, earlierBest) = recorder.record(report)
-        try writer.enqueue((earlierBest.map { [RunWrite.snapshot($0)] } ?? []) + [.epoch(epoch)])
+        // A best held back goes before the epoch that lets it out.
+        try writer.enqueue(earlierBest.map { [.snapshot($0), .epoch(epoch)] } ?? [.epoch(epoch)])
         // Kept every epoch (a run interrupted mid-epoch resumes after the last whole one),
         // written every checkpointInterval seconds of training and when the run is interrupted.
         checkpoint = trainer.checkpoint(after: report.epoch, tensors: report.layers.flatMap(\.tensors))

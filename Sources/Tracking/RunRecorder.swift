@@ -39,9 +39,6 @@ extension RunRecorder {
     /// Records a classifier's confusion matrices at its selected epoch, replacing any before.
     public func recordConfusion(run: Int64, _ confusion: ConfusionRecord) throws(StoreError) { try record(run: run, [.confusion(confusion)]) }
 
-    /// Keeps what turned the run's raw data into its inputs (JSON).
-    public func recordInputTransform(run: Int64, json: String) throws(StoreError) { try record(run: run, [.inputTransform(json: json)]) }
-
     /// Closes the run with its final status, for failures the error, and for a run that ended
     /// early without failing (early stopping) why.
     public func finishRun(run: Int64, status: RunStatus, error: String? = nil, stopReason: String? = nil) throws(StoreError) {
