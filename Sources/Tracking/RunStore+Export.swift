@@ -1,4 +1,5 @@
 import GRDB
+import GRDBSQLite
 
 /// One point of a curve.
 public struct CurvePoint: Sendable, Equatable, Codable {
@@ -55,12 +56,19 @@ extension RunStore {
             return try runs.map { run in
                 var series = [String: [CurvePoint]](minimumCapacity: columns.count)
                 if let epochs {
-                    let rows = try Row.fetchCursor(epochs, arguments: [run])
                     var points = Array(repeating: [CurvePoint](), count: columns.count)
                     for c in points.indices { points[c].reserveCapacity(length) }
-                    while let row = try rows.next() {
-                        let epoch: Int = row[0]
-                        for c in columns.indices { if let v: Double = row[c + 1] { points[c].append(CurvePoint(epoch: epoch, value: v)) } }
+                    try Self.step(epochs, run: run) { row in
+                        let epoch = Int(sqlite3_column_int64(row, 0))
+                        for c in columns.indices {
+                            // A number (REAL, or an integral value SQLite kept as an INTEGER); NULL
+                            // (not recorded) and anything else are no point. SQLite reads both as
+                            // 0, so the type is asked only then.
+                            let value = sqlite3_column_double(row, CInt(c + 1))
+                            if value != 0 || [SQLITE_FLOAT, SQLITE_INTEGER].contains(sqlite3_column_type(row, CInt(c + 1))) {
+                                points[c].append(CurvePoint(epoch: epoch, value: value))
+                            }
+                        }
                     }
                     length = points.map(\.count).max() ?? 0
                     for (c, name) in columns.enumerated() { series[name] = points[c] }
@@ -73,6 +81,24 @@ extension RunStore {
                     while let row = try rows.next() { points.append(CurvePoint(epoch: row[0], value: row[1])) }
                     return Curve(metric: name, points: points)
                 }
+            }
+        }
+    }
+
+    /// Steps `statement` with `run` as its one argument, handing each row to `body` as SQLite's
+    /// own handle: the curves' hot loop, without GRDB's row and conversions per value.
+    private static func step(_ statement: Statement, run: Int64, _ body: (SQLiteStatement) -> Void) throws {
+        let handle = statement.sqliteStatement
+        sqlite3_reset(handle)
+        defer { sqlite3_reset(handle) }
+        sqlite3_bind_int64(handle, 1, run)
+        while true {
+            switch sqlite3_step(handle) {
+            case SQLITE_ROW: body(handle)
+            case SQLITE_DONE: return
+            case let code:
+                throw DatabaseError(resultCode: ResultCode(rawValue: code), message: String(cString: sqlite3_errmsg(sqlite3_db_handle(handle))),
+                                    sql: statement.sql)
             }
         }
     }

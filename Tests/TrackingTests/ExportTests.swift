@@ -90,12 +90,30 @@ final class ExportTests: StoreTestCase {
         }
     }
 
-    /// More runs than one read batch, asked in a scrambled order, with metrics from every source
+    /// Hand-edited `epochs` rows: an integer is a point (1.0), text is no point, a real 0 is a
+    /// point; the read neither stops nor invents a 0 where there was no number.
+    func testCurvesTakeEveryNumberAndSkipWhatIsNotOne() throws {
+        let id = try store.startRun(NewRun(name: "edited", configJSON: "{}", params: [:], gradbookVersion: "test"))
+        for e in 1...4 { try store.recordEpoch(run: id, EpochRecord(epoch: e, trainLoss: Double(e) / 4)) }
+        try store.finishRun(run: id, status: .finished)
+        try RawDatabase.write(store.path) { db in
+            try db.execute(sql: "UPDATE epochs SET train_loss = CAST(1 AS INTEGER) WHERE run_id = ? AND epoch = 1", arguments: [id])
+            try db.execute(sql: "UPDATE epochs SET train_loss = 'oops' WHERE run_id = ? AND epoch = 2", arguments: [id])
+            try db.execute(sql: "UPDATE epochs SET train_loss = 0.0 WHERE run_id = ? AND epoch = 3", arguments: [id])
+            XCTAssertEqual(try String.fetchAll(db, sql: "SELECT typeof(train_loss) FROM epochs WHERE run_id = ? ORDER BY epoch", arguments: [id]),
+                           ["real", "text", "real", "real"])
+        }
+        let curve = try store.curves(run: id, metrics: ["train_loss"])[0]
+        XCTAssertEqual(curve.points, [CurvePoint(epoch: 1, value: 1), CurvePoint(epoch: 3, value: 0), CurvePoint(epoch: 4, value: 1)])
+    }
+
+    /// More runs than three read batches (each read on another thread while the last is
+    /// written), asked in a scrambled order, with metrics from every source
     /// (an `epochs` column with gaps, the `metrics` table, the layers' aggregate): the long CSV
     /// is, row for row, what plain SQL reads for each run in the order asked.
     func testLongExportOfManyRunsFollowsTheOrderAskedAndEverySource() throws {
         var ids: [Int64] = try store.select(RunSelection(sort: "id"))
-        for k in 0..<(CurveExport.batch + 6) {
+        for k in 0..<(3 * CurveExport.batch + 6) {
             let id = try store.startRun(NewRun(name: "run \(k)", configJSON: "{}", params: [:], gradbookVersion: "test"))
             for e in 1...(k % 5 + 1) {
                 try store.recordEpoch(run: id, EpochRecord(epoch: e, trainLoss: Double(k) + 1 / Double(e),

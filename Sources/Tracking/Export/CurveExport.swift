@@ -19,24 +19,35 @@ public struct CurveExport {
     }
 
     /// How many runs' curves are read in one transaction.
-    public static let batch = 64
+    public static let batch = 16
 
     /// Streams the long layout: curves in run order, each run's metrics in the order asked,
     /// epochs ascending.
     /// - Returns: the number of rows written.
     @discardableResult
     public func writeLong(to writer: TableWriter) throws -> Int {
-        // Each run's name and --with values, by id (a run deleted meanwhile is left out).
+        // Runs are read a batch at a time, one transaction each, the next batch on another thread
+        // while this one writes the last: memory bounded by two batches.
+        let batches = stride(from: 0, to: runs.count, by: Self.batch).map { Array(runs[$0..<min($0 + Self.batch, runs.count)]) }
+        let (store, metrics) = (store, metrics)
+        func read(_ index: Int) -> Prefetch<[[Curve]]>? {
+            index < batches.count ? Prefetch { () throws(StoreError) in try store.curves(runs: batches[index], metrics: metrics) } : nil
+        }
+        // Each run's name and --with values, by id (a run deleted meanwhile is left out). Read
+        // before the first batch, so that batch's read takes the connection this one leaves.
         let context = try store.table(runs: runs, columns: [Term(name: "id"), Term(name: "name")] + with)
+        var next = read(0)
+        defer { _ = try? next?.value() }   // no read outlives the export (the store closes after it)
         let info = Dictionary(context.rows.map { ($0[0], Array($0.dropFirst())) }, uniquingKeysWith: { a, _ in a })
         try writer.begin(["run_id", "run_name"] + with.map(\.text) + ["epoch", "metric", "value"])
         let count = try writer.rows { rows in
             var count = 0
             // Each metric's name and each run's cells are encoded once, not on each of their rows.
             let names = metrics.map { rows.encoded([.text($0)], at: with.count + 3) }
-            // Runs are read a batch at a time: one transaction each, memory bounded by the batch.
-            for batch in stride(from: 0, to: runs.count, by: Self.batch).map({ runs[$0..<min($0 + Self.batch, runs.count)] }) {
-                for (run, curves) in zip(batch, try store.curves(runs: Array(batch), metrics: metrics)) {
+            for (index, batch) in batches.enumerated() {
+                let curves = try next!.value()
+                next = read(index + 1)
+                for (run, curves) in zip(batch, curves) {
                     guard let info = info[.integer(run)] else { continue }
                     let prefix = rows.encoded([.integer(run)] + info, at: 0)
                     for (curve, name) in zip(curves, names) {
