@@ -109,11 +109,20 @@ public final class RunStore: SweepRecorder {
         }
     }
 
-    /// Validates an existing file read-only, then opens the pool and applies pending migrations.
+    /// Opens the pool, its writer checking the file before the pool writes anything (WAL mode,
+    /// migrations), then applies pending migrations. An existing file whose header does not name
+    /// it a Gradbook store is first checked through a read-only connection, so a file that is not
+    /// ours is never opened for writing (reading it through a writer could roll back another
+    /// program's hot journal, or fold its write-ahead log into the file on close).
     private static func openAndMigrate(path: String, migrator: SchemaMigrator, config: Configuration,
                                        busyTimeout: Double) throws -> DatabasePool {
-        if Paths.exists(path) {
+        if Paths.exists(path) && !StoreHeader.isGradbookStore(path) {
             try validateReadOnly(path: path, migrator: migrator, busyTimeout: busyTimeout)
+        }
+        var config = config
+        config.prepareDatabase { db in
+            // Readers are read-only; GRDB runs this before it sets up WAL mode.
+            if !db.configuration.readonly { try checkIsStore(db, path: path, migrator: migrator) }
         }
         let pool = try DatabasePool(path: path, configuration: config)
         try migrator.migrate(pool)

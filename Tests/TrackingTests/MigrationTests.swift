@@ -95,27 +95,52 @@ final class MigrationTests: StoreTestCase {
         }
     }
 
-    func testNewerSchemaIsRefusedAndLeftByteIdentical() throws {
+    /// The file and its write-ahead log, byte for byte (nil for a file that is not there or, for
+    /// the log, empty: SQLite's read-only connection leaves an empty one, which holds nothing).
+    private func files(_ file: String) -> [Data?] {
+        [file, file + "-wal"].map { (try? Data(contentsOf: URL(fileURLWithPath: $0))).flatMap { $0.isEmpty ? nil : $0 } }
+    }
+
+    /// A store says in its header that it is one (SQLite's application id, "GRBK"), so `file`
+    /// and other tools can tell, and Gradbook opens it without a read-only check first.
+    func testAStoreIsMarkedInItsHeader() throws {
         let file = path()
-        do { let store = try RunStore(path: file); _ = try store.startRun(sampleRun()) }
-        try execute("INSERT INTO schema_migrations VALUES (9999, 'from_the_future', 'abc', 'later')", on: file)
-        let before = try Data(contentsOf: URL(fileURLWithPath: file))
-        XCTAssertThrowsError(try RunStore(path: file)) { error in
-            XCTAssertTrue("\(error)".contains("schema version 9999"), "\(error)")
-            XCTAssertTrue("\(error)".contains("left untouched"), "\(error)")
+        try RunStore(path: file).close()
+        let header = try XCTUnwrap(files(file)[0]).prefix(100)
+        XCTAssertEqual(Array(header.prefix(16)), Array("SQLite format 3\0".utf8))
+        XCTAssertEqual(String(decoding: header[68..<72], as: UTF8.self), "GRBK")
+    }
+
+    /// A store this binary cannot read (a newer schema, an edited migration) is refused, marked
+    /// in its header or not (checked by the pool's writer before it writes anything, or first
+    /// through a read-only connection), and neither the file nor its log changes.
+    func testNewerSchemaIsRefusedAndLeftByteIdentical() throws {
+        for marked in [true, false] {
+            let file = path("newer-\(marked).sqlite")
+            do { let store = try RunStore(path: file); _ = try store.startRun(sampleRun()) }
+            try execute("INSERT INTO schema_migrations VALUES (9999, 'from_the_future', 'abc', 'later')", on: file)
+            if !marked { try execute("PRAGMA application_id = 0", on: file) }
+            let before = files(file)
+            XCTAssertThrowsError(try RunStore(path: file)) { error in
+                XCTAssertTrue("\(error)".contains("schema version 9999"), "\(error)")
+                XCTAssertTrue("\(error)".contains("left untouched"), "\(error)")
+            }
+            XCTAssertEqual(files(file), before, "marked: \(marked)")
         }
-        XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: file)), before)
     }
 
     func testEditedMigrationIsRefused() throws {
-        let file = path()
-        _ = try RunStore(path: file)
-        try execute("UPDATE schema_migrations SET checksum = '0000000000000000' WHERE version = 1", on: file)
-        let before = try Data(contentsOf: URL(fileURLWithPath: file))
-        XCTAssertThrowsError(try RunStore(path: file)) { error in
-            XCTAssertTrue("\(error)".contains("applied migration 1 (initial) with a different text"), "\(error)")
+        for marked in [true, false] {
+            let file = path("edited-\(marked).sqlite")
+            _ = try RunStore(path: file)
+            try execute("UPDATE schema_migrations SET checksum = '0000000000000000' WHERE version = 1", on: file)
+            if !marked { try execute("PRAGMA application_id = 0", on: file) }
+            let before = files(file)
+            XCTAssertThrowsError(try RunStore(path: file)) { error in
+                XCTAssertTrue("\(error)".contains("applied migration 1 (initial) with a different text"), "\(error)")
+            }
+            XCTAssertEqual(files(file), before, "marked: \(marked)")
         }
-        XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: file)), before)
     }
 
     func testAFileThatIsNotSQLiteIsRefusedAndLeftByteIdentical() throws {
