@@ -61,7 +61,7 @@ struct Compare: ParsableCommand {
     }
 
     mutating func run() throws {
-        let db = try store.open()
+        let db = try store.open(.read)
         defer { try? db.close() }
         var selection = try self.selection.selection
         if !group.isEmpty {

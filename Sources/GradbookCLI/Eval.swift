@@ -28,7 +28,7 @@ struct Eval: ParsableCommand {
     @OptionGroup var format: ResultFormat
 
     mutating func run() throws {
-        let db = try store.open()
+        let db = try store.open(.read)
         defer { try? db.close() }
         let (run, epoch) = try snapshot.resolve(in: db)
         let overrides = options.flagSettings

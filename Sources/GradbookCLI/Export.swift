@@ -26,7 +26,7 @@ struct ExportWeights: ParsableCommand {
     var output = "."
 
     mutating func run() throws {
-        let db = try store.open()
+        let db = try store.open(.read)
         defer { try? db.close() }
         let (run, epoch) = try snapshot.resolve(in: db)
         let tensors = try db.snapshotTensors(run: run.id, epoch: epoch)

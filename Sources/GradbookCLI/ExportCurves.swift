@@ -40,7 +40,7 @@ struct ExportCurves: ParsableCommand {
     }
 
     mutating func run() throws {
-        let db = try store.open()
+        let db = try store.open(.read)
         defer { try? db.close() }
         let names = metrics.map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } } ?? Metric.standardCurves.map(\.name)
         try db.checkMetrics(names)

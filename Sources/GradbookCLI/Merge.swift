@@ -20,7 +20,7 @@ struct Merge: ParsableCommand {
 
     mutating func run() throws {
         guard !sources.isEmpty else { throw ValidationError("give at least one database to merge") }
-        let db = try store.open(creating: true)
+        let db = try store.open(.create)
         defer { try? db.close() }
         try db.checkMergeSources(sources)
         for source in sources {

@@ -100,7 +100,7 @@ struct Plot: ParsableCommand {
     }
 
     mutating func run() throws {
-        let db = try store.open()
+        let db = try store.open(.read)
         defer { try? db.close() }
         if boundary { return try drawBoundary(db) }
         if interpolate { return try drawLine(db) }

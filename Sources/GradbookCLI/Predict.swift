@@ -35,7 +35,7 @@ struct Predict: ParsableCommand {
     @OptionGroup var resources: ResourceOptions
 
     mutating func run() throws {
-        let db = try store.open()
+        let db = try store.open(.read)
         defer { try? db.close() }
         let (run, epoch) = try snapshot.resolve(in: db)
         let model = try RunModel(store: db, run: run, epoch: epoch)

@@ -82,7 +82,7 @@ struct Report: ParsableCommand {
     }
 
     mutating func run() throws {
-        let db = try store.open()
+        let db = try store.open(.read)
         defer { try? db.close() }
         guard watch else {
             try write(db, reload: nil)

@@ -52,7 +52,7 @@ struct Run: ParsableCommand {
         let tags = try Self.parseTags(self.tags.isEmpty ? (file?.string("tag").map { $0.split(separator: ",").map(String.init) } ?? []) : self.tags)
         // Data and configuration first: bad input must not touch the store.
         let trainer = try config.makeTrainer(blasThreads: blasThreads, memory: resources.memory())
-        let db = try store.open(creating: true)
+        let db = try store.open(.create)
         defer { try? db.close() }
         let trap = SignalTrap()
         let progress = ProgressLine(total: config.training.epochs)

@@ -25,7 +25,7 @@ struct Runs: ParsableCommand {
     var columns: String?
 
     mutating func run() throws {
-        let db = try store.open()
+        let db = try store.open(.read)
         defer { try? db.close() }
         var terms = try Self.terms(columns ?? Self.defaultColumns)
         let defaults = terms.count

@@ -13,7 +13,7 @@ protocol SelectionExport: ParsableCommand {
 
 extension SelectionExport {
     mutating func run() throws {
-        let db = try store.open()
+        let db = try store.open(.read)
         defer { try? db.close() }
         try output.writer(default: .csv, protecting: db).write(Self.table(db, runs: selection.select(in: db)))
     }

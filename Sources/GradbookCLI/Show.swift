@@ -17,7 +17,7 @@ struct Show: ParsableCommand {
     @OptionGroup var format: ResultFormat
 
     mutating func run() throws {
-        let db = try store.open()
+        let db = try store.open(.read)
         defer { try? db.close() }
         let report = RunReport(store: db, run: try db.run(runID))
         if format.isJSON { print(try report.json().text()) } else { Console.out(try report.text()) }

@@ -35,10 +35,11 @@ struct StoreOptions: ParsableArguments {
         return RunStore.defaultPath
     }
 
-    /// Opens the store, and closes as `crashed` any run whose process is gone. Commands that
-    /// record (`run`, `sweep`, `merge`) create a new store; the others need one to exist.
-    func open(creating: Bool = false) throws -> RunStore {
-        let store = try RunStore(path: path, busyTimeout: busyTimeout, create: creating)
+    /// Opens the store for `access`, and closes as `crashed` any run whose process is gone.
+    /// Commands that record (`run`, `sweep`, `merge`) create a new store; the others need one
+    /// to exist.
+    func open(_ access: StoreAccess = .write) throws -> RunStore {
+        let store = try RunStore(path: path, busyTimeout: busyTimeout, access: access)
         // Best effort: a store we can read but not write still lists runs (the views show
         // stale runs as crashed anyway).
         _ = try? store.reapCrashedRuns()

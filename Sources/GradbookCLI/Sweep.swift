@@ -95,7 +95,7 @@ struct Sweep: ParsableCommand {
         // The spec and options are checked before the store is opened (or created).
         let memory = try resources.memory()
         let planned = try resume == nil ? plan().newSweep(experiment: experiment) : nil
-        let db = try store.open(creating: true)
+        let db = try store.open(.create)
         defer { try? db.close() }
         let stored: StoredSweep
         if let resume {

@@ -42,6 +42,11 @@ public enum Paths {
         return stat(path, &info) == 0
     }
 
+    /// Whether this process may write at `path` (for a folder: create files in it).
+    public static func isWritable(_ path: String) -> Bool {
+        access(path, W_OK) == 0
+    }
+
     /// The size in bytes of the file at `path`, or 0 when there is none.
     public static func size(_ path: String) -> Int64 {
         var info = stat()

@@ -76,7 +76,7 @@ extension RunStore {
     public func vacuum() throws(StoreError) -> VacuumResult {
         let before = fileSize()
         do {
-            try pool.writeWithoutTransaction { db in
+            try database.writeWithoutTransaction { db in
                 try db.execute(sql: "VACUUM")
                 _ = try db.checkpoint(.truncate)
             }
@@ -111,7 +111,7 @@ extension RunStore {
         let temporary = destination + ".partial-\(getpid())"
         unlink(temporary)
         do {
-            try pool.writeWithoutTransaction { db in try db.execute(literal: "VACUUM INTO \(temporary)") }
+            try database.writeWithoutTransaction { db in try db.execute(literal: "VACUUM INTO \(temporary)") }
             // Flushed to disk before it takes the copy's name.
             let fd = open(temporary, O_RDWR | O_CLOEXEC)
             guard fd >= 0, fsync(fd) == 0 else {

@@ -47,7 +47,7 @@ extension RunStore {
     public func merge(from source: String) throws(StoreError) -> MergeReport {
         try checkMergeSources([source])
         do {
-            return try pool.writeWithoutTransaction { db in
+            return try database.writeWithoutTransaction { db in
                 try db.execute(literal: "ATTACH DATABASE \(source) AS src")
                 defer { try? db.execute(sql: "DETACH DATABASE src") }
                 var report = MergeReport()

@@ -6,14 +6,15 @@ import GRDB
 ///
 /// Opening validates the file before anything is written (an SQLite file, a schema this binary
 /// knows, unchanged migrations), then applies pending migrations. Concurrent writers, in this
-/// process or others, wait for each other up to the busy timeout instead of failing.
+/// process or others, wait for each other up to the busy timeout instead of failing. A store
+/// opened to ``StoreAccess/read`` is one read-only connection: nothing is written.
 ///
 /// Its connections are its own: reads and writes go through its methods, which return plain
 /// `Codable` values. (Other programs read the file with any SQLite client; the records of its
 /// tables are GRDB records.)
 ///
 /// ## Topics
-/// - ``init(path:busyTimeout:)``
+/// - ``init(path:busyTimeout:access:)``, ``init(path:busyTimeout:create:)``
 /// - ``startRun(_:identity:)``, ``record(run:_:)``, ``beat(run:)``
 /// - ``reapCrashedRuns(identity:)``
 public final class RunStore: SweepRecorder {
@@ -24,7 +25,10 @@ public final class RunStore: SweepRecorder {
     public static let staleAfter: Double = 60
 
     public let path: String
-    let pool: DatabasePool
+    /// A pool (a writer and its readers) or, for ``StoreAccess/read``, one read-only connection.
+    let database: any DatabaseWriter
+    /// Opened to read only: nothing is written, not even a checkpoint at close.
+    public let readOnly: Bool
     let migrator: SchemaMigrator
     /// How long a write waits for another writer before it fails.
     public let busyTimeout: Double
@@ -40,8 +44,16 @@ public final class RunStore: SweepRecorder {
     /// byte for byte as it was.
     /// - Throws: ``StoreError`` saying which, and ``StoreError/noDatabase(path:)`` for a missing
     ///   file without `create`.
-    public init(path: String, busyTimeout: Double = 10, create: Bool = true) throws(StoreError) {
-        try Self.checkPath(path, create: create)
+    public convenience init(path: String, busyTimeout: Double = 10, create: Bool = true) throws(StoreError) {
+        try self.init(path: path, busyTimeout: busyTimeout, access: create ? .create : .write)
+    }
+
+    /// Opens the database at `path` for `access`. ``StoreAccess/read`` opens an existing store
+    /// through one read-only connection, checked as any store is; a store that needs a migration
+    /// (written by an earlier version) and an empty file are opened for writing to bring them up
+    /// to date, once.
+    public init(path: String, busyTimeout: Double = 10, access: StoreAccess) throws(StoreError) {
+        try Self.checkPath(path, create: access == .create)
         self.path = path
         self.busyTimeout = busyTimeout
         migrator = SchemaMigrator(migrations: Migration.embedded, path: path)
@@ -59,7 +71,7 @@ public final class RunStore: SweepRecorder {
         var pause = 0.005
         while true {
             do {
-                pool = try Self.openAndMigrate(path: path, migrator: migrator, config: config, busyTimeout: busyTimeout)
+                (database, readOnly) = try Self.open(path: path, access: access, migrator: migrator, config: config, busyTimeout: busyTimeout)
                 fileIdentity = FileIdentity(path: path)
                 return
             } catch let error as DatabaseError where (error.resultCode == .SQLITE_BUSY || error.resultCode == .SQLITE_LOCKED) && Date() < deadline {
@@ -74,7 +86,7 @@ public final class RunStore: SweepRecorder {
                 case .SQLITE_BUSY, .SQLITE_LOCKED: throw .busy(path: path, seconds: busyTimeout)
                 case .SQLITE_READONLY: throw .readOnly(path: path)
                 case .SQLITE_FULL: throw .full(path: path)
-                case .SQLITE_CANTOPEN where access(Paths.folder(of: path), W_OK) != 0:
+                case .SQLITE_CANTOPEN where !Paths.isWritable(Paths.folder(of: path)):
                     throw .readOnly(path: path)
                 default: throw .cannotOpen(path: path, reason: error.message ?? "\(error)")
                 }
@@ -99,7 +111,7 @@ public final class RunStore: SweepRecorder {
             guard Paths.isFolder(folder) else {
                 throw .cannotOpen(path: path, reason: "its folder '\(folder)' does not exist")
             }
-            guard access(folder, W_OK) == 0 else { throw .readOnly(path: path) }
+            guard Paths.isWritable(folder) else { throw .readOnly(path: path) }
             return
         }
         switch info.st_mode & S_IFMT {
@@ -109,6 +121,17 @@ public final class RunStore: SweepRecorder {
         }
     }
 
+    /// For ``StoreAccess/read``, an up-to-date store's read-only connection; otherwise the pool.
+    private static func open(path: String, access: StoreAccess, migrator: SchemaMigrator, config: Configuration,
+                             busyTimeout: Double) throws -> (any DatabaseWriter, readOnly: Bool) {
+        if access == .read, Paths.size(path) > 0 {
+            let (queue, upToDate) = try openReadOnly(path: path, migrator: migrator, busyTimeout: busyTimeout)
+            if upToDate { return (queue, true) }
+            try queue.close()
+        }
+        return (try openAndMigrate(path: path, migrator: migrator, config: config, busyTimeout: busyTimeout), false)
+    }
+
     /// Opens the pool, its writer checking the file before the pool writes anything (WAL mode,
     /// migrations), then applies pending migrations. An existing file whose header does not name
     /// it a Gradbook store is first checked through a read-only connection, so a file that is not
@@ -116,8 +139,8 @@ public final class RunStore: SweepRecorder {
     /// program's hot journal, or fold its write-ahead log into the file on close).
     private static func openAndMigrate(path: String, migrator: SchemaMigrator, config: Configuration,
                                        busyTimeout: Double) throws -> DatabasePool {
-        if Paths.exists(path) && !StoreHeader.isGradbookStore(path) {
-            try validateReadOnly(path: path, migrator: migrator, busyTimeout: busyTimeout)
+        if Paths.size(path) > 0 && !StoreHeader.isGradbookStore(path) {
+            try openReadOnly(path: path, migrator: migrator, busyTimeout: busyTimeout).queue.close()
         }
         var config = config
         config.prepareDatabase { db in
@@ -136,23 +159,31 @@ public final class RunStore: SweepRecorder {
     /// connection to close cannot checkpoint by itself.
     public func close() throws(StoreError) {
         do {
-            try pool.writeWithoutTransaction { db in _ = try db.checkpoint(.passive) }
-            try pool.close()
+            if !readOnly { try database.writeWithoutTransaction { db in _ = try db.checkpoint(.passive) } }
+            try database.close()
         } catch {
             throw .database(path: path, reason: "\(error)")
         }
     }
 
-    /// Checks an existing file through a read-only connection, so a refused file is never written:
-    /// an empty file or a Gradbook store passes; an SQLite database of something else does not.
-    private static func validateReadOnly(path: String, migrator: SchemaMigrator, busyTimeout: Double) throws {
-        guard Paths.size(path) > 0 else { return }
+    /// Opens a read-only connection to an existing file and checks the file through it, so a
+    /// refused file is never written: a Gradbook store passes; an SQLite database of something
+    /// else does not. `upToDate`: every migration of this binary is applied.
+    private static func openReadOnly(path: String, migrator: SchemaMigrator,
+                                     busyTimeout: Double) throws -> (queue: DatabaseQueue, upToDate: Bool) {
         var config = Configuration()
         config.readonly = true
         config.busyMode = .timeout(busyTimeout)
         let queue = try DatabaseQueue(path: path, configuration: config)
-        defer { try? queue.close() }
-        try queue.read { db in try checkIsStore(db, path: path, migrator: migrator) }
+        do {
+            return (queue, try queue.read { db in
+                try checkIsStore(db, path: path, migrator: migrator)
+                return try migrator.isUpToDate(db)
+            })
+        } catch {
+            try? queue.close()
+            throw error
+        }
     }
 
     /// Refuses a database that is not a Gradbook store (tables but no migrations applied), or
@@ -285,6 +316,12 @@ public final class RunStore: SweepRecorder {
                 .contains { !Self.isAlive($0, identity: identity) }
         }
         guard dead else { return [] }
+        // A store opened to read closes them through a writer of its own, opened for that.
+        if readOnly {
+            let writer = try RunStore(path: path, busyTimeout: busyTimeout, access: .write)
+            defer { try? writer.close() }
+            return try writer.reapCrashedRuns(identity: identity)
+        }
         return try write { db in
             let rows = try SQLRequest<Row>(literal: "SELECT id, pid, host, heartbeat_at, \(Self.livenessColumns()) FROM runs r WHERE status = 'running'")
                 .fetchAll(db)
@@ -344,11 +381,11 @@ public final class RunStore: SweepRecorder {
     // MARK: - Access
 
     func write<T>(_ body: (Database) throws -> T) throws(StoreError) -> T {
-        do { return try pool.write(body) } catch { throw mapped(error) }
+        do { return try database.write(body) } catch { throw mapped(error) }
     }
 
     func read<T>(_ body: (Database) throws -> T) throws(StoreError) -> T {
-        do { return try pool.read(body) } catch { throw mapped(error) }
+        do { return try database.read(body) } catch { throw mapped(error) }
     }
 
     /// Fails when the database file was deleted, moved or replaced since it was opened: SQLite

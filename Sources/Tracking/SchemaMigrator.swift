@@ -33,6 +33,12 @@ struct SchemaMigrator {
         }
     }
 
+    /// Whether every migration of this binary is applied (after ``validate(_:)``, none unknown).
+    func isUpToDate(_ db: Database) throws -> Bool {
+        guard try db.tableExists("schema_migrations") else { return migrations.isEmpty }
+        return try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM schema_migrations") == migrations.count
+    }
+
     /// Applies every migration not yet applied.
     ///
     /// What is applied is read first without a lock, so a store that is up to date opens

@@ -16,10 +16,14 @@ final class MigrationTests: StoreTestCase {
         XCTAssertEqual(mode, "wal")
     }
 
+    /// Opened to write or to read, a store of every earlier version is brought up to date (a
+    /// command that only reads writes once, to migrate); an up-to-date one opened to read is read
+    /// through a read-only connection.
     func testEveryEarlierVersionIsBroughtUpToDate() throws {
         let all = Migration.embedded
-        for applied in 0..<all.count {
-            let file = path("v\(applied).sqlite")
+        for applied in 0...all.count {
+          for access in [StoreAccess.write, .read] {
+            let file = path("v\(applied)-\(access).sqlite")
             let queue = try DatabaseQueue(path: file)
             try queue.write { db in
                 try db.execute(sql: "CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, checksum TEXT NOT NULL, applied_at TEXT NOT NULL)")
@@ -29,11 +33,34 @@ final class MigrationTests: StoreTestCase {
                 }
             }
             try queue.close()
-            let store = try RunStore(path: file)
+            let store = try RunStore(path: file, access: access)
             XCTAssertEqual(try store.schemaVersion(), all.last!.version, "from version \(applied)")
-            let recorded = try RawDatabase.read(store.path) { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM schema_migrations") }
+            XCTAssertEqual(store.readOnly, access == .read && applied == all.count, "from version \(applied), \(access)")
+            try store.close()
+            let recorded = try RawDatabase.read(file) { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM schema_migrations") }
             XCTAssertEqual(recorded, all.count)
+          }
         }
+    }
+
+    /// A store opened to read writes nothing: it reads what is stored, a write through it fails
+    /// as a read-only store's does, and neither the file nor its log changes.
+    func testAStoreOpenedToReadWritesNothing() throws {
+        let file = path()
+        do {
+            let store = try RunStore(path: file)
+            try store.finishRun(run: try store.startRun(sampleRun("kept")), status: .finished)
+            try store.close()
+        }
+        let before = files(file)
+        let reader = try RunStore(path: file, access: .read)
+        XCTAssertTrue(reader.readOnly)
+        XCTAssertEqual(try reader.run("kept").id, 1)
+        XCTAssertThrowsError(try reader.startRun(sampleRun("new"))) { error in
+            XCTAssertTrue("\(error)".contains("read-only"), "\(error)")
+        }
+        try reader.close()
+        XCTAssertEqual(files(file), before)
     }
 
     /// Version 10 moves the catalogue's metrics from rows of `metrics` into columns of `epochs`:
