@@ -65,7 +65,7 @@ extension RunStore {
                             // (not recorded) and anything else are no point. SQLite reads both as
                             // 0, so the type is asked only then.
                             let value = sqlite3_column_double(row, CInt(c + 1))
-                            if value != 0 || [SQLITE_FLOAT, SQLITE_INTEGER].contains(sqlite3_column_type(row, CInt(c + 1))) {
+                            if value != 0 || Self.isNumber(sqlite3_column_type(row, CInt(c + 1))) {
                                 points[c].append(CurvePoint(epoch: epoch, value: value))
                             }
                         }
@@ -84,6 +84,9 @@ extension RunStore {
             }
         }
     }
+
+    /// Whether SQLite's column type is a number's (REAL or INTEGER).
+    private static func isNumber(_ type: CInt) -> Bool { type == SQLITE_FLOAT || type == SQLITE_INTEGER }
 
     /// Steps `statement` with `run` as its one argument, handing each row to `body` as SQLite's
     /// own handle: the curves' hot loop, without GRDB's row and conversions per value.
