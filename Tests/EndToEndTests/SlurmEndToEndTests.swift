@@ -69,7 +69,10 @@ final class SlurmEndToEndTests: EndToEndTestCase {
 
     func testACancelledTaskIsSubmittedAgainFromWhatStatusLists() throws {
         let start = Date()
-        let args = sweep(epochs: 1500, name: "cancel")
+        // Long enough that the cancel (scancel, then Slurm's signal) lands while the task still
+        // trains: at 1,500 epochs its last five runs took 2 s after the first, and one loaded CI
+        // run's cancel arrived after them (no run interrupted, nothing to resume).
+        let args = sweep(epochs: 5000, name: "cancel")
         let emitted = try gradbook(args + ["--emit", "slurm", "--shards", "8", "--array-limit", "2"])
         try Data(emitted.stdout.utf8).write(to: folder.appendingPathComponent("job.sbatch"))
         let job = try submit()
