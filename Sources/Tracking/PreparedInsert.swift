@@ -44,9 +44,7 @@ extension PreparedInsert {
         }
         let code = sqlite3_step(handle)
         sqlite3_reset(handle)
-        guard code == SQLITE_DONE else {
-            throw DatabaseError(resultCode: ResultCode(rawValue: code), message: String(cString: sqlite3_errmsg(db.sqliteConnection)), sql: Self.insertSQL)
-        }
+        guard code == SQLITE_DONE else { throw statement.failure(code) }
     }
 
     /// The row's columns, for GRDB's own encoding.

@@ -99,9 +99,7 @@ extension RunStore {
             switch sqlite3_step(handle) {
             case SQLITE_ROW: body(handle)
             case SQLITE_DONE: return
-            case let code:
-                throw DatabaseError(resultCode: ResultCode(rawValue: code), message: String(cString: sqlite3_errmsg(sqlite3_db_handle(handle))),
-                                    sql: statement.sql)
+            case let code: throw statement.failure(code)
             }
         }
     }

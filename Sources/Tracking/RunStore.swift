@@ -71,7 +71,7 @@ public final class RunStore: SweepRecorder {
         var pause = 0.005
         while true {
             do {
-                (database, readOnly) = try Self.open(path: path, access: access, migrator: migrator, config: config, busyTimeout: busyTimeout)
+                (database, readOnly) = try Self.openDatabase(path: path, access: access, migrator: migrator, config: config, busyTimeout: busyTimeout)
                 fileIdentity = FileIdentity(path: path)
                 return
             } catch let error as DatabaseError where (error.resultCode == .SQLITE_BUSY || error.resultCode == .SQLITE_LOCKED) && Date() < deadline {
@@ -96,62 +96,6 @@ public final class RunStore: SweepRecorder {
         }
     }
 
-    /// Refuses, before SQLite sees it, a path that cannot be a store file.
-    private static func checkPath(_ path: String, create: Bool) throws(StoreError) {
-        if path.isEmpty || path.contains("\u{0}") {
-            throw .cannotOpen(path: path, reason: path.isEmpty ? "the path is empty" : "the path holds a NUL byte")
-        }
-        if path.lowercased().hasPrefix("file:") {
-            throw .cannotOpen(path: path, reason: "a file: URI; give the database's path instead (./\(path) for a file so named)")
-        }
-        var info = stat()
-        guard stat(path, &info) == 0 else {
-            guard create else { throw .noDatabase(path: path) }
-            let folder = Paths.folder(of: path)
-            guard Paths.isFolder(folder) else {
-                throw .cannotOpen(path: path, reason: "its folder '\(folder)' does not exist")
-            }
-            guard Paths.isWritable(folder) else { throw .readOnly(path: path) }
-            return
-        }
-        switch info.st_mode & S_IFMT {
-        case S_IFREG: return
-        case S_IFDIR: throw .cannotOpen(path: path, reason: "it is a folder; give the path of a database file, e.g. '\(path)/gradbook.sqlite'")
-        default: throw .cannotOpen(path: path, reason: "it is not a regular file (a device, a pipe or a socket); give the path of a database file")
-        }
-    }
-
-    /// For ``StoreAccess/read``, an up-to-date store's read-only connection; otherwise the pool.
-    private static func open(path: String, access: StoreAccess, migrator: SchemaMigrator, config: Configuration,
-                             busyTimeout: Double) throws -> (any DatabaseWriter, readOnly: Bool) {
-        if access == .read, Paths.size(path) > 0 {
-            let (queue, upToDate) = try openReadOnly(path: path, migrator: migrator, busyTimeout: busyTimeout)
-            if upToDate { return (queue, true) }
-            try queue.close()
-        }
-        return (try openAndMigrate(path: path, migrator: migrator, config: config, busyTimeout: busyTimeout), false)
-    }
-
-    /// Opens the pool, its writer checking the file before the pool writes anything (WAL mode,
-    /// migrations), then applies pending migrations. An existing file whose header does not name
-    /// it a Gradbook store is first checked through a read-only connection, so a file that is not
-    /// ours is never opened for writing (reading it through a writer could roll back another
-    /// program's hot journal, or fold its write-ahead log into the file on close).
-    private static func openAndMigrate(path: String, migrator: SchemaMigrator, config: Configuration,
-                                       busyTimeout: Double) throws -> DatabasePool {
-        if Paths.size(path) > 0 && !StoreHeader.isGradbookStore(path) {
-            try openReadOnly(path: path, migrator: migrator, busyTimeout: busyTimeout).queue.close()
-        }
-        var config = config
-        config.prepareDatabase { db in
-            // Readers are read-only; GRDB runs this before it sets up WAL mode.
-            if !db.configuration.readonly { try checkIsStore(db, path: path, migrator: migrator) }
-        }
-        let pool = try DatabasePool(path: path, configuration: config)
-        try migrator.migrate(pool)
-        return pool
-    }
-
     /// Folds the write-ahead log back into the database file, then closes every connection.
     ///
     /// The checkpoint is passive (it never waits for other processes' readers), and it is
@@ -163,59 +107,6 @@ public final class RunStore: SweepRecorder {
             try database.close()
         } catch {
             throw .database(path: path, reason: "\(error)")
-        }
-    }
-
-    /// Opens a read-only connection to an existing file and checks the file through it, so a
-    /// refused file is never written: a Gradbook store passes; an SQLite database of something
-    /// else does not. `upToDate`: every migration of this binary is applied.
-    private static func openReadOnly(path: String, migrator: SchemaMigrator,
-                                     busyTimeout: Double) throws -> (queue: DatabaseQueue, upToDate: Bool) {
-        var config = Configuration()
-        config.readonly = true
-        config.busyMode = .timeout(busyTimeout)
-        let queue = try DatabaseQueue(path: path, configuration: config)
-        do {
-            return (queue, try queue.read { db in
-                try checkIsStore(db, path: path, migrator: migrator)
-                return try migrator.isUpToDate(db)
-            })
-        } catch {
-            try? queue.close()
-            throw error
-        }
-    }
-
-    /// Refuses a database that is not a Gradbook store (tables but no migrations applied), or
-    /// whose migrations are not this binary's.
-    static func checkIsStore(_ db: Database, path: String, migrator: SchemaMigrator) throws {
-        try migrator.validate(db)
-        if try !db.tableExists("schema_migrations") {
-            let objects = try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE name NOT LIKE 'sqlite_%' ORDER BY name")
-            if !objects.isEmpty { throw StoreError.foreignDatabase(path: path, tables: objects) }
-        }
-    }
-
-    /// Reads another store file (a shard, a merge source) through a read-only connection, after
-    /// checking that it is a Gradbook store whose schema this binary can read; the file is never
-    /// written.
-    static func readOther<T>(_ path: String, _ body: (Database) throws -> T) throws(StoreError) -> T {
-        guard Paths.exists(path) else { throw .cannotOpen(path: path, reason: "no such file") }
-        var config = Configuration()
-        config.readonly = true
-        do {
-            let queue = try DatabaseQueue(path: path, configuration: config)
-            defer { try? queue.close() }
-            return try queue.read { db in
-                try checkIsStore(db, path: path, migrator: SchemaMigrator(migrations: Migration.embedded, path: path))
-                return try body(db)
-            }
-        } catch let error as StoreError {
-            throw error
-        } catch let error as DatabaseError where error.resultCode == .SQLITE_NOTADB {
-            throw .notADatabase(path: path)
-        } catch {
-            throw .cannotOpen(path: path, reason: "\(error)")
         }
     }
 
