@@ -58,13 +58,14 @@ struct ActivationAccumulator {
     mutating func add(_ y: UnsafePointer<Float>, rows: Int, kernel: LayerKernel) {
         samples += rows
         let n = units
-        totalSquares += kernel.sumOfSquares(y, count: rows * n)
+        totalSquares += kernel.activationSquares(y, count: rows * n)
         // ReLU outputs are ≥ 0, so a unit is dead exactly when its Σy is 0, and other activations
         // that neither die nor saturate need only Σy: the per-unit sums alone.
         guard activation.canSaturate || (activation.canDie && activation != .relu) else {
             batchSum.withUnsafeMutableBufferPointer { s in
                 kernel.columnSums(y, rows: rows, cols: n, into: s.baseAddress!)
-                for j in 0..<n { sum[j] += Double(s[j]); activity[j] += Double(s[j]) }
+                Self.fold(s.baseAddress!, into: &sum)
+                Self.fold(s.baseAddress!, into: &activity)
             }
             return
         }
@@ -100,11 +101,9 @@ struct ActivationAccumulator {
                     j += 1
                 }
             }
-            for j in 0..<n {
-                sum[j] += Double(s[j])
-                activity[j] += Double(q[j])
-                saturated += Double(t[j])
-            }
+            Self.fold(s, into: &sum)
+            Self.fold(q, into: &activity)
+            for j in 0..<n { saturated += Double(t[j]) }
         }
         }
         }
@@ -114,7 +113,9 @@ struct ActivationAccumulator {
     /// whose statistics need only Σy per unit and Σy², is applied and summed in one pass, four
     /// units at a time, where the layer's width allows it: the sums are the fused loops' own
     /// (the same lanes, the same order), without the two further passes over the outputs (BLAS
-    /// calls on a wide layer) that ``add(_:rows:kernel:)`` makes.
+    /// calls on a wide layer) that ``add(_:rows:kernel:)`` makes. Σy² goes into a ``SquareSum``
+    /// (four chains: a single running sum made the pass wait on its additions, five times the cost
+    /// of ReLU alone), as the fused kernel's ``add(_:rows:kernel:)`` sums it.
     mutating func forward(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, rows: Int, kernel: LayerKernel) {
         let n = units
         guard activation == .relu, n % 4 == 0 else {
@@ -123,7 +124,7 @@ struct ActivationAccumulator {
             return
         }
         samples += rows
-        var squares = Lane()
+        var squares = SquareSum()
         batchSum.withUnsafeMutableBufferPointer { sb in
             let s = sb.baseAddress!
             s.update(repeating: 0, count: n)
@@ -135,14 +136,23 @@ struct ActivationAccumulator {
                     let out = Lane().replacing(with: v, where: v .> 0)
                     out.store(yr, j)
                     (Lane(s, j) + out).store(s, j)
-                    squares += out * out
+                    squares.add(out)
                 }
             }
-            for j in 0..<n { sum[j] += Double(s[j]); activity[j] += Double(s[j]) }
+            Self.fold(s, into: &sum)
+            Self.fold(s, into: &activity)
         }
-        let total = squares.sum()
-        // Past Float's range, measured again in Double (as ``Kernels/sumOfSquares(_:count:)``).
-        totalSquares += total.isFinite ? Double(total) : Kernels.sumOfSquares(y, count: rows * n)
+        let total = squares.total
+        // Past Float's range, measured again in Double (as ``Kernels/activationSquares(_:count:)``).
+        totalSquares += total.isFinite ? Double(total) : Kernels.activationSquares(y, count: rows * n)
+    }
+
+    /// Adds a batch's per-unit sums to the epoch's, through a pointer: indexing the arrays
+    /// checked their uniqueness at every unit, a third of a one-pass ReLU's time.
+    private static func fold(_ batch: UnsafePointer<Float>, into totals: inout [Double]) {
+        totals.withUnsafeMutableBufferPointer { t in
+            for j in t.indices { t[j] += Double(batch[j]) }
+        }
     }
 
     var statistics: ActivationStatistics {

@@ -43,6 +43,16 @@ enum Kernels {
         while j < n { y[j] += s * x[j]; j += 1 }
     }
 
+    /// `Σ x[i]²` of activations as ``SquareSum`` sums them, in `Double` (measured again in
+    /// `Double` when `Float` overflows, as ``sumOfSquares(_:count:)``).
+    static func activationSquares(_ x: UnsafePointer<Float>, count: Int) -> Double {
+        var sum = SquareSum(), tail: Float = 0, i = 0
+        while i + 4 <= count { sum.add(Lane(x, i)); i += 4 }
+        while i < count { tail += x[i] * x[i]; i += 1 }
+        let total = sum.total + tail
+        return total.isFinite ? Double(total) : (0..<count).reduce(0.0) { $0 + Double(x[$1]) * Double(x[$1]) }
+    }
+
     /// `Σ x[j]·y[j]` over `n` values, four partial sums.
     @inline(__always)
     static func dot(_ x: UnsafePointer<Float>, _ y: UnsafePointer<Float>, _ n: Int) -> Float {

@@ -99,6 +99,19 @@ final class LockstepTests: XCTestCase {
         }
     }
 
+    /// ReLU layers four units wide or a multiple of it are applied and summed in one pass when a
+    /// model trains alone, and summed from the outputs in a group: the two must sum Σy² alike.
+    func testReLULayersSummedInTheirOwnPassTrainTogetherAsAlone() throws {
+        let hidden = [LayerSpec(units: 12, activation: .relu), LayerSpec(units: 8, activation: .relu)]
+        let rates: [Float] = [0.05, 0.01, 0.002]
+        let configs = (0..<3).map { (i: Int) -> TrainingConfig in
+            training(hidden: hidden, initializer: .he, optimizer: .adam(), learningRate: rates[i], batchSize: 9, epochs: 5,
+                     seed: UInt64(11 + i), evaluateTrainingSet: i != 1)
+        }
+        let data = try configs.map { try split(.softmaxCrossEntropy, outputs: 3, seed: $0.seed) }
+        try assertSame(configs, data)
+    }
+
     func testAModelThatDivergesOrStopsEndsAloneAndTheOthersGoOn() throws {
         var configs = (0..<4).map { i in training(hidden: layers, optimizer: .momentum(), learningRate: 0.05, batchSize: 10, epochs: 10, seed: UInt64(i + 1)) }
         configs[1].learningRate = 1e30
