@@ -15,12 +15,19 @@ extension SIMD4 where Scalar == Float {
         self = UnsafeRawPointer(p + i).loadUnaligned(as: Lane.self)
     }
 
-    /// The first `count` (at most four) values at `p`, the other lanes 0.
+    /// The first `count` (at most four) values at `p`, the other lanes 0. Each count is built
+    /// from its own loads: setting lane `j` of a vector in a loop went through memory (the
+    /// vector stored, one lane overwritten, the whole read back), a stall the processor could
+    /// not forward, a quarter of a ten-class head's time.
     @inline(__always)
     init(_ p: UnsafePointer<Float>, count: Int) {
-        if count >= 4 { self = Lane(p, 0); return }
-        self = Lane()
-        for j in 0..<count { self[j] = p[j] }
+        switch count {
+        case 4...: self = Lane(p, 0)
+        case 3: self = Lane(p[0], p[1], p[2], 0)
+        case 2: self = Lane(p[0], p[1], 0, 0)
+        case 1: self = Lane(p[0], 0, 0, 0)
+        default: self = Lane()
+        }
     }
 
     /// Writes the four values to `p[i..<i+4]`.
@@ -32,8 +39,13 @@ extension SIMD4 where Scalar == Float {
     /// Writes the first `count` (at most four) lanes to `p`: the partner of ``init(_:count:)``.
     @inline(__always)
     func store(_ p: UnsafeMutablePointer<Float>, count: Int) {
-        if count >= 4 { store(p, 0); return }
-        for j in 0..<count { p[j] = self[j] }
+        switch count {
+        case 4...: store(p, 0)
+        case 3: p[0] = self[0]; p[1] = self[1]; p[2] = self[2]
+        case 2: p[0] = self[0]; p[1] = self[1]
+        case 1: p[0] = self[0]
+        default: break
+        }
     }
 
     /// The square root of each lane, in one instruction where the target has one.
