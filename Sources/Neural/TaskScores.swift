@@ -26,12 +26,23 @@ public enum TaskScores: Sendable, Equatable {
                 scores.positives.reserveCapacity(scores.samples)
                 scores.actual.reserveCapacity(scores.samples)
             }
-            for i in 0..<rows {
-                let actual = targets[t + i] >= 0.5 ? 1 : 0, predicted = predictions[i] >= 0.5 ? 1 : 0
-                scores.confusion.add(actual: actual, predicted: predicted)
-                scores.positives.append(predictions[i])
-                scores.actual.append(actual == 1)
+            // The batch's four counts summed here and its scores appended whole: a count and two
+            // appends per sample checked the arrays' uniqueness and capacity each time.
+            var actual = 0, predicted = 0, both = 0
+            targets.withUnsafeBufferPointer { y in
+                for i in 0..<rows {
+                    let a = y[i] >= 0.5 ? 1 : 0, p = predictions[i] >= 0.5 ? 1 : 0
+                    actual += a
+                    predicted += p
+                    both += a & p
+                }
+                scores.actual.append(contentsOf: y[0..<rows].lazy.map { $0 >= 0.5 })
             }
+            scores.positives.append(contentsOf: predictions[0..<rows])
+            scores.confusion.add(actual: 1, predicted: 1, count: both)
+            scores.confusion.add(actual: 1, predicted: 0, count: actual - both)
+            scores.confusion.add(actual: 0, predicted: 1, count: predicted - both)
+            scores.confusion.add(actual: 0, predicted: 0, count: rows - actual - predicted + both)
         case .softmaxCrossEntropy:
             for r in 0..<rows {
                 var best = 0, target = 0
@@ -85,7 +96,7 @@ public struct ConfusionMatrix: Sendable, Equatable {
         self.counts = counts ?? Array(repeating: 0, count: classes * classes)
     }
 
-    mutating func add(actual: Int, predicted: Int) { counts[actual * classes + predicted] += 1 }
+    mutating func add(actual: Int, predicted: Int, count: Int = 1) { counts[actual * classes + predicted] += count }
 
     public func count(actual: Int, predicted: Int) -> Int { counts[actual * classes + predicted] }
     /// Samples of class `c`.
