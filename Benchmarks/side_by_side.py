@@ -131,12 +131,19 @@ def summary(workload, system, answers, key="seconds", unit="s", per=None):
 
 
 def machine():
-    cpu = ""
+    """The system, its cores, the processor and its widest vector instructions: the peers' compiled
+    code uses them (XLA's AVX-512 on one machine, AVX2 on another), Gradbook's own loops stay at
+    the baseline's four lanes, so the ratios move with the machine."""
+    cpu, vectors = "", ""
     try:
-        cpu = next(l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name"))
+        lines = open("/proc/cpuinfo").read().splitlines()
+        cpu = next(l.split(":", 1)[1].strip() for l in lines if l.startswith("model name"))
+        flags = set(next(l.split(":", 1)[1].split() for l in lines if l.startswith("flags")))
+        vectors = next((name for flag, name in (("avx512f", "AVX-512"), ("avx2", "AVX2"), ("avx", "AVX"))
+                        if flag in flags), "SSE")
     except (OSError, StopIteration):
         pass
-    return f"{platform.system()} {platform.machine()}, {os.cpu_count()} cores, {cpu}"
+    return f"{platform.system()} {platform.machine()}, {os.cpu_count()} cores, {cpu}" + (f" ({vectors})" if vectors else "")
 
 
 def main():
