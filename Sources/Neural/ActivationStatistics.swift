@@ -19,11 +19,12 @@ public struct ActivationStatistics: Sendable, Equatable, Codable {
 
 /// Accumulates ``ActivationStatistics`` from the activations the forward passes compute anyway.
 ///
-/// Each batch gives Σy² in one BLAS call and the per-unit sums Σy; where dead units or
-/// saturation must be told apart per element (sigmoid, tanh, leaky ReLU, ELU) a pass four units
-/// at a time also sums Σy² per unit and counts saturated outputs. Batches are summed in `Float`
-/// and folded into `Double` totals. A unit is dead when its activity (Σy for ReLU, whose
-/// outputs are ≥ 0; Σy² otherwise) stays 0: its output was 0 for every sample.
+/// Each batch gives Σy² (one BLAS call, or the fused kernel's ``SquareSum``) and the per-unit
+/// sums Σy; where dead units or saturation must be told apart per element (sigmoid, tanh, leaky
+/// ReLU, ELU) a pass four units at a time also sums Σy² per unit and counts saturated outputs.
+/// Batches are summed in `Float` and folded into `Double` totals. A unit is dead when its
+/// activity (Σy for ReLU, whose outputs are ≥ 0; Σy² otherwise) stays 0: its output was 0 for
+/// every sample.
 struct ActivationAccumulator {
     let activation: Activation
     let units: Int
