@@ -50,7 +50,7 @@ enum Kernels {
         while i + 4 <= count { sum.add(Lane(x, i)); i += 4 }
         while i < count { tail += x[i] * x[i]; i += 1 }
         let total = sum.total + tail
-        return total.isFinite ? Double(total) : (0..<count).reduce(0.0) { $0 + Double(x[$1]) * Double(x[$1]) }
+        return total.isFinite ? Double(total) : squaresInDouble(x, count: count)
     }
 
     /// `Σ x[j]·y[j]` over `n` values, four partial sums.
@@ -76,7 +76,11 @@ enum Kernels {
     /// `snrm2` scales).
     static func sumOfSquares(_ x: UnsafePointer<Float>, count: Int) -> Double {
         let squares = dot(x, x, count)
-        guard !squares.isFinite else { return Double(squares) }
+        return squares.isFinite ? Double(squares) : squaresInDouble(x, count: count)
+    }
+
+    /// `Σ x[i]²` summed in `Double`: where the `Float` sums overflow.
+    private static func squaresInDouble(_ x: UnsafePointer<Float>, count: Int) -> Double {
         var sum = 0.0
         for i in 0..<count { sum += Double(x[i]) * Double(x[i]) }
         return sum

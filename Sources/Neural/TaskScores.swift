@@ -26,8 +26,8 @@ public enum TaskScores: Sendable, Equatable {
                 scores.positives.reserveCapacity(scores.samples)
                 scores.actual.reserveCapacity(scores.samples)
             }
-            // The batch's four counts summed here and its scores appended whole: a count and two
-            // appends per sample checked the arrays' uniqueness and capacity each time.
+            // The batch's four cells from three counts, and its scores appended whole: a cell and
+            // two appends per sample checked the arrays' uniqueness and capacity each time.
             var actual = 0, predicted = 0, both = 0
             targets.withUnsafeBufferPointer { y in
                 for i in 0..<rows {
