@@ -22,8 +22,10 @@ final class LiveReportEndToEndTests: EndToEndTestCase {
     }
 
     func testTheReportIsRewrittenWhileTheRunTrainsAndStopsReloadingWhenItEnds() throws {
-        // Long enough to watch several rewrites; the run is named so that the report can select it before it ends.
-        let training = try GradbookProcess.start(["run", "--epochs", "25000", "--layers", "4", "--snapshots", "none", "--name", "long"], in: folder)
+        // Long enough to watch several rewrites (pages are stamped to the second; at 25,000 epochs the
+        // run trained ~1 s after the watch began, and one run in five showed a single stamp); the run
+        // is named so that the report can select it before it ends.
+        let training = try GradbookProcess.start(["run", "--epochs", "100000", "--layers", "4", "--snapshots", "none", "--name", "long"], in: folder)
         defer { if training.isRunning { kill(training.processIdentifier, SIGKILL) } }
         XCTAssertTrue(try eventually(20) { try gradbook("runs", "long", "--columns", "status", "--format", "csv").stdout.contains("running") })
         let watch = try GradbookProcess.start(["report", "long", "--watch", "--interval", "0.5", "-o", "live.html"], in: folder)
