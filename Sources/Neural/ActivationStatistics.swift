@@ -19,8 +19,8 @@ public struct ActivationStatistics: Sendable, Equatable, Codable {
 
 /// Accumulates ``ActivationStatistics`` from the activations the forward passes compute anyway.
 ///
-/// Each batch gives Σy² (one BLAS call, or the fused kernel's ``SquareSum``) and the per-unit
-/// sums Σy; where dead units or saturation must be told apart per element (sigmoid, tanh, leaky
+/// Each batch gives Σy² and the per-unit sums Σy (BLAS calls, or the fused kernel's loops, which
+/// take both in one pass over whole lanes and sum ReLU's as it applies it); where dead units or saturation must be told apart per element (sigmoid, tanh, leaky
 /// ReLU, ELU) a pass four units at a time also sums Σy² per unit and counts saturated outputs.
 /// Batches are summed in `Float` and folded into `Double` totals. A unit is dead when its
 /// activity (Σy for ReLU, whose outputs are ≥ 0; Σy² otherwise) stays 0: its output was 0 for
@@ -59,17 +59,23 @@ struct ActivationAccumulator {
     mutating func add(_ y: UnsafePointer<Float>, rows: Int, kernel: LayerKernel) {
         samples += rows
         let n = units
-        totalSquares += kernel.activationSquares(y, count: rows * n)
         // ReLU outputs are ≥ 0, so a unit is dead exactly when its Σy is 0, and other activations
         // that neither die nor saturate need only Σy: the per-unit sums alone.
         guard activation.canSaturate || (activation.canDie && activation != .relu) else {
-            batchSum.withUnsafeMutableBufferPointer { s in
-                kernel.columnSums(y, rows: rows, cols: n, into: s.baseAddress!)
-                Self.fold(s.baseAddress!, into: &sum)
-                Self.fold(s.baseAddress!, into: &activity)
+            batchSum.withUnsafeMutableBufferPointer { sb in
+                let s = sb.baseAddress!
+                if kernel == .fused && n % 4 == 0 {
+                    totalSquares += Self.squares(Kernels.columnStatistics(y, rows: rows, cols: n, sums: s), of: y, count: rows * n)
+                } else {
+                    totalSquares += kernel.activationSquares(y, count: rows * n)
+                    kernel.columnSums(y, rows: rows, cols: n, into: s)
+                }
+                Self.fold(s, into: &sum)
+                Self.fold(s, into: &activity)
             }
             return
         }
+        totalSquares += kernel.activationSquares(y, count: rows * n)
         let saturates = activation.canSaturate
         // Saturated: within 0.01 of 0 or 1 for sigmoid (|y − 0.5| > 0.49), of ±1 for tanh.
         let center: Float = activation == .sigmoid ? 0.5 : 0, bound: Float = activation == .sigmoid ? 0.49 : 0.99
@@ -111,12 +117,10 @@ struct ActivationAccumulator {
     }
 
     /// Applies the layer's activation to `rows` rows of `x` into `y` and adds the outputs. ReLU,
-    /// whose statistics need only Σy per unit and Σy², is applied and summed in one pass, four
-    /// units at a time, where the layer's width allows it: the sums are the fused loops' own
-    /// (the same lanes, the same order), without the two further passes over the outputs (BLAS
-    /// calls on a wide layer) that ``add(_:rows:kernel:)`` makes. Σy² goes into a ``SquareSum``
-    /// (four chains: a single running sum made the pass wait on its additions, five times the cost
-    /// of ReLU alone), as the fused kernel's ``add(_:rows:kernel:)`` sums it.
+    /// whose statistics need only Σy per unit and Σy², is applied and summed in one pass
+    /// (``Kernels/reluStatistics(_:_:rows:cols:sums:)``) where the layer's width allows it: the
+    /// sums the fused kernel's ``add(_:rows:kernel:)`` takes afterwards, in the same order, without
+    /// the two further passes over the outputs (BLAS calls on a wide layer).
     mutating func forward(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, rows: Int, kernel: LayerKernel) {
         let n = units
         guard activation == .relu, n % 4 == 0 else {
@@ -125,27 +129,17 @@ struct ActivationAccumulator {
             return
         }
         samples += rows
-        var squares = SquareSum()
         batchSum.withUnsafeMutableBufferPointer { sb in
             let s = sb.baseAddress!
-            s.update(repeating: 0, count: n)
-            for r in 0..<rows {
-                let xr = x + r * n, yr = y + r * n
-                for j in stride(from: 0, to: n, by: 4) {
-                    let v = Lane(xr, j)
-                    // max(x, 0) with NaN to 0, as ReLU's scalar rule `x > 0 ? x : 0`.
-                    let out = Lane().replacing(with: v, where: v .> 0)
-                    out.store(yr, j)
-                    (Lane(s, j) + out).store(s, j)
-                    squares.add(out)
-                }
-            }
+            totalSquares += Self.squares(Kernels.reluStatistics(x, y, rows: rows, cols: n, sums: s), of: y, count: rows * n)
             Self.fold(s, into: &sum)
             Self.fold(s, into: &activity)
         }
-        let total = squares.total
-        // Past Float's range, measured again in Double (as ``Kernels/activationSquares(_:count:)``).
-        totalSquares += total.isFinite ? Double(total) : Kernels.activationSquares(y, count: rows * n)
+    }
+
+    /// A batch's Σy² summed in `Float`, measured again in `Double` past `Float`'s range.
+    private static func squares(_ total: Float, of y: UnsafePointer<Float>, count: Int) -> Double {
+        total.isFinite ? Double(total) : Kernels.squaresInDouble(y, count: count)
     }
 
     /// Adds a batch's per-unit sums to the epoch's, through a pointer: indexing the arrays

@@ -80,10 +80,75 @@ enum Kernels {
     }
 
     /// `Σ x[i]²` summed in `Double`: where the `Float` sums overflow.
-    private static func squaresInDouble(_ x: UnsafePointer<Float>, count: Int) -> Double {
+    static func squaresInDouble(_ x: UnsafePointer<Float>, count: Int) -> Double {
         var sum = 0.0
         for i in 0..<count { sum += Double(x[i]) * Double(x[i]) }
         return sum
+    }
+
+    /// A layer's per-unit sums `sums[j] = Σ_r y[r, j]` and its total `Σ y²`, for a row-major
+    /// `rows × cols` matrix `y` whose `cols` is a multiple of 4 (the fused path's statistics of
+    /// outputs already computed). The same loop as ``reluStatistics(_:_:rows:cols:sums:)``, so an
+    /// activation's sums are the same bits whether they are taken as ReLU applies or afterwards.
+    static func columnStatistics(_ y: UnsafePointer<Float>, rows: Int, cols: Int, sums: UnsafeMutablePointer<Float>) -> Float {
+        statistics(y, nil, rows: rows, cols: cols, sums: sums)
+    }
+
+    /// `y = max(x, 0)` (NaN to 0, as ReLU's scalar rule `x > 0 ? x : 0`) with the sums of
+    /// ``columnStatistics(_:rows:cols:sums:)`` taken in the same pass.
+    static func reluStatistics(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, rows: Int, cols: Int,
+                               sums: UnsafeMutablePointer<Float>) -> Float {
+        statistics(x, y, rows: rows, cols: cols, sums: sums)
+    }
+
+    /// Sixteen units at a time, their sums held in registers while the rows go by: each value
+    /// read once, each sum written once (a pass row by row loaded and stored every unit's sums
+    /// at every row: three times the cost of ReLU alone). Σy² is summed in one chain per lane of
+    /// a block, over the rows in order; the blocks' totals in order, then the four lanes.
+    @inline(__always)
+    private static func statistics(_ x: UnsafePointer<Float>, _ relu: UnsafeMutablePointer<Float>?, rows: Int, cols: Int,
+                                   sums: UnsafeMutablePointer<Float>) -> Float {
+        precondition(cols % 4 == 0, "column statistics take whole lanes")
+        @inline(__always) func value(_ p: UnsafePointer<Float>, _ j: Int) -> Lane {
+            let v = Lane(p, j)
+            return relu == nil ? v : Lane().replacing(with: v, where: v .> 0)
+        }
+        var squares = Lane(), j = 0
+        while j + 16 <= cols {
+            var s0 = Lane(), s1 = Lane(), s2 = Lane(), s3 = Lane(), q0 = Lane(), q1 = Lane(), q2 = Lane(), q3 = Lane()
+            for r in 0..<rows {
+                let xr = x + r * cols + j
+                let v0 = value(xr, 0), v1 = value(xr, 4), v2 = value(xr, 8), v3 = value(xr, 12)
+                if let relu {
+                    let yr = relu + r * cols + j
+                    v0.store(yr, 0)
+                    v1.store(yr, 4)
+                    v2.store(yr, 8)
+                    v3.store(yr, 12)
+                }
+                s0 += v0; s1 += v1; s2 += v2; s3 += v3
+                q0 += v0 * v0; q1 += v1 * v1; q2 += v2 * v2; q3 += v3 * v3
+            }
+            s0.store(sums, j)
+            s1.store(sums, j + 4)
+            s2.store(sums, j + 8)
+            s3.store(sums, j + 12)
+            squares += (q0 + q1) + (q2 + q3)
+            j += 16
+        }
+        while j < cols {
+            var s = Lane(), q = Lane()
+            for r in 0..<rows {
+                let v = value(x + r * cols, j)
+                if let relu { v.store(relu + r * cols, j) }
+                s += v
+                q += v * v
+            }
+            s.store(sums, j)
+            squares += q
+            j += 4
+        }
+        return squares.sum()
     }
 
     /// `sums[j] = Σ_r m[r·cols + j]` over a row-major `rows × cols` matrix.

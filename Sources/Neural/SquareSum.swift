@@ -2,10 +2,8 @@
 /// chain `b mod 4` (the chains rotate), so consecutive additions do not wait on each other, as
 /// one running sum makes every block wait for the last one's addition.
 ///
-/// An activation's Σy² is summed with it both where the activation is applied and summed in one
-/// pass (ReLU) and where outputs already computed are summed (``Kernels/activationSquares(_:count:)``):
-/// the same blocks in the same order give the same bits, so a model trained in a ``Lockstep``
-/// group keeps its statistics bit for bit.
+/// ``Kernels/activationSquares(_:count:)`` sums an activation's Σy² so, where its layer's width
+/// is not whole lanes or its outputs are summed per unit anyway (sigmoid, tanh, leaky ReLU, ELU).
 struct SquareSum {
     private var c0 = Lane(), c1 = Lane(), c2 = Lane(), c3 = Lane()
 

@@ -100,9 +100,10 @@ final class LockstepTests: XCTestCase {
     }
 
     /// ReLU layers four units wide or a multiple of it are applied and summed in one pass when a
-    /// model trains alone, and summed from the outputs in a group: the two must sum Σy² alike.
+    /// model trains alone, and summed from the outputs in a group: the two must sum Σy² alike
+    /// (20 units: a block of sixteen and a lane; 8: two lanes).
     func testReLULayersSummedInTheirOwnPassTrainTogetherAsAlone() throws {
-        let hidden = [LayerSpec(units: 12, activation: .relu), LayerSpec(units: 8, activation: .relu)]
+        let hidden = [LayerSpec(units: 20, activation: .relu), LayerSpec(units: 8, activation: .relu)]
         let rates: [Float] = [0.05, 0.01, 0.002]
         let configs = (0..<3).map { (i: Int) -> TrainingConfig in
             training(hidden: hidden, initializer: .he, optimizer: .adam(), learningRate: rates[i], batchSize: 9, epochs: 5,
