@@ -20,9 +20,10 @@ public struct ActivationStatistics: Sendable, Equatable, Codable {
 /// Accumulates ``ActivationStatistics`` from the activations the forward passes compute anyway.
 ///
 /// Each batch gives Σy² and the per-unit sums Σy (BLAS calls, or the fused kernel's loops, which
-/// take both in one pass over whole lanes and sum ReLU's as it applies it); where dead units or saturation must be told apart per element (sigmoid, tanh, leaky
-/// ReLU, ELU) a pass four units at a time also sums Σy² per unit and counts saturated outputs.
-/// Batches are summed in `Float` and folded into `Double` totals. A unit is dead when its
+/// take both in one pass over whole lanes and sum ReLU's as it applies it); where dead units or
+/// saturation must be told apart per element (sigmoid, tanh, leaky ReLU, ELU) one pass, four or
+/// eight units at a time with their sums in registers, sums Σy and Σy² per unit and counts
+/// saturated outputs. Batches are summed in `Float` and folded into `Double` totals. A unit is dead when its
 /// activity (Σy for ReLU, whose outputs are ≥ 0; Σy² otherwise) stays 0: its output was 0 for
 /// every sample.
 struct ActivationAccumulator {
@@ -30,8 +31,6 @@ struct ActivationAccumulator {
     let units: Int
     private var samples = 0
     private var batchSum: [Float]
-    private var batchSquares: [Float]
-    private var batchSaturated: [Float]
     private var sum: [Double]
     private var activity: [Double]
     private var totalSquares = 0.0
@@ -41,8 +40,6 @@ struct ActivationAccumulator {
         self.activation = activation
         self.units = units
         batchSum = [Float](repeating: 0, count: units)
-        batchSquares = batchSum
-        batchSaturated = batchSum
         sum = [Double](repeating: 0, count: units)
         activity = sum
     }
@@ -75,45 +72,56 @@ struct ActivationAccumulator {
             }
             return
         }
-        totalSquares += kernel.activationSquares(y, count: rows * n)
         let saturates = activation.canSaturate
         // Saturated: within 0.01 of 0 or 1 for sigmoid (|y − 0.5| > 0.49), of ±1 for tanh.
         let center: Float = activation == .sigmoid ? 0.5 : 0, bound: Float = activation == .sigmoid ? 0.49 : 0.99
-        batchSum.withUnsafeMutableBufferPointer { sb in
-        batchSquares.withUnsafeMutableBufferPointer { qb in
-        batchSaturated.withUnsafeMutableBufferPointer { tb in
-            let s = sb.baseAddress!, q = qb.baseAddress!, t = tb.baseAddress!
-            s.update(repeating: 0, count: n)
-            q.update(repeating: 0, count: n)
-            t.update(repeating: 0, count: n)
-            for r in 0..<rows {
-                let row = y + r * n
-                var j = 0
-                while j + 4 <= n {
-                    let v = Lane(row, j)
-                    (Lane(s, j) + v).store(s, j)
-                    (Lane(q, j) + v * v).store(q, j)
-                    if saturates {
-                        let d = v - center
-                        let outside = d .> bound .| d .< -bound
-                        Lane(t, j).replacing(with: Lane(t, j) + 1, where: outside).store(t, j)
-                    }
-                    j += 4
+        var squares = 0.0, outside = 0.0
+        sum.withUnsafeMutableBufferPointer { sumBuffer in
+        activity.withUnsafeMutableBufferPointer { activityBuffer in
+            let sums = sumBuffer.baseAddress!, actives = activityBuffer.baseAddress!
+            // Four units (one lane) or eight at a time, their sums in registers while the rows go by.
+            var j = 0
+            while j + 8 <= n {
+                var s0 = Lane(), q0 = Lane(), t0 = Lane(), s1 = Lane(), q1 = Lane(), t1 = Lane()
+                for r in 0..<rows {
+                    let v0 = Lane(y + r * n, j), v1 = Lane(y + r * n, j + 4)
+                    s0 += v0; q0 += v0 * v0
+                    s1 += v1; q1 += v1 * v1
+                    if saturates { t0 = Self.counted(v0, t0, center, bound); t1 = Self.counted(v1, t1, center, bound) }
                 }
-                while j < n {
-                    let v = row[j]
-                    s[j] += v
-                    q[j] += v * v
-                    if saturates && abs(v - center) > bound { t[j] += 1 }
-                    j += 1
-                }
+                Self.fold(s0, q0, t0, into: sums + j, actives + j, &squares, &outside)
+                Self.fold(s1, q1, t1, into: sums + j + 4, actives + j + 4, &squares, &outside)
+                j += 8
             }
-            Self.fold(s, into: &sum)
-            Self.fold(q, into: &activity)
-            for j in 0..<n { saturated += Double(t[j]) }
+            if j + 4 <= n {
+                var s = Lane(), q = Lane(), t = Lane()
+                for r in 0..<rows {
+                    let v = Lane(y + r * n, j)
+                    s += v; q += v * v
+                    if saturates { t = Self.counted(v, t, center, bound) }
+                }
+                Self.fold(s, q, t, into: sums + j, actives + j, &squares, &outside)
+                j += 4
+            }
+            while j < n {
+                var s: Float = 0, q: Float = 0, t: Float = 0
+                for r in 0..<rows {
+                    let v = y[r * n + j]
+                    s += v
+                    q += v * v
+                    if saturates && abs(v - center) > bound { t += 1 }
+                }
+                sums[j] += Double(s)
+                actives[j] += Double(q)
+                squares += Double(q)
+                outside += Double(t)
+                j += 1
+            }
         }
         }
-        }
+        saturated += outside
+        // Past Float's range (a unit's batch sum overflowed), measured again in Double.
+        totalSquares += squares.isFinite ? squares : Kernels.squaresInDouble(y, count: rows * n)
     }
 
     /// Applies the layer's activation to `rows` rows of `x` into `y` and adds the outputs. ReLU,
@@ -134,6 +142,25 @@ struct ActivationAccumulator {
             totalSquares += Self.squares(Kernels.reluStatistics(x, y, rows: rows, cols: n, sums: s), of: y, count: rows * n)
             Self.fold(s, into: &sum)
             Self.fold(s, into: &activity)
+        }
+    }
+
+    /// `t` plus one in each lane where `v` is saturated: farther than `bound` from `center`.
+    @inline(__always)
+    private static func counted(_ v: Lane, _ t: Lane, _ center: Float, _ bound: Float) -> Lane {
+        let d = v - center
+        return t.replacing(with: t + 1, where: d .> bound .| d .< -bound)
+    }
+
+    /// Adds a lane's batch sums (Σy, Σy², saturated outputs) to the totals of its four units.
+    @inline(__always)
+    private static func fold(_ s: Lane, _ q: Lane, _ t: Lane, into sums: UnsafeMutablePointer<Double>, _ actives: UnsafeMutablePointer<Double>,
+                             _ squares: inout Double, _ outside: inout Double) {
+        for k in 0..<4 {
+            sums[k] += Double(s[k])
+            actives[k] += Double(q[k])
+            squares += Double(q[k])
+            outside += Double(t[k])
         }
     }
 

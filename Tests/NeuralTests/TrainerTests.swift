@@ -73,11 +73,11 @@ final class TrainerTests: XCTestCase {
     /// a count done here from the layer's weights, output by output, for an activation of each
     /// kind: ReLU (per-unit sums by BLAS; at a width of whole lanes, applied and summed in one
     /// pass: 12 units, three lanes, and 20, a block of sixteen and a lane), leaky ReLU, tanh and
-    /// sigmoid (the per-element pass). 10 units: two blocks of four and a tail of two; some units
-    /// are pushed dead or saturated.
+    /// sigmoid (the per-element pass: 10 units, eight at a time and a tail of two; 12, eight and
+    /// four). Some units are pushed dead or saturated.
     func testActivationStatisticsMatchACountByHand() throws {
         let data = try spiral()
-        for (activation, units) in [(Activation.relu, 10), (.relu, 12), (.relu, 20), (.leakyRelu(alpha: 0.2), 10), (.tanh, 10), (.sigmoid, 10)] {
+        for (activation, units) in [(Activation.relu, 10), (.relu, 12), (.relu, 20), (.leakyRelu(alpha: 0.2), 10), (.tanh, 10), (.tanh, 12), (.sigmoid, 10)] {
             let config = training(hidden: [LayerSpec(units: units, activation: activation)], epochs: 1,
                                         evaluateTrainingSet: true)
             let trainer = try Trainer(config: config, data: data)
