@@ -103,8 +103,8 @@ enum Kernels {
 
     /// Sixteen units at a time, their sums held in registers while the rows go by: each value
     /// read once, each sum written once (a pass row by row loaded and stored every unit's sums
-    /// at every row: nearly four times the cost of ReLU alone). Σy² is summed in one chain per lane of
-    /// a block, over the rows in order; the blocks' totals in order, then the four lanes.
+    /// at every row: nearly four times the cost of ReLU alone). Σy² is summed in one chain per
+    /// lane of a block, over the rows in order; the blocks' totals in order, then the four lanes.
     @inline(__always)
     private static func statistics(_ x: UnsafePointer<Float>, _ relu: UnsafeMutablePointer<Float>?, rows: Int, cols: Int,
                                    sums: UnsafeMutablePointer<Float>) -> Float {
