@@ -23,9 +23,9 @@ public struct ActivationStatistics: Sendable, Equatable, Codable {
 /// take both in one pass over whole lanes and sum ReLU's as it applies it); where dead units or
 /// saturation must be told apart per element (sigmoid, tanh, leaky ReLU, ELU) one pass, four or
 /// eight units at a time with their sums in registers, sums Σy and Σy² per unit and counts
-/// saturated outputs. Batches are summed in `Float` and folded into `Double` totals. A unit is dead when its
-/// activity (Σy for ReLU, whose outputs are ≥ 0; Σy² otherwise) stays 0: its output was 0 for
-/// every sample.
+/// saturated outputs. Batches are summed in `Float` and folded into `Double` totals. A unit is
+/// dead when its activity (Σy for ReLU, whose outputs are ≥ 0; Σy² otherwise) stays 0: its output
+/// was 0 for every sample.
 struct ActivationAccumulator {
     let activation: Activation
     let units: Int
