@@ -31,6 +31,7 @@ struct ActivationAccumulator {
     let units: Int
     private var samples = 0
     private var batchSum: [Float]
+    private var batchSquares: [Float]
     private var sum: [Double]
     private var activity: [Double]
     private var totalSquares = 0.0
@@ -40,6 +41,7 @@ struct ActivationAccumulator {
         self.activation = activation
         self.units = units
         batchSum = [Float](repeating: 0, count: units)
+        batchSquares = batchSum
         sum = [Double](repeating: 0, count: units)
         activity = sum
     }
@@ -51,18 +53,36 @@ struct ActivationAccumulator {
         for j in 0..<units { sum[j] = 0; activity[j] = 0 }
     }
 
+    /// Whether dead units or saturation must be told apart unit by unit (sigmoid, tanh, leaky
+    /// ReLU, ELU): Σy² is then summed per unit. ReLU's outputs are ≥ 0, so a unit is dead exactly
+    /// when its Σy is 0, and activations that neither die nor saturate need only Σy per unit.
+    private var tellsUnitsApart: Bool { activation.canSaturate || (activation.canDie && activation != .relu) }
+
+    /// Whether a batch's statistics on the fused kernel follow from its per-unit sums alone
+    /// (``add(rows:sums:squares:saturated:outputs:)``): always where units are told apart, and
+    /// over whole lanes otherwise.
+    var takesUnitSums: Bool { tellsUnitsApart || units % 4 == 0 }
+
+    /// The saturated band of `activation`: outputs farther than `bound` from `center` — within
+    /// 0.01 of 0 or 1 for sigmoid (|y − 0.5| > 0.49), of ±1 for tanh; `nil` for an activation
+    /// that does not saturate.
+    static func saturation(of activation: Activation) -> (center: Float, bound: Float)? {
+        guard activation.canSaturate else { return nil }
+        return activation == .sigmoid ? (0.5, 0.49) : (0, 0.99)
+    }
+
     /// Adds `rows` samples of outputs `y`, summed by BLAS or by the fused loops as the layer's
     /// own products are.
     mutating func add(_ y: UnsafePointer<Float>, rows: Int, kernel: LayerKernel) {
         samples += rows
         let n = units
-        // ReLU outputs are ≥ 0, so a unit is dead exactly when its Σy is 0, and other activations
-        // that neither die nor saturate need only Σy: the per-unit sums alone.
-        guard activation.canSaturate || (activation.canDie && activation != .relu) else {
+        guard tellsUnitsApart else {
             batchSum.withUnsafeMutableBufferPointer { sb in
+            batchSquares.withUnsafeMutableBufferPointer { qb in
                 let s = sb.baseAddress!
                 if kernel == .fused && n % 4 == 0 {
-                    totalSquares += Self.squares(Kernels.columnStatistics(y, rows: rows, cols: n, sums: s), of: y, count: rows * n)
+                    let total = Kernels.columnStatistics(y, rows: rows, cols: n, sums: s, squares: qb.baseAddress!)
+                    totalSquares += Self.squares(total, of: y, count: rows * n)
                 } else {
                     totalSquares += kernel.activationSquares(y, count: rows * n)
                     kernel.columnSums(y, rows: rows, cols: n, into: s)
@@ -70,11 +90,10 @@ struct ActivationAccumulator {
                 Self.fold(s, into: &sum)
                 Self.fold(s, into: &activity)
             }
+            }
             return
         }
-        let saturates = activation.canSaturate
-        // Saturated: within 0.01 of 0 or 1 for sigmoid (|y − 0.5| > 0.49), of ±1 for tanh.
-        let center: Float = activation == .sigmoid ? 0.5 : 0, bound: Float = activation == .sigmoid ? 0.49 : 0.99
+        let band = Self.saturation(of: activation)
         var squares = 0.0, outside = 0.0
         sum.withUnsafeMutableBufferPointer { sumBuffer in
         activity.withUnsafeMutableBufferPointer { activityBuffer in
@@ -87,10 +106,10 @@ struct ActivationAccumulator {
                     let v0 = Lane(y + r * n, j), v1 = Lane(y + r * n, j + 4)
                     s0 += v0; q0 += v0 * v0
                     s1 += v1; q1 += v1 * v1
-                    if saturates { t0 = Self.counted(v0, t0, center, bound); t1 = Self.counted(v1, t1, center, bound) }
+                    if let band { t0 = Self.counted(v0, t0, band); t1 = Self.counted(v1, t1, band) }
                 }
-                Self.fold(s0, q0, t0, into: sums + j, actives + j, &squares, &outside)
-                Self.fold(s1, q1, t1, into: sums + j + 4, actives + j + 4, &squares, &outside)
+                for k in 0..<4 { Self.fold(s0[k], q0[k], t0[k], into: sums + j + k, actives + j + k, &squares, &outside) }
+                for k in 0..<4 { Self.fold(s1[k], q1[k], t1[k], into: sums + j + 4 + k, actives + j + 4 + k, &squares, &outside) }
                 j += 8
             }
             if j + 4 <= n {
@@ -98,9 +117,9 @@ struct ActivationAccumulator {
                 for r in 0..<rows {
                     let v = Lane(y + r * n, j)
                     s += v; q += v * v
-                    if saturates { t = Self.counted(v, t, center, bound) }
+                    if let band { t = Self.counted(v, t, band) }
                 }
-                Self.fold(s, q, t, into: sums + j, actives + j, &squares, &outside)
+                for k in 0..<4 { Self.fold(s[k], q[k], t[k], into: sums + j + k, actives + j + k, &squares, &outside) }
                 j += 4
             }
             while j < n {
@@ -109,12 +128,9 @@ struct ActivationAccumulator {
                     let v = y[r * n + j]
                     s += v
                     q += v * v
-                    if saturates && abs(v - center) > bound { t += 1 }
+                    if let band, abs(v - band.center) > band.bound { t += 1 }
                 }
-                sums[j] += Double(s)
-                actives[j] += Double(q)
-                squares += Double(q)
-                outside += Double(t)
+                Self.fold(s, q, t, into: sums + j, actives + j, &squares, &outside)
                 j += 1
             }
         }
@@ -124,11 +140,38 @@ struct ActivationAccumulator {
         totalSquares += squares.isFinite ? squares : Kernels.squaresInDouble(y, count: rows * n)
     }
 
+    /// Adds `rows` samples given by their per-unit sums — Σy, Σy² and, for an activation that
+    /// saturates, the count of saturated outputs — as ``add(_:rows:kernel:)`` adds them on the
+    /// fused kernel from the outputs, to the same bits (a ``Lockstep`` group sums every model's
+    /// units at once). `outputs` gives the batch's outputs, row by row, should Σy² pass `Float`'s
+    /// range. Only where ``takesUnitSums``.
+    mutating func add(rows: Int, sums s: UnsafePointer<Float>, squares q: UnsafePointer<Float>, saturated t: UnsafePointer<Float>,
+                      outputs: () -> UnsafePointer<Float>) {
+        precondition(takesUnitSums, "the statistics of \(activation) × \(units) do not follow from per-unit sums")
+        samples += rows
+        let n = units
+        guard tellsUnitsApart else {
+            Self.fold(s, into: &sum)
+            Self.fold(s, into: &activity)
+            let total = Kernels.blockSquares(q, cols: n)
+            totalSquares += total.isFinite ? Double(total) : Kernels.squaresInDouble(outputs(), count: rows * n)
+            return
+        }
+        var squares = 0.0, outside = 0.0
+        sum.withUnsafeMutableBufferPointer { sumBuffer in
+        activity.withUnsafeMutableBufferPointer { activityBuffer in
+            for j in 0..<n { Self.fold(s[j], q[j], t[j], into: sumBuffer.baseAddress! + j, activityBuffer.baseAddress! + j, &squares, &outside) }
+        }
+        }
+        saturated += outside
+        totalSquares += squares.isFinite ? squares : Kernels.squaresInDouble(outputs(), count: rows * n)
+    }
+
     /// Applies the layer's activation to `rows` rows of `x` into `y` and adds the outputs. ReLU,
     /// whose statistics need only Σy per unit and Σy², is applied and summed in one pass
-    /// (``Kernels/reluStatistics(_:_:rows:cols:sums:)``) where the layer's width allows it: the
-    /// sums the fused kernel's ``add(_:rows:kernel:)`` takes afterwards, in the same order, without
-    /// the two further passes over the outputs (BLAS calls on a wide layer).
+    /// (``Kernels/reluStatistics(_:_:rows:cols:sums:squares:)``) where the layer's width allows
+    /// it: the sums the fused kernel's ``add(_:rows:kernel:)`` takes afterwards, in the same order,
+    /// without the two further passes over the outputs (BLAS calls on a wide layer).
     mutating func forward(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, rows: Int, kernel: LayerKernel) {
         let n = units
         guard activation == .relu, n % 4 == 0 else {
@@ -138,30 +181,32 @@ struct ActivationAccumulator {
         }
         samples += rows
         batchSum.withUnsafeMutableBufferPointer { sb in
+        batchSquares.withUnsafeMutableBufferPointer { qb in
             let s = sb.baseAddress!
-            totalSquares += Self.squares(Kernels.reluStatistics(x, y, rows: rows, cols: n, sums: s), of: y, count: rows * n)
+            let total = Kernels.reluStatistics(x, y, rows: rows, cols: n, sums: s, squares: qb.baseAddress!)
+            totalSquares += Self.squares(total, of: y, count: rows * n)
             Self.fold(s, into: &sum)
             Self.fold(s, into: &activity)
         }
-    }
-
-    /// `t` plus one in each lane where `v` is saturated: farther than `bound` from `center`.
-    @inline(__always)
-    private static func counted(_ v: Lane, _ t: Lane, _ center: Float, _ bound: Float) -> Lane {
-        let d = v - center
-        return t.replacing(with: t + 1, where: d .> bound .| d .< -bound)
-    }
-
-    /// Adds a lane's batch sums (Σy, Σy², saturated outputs) to the totals of its four units.
-    @inline(__always)
-    private static func fold(_ s: Lane, _ q: Lane, _ t: Lane, into sums: UnsafeMutablePointer<Double>, _ actives: UnsafeMutablePointer<Double>,
-                             _ squares: inout Double, _ outside: inout Double) {
-        for k in 0..<4 {
-            sums[k] += Double(s[k])
-            actives[k] += Double(q[k])
-            squares += Double(q[k])
-            outside += Double(t[k])
         }
+    }
+
+    /// `t` plus one in each lane where `v` is in the saturated `band`.
+    @inline(__always)
+    private static func counted(_ v: Lane, _ t: Lane, _ band: (center: Float, bound: Float)) -> Lane {
+        let d = v - band.center
+        return t.replacing(with: t + 1, where: d .> band.bound .| d .< -band.bound)
+    }
+
+    /// Adds a unit's batch sums (Σy, Σy², saturated outputs) to its totals, and its Σy² and
+    /// saturated count to the batch's: the units in order, whichever way their sums were taken.
+    @inline(__always)
+    private static func fold(_ s: Float, _ q: Float, _ t: Float, into sum: UnsafeMutablePointer<Double>,
+                             _ activity: UnsafeMutablePointer<Double>, _ squares: inout Double, _ outside: inout Double) {
+        sum.pointee += Double(s)
+        activity.pointee += Double(q)
+        squares += Double(q)
+        outside += Double(t)
     }
 
     /// A batch's Σy² summed in `Float`, measured again in `Double` past `Float`'s range.

@@ -86,34 +86,52 @@ enum Kernels {
         return sum
     }
 
-    /// A layer's per-unit sums `sums[j] = Σ_r y[r, j]` and its total `Σ y²`, for a row-major
-    /// `rows × cols` matrix `y` whose `cols` is a multiple of 4 (the fused path's statistics of
-    /// outputs already computed). The same loop as ``reluStatistics(_:_:rows:cols:sums:)``, so an
-    /// activation's sums are the same bits whether they are taken as ReLU applies or afterwards.
-    static func columnStatistics(_ y: UnsafePointer<Float>, rows: Int, cols: Int, sums: UnsafeMutablePointer<Float>) -> Float {
-        statistics(y, nil, rows: rows, cols: cols, sums: sums)
+    /// A layer's per-unit sums `sums[j] = Σ_r y[r, j]` and `squares[j] = Σ_r y[r, j]²`, and its
+    /// total `Σ y²` (``blockSquares(_:cols:)``), for a row-major `rows × cols` matrix `y` whose
+    /// `cols` is a multiple of 4 (the fused path's statistics of outputs already computed). The
+    /// same loop as ``reluStatistics(_:_:rows:cols:sums:squares:)``, so an activation's sums are
+    /// the same bits whether they are taken as ReLU applies or afterwards.
+    static func columnStatistics(_ y: UnsafePointer<Float>, rows: Int, cols: Int, sums: UnsafeMutablePointer<Float>,
+                                 squares: UnsafeMutablePointer<Float>) -> Float {
+        statistics(y, nil, rows: rows, cols: cols, sums: sums, squares: squares)
     }
 
     /// `y = max(x, 0)` (NaN to 0, as ReLU's scalar rule `x > 0 ? x : 0`) with the sums of
-    /// ``columnStatistics(_:rows:cols:sums:)`` taken in the same pass.
+    /// ``columnStatistics(_:rows:cols:sums:squares:)`` taken in the same pass.
     static func reluStatistics(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, rows: Int, cols: Int,
-                               sums: UnsafeMutablePointer<Float>) -> Float {
-        statistics(x, y, rows: rows, cols: cols, sums: sums)
+                               sums: UnsafeMutablePointer<Float>, squares: UnsafeMutablePointer<Float>) -> Float {
+        statistics(x, y, rows: rows, cols: cols, sums: sums, squares: squares)
+    }
+
+    /// The total of per-unit sums of squares `squares[0 ..< cols]` (`cols` a multiple of 4) in
+    /// the one order an activation's Σy² has on the fused path: blocks of sixteen units as
+    /// `(q₀ + q₁) + (q₂ + q₃)` of their four lanes, the blocks' totals and the last few lanes in
+    /// order, then the four lanes of the sum.
+    static func blockSquares(_ squares: UnsafePointer<Float>, cols: Int) -> Float {
+        var total = Lane(), j = 0
+        while j + 16 <= cols {
+            total += (Lane(squares, j) + Lane(squares, j + 4)) + (Lane(squares, j + 8) + Lane(squares, j + 12))
+            j += 16
+        }
+        while j < cols {
+            total += Lane(squares, j)
+            j += 4
+        }
+        return total.sum()
     }
 
     /// Sixteen units at a time, their sums held in registers while the rows go by: each value
     /// read once, each sum written once (a pass row by row loaded and stored every unit's sums
-    /// at every row: nearly four times the cost of ReLU alone). Σy² is summed in one chain per
-    /// lane of a block, over the rows in order; the blocks' totals in order, then the four lanes.
+    /// at every row: nearly four times the cost of ReLU alone).
     @inline(__always)
     private static func statistics(_ x: UnsafePointer<Float>, _ relu: UnsafeMutablePointer<Float>?, rows: Int, cols: Int,
-                                   sums: UnsafeMutablePointer<Float>) -> Float {
+                                   sums: UnsafeMutablePointer<Float>, squares: UnsafeMutablePointer<Float>) -> Float {
         precondition(cols % 4 == 0, "column statistics take whole lanes")
         @inline(__always) func value(_ p: UnsafePointer<Float>, _ j: Int) -> Lane {
             let v = Lane(p, j)
             return relu == nil ? v : Lane().replacing(with: v, where: v .> 0)
         }
-        var squares = Lane(), j = 0
+        var j = 0
         while j + 16 <= cols {
             var s0 = Lane(), s1 = Lane(), s2 = Lane(), s3 = Lane(), q0 = Lane(), q1 = Lane(), q2 = Lane(), q3 = Lane()
             for r in 0..<rows {
@@ -129,11 +147,8 @@ enum Kernels {
                 s0 += v0; s1 += v1; s2 += v2; s3 += v3
                 q0 += v0 * v0; q1 += v1 * v1; q2 += v2 * v2; q3 += v3 * v3
             }
-            s0.store(sums, j)
-            s1.store(sums, j + 4)
-            s2.store(sums, j + 8)
-            s3.store(sums, j + 12)
-            squares += (q0 + q1) + (q2 + q3)
+            s0.store(sums, j); s1.store(sums, j + 4); s2.store(sums, j + 8); s3.store(sums, j + 12)
+            q0.store(squares, j); q1.store(squares, j + 4); q2.store(squares, j + 8); q3.store(squares, j + 12)
             j += 16
         }
         while j < cols {
@@ -145,10 +160,10 @@ enum Kernels {
                 q += v * v
             }
             s.store(sums, j)
-            squares += q
+            q.store(squares, j)
             j += 4
         }
-        return squares.sum()
+        return blockSquares(squares, cols: cols)
     }
 
     /// `sums[j] = Σ_r m[r·cols + j]` over a row-major `rows × cols` matrix.

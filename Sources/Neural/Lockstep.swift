@@ -97,7 +97,7 @@ public final class Lockstep {
                 }
                 for i in active where progress[i] != nil { network.gather(trainers[i].data.train.features, trainers[i].data.train.targets, trainers[i].rows(ofBatch: b), lane: i) }
                 network.forward()
-                var steps = SIMD8<Int32>()
+                var steps = SIMD8<Int32>(), summed = SIMDMask<SIMD8<Int32>>()
                 for k in 0..<Self.width {
                     guard k < trainers.count, progress[k] != nil else { network.silence(lane: k); continue }
                     let r = network.headPass(lane: k)
@@ -106,10 +106,11 @@ public final class Lockstep {
                         network.silence(lane: k)
                         continue
                     }
-                    if diagnostics { network.addStatistics(lane: k, to: models[k]) }
+                    summed[k] = true
                     trainers[k].step += 1
                     steps[k] = Int32(clamping: trainers[k].step)
                 }
+                if diagnostics { network.addStatistics(lanes: summed, models: models) }
                 network.backward()
                 network.update(optimizer, rates: rates, steps: steps, squares: &squares)
                 guard diagnostics else { continue }

@@ -45,6 +45,10 @@ final class LockstepNetwork {
     private let logits, target, predictions, gradient: UnsafeMutablePointer<Float>
     /// One model's hidden outputs, for its activation statistics.
     private let scratch: UnsafeMutablePointer<Float>
+    /// A hidden layer's per-unit Σy, Σy² and saturated count over a pass's rows, every lane at
+    /// once (``sumUnits(_:)``), and one lane's of them.
+    private let unitSums: UnsafeMutablePointer<Lanes>
+    private let laneSums: UnsafeMutablePointer<Float>
     private(set) var rows = 0
 
     /// A network of `shape`'s layers for batches of up to `capacity` rows, all lanes zero.
@@ -54,7 +58,8 @@ final class LockstepNetwork {
         head = shape.head
         self.capacity = capacity
         let dense = shape.dense
-        var size = capacity * (inputs + outputs)
+        let widest = dense.map(\.outputs).max() ?? 0
+        var size = capacity * (inputs + outputs) + 3 * widest
         for layer in dense {
             size += 4 * (layer.inputs * layer.outputs + layer.outputs) + capacity * layer.outputs * (layer.activation == .identity ? 2 : 3)
         }
@@ -79,11 +84,13 @@ final class LockstepNetwork {
         self.tensors = tensors
         input = take(capacity * inputs)
         targets = take(capacity * outputs)
-        let widest = dense.map(\.outputs).max() ?? 0
-        let floats = UnsafeMutablePointer<Float>.allocate(capacity: 4 * capacity * outputs + capacity * widest)
-        floats.initialize(repeating: 0, count: 4 * capacity * outputs + capacity * widest)
+        unitSums = take(3 * widest)
+        let floatCount = 4 * capacity * outputs + capacity * widest + 3 * widest
+        let floats = UnsafeMutablePointer<Float>.allocate(capacity: floatCount)
+        floats.initialize(repeating: 0, count: floatCount)
         (logits, target, predictions, gradient) = (floats, floats + capacity * outputs, floats + 2 * capacity * outputs, floats + 3 * capacity * outputs)
         scratch = floats + 4 * capacity * outputs
+        laneSums = scratch + capacity * widest
     }
 
     deinit {
@@ -176,11 +183,11 @@ final class LockstepNetwork {
                 TaskScores.gather(head: head, predictions: UnsafeBufferPointer(start: predictions, count: range.count * outputs),
                                   targets: data.targets[(range.lowerBound * outputs)..<(range.upperBound * outputs)],
                                   rows: range.count, cols: outputs, into: &scores[m])
-                guard collectStatistics else { continue }
-                for (l, layer) in hidden.enumerated() {
-                    for e in 0..<(rows * layer.outputs) { scratch[e] = layer.output[e][lane] }
-                    statistics[m][l].add(scratch, rows: rows, kernel: .fused)
-                }
+            }
+            guard collectStatistics else { continue }
+            for (l, layer) in hidden.enumerated() {
+                if statistics[0][l].takesUnitSums { sumUnits(layer) }
+                for (m, (lane, _)) in lanes.enumerated() { add(lane: lane, of: layer, to: &statistics[m][l]) }
             }
         }
         let n = Double(max(count, 1))
@@ -197,14 +204,55 @@ final class LockstepNetwork {
         for e in 0..<(rows * outputs) { out.delta[e][lane] = 0 }
     }
 
-    /// Adds `lane`'s hidden outputs of this pass to the model's activation statistics (the ones
-    /// collecting), as its own forward pass would.
-    func addStatistics(lane: Int, to model: Network) {
-        for (l, layer) in zip(model.dense.dropLast(), layers) where l.collectsStatistics {
-            let n = rows * layer.outputs
-            for e in 0..<n { scratch[e] = layer.output[e][lane] }
-            l.statistics.add(scratch, rows: rows, kernel: .fused)
+    /// Adds the hidden outputs of this pass to the activation statistics of the models in the
+    /// lanes `lanes` marks (lane k's model is `models[k]`; the layers collecting), as their own
+    /// forward passes would.
+    func addStatistics(lanes: SIMDMask<SIMD8<Int32>>, models: [Network]) {
+        for (i, layer) in layers.dropLast().enumerated() {
+            var first: Int?
+            for k in 0..<Self.width where lanes[k] && models[k].dense[i].collectsStatistics { first = k; break }
+            guard let first else { continue }
+            if models[first].dense[i].statistics.takesUnitSums { sumUnits(layer) }
+            for k in first..<Self.width where lanes[k] && models[k].dense[i].collectsStatistics {
+                add(lane: k, of: layer, to: &models[k].dense[i].statistics)
+            }
         }
+    }
+
+    /// Sums `layer`'s outputs of this pass per unit over the rows, every lane at once, into
+    /// ``unitSums``: Σy, Σy² and the outputs in the activation's saturated band, each over the
+    /// rows in order, as ``ActivationAccumulator/add(_:rows:kernel:)`` sums one model's.
+    private func sumUnits(_ layer: Layer) {
+        let n = layer.outputs, band = ActivationAccumulator.saturation(of: layer.activation)
+        for j in 0..<n {
+            var s = Lanes(), q = Lanes(), t = Lanes()
+            for r in 0..<rows {
+                let v = layer.output[r * n + j]
+                s += v
+                q += v * v
+                if let band {
+                    let d = v - band.center
+                    t = t.replacing(with: t + 1, where: d .> band.bound .| d .< -band.bound)
+                }
+            }
+            unitSums[j] = s
+            unitSums[n + j] = q
+            unitSums[2 * n + j] = t
+        }
+    }
+
+    /// Adds `lane`'s outputs of `layer` in this pass to `statistics`: from the units' sums
+    /// (``sumUnits(_:)``, taken for every lane at once) where they determine the statistics,
+    /// from the lane's outputs copied out otherwise.
+    private func add(lane: Int, of layer: Layer, to statistics: inout ActivationAccumulator) {
+        let n = layer.outputs
+        func copyOut() -> UnsafePointer<Float> {
+            for e in 0..<(rows * n) { scratch[e] = layer.output[e][lane] }
+            return UnsafePointer(scratch)
+        }
+        guard statistics.takesUnitSums else { return statistics.add(copyOut(), rows: rows, kernel: .fused) }
+        for j in 0..<(3 * n) { laneSums[j] = unitSums[j][lane] }
+        statistics.add(rows: rows, sums: laneSums, squares: laneSums + n, saturated: laneSums + 2 * n, outputs: copyOut)
     }
 
     /// Back-propagates the output layer's delta: every tensor's gradient.

@@ -7,7 +7,8 @@ import XCTest
 /// and weights they have when each trains alone on the fused engine; each stops alone.
 final class LockstepTests: XCTestCase {
     /// What a run's epochs say, as exact bit patterns: losses, accuracies, gradient norms,
-    /// weight norms, activation statistics, weights.
+    /// weight norms, activation statistics (of training and of the training set's evaluation),
+    /// weights.
     private struct Trace: Equatable {
         var numbers: [UInt64] = []
         var floats: [UInt32] = []
@@ -19,7 +20,7 @@ final class LockstepTests: XCTestCase {
             floats += r.gradientNorms.map(\.bitPattern)
             for layer in r.layers {
                 numbers += [layer.weightNorm, layer.biasNorm, layer.updateNorm].map(\.bitPattern)
-                if let a = layer.activations {
+                for a in [layer.activations, layer.evaluationActivations].compactMap({ $0 }) {
                     numbers += [a.mean, a.std, a.saturatedFraction ?? -1, Double(a.deadUnits ?? -1), Double(a.samples)].map(\.bitPattern)
                 }
                 floats += (layer.weightGradientNorms + layer.biasGradientNorms + layer.tensors.flatMap(\.values)).map(\.bitPattern)
