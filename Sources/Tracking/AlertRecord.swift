@@ -30,6 +30,17 @@ public struct AlertRecord: StoredRecord, Sendable, Equatable {
     }
 }
 
+/// A run whose health stays poor raises an alert or two every epoch (a learning rate that
+/// saturates a tanh layer, one of a sweep's many): written through a prepared statement, as an
+/// epoch's other rows are. An alert raised again at the same epoch, kind and layer replaces it.
+extension AlertRecord: PreparedInsert {
+    static let columns: [InsertColumn<AlertRecord>] = [
+        ("run_id", { $0.runID }), ("epoch", { $0.epoch }), ("kind", { $0.kind }), ("severity", { $0.severity }),
+        ("layer", { $0.layer }), ("value", { $0.value }), ("threshold", { $0.threshold }), ("message", { $0.message }),
+    ]
+    static let insertSQL = makeInsertSQL(replacing: true)
+}
+
 /// Each alert of a run once per kind and layer (the view `alert_summary`).
 public struct AlertSummary: Sendable, Equatable, Codable, FetchableRecord {
     public var runID: Int64

@@ -12,7 +12,7 @@ extension RunStore {
     static func insert(_ alerts: [AlertRecord], run: Int64, epoch: Int, _ db: Database) throws {
         for var alert in alerts {
             (alert.runID, alert.epoch) = (run, epoch)
-            try alert.insert(db, onConflict: .replace)
+            try alert.insertPrepared(db)
         }
     }
 

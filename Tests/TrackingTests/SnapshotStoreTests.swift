@@ -57,7 +57,16 @@ final class SnapshotStoreTests: StoreTestCase {
             try store.recordEpoch(run: id, e)
         }
         try store.recordAlerts(run: id, epoch: 5, [AlertRecord(epoch: 0, kind: .nan, layer: -1, value: nil, threshold: nil, message: "loss nan")])
-        XCTAssertEqual(try store.alerts(run: id).map(\.epoch), [2, 3, 4, 5])
+        let stored = try store.alerts(run: id)
+        XCTAssertEqual(stored.map(\.epoch), [2, 3, 4, 5])
+        // Every field as it was raised (the severity the kind's usual one).
+        var first = AlertRecord(epoch: 2, kind: .deadReLU, layer: 1, value: 0.75, threshold: 0.5, message: "6 of 8 dead")
+        first.runID = id
+        var last = AlertRecord(epoch: 5, kind: .nan, layer: -1, value: nil, threshold: nil, message: "loss nan")
+        last.runID = id
+        XCTAssertEqual(stored.first, first)
+        XCTAssertEqual(stored.last, last)
+        XCTAssertEqual(stored.last?.severity, .critical)
         let summary = try RawDatabase.read(store.path) { try Row.fetchAll($0, sql: "SELECT kind, layer, first_epoch, last_epoch, epochs FROM alert_summary ORDER BY kind") }
         XCTAssertEqual(summary.map { "\($0[0] as String) \($0[1] as Int) \($0[2] as Int)-\($0[3] as Int) x\($0[4] as Int)" },
                        ["dead_relu 1 2-4 x3", "nan -1 5-5 x1"])
