@@ -47,6 +47,7 @@ LABELS = {"gradbook": "Gradbook", "torch": "PyTorch eager", "jax": "JAX jit (epo
           "gradbook-sweep": "gradbook sweep --jobs 2",
           "gradbook-s2": "Gradbook, 64 runs one after another, bare", "gradbook-s2-lockstep": "Gradbook, 64 runs in Lockstep groups of 8, bare",
           "gradbook-s2-tracked": "Gradbook, 64 runs tracked (Runner, store)",
+          "gradbook-s2-sweep": "Gradbook, 64 runs tracked in Lockstep groups of 8",
           "jax-vmap": "JAX vmap over the 64 models (compiled epoch)", "torch-func": "PyTorch torch.func vmap (stack_module_state)"}
 ALL = ("W1", "W2", "W3", "T1", "T2", "S1", "S2")
 
@@ -205,7 +206,8 @@ def main():
             rows.append(summary("T2", name, answers, per=30))
 
     # S2: a sweep-sized workload, 64 configurations of W1 x 500 epochs in one process: Gradbook's
-    # runs (bare one by one, bare in Lockstep groups of eight, and tracked into the store) against
+    # runs (bare one by one, bare in Lockstep groups of eight, tracked into the store one by one,
+    # and tracked in Lockstep groups as `gradbook sweep` trains and records them) against
     # JAX and PyTorch training all 64 as one batched computation, from the same weights and minibatches.
     if "S2" in only:
         folder = os.path.join(WORK, "S2")
@@ -213,7 +215,8 @@ def main():
         print("S2: W1's net at 64 learning rates x 500 epochs, one process", file=sys.stderr)
         systems = {"gradbook-s2": lambda warmup: pinned.ask("sweep S2"),
                    "gradbook-s2-lockstep": lambda warmup: pinned.ask("lockstep-sweep S2"),
-                   "gradbook-s2-tracked": lambda warmup: pinned.ask("tracked-sweep S2")}
+                   "gradbook-s2-tracked": lambda warmup: pinned.ask("tracked-sweep S2"),
+                   "gradbook-s2-sweep": lambda warmup: pinned.ask("tracked-lockstep-sweep S2")}
         peers = {p: start_peer(p, python, env) for p in ("jax", "torch")}
         for p, worker in peers.items():
             if worker:
@@ -279,7 +282,7 @@ def main():
 def report(rows, path, threads=1):
     """Prints the table with peer / Gradbook ratios (higher = Gradbook faster) and writes the CSV."""
     base = {"W1": "gradbook", "W2": "gradbook", "W3": "gradbook", "T1": "gradbook", "T2": "gradbook-bare",
-            "S1": "gradbook-sweep", "S2": "gradbook-s2-tracked"}
+            "S1": "gradbook-sweep", "S2": "gradbook-s2-sweep"}
     for row in rows:
         ref = next(r for r in rows if r["workload"] == row["workload"] and r["system"] == base[row["workload"]])
         # Times: how many times Gradbook's (T2: tracked over untracked); rates: the other way round.

@@ -8,8 +8,10 @@
 //       tracked W [E]   the same through Runner: every diagnostic, the store, snapshots every 10
 //       ingest DB [N]   T1: N (200) runs × 12 params × 100 epochs × 4 metrics through RunStore
 //       sweep S2        S2: W1's net at 64 learning rates × 500 epochs, one after another, bare
-//       tracked-sweep S2  the same through Runner into one store, as `gradbook sweep` runs them
+//       tracked-sweep S2  the same through Runner into one store, one run after another
 //       lockstep-sweep S2 the same bare, in Lockstep groups of eight
+//       tracked-lockstep-sweep S2  tracked into one store in Lockstep groups of eight, each
+//                       member its own run, as `gradbook sweep` trains them
 //
 // The process stays up between commands so that the driver can alternate it with the peers'
 // workers (A B A B …) without paying process start-up or the first-touch of its pages.
@@ -168,6 +170,35 @@ func lockstepSweep() throws -> [String: Any] {
             "train_loss": trainLoss / n, "test_loss": testLoss / n]
 }
 
+/// S2 as `gradbook sweep` trains and records it (`SweepRunner`): `Lockstep` groups of eight,
+/// each member opened as its own run, its epochs observed into the store, every member's close
+/// queued before any is waited for.
+func trackedLockstepSweep(store: RunStore) throws -> [String: Any] {
+    let runs = try sweepRates.indices.map { k in (try sweepConfiguration(k), try sweepConfiguration(k).makeTrainer(blasThreads: blasThreads)) }
+    var testLoss = 0.0, trainLoss = 0.0, epochs = 0
+    let (start, cpuStart) = (now(), cpu())
+    for first in stride(from: 0, to: runs.count, by: Lockstep.width) {
+        let members = Array(runs[first..<min(first + Lockstep.width, runs.count)])
+        let sessions = try members.map { try Runner(store: store).open($0.0, trainer: $0.1, version: "bench") }
+        let group = try Lockstep(members.map(\.1))
+        var failure: (any Error)?
+        let outcomes = group.train { i, report in
+            do { return try sessions[i].observe(report).decision } catch { failure = error; return .stop }
+        }
+        if let failure { throw failure }
+        for (session, outcome) in zip(sessions, outcomes) { try session.close(outcome) }
+        for (session, outcome) in zip(sessions, outcomes) {
+            let r = try session.finish(outcome)
+            epochs += r.outcome.epochs
+            testLoss += r.last?.testLoss ?? .nan
+            trainLoss += r.last?.trainLoss ?? .nan
+        }
+    }
+    let n = Double(runs.count)
+    return ["seconds": now() - start, "cpu_seconds": cpu() - cpuStart, "epochs": epochs,
+            "train_loss": trainLoss / n, "test_loss": testLoss / n]
+}
+
 /// S2: the 64 configurations one after another in this process, bare or through `Runner`
 /// (every diagnostic, the store); the answer's losses are the means over the configurations.
 func sweep(store: RunStore?) throws -> [String: Any] {
@@ -234,6 +265,7 @@ func serve() throws {
             case "sweep": answer = try sweep(store: nil)
             case "lockstep-sweep": answer = try lockstepSweep()
             case "tracked-sweep": answer = try sweep(store: store)
+            case "tracked-lockstep-sweep": answer = try trackedLockstepSweep(store: store)
             case "ingest": answer = try ingest(into: words[1], runs: words.count > 2 ? Int(words[2]) ?? 200 : 200)
             default: throw BenchmarkFailure(description: "unknown command '\(words[0])'")
             }
