@@ -51,13 +51,21 @@ final class SweepEndToEndTests: EndToEndTestCase {
         try interruptAndResume(signal: SIGKILL, name: "kill")
     }
 
+    /// Stops a sweep of three groups of two (one per activation, two jobs) once a run has finished
+    /// and another still runs, then resumes it. 8,000 epochs: at 3,000 the sweep took 2 s in all,
+    /// and a signal sent a moment after the first group finished now and then found the last one
+    /// finished too (nothing to cut short).
     private func interruptAndResume(signal: Int32, name: String) throws {
-        let args = ["sweep", "--dataset", "spiral", "--epochs", "3000", "--activation", "relu,tanh,sigmoid", "--lr", "0.1,0.03",
+        let args = ["sweep", "--dataset", "spiral", "--epochs", "8000", "--activation", "relu,tanh,sigmoid", "--lr", "0.1,0.03",
                     "--jobs", "2", "--name", name]
         let process = try GradbookProcess.start(args, in: folder)
         XCTAssertTrue(wait(upTo: 60) {
-            FileManager.default.fileExists(atPath: databasePath)
-                && ((try? query { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM runs WHERE status = 'finished'") }) ?? 0) >= 1
+            guard FileManager.default.fileExists(atPath: databasePath) else { return false }
+            let counts = (try? query { db -> [Int] in
+                let row = try Row.fetchOne(db, sql: "SELECT SUM(status = 'finished') AS finished, SUM(status = 'running') AS running FROM runs")
+                return [row?["finished"] ?? 0, row?["running"] ?? 0]
+            }) ?? [0, 0]
+            return counts[0] >= 1 && counts[1] >= 1
         })
         kill(process.processIdentifier, signal)
         process.waitUntilExit()
