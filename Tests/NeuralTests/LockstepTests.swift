@@ -32,10 +32,13 @@ final class LockstepTests: XCTestCase {
         try DatasetSplit.split(randomData(samples: 130, features: 3, outputs: outputs, head: head, seed: seed), trainFraction: 0.7, seed: seed)
     }
 
-    /// Each configuration alone on the fused engine, stopping where `stops` says.
-    private func alone(_ configs: [TrainingConfig], _ data: [DatasetSplit], stopAt stops: [Int?]) throws -> [Trace] {
+    /// Each configuration alone on the fused engine (each trainer first given to `prepare`),
+    /// stopping where `stops` says.
+    private func alone(_ configs: [TrainingConfig], _ data: [DatasetSplit], stopAt stops: [Int?],
+                       prepare: (Trainer) -> Void = { _ in }) throws -> [Trace] {
         try configs.indices.map { i in
             let trainer = try Trainer(config: configs[i], data: data[i], engine: .fused)
+            prepare(trainer)
             var trace = Trace()
             trace.outcome = trainer.train { r in
                 trace.add(r)
@@ -45,8 +48,10 @@ final class LockstepTests: XCTestCase {
         }
     }
 
-    private func together(_ configs: [TrainingConfig], _ data: [DatasetSplit], stopAt stops: [Int?]) throws -> [Trace] {
+    private func together(_ configs: [TrainingConfig], _ data: [DatasetSplit], stopAt stops: [Int?],
+                          prepare: (Trainer) -> Void = { _ in }) throws -> [Trace] {
         let trainers = try configs.indices.map { try Trainer(config: configs[$0], data: data[$0], engine: .fused) }
+        trainers.forEach(prepare)
         let group = try Lockstep(trainers)
         var traces = [Trace](repeating: Trace(), count: configs.count)
         let outcomes = group.train { i, r in
@@ -58,9 +63,9 @@ final class LockstepTests: XCTestCase {
     }
 
     private func assertSame(_ configs: [TrainingConfig], _ data: [DatasetSplit], stopAt stops: [Int?]? = nil,
-                            file: StaticString = #filePath, line: UInt = #line) throws {
+                            prepare: (Trainer) -> Void = { _ in }, file: StaticString = #filePath, line: UInt = #line) throws {
         let stops = stops ?? configs.map { _ in nil }
-        let a = try alone(configs, data, stopAt: stops), b = try together(configs, data, stopAt: stops)
+        let a = try alone(configs, data, stopAt: stops, prepare: prepare), b = try together(configs, data, stopAt: stops, prepare: prepare)
         for i in configs.indices {
             XCTAssertEqual(a[i].numbers.isEmpty, a[i].outcome?.epochs == 0, file: file, line: line)
             XCTAssertEqual(a[i].outcome, b[i].outcome, "model \(i)'s outcome", file: file, line: line)
@@ -112,6 +117,35 @@ final class LockstepTests: XCTestCase {
         }
         let data = try configs.map { try split(.softmaxCrossEntropy, outputs: 3, seed: $0.seed) }
         try assertSame(configs, data)
+    }
+
+    /// Outputs past the square root of `Float`'s range (a ReLU unit biased to 10²⁰, and the
+    /// leaky ReLU layer it feeds): Σy² overflows `Float` and is measured again in `Double`, in a
+    /// group from each model's outputs as alone, and the statistics stay finite. A learning rate
+    /// of 10⁻³⁰ all but keeps the weights, so the epochs complete.
+    func testStatisticsPastFloatsRangeAreMeasuredInDoubleTogetherAsAlone() throws {
+        let hidden = [LayerSpec(units: 20, activation: .relu), LayerSpec(units: 6, activation: .leakyRelu(alpha: 0.1))]
+        let configs = (0..<2).map { i in
+            training(hidden: hidden, learningRate: 1e-30, batchSize: 9, epochs: 2, seed: UInt64(21 + i), evaluateTrainingSet: true)
+        }
+        let data = try configs.map { try split(.binaryCrossEntropy, outputs: 1, seed: $0.seed) }
+        func huge(_ trainer: Trainer) {
+            let bias = trainer.engine.bias(ofLayer: 0)
+            var values = bias.value
+            values[3] = 1e20
+            bias.set(values)
+        }
+        try assertSame(configs, data, prepare: huge)
+        let trainer = try Trainer(config: configs[0], data: data[0], engine: .fused)
+        huge(trainer)
+        var report: EpochReport?
+        _ = trainer.train { report = $0; return .proceed }
+        for layer in try XCTUnwrap(report).layers.dropLast() {
+            for stats in [layer.activations, layer.evaluationActivations] {
+                let s = try XCTUnwrap(stats)
+                XCTAssertTrue(s.std.isFinite && s.std > 1e18, "layer \(layer.index + 1): std \(s.std)")
+            }
+        }
     }
 
     func testAModelThatDivergesOrStopsEndsAloneAndTheOthersGoOn() throws {
