@@ -19,19 +19,21 @@ public struct ActivationStatistics: Sendable, Equatable, Codable {
 
 /// Accumulates ``ActivationStatistics`` from the activations the forward passes compute anyway.
 ///
-/// Each batch gives Σy² and the per-unit sums Σy (BLAS calls, or the fused kernel's loops, which
-/// take both in one pass over whole lanes and sum ReLU's as it applies it); where dead units or
-/// saturation must be told apart per element (sigmoid, tanh, leaky ReLU, ELU) one pass, four or
-/// eight units at a time with their sums in registers, sums Σy and Σy² per unit and counts
-/// saturated outputs. Batches are summed in `Float` and folded into `Double` totals. A unit is
+/// Each batch gives Σy² and the per-unit sums Σy: BLAS calls, or the fused loops, which sum Σy and
+/// Σy² per unit in one pass over whole lanes (ReLU's as it applies it) and, where dead units or
+/// saturation must be told apart per element (sigmoid, tanh, leaky ReLU, ELU), count saturated
+/// outputs too; every fused path then folds the per-unit sums the same way
+/// (``add(rows:unitSums:outputs:)``). Batches are summed in `Float` and folded into
+/// `Double` totals. A unit is
 /// dead when its activity (Σy for ReLU, whose outputs are ≥ 0; Σy² otherwise) stays 0: its output
 /// was 0 for every sample.
 struct ActivationAccumulator {
     let activation: Activation
     let units: Int
     private var samples = 0
-    private var batchSum: [Float]
-    private var batchSquares: [Float]
+    /// A batch's per-unit Σy, then Σy², then saturated count (`units` each), as the fused loops
+    /// take them.
+    private var batch: [Float]
     private var sum: [Double]
     private var activity: [Double]
     private var totalSquares = 0.0
@@ -40,8 +42,7 @@ struct ActivationAccumulator {
     init(activation: Activation, units: Int) {
         self.activation = activation
         self.units = units
-        batchSum = [Float](repeating: 0, count: units)
-        batchSquares = batchSum
+        batch = [Float](repeating: 0, count: 3 * units)
         sum = [Double](repeating: 0, count: units)
         activity = sum
     }
@@ -59,7 +60,7 @@ struct ActivationAccumulator {
     private var tellsUnitsApart: Bool { activation.canSaturate || (activation.canDie && activation != .relu) }
 
     /// Whether a batch's statistics on the fused kernel follow from its per-unit sums alone
-    /// (``add(rows:sums:squares:saturated:outputs:)``): always where units are told apart, and
+    /// (``add(rows:unitSums:outputs:)``): always where units are told apart, and
     /// over whole lanes otherwise.
     var takesUnitSums: Bool { tellsUnitsApart || units % 4 == 0 }
 
@@ -74,97 +75,59 @@ struct ActivationAccumulator {
     /// Adds `rows` samples of outputs `y`, summed by BLAS or by the fused loops as the layer's
     /// own products are.
     mutating func add(_ y: UnsafePointer<Float>, rows: Int, kernel: LayerKernel) {
-        samples += rows
         let n = units
-        guard tellsUnitsApart else {
-            batchSum.withUnsafeMutableBufferPointer { sb in
-            batchSquares.withUnsafeMutableBufferPointer { qb in
-                let s = sb.baseAddress!
-                if kernel == .fused && n % 4 == 0 {
-                    let total = Kernels.columnStatistics(y, rows: rows, cols: n, sums: s, squares: qb.baseAddress!)
-                    totalSquares += Self.squares(total, of: y, count: rows * n)
-                } else {
-                    totalSquares += kernel.activationSquares(y, count: rows * n)
-                    kernel.columnSums(y, rows: rows, cols: n, into: s)
-                }
-                Self.fold(s, into: &sum)
-                Self.fold(s, into: &activity)
+        if tellsUnitsApart {
+            let band = Self.saturation(of: activation)
+            batch.withUnsafeMutableBufferPointer { b in
+                Self.sumUnits(y, rows: rows, cols: n, band: band, sums: b.baseAddress!, squares: b.baseAddress! + n, saturated: b.baseAddress! + 2 * n)
             }
+        } else if kernel == .fused && n % 4 == 0 {
+            batch.withUnsafeMutableBufferPointer { b in
+                Kernels.columnStatistics(y, rows: rows, cols: n, sums: b.baseAddress!, squares: b.baseAddress! + n)
+            }
+        } else {
+            samples += rows
+            totalSquares += kernel.sumOfSquares(y, count: rows * n)
+            batch.withUnsafeMutableBufferPointer { b in
+                kernel.columnSums(y, rows: rows, cols: n, into: b.baseAddress!)
+                Self.fold(b.baseAddress!, into: &sum)
+                Self.fold(b.baseAddress!, into: &activity)
             }
             return
         }
-        let band = Self.saturation(of: activation)
-        var squares = 0.0, outside = 0.0
-        sum.withUnsafeMutableBufferPointer { sumBuffer in
-        activity.withUnsafeMutableBufferPointer { activityBuffer in
-            let sums = sumBuffer.baseAddress!, actives = activityBuffer.baseAddress!
-            // Four units (one lane) or eight at a time, their sums in registers while the rows go by.
-            var j = 0
-            while j + 8 <= n {
-                var s0 = Lane(), q0 = Lane(), t0 = Lane(), s1 = Lane(), q1 = Lane(), t1 = Lane()
-                for r in 0..<rows {
-                    let v0 = Lane(y + r * n, j), v1 = Lane(y + r * n, j + 4)
-                    s0 += v0; q0 += v0 * v0
-                    s1 += v1; q1 += v1 * v1
-                    if let band { t0 = Self.counted(v0, t0, band); t1 = Self.counted(v1, t1, band) }
-                }
-                for k in 0..<4 { Self.fold(s0[k], q0[k], t0[k], into: sums + j + k, actives + j + k, &squares, &outside) }
-                for k in 0..<4 { Self.fold(s1[k], q1[k], t1[k], into: sums + j + 4 + k, actives + j + 4 + k, &squares, &outside) }
-                j += 8
-            }
-            if j + 4 <= n {
-                var s = Lane(), q = Lane(), t = Lane()
-                for r in 0..<rows {
-                    let v = Lane(y + r * n, j)
-                    s += v; q += v * v
-                    if let band { t = Self.counted(v, t, band) }
-                }
-                for k in 0..<4 { Self.fold(s[k], q[k], t[k], into: sums + j + k, actives + j + k, &squares, &outside) }
-                j += 4
-            }
-            while j < n {
-                var s: Float = 0, q: Float = 0, t: Float = 0
-                for r in 0..<rows {
-                    let v = y[r * n + j]
-                    s += v
-                    q += v * v
-                    if let band, abs(v - band.center) > band.bound { t += 1 }
-                }
-                Self.fold(s, q, t, into: sums + j, actives + j, &squares, &outside)
-                j += 1
-            }
-        }
-        }
-        saturated += outside
-        // Past Float's range (a unit's batch sum overflowed), measured again in Double.
-        totalSquares += squares.isFinite ? squares : Kernels.squaresInDouble(y, count: rows * n)
+        addBatch(rows: rows, outputs: y)
     }
 
-    /// Adds `rows` samples given by their per-unit sums — Σy, Σy² and, for an activation that
-    /// saturates, the count of saturated outputs — as ``add(_:rows:kernel:)`` adds them on the
-    /// fused kernel from the outputs, to the same bits (a ``Lockstep`` group sums every model's
-    /// units at once). `outputs` gives the batch's outputs, row by row, should Σy² pass `Float`'s
-    /// range. Only where ``takesUnitSums``.
-    mutating func add(rows: Int, sums s: UnsafePointer<Float>, squares q: UnsafePointer<Float>, saturated t: UnsafePointer<Float>,
-                      outputs: () -> UnsafePointer<Float>) {
+    /// Adds `rows` samples given by their per-unit sums — `units` values each of Σy, then Σy²,
+    /// then (for an activation that saturates) the count of saturated outputs — as every fused
+    /// path does, the units in order (a ``Lockstep`` group sums every model's units at once, to
+    /// the bits of the model's own pass). `outputs` gives the batch's outputs, row by row, should
+    /// Σy² pass `Float`'s range. Only where ``takesUnitSums``.
+    mutating func add(rows: Int, unitSums: UnsafePointer<Float>, outputs: () -> UnsafePointer<Float>) {
         precondition(takesUnitSums, "the statistics of \(activation) × \(units) do not follow from per-unit sums")
         samples += rows
-        let n = units
-        guard tellsUnitsApart else {
+        let n = units, s = unitSums, q = unitSums + n, t = unitSums + 2 * n
+        var total = 0.0
+        if tellsUnitsApart {
+            var outside = 0.0
+            sum.withUnsafeMutableBufferPointer { sums in
+            activity.withUnsafeMutableBufferPointer { actives in
+                for j in 0..<n {
+                    sums[j] += Double(s[j])
+                    actives[j] += Double(q[j])
+                    total += Double(q[j])
+                    outside += Double(t[j])
+                }
+            }
+            }
+            saturated += outside
+        } else {
             Self.fold(s, into: &sum)
             Self.fold(s, into: &activity)
-            let total = Kernels.blockSquares(q, cols: n)
-            totalSquares += total.isFinite ? Double(total) : Kernels.squaresInDouble(outputs(), count: rows * n)
-            return
+            total = Double(Kernels.blockSquares(q, cols: n))
         }
-        var squares = 0.0, outside = 0.0
-        sum.withUnsafeMutableBufferPointer { sumBuffer in
-        activity.withUnsafeMutableBufferPointer { activityBuffer in
-            for j in 0..<n { Self.fold(s[j], q[j], t[j], into: sumBuffer.baseAddress! + j, activityBuffer.baseAddress! + j, &squares, &outside) }
-        }
-        }
-        saturated += outside
-        totalSquares += squares.isFinite ? squares : Kernels.squaresInDouble(outputs(), count: rows * n)
+        // Past Float's range (a unit's Σy² overflowed), measured again in Double.
+        totalSquares += total.isFinite ? total : Kernels.squaresInDouble(outputs(), count: rows * n)
     }
 
     /// Applies the layer's activation to `rows` rows of `x` into `y` and adds the outputs. ReLU,
@@ -179,15 +142,58 @@ struct ActivationAccumulator {
             add(y, rows: rows, kernel: kernel)
             return
         }
-        samples += rows
-        batchSum.withUnsafeMutableBufferPointer { sb in
-        batchSquares.withUnsafeMutableBufferPointer { qb in
-            let s = sb.baseAddress!
-            let total = Kernels.reluStatistics(x, y, rows: rows, cols: n, sums: s, squares: qb.baseAddress!)
-            totalSquares += Self.squares(total, of: y, count: rows * n)
-            Self.fold(s, into: &sum)
-            Self.fold(s, into: &activity)
+        batch.withUnsafeMutableBufferPointer { b in
+            Kernels.reluStatistics(x, y, rows: rows, cols: n, sums: b.baseAddress!, squares: b.baseAddress! + n)
         }
+        addBatch(rows: rows, outputs: y)
+    }
+
+    /// Adds the batch's per-unit sums the fused loops left in ``batch`` (read through a copy of
+    /// the array, which shares its storage, while the totals change).
+    private mutating func addBatch(rows: Int, outputs y: UnsafePointer<Float>) {
+        let sums = batch
+        sums.withUnsafeBufferPointer { add(rows: rows, unitSums: $0.baseAddress!, outputs: { y }) }
+    }
+
+    /// Each unit's Σy, Σy² and outputs in the saturated `band` over the rows in order, eight or
+    /// four units at a time with their sums in registers while the rows go by (a pass row by row
+    /// loaded and stored every unit's sums at every row).
+    private static func sumUnits(_ y: UnsafePointer<Float>, rows: Int, cols n: Int, band: (center: Float, bound: Float)?,
+                                 sums s: UnsafeMutablePointer<Float>, squares q: UnsafeMutablePointer<Float>,
+                                 saturated t: UnsafeMutablePointer<Float>) {
+        var j = 0
+        while j + 8 <= n {
+            var s0 = Lane(), q0 = Lane(), t0 = Lane(), s1 = Lane(), q1 = Lane(), t1 = Lane()
+            for r in 0..<rows {
+                let v0 = Lane(y + r * n, j), v1 = Lane(y + r * n, j + 4)
+                s0 += v0; q0 += v0 * v0
+                s1 += v1; q1 += v1 * v1
+                if let band { t0 = counted(v0, t0, band); t1 = counted(v1, t1, band) }
+            }
+            s0.store(s, j); q0.store(q, j); t0.store(t, j)
+            s1.store(s, j + 4); q1.store(q, j + 4); t1.store(t, j + 4)
+            j += 8
+        }
+        if j + 4 <= n {
+            var s0 = Lane(), q0 = Lane(), t0 = Lane()
+            for r in 0..<rows {
+                let v = Lane(y + r * n, j)
+                s0 += v; q0 += v * v
+                if let band { t0 = counted(v, t0, band) }
+            }
+            s0.store(s, j); q0.store(q, j); t0.store(t, j)
+            j += 4
+        }
+        while j < n {
+            var sj: Float = 0, qj: Float = 0, tj: Float = 0
+            for r in 0..<rows {
+                let v = y[r * n + j]
+                sj += v
+                qj += v * v
+                if let band, abs(v - band.center) > band.bound { tj += 1 }
+            }
+            (s[j], q[j], t[j]) = (sj, qj, tj)
+            j += 1
         }
     }
 
@@ -196,22 +202,6 @@ struct ActivationAccumulator {
     private static func counted(_ v: Lane, _ t: Lane, _ band: (center: Float, bound: Float)) -> Lane {
         let d = v - band.center
         return t.replacing(with: t + 1, where: d .> band.bound .| d .< -band.bound)
-    }
-
-    /// Adds a unit's batch sums (Σy, Σy², saturated outputs) to its totals, and its Σy² and
-    /// saturated count to the batch's: the units in order, whichever way their sums were taken.
-    @inline(__always)
-    private static func fold(_ s: Float, _ q: Float, _ t: Float, into sum: UnsafeMutablePointer<Double>,
-                             _ activity: UnsafeMutablePointer<Double>, _ squares: inout Double, _ outside: inout Double) {
-        sum.pointee += Double(s)
-        activity.pointee += Double(q)
-        squares += Double(q)
-        outside += Double(t)
-    }
-
-    /// A batch's Σy² summed in `Float`, measured again in `Double` past `Float`'s range.
-    private static func squares(_ total: Float, of y: UnsafePointer<Float>, count: Int) -> Double {
-        total.isFinite ? Double(total) : Kernels.squaresInDouble(y, count: count)
     }
 
     /// Adds a batch's per-unit sums to the epoch's, through a pointer: indexing the arrays

@@ -43,16 +43,6 @@ enum Kernels {
         while j < n { y[j] += s * x[j]; j += 1 }
     }
 
-    /// `Σ x[i]²` of activations as ``SquareSum`` sums them, in `Double` (measured again in
-    /// `Double` when `Float` overflows, as ``sumOfSquares(_:count:)``).
-    static func activationSquares(_ x: UnsafePointer<Float>, count: Int) -> Double {
-        var sum = SquareSum(), tail: Float = 0, i = 0
-        while i + 4 <= count { sum.add(Lane(x, i)); i += 4 }
-        while i < count { tail += x[i] * x[i]; i += 1 }
-        let total = sum.total + tail
-        return total.isFinite ? Double(total) : squaresInDouble(x, count: count)
-    }
-
     /// `Σ x[j]·y[j]` over `n` values, four partial sums.
     @inline(__always)
     static func dot(_ x: UnsafePointer<Float>, _ y: UnsafePointer<Float>, _ n: Int) -> Float {
@@ -86,20 +76,20 @@ enum Kernels {
         return sum
     }
 
-    /// A layer's per-unit sums `sums[j] = Σ_r y[r, j]` and `squares[j] = Σ_r y[r, j]²`, and its
-    /// total `Σ y²` (``blockSquares(_:cols:)``), for a row-major `rows × cols` matrix `y` whose
-    /// `cols` is a multiple of 4 (the fused path's statistics of outputs already computed). The
-    /// same loop as ``reluStatistics(_:_:rows:cols:sums:squares:)``, so an activation's sums are
-    /// the same bits whether they are taken as ReLU applies or afterwards.
+    /// A layer's per-unit sums `sums[j] = Σ_r y[r, j]` and `squares[j] = Σ_r y[r, j]²` over the
+    /// rows in order, for a row-major `rows × cols` matrix `y` whose `cols` is a multiple of 4
+    /// (the fused path's statistics of outputs already computed). The same loop as
+    /// ``reluStatistics(_:_:rows:cols:sums:squares:)``, so an activation's sums are the same bits
+    /// whether they are taken as ReLU applies or afterwards.
     static func columnStatistics(_ y: UnsafePointer<Float>, rows: Int, cols: Int, sums: UnsafeMutablePointer<Float>,
-                                 squares: UnsafeMutablePointer<Float>) -> Float {
+                                 squares: UnsafeMutablePointer<Float>) {
         statistics(y, nil, rows: rows, cols: cols, sums: sums, squares: squares)
     }
 
     /// `y = max(x, 0)` (NaN to 0, as ReLU's scalar rule `x > 0 ? x : 0`) with the sums of
     /// ``columnStatistics(_:rows:cols:sums:squares:)`` taken in the same pass.
     static func reluStatistics(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, rows: Int, cols: Int,
-                               sums: UnsafeMutablePointer<Float>, squares: UnsafeMutablePointer<Float>) -> Float {
+                               sums: UnsafeMutablePointer<Float>, squares: UnsafeMutablePointer<Float>) {
         statistics(x, y, rows: rows, cols: cols, sums: sums, squares: squares)
     }
 
@@ -125,7 +115,7 @@ enum Kernels {
     /// at every row: nearly four times the cost of ReLU alone).
     @inline(__always)
     private static func statistics(_ x: UnsafePointer<Float>, _ relu: UnsafeMutablePointer<Float>?, rows: Int, cols: Int,
-                                   sums: UnsafeMutablePointer<Float>, squares: UnsafeMutablePointer<Float>) -> Float {
+                                   sums: UnsafeMutablePointer<Float>, squares: UnsafeMutablePointer<Float>) {
         precondition(cols % 4 == 0, "column statistics take whole lanes")
         @inline(__always) func value(_ p: UnsafePointer<Float>, _ j: Int) -> Lane {
             let v = Lane(p, j)
@@ -163,7 +153,6 @@ enum Kernels {
             q.store(squares, j)
             j += 4
         }
-        return blockSquares(squares, cols: cols)
     }
 
     /// `sums[j] = Σ_r m[r·cols + j]` over a row-major `rows × cols` matrix.

@@ -19,9 +19,9 @@ public enum LayerKernel: String, Sendable, Hashable, Codable, CaseIterable {
     /// better than four-lane loops with scalar tails (Benchmarks/README.md, "Engine v2").
     public static let fusedLimit = 256
 
-    /// `Σ x[i]²` of a layer's activations on this kernel.
-    func activationSquares(_ x: UnsafePointer<Float>, count: Int) -> Double {
-        self == .fused ? Kernels.activationSquares(x, count: count) : BLAS.sumOfSquares(x, count: count)
+    /// `Σ x[i]²` on this kernel.
+    func sumOfSquares(_ x: UnsafePointer<Float>, count: Int) -> Double {
+        self == .fused ? Kernels.sumOfSquares(x, count: count) : BLAS.sumOfSquares(x, count: count)
     }
 
     /// The column sums of a row-major `rows × cols` matrix on this kernel.

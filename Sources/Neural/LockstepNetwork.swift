@@ -252,7 +252,7 @@ final class LockstepNetwork {
         }
         guard statistics.takesUnitSums else { return statistics.add(copyOut(), rows: rows, kernel: .fused) }
         for j in 0..<(3 * n) { laneSums[j] = unitSums[j][lane] }
-        statistics.add(rows: rows, sums: laneSums, squares: laneSums + n, saturated: laneSums + 2 * n, outputs: copyOut)
+        statistics.add(rows: rows, unitSums: laneSums, outputs: copyOut)
     }
 
     /// Back-propagates the output layer's delta: every tensor's gradient.
