@@ -1,4 +1,4 @@
-// swift-tools-version: 6.1
+// swift-tools-version: 6.2
 import PackageDescription
 
 let strict: [SwiftSetting] = [
@@ -6,6 +6,15 @@ let strict: [SwiftSetting] = [
     .enableUpcomingFeature("MemberImportVisibility"),
     .enableUpcomingFeature("InternalImportsByDefault"),
 ]
+
+/// `WideLanes`, Neural's lane kernels compiled again for AVX2 (eight floats a register): called
+/// only where the processor has it (Neural's `VectorLanes` asks). Elsewhere it is built plain
+/// and never called.
+#if arch(x86_64)
+let wide: [SwiftSetting] = [.unsafeFlags(["-Xcc", "-mavx2"])]
+#else
+let wide: [SwiftSetting] = []
+#endif
 
 let package = Package(
     name: "Gradbook",
@@ -30,7 +39,8 @@ let package = Package(
         .target(name: "Datasets", swiftSettings: strict),
         // Training. BLAS (OpenBLAS, reference BLAS, Accelerate) is loaded at run time when present:
         // nothing links against it.
-        .target(name: "Neural", dependencies: ["Datasets"], swiftSettings: strict),
+        .target(name: "Neural", dependencies: ["Datasets", "WideLanes"], swiftSettings: strict),
+        .target(name: "WideLanes", swiftSettings: strict + wide),
         // The store. Knows nothing of training: it keeps plain values.
         .target(
             name: "Tracking",
@@ -108,7 +118,7 @@ let package = Package(
             path: "Benchmarks/SideBySide",
             swiftSettings: strict
         ),
-        .testTarget(name: "NeuralTests", dependencies: ["Neural", "Datasets"], swiftSettings: strict),
+        .testTarget(name: "NeuralTests", dependencies: ["Neural", "Datasets", "WideLanes"], swiftSettings: strict),
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets"], swiftSettings: strict),
         .testTarget(
             name: "TrackingTests",

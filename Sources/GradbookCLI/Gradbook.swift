@@ -24,7 +24,7 @@ public struct Gradbook: ParsableCommand {
         // The version with what computes the products (the only command that loads BLAS
         // without training: the query commands never do).
         if line == ["--version"] {
-            print("\(GradbookVersion.current)\nBLAS: \(BLAS.library)")
+            print("\(GradbookVersion.current)\nBLAS: \(BLAS.library)\nVector lanes: \(VectorLanes.description)")
             return 0
         }
         if let repeated = CommandLineCheck.repeatedOption(in: line) {

@@ -1,4 +1,5 @@
 import Foundation
+internal import WideLanes
 
 /// A hidden-layer activation function `z = f(a)`, with its exact derivative.
 ///
@@ -169,11 +170,14 @@ extension Kernel {
     x >= 0 ? 1 / (1 + exp(-x)) : exp(x) / (1 + exp(x))
 }
 
-/// A kernel whose `f` has a four-lane form (``Lane/laneTanh``, ``Lane/laneLogistic``): the
-/// forward loop runs four at a time, and one value goes through the same lanes, so a value
-/// never depends on where in a batch it falls.
+/// A kernel whose `f` has a lane form (``Lane/laneTanh``, ``Lane/laneLogistic``): the forward
+/// loop runs a lane at a time (eight floats where ``VectorLanes`` says so, else four), and the
+/// last few values go through the same lanes one by one, so a value never depends on where in
+/// a batch it falls, nor on the lanes' width.
 private protocol LaneKernel: Kernel {
     static func f(_ x: Lane) -> Lane
+    /// The loop over whole lanes, four or eight wide: how many values it did.
+    static func lanes(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, count: Int, wide: Bool) -> Int
 }
 
 extension LaneKernel {
@@ -181,8 +185,7 @@ extension LaneKernel {
 
     @inline(__always)
     static func forward(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, _ n: Int, _ a: Float) {
-        var i = 0
-        while i + 4 <= n { f(Lane(x, i)).store(y, i); i += 4 }
+        var i = lanes(x, y, count: n, wide: VectorLanes.wide)
         while i < n { y[i] = f(x[i], a); i += 1 }
     }
 }
@@ -190,11 +193,17 @@ extension LaneKernel {
 private enum Sigmoid: LaneKernel {
     static func f(_ x: Lane) -> Lane { x.laneLogistic }
     static func df(_ x: Float, _ y: Float, _ a: Float) -> Float { y * (1 - y) }
+    static func lanes(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, count: Int, wide: Bool) -> Int {
+        wide ? WideLanes.logistic(x, y, count: count) : LaneKernels.logistic(x, y, count: count)
+    }
 }
 
 private enum Tanh: LaneKernel {
     static func f(_ x: Lane) -> Lane { x.laneTanh }
     static func df(_ x: Float, _ y: Float, _ a: Float) -> Float { 1 - y * y }
+    static func lanes(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, count: Int, wide: Bool) -> Int {
+        wide ? WideLanes.tanh(x, y, count: count) : LaneKernels.tanh(x, y, count: count)
+    }
 }
 
 private enum ReLU: Kernel {

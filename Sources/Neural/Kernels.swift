@@ -1,4 +1,6 @@
-/// Gradbook's own products and sums, four lanes at a time: what runs a layer when no BLAS
+internal import WideLanes
+
+/// Gradbook's own products and sums, a ``Lane`` at a time: what runs a layer when no BLAS
 /// library is loaded, and the fused small-layer passes (``Dense/Kernel/fused``), where a BLAS
 /// call costs more than the arithmetic it does.
 ///
@@ -161,143 +163,27 @@ enum Kernels {
         for r in 0..<rows { axpy(1, m + r * cols, sums, cols) }
     }
 
-    /// A layer's forward product in one pass over the rows: `a[r, :] = b + x[r, :]·w`, eight or
-    /// four outputs at a time held in registers while the inputs go by, each written once. Rows
-    /// go two at a time: each row of `w` is loaded once for both, and the two rows' sums are
-    /// independent chains the processor overlaps (each value summed in the same order as alone).
+    /// A layer's forward product, `a[r, :] = b + x[r, :]·w` (``LaneKernels``' loop, eight lanes
+    /// wide where ``VectorLanes`` says so).
     static func forward(x: UnsafePointer<Float>, w: UnsafePointer<Float>, b: UnsafePointer<Float>, a: UnsafeMutablePointer<Float>,
                         rows: Int, inputs: Int, outputs: Int) {
-        let n = outputs
-        var r = 0
-        while r < rows {
-            // A last row alone goes through the same code as its own partner, stored once.
-            let pair = r + 1 < rows
-            let x0 = x + r * inputs, x1 = pair ? x0 + inputs : x0, a0 = a + r * n, a1 = a0 + n
-            var j = 0
-            while j + 8 <= n {
-                var lo0 = Lane(b, j), hi0 = Lane(b, j + 4), lo1 = lo0, hi1 = hi0
-                var wp = w + j
-                for p in 0..<inputs {
-                    let wl = Lane(wp, 0), wh = Lane(wp, 4), s0 = x0[p], s1 = x1[p]
-                    lo0 += s0 * wl
-                    hi0 += s0 * wh
-                    lo1 += s1 * wl
-                    hi1 += s1 * wh
-                    wp += n
-                }
-                lo0.store(a0, j)
-                hi0.store(a0, j + 4)
-                if pair { lo1.store(a1, j); hi1.store(a1, j + 4) }
-                j += 8
-            }
-            while j + 4 <= n {
-                var acc0 = Lane(b, j), acc1 = acc0
-                var wp = w + j
-                for p in 0..<inputs {
-                    let wl = Lane(wp, 0)
-                    acc0 += x0[p] * wl
-                    acc1 += x1[p] * wl
-                    wp += n
-                }
-                acc0.store(a0, j)
-                if pair { acc1.store(a1, j) }
-                j += 4
-            }
-            while j < n {
-                // A narrow output (one logit): the inputs four at a time against a column of w
-                // (w itself when it is one column).
-                var lanes0 = Lane(), lanes1 = Lane(), tail0: Float = 0, tail1: Float = 0, p = 0
-                while p + 4 <= inputs {
-                    let column = n == 1 ? Lane(w, p) : Lane(w[p * n + j], w[(p + 1) * n + j], w[(p + 2) * n + j], w[(p + 3) * n + j])
-                    lanes0 += Lane(x0, p) * column
-                    lanes1 += Lane(x1, p) * column
-                    p += 4
-                }
-                while p < inputs {
-                    tail0 += x0[p] * w[p * n + j]
-                    tail1 += x1[p] * w[p * n + j]
-                    p += 1
-                }
-                a0[j] = b[j] + (lanes0.sum() + tail0)
-                if pair { a1[j] = b[j] + (lanes1.sum() + tail1) }
-                j += 1
-            }
-            r += pair ? 2 : 1
+        if VectorLanes.wide {
+            WideLanes.forward(x: x, w: w, b: b, a: a, rows: rows, inputs: inputs, outputs: outputs)
+        } else {
+            LaneKernels.forward(x: x, w: w, b: b, a: a, rows: rows, inputs: inputs, outputs: outputs)
         }
     }
 
-    /// A layer's backward step in place of three products: `gw = xᵀ·d` (`inputs × outputs`),
-    /// `gb = Σ_r d[r, :]` and, when `dx` is given, `dx = d·wᵀ` (`rows × inputs`).
-    ///
-    /// Each value is a sum held in registers, four or eight lanes of a contiguous row at a time,
-    /// and written once: `gw`'s and `gb`'s over the rows in order, `dx`'s over the outputs in
-    /// order (from `wt`, where `w` is transposed first; a single output, a binary head, reads
-    /// `w` itself as `wᵀ`'s one row) — each from 0, as ``LockstepNetwork`` sums them. (Summed
-    /// in memory instead, one row at a time, every step waited on the store before it.)
+    /// A layer's backward step in place of three products: `gw = xᵀ·d`, `gb = Σ_r d[r, :]` and,
+    /// when `dx` is given, `dx = d·wᵀ` (``LaneKernels``' loops, eight lanes wide where
+    /// ``VectorLanes`` says so).
     static func backward(x: UnsafePointer<Float>, d: UnsafePointer<Float>, w: UnsafePointer<Float>, wt: UnsafeMutablePointer<Float>,
                          gw: UnsafeMutablePointer<Float>, gb: UnsafeMutablePointer<Float>, dx: UnsafeMutablePointer<Float>?,
                          rows: Int, inputs: Int, outputs: Int) {
-        if outputs == 1 {
-            // One output: gw is a row over the inputs, d a column.
-            var sum: Float = 0
-            for r in 0..<rows { sum += d[r] }
-            gb[0] = sum
-            sums(count: inputs, terms: rows, into: gw) { i, r in (d[r], x + r * inputs + i) }
+        if VectorLanes.wide {
+            WideLanes.backward(x: x, d: d, w: w, wt: wt, gw: gw, gb: gb, dx: dx, rows: rows, inputs: inputs, outputs: outputs)
         } else {
-            sums(count: outputs, terms: rows, into: gb) { j, r in (1, d + r * outputs + j) }
-            for i in 0..<inputs {
-                sums(count: outputs, terms: rows, into: gw + i * outputs) { j, r in (x[r * inputs + i], d + r * outputs + j) }
-            }
-        }
-        guard let dx else { return }
-        let rowsOfWT: UnsafePointer<Float>
-        if outputs == 1 {
-            rowsOfWT = w
-        } else {
-            for i in 0..<inputs { for j in 0..<outputs { wt[j &* inputs &+ i] = w[i &* outputs &+ j] } }
-            rowsOfWT = UnsafePointer(wt)
-        }
-        for r in 0..<rows {
-            let dr = d + r * outputs
-            sums(count: inputs, terms: outputs, into: dx + r * inputs) { i, j in (dr[j], rowsOfWT + j * inputs + i) }
-        }
-    }
-
-    /// `y[k] = Σ_t s_t · v_t[k]` for `k` in `0..<count`, where `term(k, t)` gives `s_t` and the
-    /// address of `v_t[k]` (consecutive in `k`): eight, then four lanes in registers, the rest
-    /// one at a time, each sum over `t` in order from 0 and written once.
-    @inline(__always)
-    private static func sums(count: Int, terms: Int, into y: UnsafeMutablePointer<Float>,
-                             _ term: (Int, Int) -> (Float, UnsafePointer<Float>)) {
-        var k = 0
-        while k + 8 <= count {
-            var lo = Lane(), hi = Lane()
-            for t in 0..<terms {
-                let (s, v) = term(k, t)
-                lo += s * Lane(v, 0)
-                hi += s * Lane(v, 4)
-            }
-            lo.store(y, k)
-            hi.store(y, k + 4)
-            k += 8
-        }
-        while k + 4 <= count {
-            var acc = Lane()
-            for t in 0..<terms {
-                let (s, v) = term(k, t)
-                acc += s * Lane(v, 0)
-            }
-            acc.store(y, k)
-            k += 4
-        }
-        while k < count {
-            var acc: Float = 0
-            for t in 0..<terms {
-                let (s, v) = term(k, t)
-                acc += s * v[0]
-            }
-            y[k] = acc
-            k += 1
+            LaneKernels.backward(x: x, d: d, w: w, wt: wt, gw: gw, gb: gb, dx: dx, rows: rows, inputs: inputs, outputs: outputs)
         }
     }
 }

@@ -1,12 +1,16 @@
 /// The inputs for which ``Lane/laneExpInRange`` is `eˣ`: past them `Float` is no longer normal.
 private let expLow: Float = -87.3, expHigh: Float = 88.3
 
-/// `exp`, `log`, `log1p`, `tanh` and the logistic function four lanes at a time, with Cephes's
+/// `exp`, `log`, `log1p`, `tanh` and the logistic function a ``Lane`` at a time, with Cephes's
 /// single-precision polynomials (errors of a few units in the last place; `ActivationTests` and
 /// `HeadTests` compare them with libm): on Linux each scalar `expf`/`tanhf` is a library call,
 /// and a small network's tanh or sigmoid layer spends more time in those calls than in its
 /// products.
-extension SIMD4 where Scalar == Float {
+///
+/// The same source is compiled twice: here for four lanes, and in `WideLanes` for eight with
+/// AVX2. Every lane goes through the same operations either way, so a value is the same bits
+/// whichever ran it.
+extension Lane {
     /// `eˣ`: 0 below −87.34 and infinity above 88.72, as `expf` (inputs in between are
     /// clamped to [−87.3, 88.3], where `Float` stays normal).
     @inline(__always)
@@ -42,7 +46,7 @@ extension SIMD4 where Scalar == Float {
         // n = round(x / ln 2) by the 1.5·2²³ trick: the integer sits in the mantissa's low bits.
         let magic: Float = 12_582_912
         let shifted = x * 1.442_695_040_888_963_4 + magic
-        let n = unsafeBitCast(shifted, to: SIMD4<Int32>.self) &- Int32(bitPattern: magic.bitPattern)
+        let n = unsafeBitCast(shifted, to: LaneInts.self) &- Int32(bitPattern: magic.bitPattern)
         let fn = shifted - magic
         // x − n·ln 2, with ln 2 split in two for exactness.
         let t = x - fn * 0.693_359_375 + fn * 2.121_944_40e-4
@@ -60,8 +64,8 @@ extension SIMD4 where Scalar == Float {
     /// polynomial in it, the exponent's `n·ln 2` in two parts).
     @inline(__always)
     var laneLog: Lane {
-        let bits = unsafeBitCast(self, to: SIMD4<UInt32>.self)
-        let exponent = unsafeBitCast(bits &>> 23, to: SIMD4<Int32>.self) &- 126
+        let bits = unsafeBitCast(self, to: LaneBits.self)
+        let exponent = unsafeBitCast(bits &>> 23, to: LaneInts.self) &- 126
         var m = unsafeBitCast((bits & 0x007f_ffff) | 0x3f00_0000, to: Lane.self)   // in [0.5, 1)
         let low = m .< 0.707_106_781_186_547_524
         let e = Lane(exponent).replacing(with: Lane(exponent &- 1), where: low)
@@ -91,7 +95,7 @@ extension SIMD4 where Scalar == Float {
     /// `|x|` of each lane.
     @inline(__always)
     var laneMagnitude: Lane {
-        unsafeBitCast(unsafeBitCast(self, to: SIMD4<UInt32>.self) & 0x7fff_ffff, to: Lane.self)
+        unsafeBitCast(unsafeBitCast(self, to: LaneBits.self) & 0x7fff_ffff, to: Lane.self)
     }
 
     /// `tanh(x)` as `u / (u + 2)` with `u = e²ᵃ − 1` on `a = |x|`, with the sign of x put
@@ -103,8 +107,8 @@ extension SIMD4 where Scalar == Float {
         // tanh is 1 in Float long before e²ᵃ leaves the range: only the upper clamp is needed.
         let twice = 2 * laneMagnitude
         let u = twice.replacing(with: expHigh, where: twice .> expHigh).laneExpMinusOne
-        let magnitude = unsafeBitCast(u / (u + 2), to: SIMD4<UInt32>.self)
-        let sign = unsafeBitCast(self, to: SIMD4<UInt32>.self) & 0x8000_0000
+        let magnitude = unsafeBitCast(u / (u + 2), to: LaneBits.self)
+        let sign = unsafeBitCast(self, to: LaneBits.self) & 0x8000_0000
         return unsafeBitCast(magnitude | sign, to: Lane.self)
     }
 

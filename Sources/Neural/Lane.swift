@@ -7,14 +7,11 @@ internal import _Builtin_intrinsics.intel
 /// because it cannot prove that a step's buffers do not overlap, and because
 /// `Float.squareRoot()` is a call to `sqrtf` on Linux.
 typealias Lane = SIMD4<Float>
+/// ``Lane``'s bits, and its lanes as integers (the shared math, `Lane+Math.swift`, names these).
+typealias LaneBits = SIMD4<UInt32>
+typealias LaneInts = SIMD4<Int32>
 
 extension SIMD4 where Scalar == Float {
-    /// The four values at `p[i..<i+4]`.
-    @inline(__always)
-    init(_ p: UnsafePointer<Float>, _ i: Int) {
-        self = UnsafeRawPointer(p + i).loadUnaligned(as: Lane.self)
-    }
-
     /// The first `count` (at most four) values at `p`, the other lanes 0. Each count is built
     /// from its own loads: setting lane `j` of a vector in a loop went through memory (the
     /// vector stored, one lane overwritten, the whole read back), a stall the processor could
@@ -28,12 +25,6 @@ extension SIMD4 where Scalar == Float {
         case 1: self = Lane(p[0], 0, 0, 0)
         default: self = Lane()
         }
-    }
-
-    /// Writes the four values to `p[i..<i+4]`.
-    @inline(__always)
-    func store(_ p: UnsafeMutablePointer<Float>, _ i: Int) {
-        UnsafeMutableRawPointer(p + i).storeBytes(of: self, as: Lane.self)
     }
 
     /// Writes the first `count` (at most four) lanes to `p`: the partner of ``init(_:count:)``.

@@ -49,6 +49,32 @@ final class EngineEndToEndTests: EndToEndTestCase {
         XCTAssertEqual(wide.engine["layers"] as? [String], ["fused", "fused", "fused"])
     }
 
+    /// Eight lanes (AVX2, where the processor has it) and four (`GRADBOOK_LANES=4`) train the
+    /// same networks to the same bits: widths that fill two lanes, one, four floats and a few
+    /// left over, tanh and sigmoid, a binary head, three classes and a regression, both engines.
+    /// `--version` and the run summary say which width ran.
+    func testEightLanesAndFourTrainTheSameBits() throws {
+        let four = ["GRADBOOK_LANES": "4"]
+        let version = try gradbook(["--version"]), forced = try GradbookProcess.run(["--version"], in: folder, environment: four)
+        XCTAssertTrue(forced.stdout.contains("Vector lanes: 4 ("), forced.stdout)
+        guard version.stdout.contains("Vector lanes: 8 (AVX2)") else { throw XCTSkip("no AVX2 here: \(version.stdout)") }
+        let runs: [[String]] = [
+            ["--layers", "20,13,8", "--activation", "tanh", "--engine", "fused"],
+            ["--layers", "12,3", "--activation", "sigmoid", "--engine", "fused", "--optimizer", "adam", "--lr", "0.01"],
+            ["--layers", "16,9", "--activation", "tanh", "--dataset", "blobs", "--classes", "3", "--dimensions", "11"],
+            ["--layers", "24", "--activation", "tanh", "--engine", "blas", "--dataset", "blobs", "--classes", "5"],
+            ["--layers", "8,5", "--activation", "relu", "--dataset", "plane"],
+        ]
+        for (k, options) in runs.enumerated() {
+            let base = ["run", "--epochs", "15", "--samples", "240", "--format", "json"] + options
+            let wide = try finalLoss(gradbook(base + ["--db", "w\(k).sqlite"]))
+            let narrow = try finalLoss(GradbookProcess.run(base + ["--db", "n\(k).sqlite"], in: folder, environment: four))
+            XCTAssertEqual(wide.engine["lanes"] as? Int, 8)
+            XCTAssertEqual(narrow.engine["lanes"] as? Int, 4)
+            XCTAssertEqual(wide.loss.bitPattern, narrow.loss.bitPattern, "\(options): 8 lanes \(wide.loss), 4 lanes \(narrow.loss)")
+        }
+    }
+
     /// `alloc-count` under the preloaded malloc interposer: no allocation in 1,000 engine steps,
     /// and an epoch of 100 minibatches allocates no more than one of 25, for every engine,
     /// optimiser and diagnostics setting.

@@ -1,0 +1,229 @@
+/// The fused small-layer products (``Kernels/forward(x:w:b:a:rows:inputs:outputs:)`` and
+/// ``Kernels/backward(x:d:w:wt:gw:gb:dx:rows:inputs:outputs:)``) and the lane-wise
+/// activations, written for a ``Lane`` of any width: this file is compiled here, for four
+/// lanes, and again in `WideLanes` (a link to it), for eight with AVX2, which ``VectorLanes``
+/// picks at run time.
+///
+/// Each output takes the same steps whatever the width: a sum over its terms in order from
+/// its first, the same whether it falls in a block of two lanes, of one, of four (where eight
+/// are a lane) or goes alone. So both builds give the same bits (`EngineEndToEndTests` trains
+/// with each and compares).
+enum LaneKernels {
+    /// How many rows (or inputs) a product's loop takes side by side (``blocks(count:terms:instances:initial:_:)``).
+    private static let group = 4
+
+    /// `y[i] = tanh(x[i])` over the whole lanes of `count` values; returns how many it did
+    /// (the rest are the caller's, through the same formula).
+    static func tanh(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, count: Int) -> Int {
+        var i = 0
+        while i + Lane.scalarCount <= count { Lane(x, i).laneTanh.store(y, i); i += Lane.scalarCount }
+        return i
+    }
+
+    /// `y[i] = 1 / (1 + e^−x[i])` over the whole lanes of `count` values; returns how many it did.
+    static func logistic(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, count: Int) -> Int {
+        var i = 0
+        while i + Lane.scalarCount <= count { Lane(x, i).laneLogistic.store(y, i); i += Lane.scalarCount }
+        return i
+    }
+
+    /// A layer's forward product in one pass over the rows: `a[r, :] = b + x[r, :]·w`, four rows
+    /// at a time (``blocks(count:terms:instances:initial:_:)``); the last few
+    /// outputs (fewer than four: a binary head's one logit) sum their inputs four at a time.
+    static func forward(x: UnsafePointer<Float>, w: UnsafePointer<Float>, b: UnsafePointer<Float>, a: UnsafeMutablePointer<Float>,
+                        rows: Int, inputs: Int, outputs: Int) {
+        let n = outputs
+        var narrow = n
+        for r in stride(from: 0, to: rows, by: group) {
+            constant(min(group, rows - r)) { g in
+                narrow = blocks(count: n, terms: inputs, instances: g, initial: b,
+                                Strided(s: x + r * inputs, sq: inputs, st: 1, v: w, vt: n, y: a + r * n, yq: n))
+            }
+        }
+        guard narrow < n else { return }
+        var r = 0
+        while r < rows {
+            // A last row alone goes through the same code as its own partner, stored once.
+            let pair = r + 1 < rows
+            let x0 = x + r * inputs, x1 = pair ? x0 + inputs : x0, a0 = a + r * n, a1 = a0 + n
+            for j in narrow..<n {
+                // The inputs four at a time against a column of w (w itself when it is one column).
+                var lanes0 = SIMD4<Float>(), lanes1 = SIMD4<Float>(), tail0: Float = 0, tail1: Float = 0, p = 0
+                while p + 4 <= inputs {
+                    let column = n == 1 ? four(w, p) : SIMD4(w[p * n + j], w[(p + 1) * n + j], w[(p + 2) * n + j], w[(p + 3) * n + j])
+                    lanes0 += four(x0, p) * column
+                    lanes1 += four(x1, p) * column
+                    p += 4
+                }
+                while p < inputs {
+                    tail0 += x0[p] * w[p * n + j]
+                    tail1 += x1[p] * w[p * n + j]
+                    p += 1
+                }
+                a0[j] = b[j] + (lanes0.sum() + tail0)
+                if pair { a1[j] = b[j] + (lanes1.sum() + tail1) }
+            }
+            r += pair ? 2 : 1
+        }
+    }
+
+    /// A layer's backward step in place of three products: `gw = xᵀ·d` (`inputs × outputs`),
+    /// `gb = Σ_r d[r, :]` and, when `dx` is given, `dx = d·wᵀ` (`rows × inputs`).
+    ///
+    /// Each value is a sum held in registers and written once: `gw`'s and `gb`'s over the rows
+    /// in order, `dx`'s over the outputs in order (from `wt`, where `w` is transposed first; a
+    /// single output, a binary head, reads `w` itself as `wᵀ`'s one row) — each from 0, as
+    /// ``LockstepNetwork`` sums them. (Summed in memory instead, one row at a time, every step
+    /// waited on the store before it.)
+    static func backward(x: UnsafePointer<Float>, d: UnsafePointer<Float>, w: UnsafePointer<Float>, wt: UnsafeMutablePointer<Float>,
+                         gw: UnsafeMutablePointer<Float>, gb: UnsafeMutablePointer<Float>, dx: UnsafeMutablePointer<Float>?,
+                         rows: Int, inputs: Int, outputs: Int) {
+        if outputs == 1 {
+            // One output: gw is a row over the inputs, d a column.
+            var sum: Float = 0
+            for r in 0..<rows { sum += d[r] }
+            gb[0] = sum
+            sums(count: inputs, terms: rows, instances: 1, Strided(s: d, sq: 0, st: 1, v: x, vt: inputs, y: gw, yq: 0))
+        } else {
+            withUnsafePointer(to: Float(1)) { one in
+                sums(count: outputs, terms: rows, instances: 1, Strided(s: one, sq: 0, st: 0, v: d, vt: outputs, y: gb, yq: 0))
+            }
+            for i in stride(from: 0, to: inputs, by: group) {
+                constant(min(group, inputs - i)) { g in
+                    sums(count: outputs, terms: rows, instances: g,
+                         Strided(s: x + i, sq: 1, st: inputs, v: d, vt: outputs, y: gw + i * outputs, yq: outputs))
+                }
+            }
+        }
+        guard let dx else { return }
+        let rowsOfWT: UnsafePointer<Float>
+        if outputs == 1 {
+            rowsOfWT = w
+        } else {
+            for i in 0..<inputs { for j in 0..<outputs { wt[j &* inputs &+ i] = w[i &* outputs &+ j] } }
+            rowsOfWT = UnsafePointer(wt)
+        }
+        for r in stride(from: 0, to: rows, by: group) {
+            constant(min(group, rows - r)) { g in
+                sums(count: inputs, terms: outputs, instances: g,
+                     Strided(s: d + r * outputs, sq: outputs, st: 1, v: rowsOfWT, vt: inputs, y: dx + r * inputs, yq: inputs))
+            }
+        }
+    }
+
+    /// Where ``blocks(count:terms:instances:initial:_:)`` reads and writes: instance `q`'s `t`-th
+    /// scalar at `s[q·sq + t·st]`, the `t`-th vector at `v + t·vt`, instance `q`'s sums at
+    /// `y + q·yq`.
+    struct Strided {
+        let s: UnsafePointer<Float>, sq: Int, st: Int
+        let v: UnsafePointer<Float>, vt: Int
+        let y: UnsafeMutablePointer<Float>, yq: Int
+
+        @inline(__always) func scalar(_ q: Int, _ t: Int) -> Float { s[q &* sq &+ t &* st] }
+        @inline(__always) func vector(_ t: Int) -> UnsafePointer<Float> { v + t &* vt }
+        @inline(__always) func sums(_ q: Int) -> UnsafeMutablePointer<Float> { y + q &* yq }
+    }
+
+    /// ``blocks(count:terms:instances:initial:_:)`` from 0, and the values it leaves (fewer than
+    /// four) one at a time, each summed over `t` in order from 0.
+    @inline(__always)
+    private static func sums(count: Int, terms: Int, instances: Int, _ m: Strided) {
+        let done = blocks(count: count, terms: terms, instances: instances, initial: nil, m)
+        for q in 0..<instances {
+            for k in done..<count {
+                var acc: Float = 0
+                for t in 0..<terms { acc += m.scalar(q, t) * m.vector(t)[k] }
+                m.sums(q)[k] = acc
+            }
+        }
+    }
+
+    /// `y(q)[k] = initial[k] + Σ_t s(q, t) · v(t)[k]` (``Strided``) for up to four `instances`
+    /// `q` that share the vectors `v(t)` (rows of a matrix, consecutive in `k`): two lanes, then one, then four
+    /// floats of `k` at a time, every instance's sums in registers at once while the terms go by
+    /// (each sum alone is a chain of dependent additions: side by side the processor overlaps
+    /// them, and each `v(t)` is loaded once for all). Each sum starts from `initial[k]` (0 without
+    /// it) and adds its terms in order from `t = 0`, whatever the width and however many
+    /// instances; the missing instances repeat the last, unstored.
+    /// - Returns: how many values of `k` it did (all but fewer than four).
+    @inline(__always)
+    private static func blocks(count: Int, terms: Int, instances: Int, initial: UnsafePointer<Float>?, _ m: Strided) -> Int {
+        let width = Lane.scalarCount
+        let q1 = min(1, instances - 1), q2 = min(2, instances - 1), q3 = min(3, instances - 1)
+        @inline(__always) func start(_ k: Int) -> Lane { initial.map { Lane($0, k) } ?? Lane() }
+        @inline(__always) func keep(_ lanes: (Lane, Lane, Lane, Lane), _ k: Int) {
+            lanes.0.store(m.sums(0), k)
+            if instances > 1 { lanes.1.store(m.sums(1), k) }
+            if instances > 2 { lanes.2.store(m.sums(2), k) }
+            if instances > 3 { lanes.3.store(m.sums(3), k) }
+        }
+        var k = 0
+        while k + 2 * width <= count {
+            var lo0 = start(k), lo1 = lo0, lo2 = lo0, lo3 = lo0
+            var hi0 = start(k + width), hi1 = hi0, hi2 = hi0, hi3 = hi0
+            for t in 0..<terms {
+                let vt = m.vector(t) + k, lo = Lane(vt, 0), hi = Lane(vt, width)
+                let s0 = m.scalar(0, t), s1 = m.scalar(q1, t), s2 = m.scalar(q2, t), s3 = m.scalar(q3, t)
+                lo0 += s0 * lo; hi0 += s0 * hi
+                lo1 += s1 * lo; hi1 += s1 * hi
+                lo2 += s2 * lo; hi2 += s2 * hi
+                lo3 += s3 * lo; hi3 += s3 * hi
+            }
+            keep((lo0, lo1, lo2, lo3), k)
+            keep((hi0, hi1, hi2, hi3), k + width)
+            k += 2 * width
+        }
+        while k + width <= count {
+            var a0 = start(k), a1 = a0, a2 = a0, a3 = a0
+            for t in 0..<terms {
+                let vt = Lane(m.vector(t), k)
+                a0 += m.scalar(0, t) * vt
+                a1 += m.scalar(q1, t) * vt
+                a2 += m.scalar(q2, t) * vt
+                a3 += m.scalar(q3, t) * vt
+            }
+            keep((a0, a1, a2, a3), k)
+            k += width
+        }
+        while k + 4 <= count {
+            // Where a lane is eight: four floats as the four-lane build takes them.
+            var a0 = initial.map { four($0, k) } ?? SIMD4<Float>(), a1 = a0, a2 = a0, a3 = a0
+            for t in 0..<terms {
+                let vt = four(m.vector(t), k)
+                a0 += m.scalar(0, t) * vt
+                a1 += m.scalar(q1, t) * vt
+                a2 += m.scalar(q2, t) * vt
+                a3 += m.scalar(q3, t) * vt
+            }
+            store(a0, m.sums(0), k)
+            if instances > 1 { store(a1, m.sums(1), k) }
+            if instances > 2 { store(a2, m.sums(2), k) }
+            if instances > 3 { store(a3, m.sums(3), k) }
+            k += 4
+        }
+        return k
+    }
+
+    /// Calls `body` with `count` (1 to 4) as a constant: each inlined copy of a group's loop then
+    /// keeps only the sums it stores (a group of two computing four wasted half its work).
+    @inline(__always)
+    private static func constant(_ count: Int, _ body: (Int) -> Void) {
+        switch count {
+        case 4: body(4)
+        case 3: body(3)
+        case 2: body(2)
+        default: body(1)
+        }
+    }
+
+    /// The four values at `p[i..<i+4]`, whatever ``Lane``'s width.
+    @inline(__always)
+    private static func four(_ p: UnsafePointer<Float>, _ i: Int) -> SIMD4<Float> {
+        UnsafeRawPointer(p + i).loadUnaligned(as: SIMD4<Float>.self)
+    }
+
+    @inline(__always)
+    private static func store(_ v: SIMD4<Float>, _ p: UnsafeMutablePointer<Float>, _ i: Int) {
+        UnsafeMutableRawPointer(p + i).storeBytes(of: v, as: SIMD4<Float>.self)
+    }
+}

@@ -1,0 +1,1 @@
+../Neural/Lane+Math.swift

@@ -1,0 +1,35 @@
+/// `Neural`'s lane kernels (`LaneKernels.swift`, `Lane+Math.swift`: the same files) compiled
+/// for eight lanes with AVX2. Called by `Neural` only where ``VectorLanes`` found AVX2.
+public enum WideLanes {
+    /// Whether this build holds the eight-lane kernels (x86-64 only).
+    public static var isBuilt: Bool {
+        #if arch(x86_64)
+        true
+        #else
+        false
+        #endif
+    }
+
+    /// `y[i] = tanh(x[i])` over the whole lanes of `count` values; returns how many it did.
+    public static func tanh(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, count: Int) -> Int {
+        LaneKernels.tanh(x, y, count: count)
+    }
+
+    /// `y[i] = σ(x[i])` over the whole lanes of `count` values; returns how many it did.
+    public static func logistic(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, count: Int) -> Int {
+        LaneKernels.logistic(x, y, count: count)
+    }
+
+    /// `a[r, :] = b + x[r, :]·w`.
+    public static func forward(x: UnsafePointer<Float>, w: UnsafePointer<Float>, b: UnsafePointer<Float>, a: UnsafeMutablePointer<Float>,
+                               rows: Int, inputs: Int, outputs: Int) {
+        LaneKernels.forward(x: x, w: w, b: b, a: a, rows: rows, inputs: inputs, outputs: outputs)
+    }
+
+    /// `gw = xᵀ·d`, `gb = Σ_r d[r, :]` and, when `dx` is given, `dx = d·wᵀ`.
+    public static func backward(x: UnsafePointer<Float>, d: UnsafePointer<Float>, w: UnsafePointer<Float>, wt: UnsafeMutablePointer<Float>,
+                                gw: UnsafeMutablePointer<Float>, gb: UnsafeMutablePointer<Float>, dx: UnsafeMutablePointer<Float>?,
+                                rows: Int, inputs: Int, outputs: Int) {
+        LaneKernels.backward(x: x, d: d, w: w, wt: wt, gw: gw, gb: gb, dx: dx, rows: rows, inputs: inputs, outputs: outputs)
+    }
+}
