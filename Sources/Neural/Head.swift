@@ -1,3 +1,4 @@
+internal import WideLanes
 import Foundation
 public import Datasets
 
@@ -98,28 +99,24 @@ public enum Head: String, Sendable, Hashable, Codable, CaseIterable {
             correct /= Double(cols)
         case .binaryCrossEntropy, .multiLabel:
             let scale = 1 / (n * Float(cols)), count = rows * cols
-            // Four logits at a time (libm's scalar expf and log1pf were most of a small
-            // network's loss); the last few through the same lanes, padded, so that a value
-            // never depends on where in a batch it falls. Predictions, gradients and the count
-            // of right answers leave in lanes; only the loss is summed a value at a time.
-            let lanes = SIMD4<Int32>(0, 1, 2, 3)
-            var right = SIMD4<Int32>()
-            for i in stride(from: 0, to: count, by: 4) {
-                let k = min(4, count - i)
+            // A lane of logits at a time (libm's scalar expf and log1pf were most of a small
+            // network's loss), eight where ``VectorLanes`` says so; the last few through the
+            // same four lanes, padded, so that a value never depends on where in a batch it
+            // falls. Only the loss is summed a value at a time, in order.
+            var right = 0
+            let done = VectorLanes.wide
+                ? WideLanes.binaryHead(z, y, p, g, count: count, scale: scale, loss: &loss, right: &right)
+                : LaneKernels.binaryHead(z, y, p, g, count: count, scale: scale, loss: &loss, right: &right)
+            for i in stride(from: done, to: count, by: 4) {
+                let k = min(4, count - i), padded = SIMD4<Int32>(0, 1, 2, 3) .< Int32(k)
                 let zl = Lane(z + i, count: k), yl = Lane(y + i, count: k)
-                // −[y·log σ(z) + (1−y)·log(1−σ(z))] = max(z, 0) − z·y + log(1 + e^−|z|), and
-                // σ(z) = 1/(1 + e^−|z|) or e^−|z|/(1 + e^−|z|) from the same e^−|z|.
-                let e = (-zl.laneMagnitude).laneExp
-                let terms = zl.replacing(with: 0, where: zl .< 0) - zl * yl + e.laneLog1p
-                let q = 1 / (1 + e)
-                let pl = q.replacing(with: e * q, where: zl .< 0), gl = scale * (pl - yl)
-                let isRight = .!((pl .>= 0.5) .^ (yl .>= 0.5)) .& (lanes .< Int32(k))
-                right &+= SIMD4<Int32>().replacing(with: 1, where: isRight)
+                let (terms, pl, gl) = LaneKernels.binaryCrossEntropy(zl, yl, scale: scale)
+                right += Int(SIMD4<Int32>().replacing(with: 1, where: .!((pl .>= 0.5) .^ (yl .>= 0.5)) .& padded).wrappedSum())
                 pl.store(p + i, count: k)
                 if let g { gl.store(g + i, count: k) }
                 for j in 0..<k { loss += Double(terms[j]) }
             }
-            correct = Double(right.wrappedSum())
+            correct = Double(right)
             loss /= Double(cols)
             correct /= Double(cols)
         case .softmaxCrossEntropy:

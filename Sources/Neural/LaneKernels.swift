@@ -27,6 +27,38 @@ enum LaneKernels {
         return i
     }
 
+    /// A binary head's lane: for logits `z` and targets `y`, each value's loss
+    /// −[y·log σ(z) + (1−y)·log(1−σ(z))] = max(z, 0) − z·y + log(1 + e^−|z|), its probability
+    /// σ(z) (1/(1 + e^−|z|), or e^−|z|/(1 + e^−|z|) below 0: from the same e^−|z|) and the
+    /// gradient `scale·(σ(z) − y)`.
+    @inline(__always)
+    static func binaryCrossEntropy(_ z: Lane, _ y: Lane, scale: Float) -> (loss: Lane, probability: Lane, gradient: Lane) {
+        let e = (-z.laneMagnitude).laneExp
+        let loss = z.replacing(with: 0, where: z .< 0) - z * y + e.laneLog1p
+        let q = 1 / (1 + e)
+        let p = q.replacing(with: e * q, where: z .< 0)
+        return (loss, p, scale * (p - y))
+    }
+
+    /// ``binaryCrossEntropy(_:_:scale:)`` over the whole lanes of `count` logits `z` against
+    /// targets `y`: the probabilities into `p`, the gradients into `g` when given, each loss
+    /// added to `loss` in order (in `Double`) and the right answers (σ(z) ≥ ½ where y ≥ ½) to
+    /// `right`. Returns how many values it did (the rest are the caller's, through the same lanes).
+    static func binaryHead(_ z: UnsafePointer<Float>, _ y: UnsafePointer<Float>, _ p: UnsafeMutablePointer<Float>,
+                           _ g: UnsafeMutablePointer<Float>?, count: Int, scale: Float, loss: inout Double, right: inout Int) -> Int {
+        var i = 0, hits = LaneInts()
+        while i + Lane.scalarCount <= count {
+            let yl = Lane(y, i), (terms, pl, gl) = binaryCrossEntropy(Lane(z, i), yl, scale: scale)
+            pl.store(p, i)
+            if let g { gl.store(g, i) }
+            hits &+= LaneInts().replacing(with: 1, where: .!((pl .>= 0.5) .^ (yl .>= 0.5)))
+            for j in 0..<Lane.scalarCount { loss += Double(terms[j]) }
+            i += Lane.scalarCount
+        }
+        right += Int(hits.wrappedSum())
+        return i
+    }
+
     /// A layer's forward product in one pass over the rows: `a[r, :] = b + x[r, :]·w`, four rows
     /// at a time (``blocks(count:terms:instances:initial:_:)``); the last few
     /// outputs (fewer than four: a binary head's one logit) sum their inputs four at a time.

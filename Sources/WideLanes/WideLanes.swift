@@ -20,6 +20,12 @@ public enum WideLanes {
         LaneKernels.logistic(x, y, count: count)
     }
 
+    /// A binary head's probabilities, gradients, loss and right answers over whole lanes.
+    public static func binaryHead(_ z: UnsafePointer<Float>, _ y: UnsafePointer<Float>, _ p: UnsafeMutablePointer<Float>,
+                                  _ g: UnsafeMutablePointer<Float>?, count: Int, scale: Float, loss: inout Double, right: inout Int) -> Int {
+        LaneKernels.binaryHead(z, y, p, g, count: count, scale: scale, loss: &loss, right: &right)
+    }
+
     /// `a[r, :] = b + x[r, :]·w`.
     public static func forward(x: UnsafePointer<Float>, w: UnsafePointer<Float>, b: UnsafePointer<Float>, a: UnsafeMutablePointer<Float>,
                                rows: Int, inputs: Int, outputs: Int) {

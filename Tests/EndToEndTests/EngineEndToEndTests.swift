@@ -60,7 +60,7 @@ final class EngineEndToEndTests: EndToEndTestCase {
         guard version.stdout.contains("Vector lanes: 8 (AVX2)") else { throw XCTSkip("no AVX2 here: \(version.stdout)") }
         let runs: [[String]] = [
             ["--layers", "20,13,8", "--activation", "tanh", "--engine", "fused"],
-            ["--layers", "12,3", "--activation", "sigmoid", "--engine", "fused", "--optimizer", "adam", "--lr", "0.01"],
+            ["--layers", "12,3", "--activation", "sigmoid", "--engine", "fused", "--optimizer", "adam", "--lr", "0.01", "--batch-size", "15"],
             ["--layers", "16,9", "--activation", "tanh", "--dataset", "blobs", "--classes", "3", "--dimensions", "11"],
             ["--layers", "24", "--activation", "tanh", "--engine", "blas", "--dataset", "blobs", "--classes", "5"],
             ["--layers", "8,5", "--activation", "relu", "--dataset", "plane"],
