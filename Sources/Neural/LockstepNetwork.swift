@@ -1,5 +1,6 @@
 import Datasets
 import Foundation
+internal import WideLanes
 
 /// Eight `Float`s, one per model: lane k of every value in a ``LockstepNetwork`` is model k's.
 typealias Lanes = SIMD8<Float>
@@ -144,8 +145,13 @@ final class LockstepNetwork {
     func forward() {
         var x = UnsafePointer(input)
         for layer in layers {
-            Self.forward(x: x, w: tensors[layer.weight].values, b: tensors[layer.bias].values, a: layer.linear,
-                         rows: rows, inputs: layer.inputs, outputs: layer.outputs)
+            if VectorLanes.wide {
+                WideLanes.lockstepForward(x: x, w: tensors[layer.weight].values, b: tensors[layer.bias].values, a: layer.linear,
+                                          rows: rows, inputs: layer.inputs, outputs: layer.outputs)
+            } else {
+                LockstepKernels.forward(x: x, w: tensors[layer.weight].values, b: tensors[layer.bias].values, a: layer.linear,
+                                        rows: rows, inputs: layer.inputs, outputs: layer.outputs)
+            }
             if layer.output != layer.linear {
                 layer.activation.forward(floats(layer.linear), floats(layer.output), count: rows * layer.outputs * Self.width)
             }
@@ -260,9 +266,13 @@ final class LockstepNetwork {
         for l in stride(from: layers.count - 1, through: 0, by: -1) {
             let layer = layers[l]
             layer.activation.backward(floats(layer.linear), floats(layer.output), floats(layer.delta), count: rows * layer.outputs * Self.width)
-            Self.backward(x: l == 0 ? UnsafePointer(input) : UnsafePointer(layers[l - 1].output), d: layer.delta,
-                          w: tensors[layer.weight].values, gw: tensors[layer.weight].gradients, gb: tensors[layer.bias].gradients,
-                          dx: l == 0 ? nil : layers[l - 1].delta, rows: rows, inputs: layer.inputs, outputs: layer.outputs)
+            let x = l == 0 ? UnsafePointer(input) : UnsafePointer(layers[l - 1].output), dx = l == 0 ? nil : layers[l - 1].delta
+            let (w, gw, gb) = (UnsafePointer(tensors[layer.weight].values), tensors[layer.weight].gradients, tensors[layer.bias].gradients)
+            if VectorLanes.wide {
+                WideLanes.lockstepBackward(x: x, d: layer.delta, w: w, gw: gw, gb: gb, dx: dx, rows: rows, inputs: layer.inputs, outputs: layer.outputs)
+            } else {
+                LockstepKernels.backward(x: x, d: layer.delta, w: w, gw: gw, gb: gb, dx: dx, rows: rows, inputs: layer.inputs, outputs: layer.outputs)
+            }
         }
     }
 
@@ -285,58 +295,5 @@ final class LockstepNetwork {
 
     private func floats(_ p: UnsafeMutablePointer<Lanes>) -> UnsafeMutablePointer<Float> {
         UnsafeMutableRawPointer(p).assumingMemoryBound(to: Float.self)
-    }
-
-    // MARK: - Kernels, lane for lane as Kernels.forward and Kernels.backward
-
-    /// `a[r, :] = b + x[r, :]·w`: the outputs of whole groups of four as running sums from the
-    /// bias, the last `outputs % 4` (a one-logit layer's) as four partial sums plus a tail.
-    static func forward(x: UnsafePointer<Lanes>, w: UnsafePointer<Lanes>, b: UnsafePointer<Lanes>, a: UnsafeMutablePointer<Lanes>,
-                        rows: Int, inputs d: Int, outputs n: Int) {
-        let grouped = n / 4 * 4
-        for r in 0..<rows {
-            let xr = x + r * d, ar = a + r * n
-            for j in 0..<grouped {
-                var acc = b[j]
-                for p in 0..<d { acc += xr[p] * w[p * n + j] }
-                ar[j] = acc
-            }
-            for j in grouped..<n {
-                var s0 = Lanes(), s1 = Lanes(), s2 = Lanes(), s3 = Lanes(), tail = Lanes(), p = 0
-                while p + 4 <= d {
-                    s0 += xr[p] * w[p * n + j]
-                    s1 += xr[p + 1] * w[(p + 1) * n + j]
-                    s2 += xr[p + 2] * w[(p + 2) * n + j]
-                    s3 += xr[p + 3] * w[(p + 3) * n + j]
-                    p += 4
-                }
-                while p < d { tail += xr[p] * w[p * n + j]; p += 1 }
-                ar[j] = b[j] + ((((s0 + s1) + s2) + s3) + tail)
-            }
-        }
-    }
-
-    /// `gw = xᵀ·d`, `gb = Σ_r d[r, :]` and, when `dx` is given, `dx = d·wᵀ` (each input's sum
-    /// over the outputs in order, from 0), in one pass over the rows.
-    static func backward(x: UnsafePointer<Lanes>, d: UnsafePointer<Lanes>, w: UnsafePointer<Lanes>,
-                         gw: UnsafeMutablePointer<Lanes>, gb: UnsafeMutablePointer<Lanes>, dx: UnsafeMutablePointer<Lanes>?,
-                         rows: Int, inputs: Int, outputs n: Int) {
-        gw.update(repeating: Lanes(), count: inputs * n)
-        gb.update(repeating: Lanes(), count: n)
-        for r in 0..<rows {
-            let dr = d + r * n, xr = x + r * inputs
-            for j in 0..<n { gb[j] += dr[j] }
-            for i in 0..<inputs {
-                let xi = xr[i], gwi = gw + i * n
-                for j in 0..<n { gwi[j] += xi * dr[j] }
-            }
-            guard let dx else { continue }
-            let dxr = dx + r * inputs
-            dxr.update(repeating: Lanes(), count: inputs)
-            for j in 0..<n {
-                let dj = dr[j]
-                for i in 0..<inputs { dxr[i] += dj * w[i * n + j] }
-            }
-        }
     }
 }

@@ -26,6 +26,19 @@ public enum WideLanes {
         LaneKernels.binaryHead(z, y, p, g, count: count, scale: scale, loss: &loss, right: &right)
     }
 
+    /// A `LockstepNetwork`'s forward product, eight models in the lanes.
+    public static func lockstepForward(x: UnsafePointer<SIMD8<Float>>, w: UnsafePointer<SIMD8<Float>>, b: UnsafePointer<SIMD8<Float>>,
+                                       a: UnsafeMutablePointer<SIMD8<Float>>, rows: Int, inputs: Int, outputs: Int) {
+        LockstepKernels.forward(x: x, w: w, b: b, a: a, rows: rows, inputs: inputs, outputs: outputs)
+    }
+
+    /// A `LockstepNetwork`'s backward step, eight models in the lanes.
+    public static func lockstepBackward(x: UnsafePointer<SIMD8<Float>>, d: UnsafePointer<SIMD8<Float>>, w: UnsafePointer<SIMD8<Float>>,
+                                        gw: UnsafeMutablePointer<SIMD8<Float>>, gb: UnsafeMutablePointer<SIMD8<Float>>,
+                                        dx: UnsafeMutablePointer<SIMD8<Float>>?, rows: Int, inputs: Int, outputs: Int) {
+        LockstepKernels.backward(x: x, d: d, w: w, gw: gw, gb: gb, dx: dx, rows: rows, inputs: inputs, outputs: outputs)
+    }
+
     /// `a[r, :] = b + x[r, :]·w`.
     public static func forward(x: UnsafePointer<Float>, w: UnsafePointer<Float>, b: UnsafePointer<Float>, a: UnsafeMutablePointer<Float>,
                                rows: Int, inputs: Int, outputs: Int) {

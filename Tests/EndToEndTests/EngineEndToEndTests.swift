@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import GradbookTestSupport
 import XCTest
 
 /// The engines as a user meets them: `--engine` stored and said, BLAS found at run time or
@@ -51,7 +52,8 @@ final class EngineEndToEndTests: EndToEndTestCase {
 
     /// Eight lanes (AVX2, where the processor has it) and four (`GRADBOOK_LANES=4`) train the
     /// same networks to the same bits: widths that fill two lanes, one, four floats and a few
-    /// left over, tanh and sigmoid, a binary head, three classes and a regression, both engines.
+    /// left over, tanh and sigmoid, a binary head, three classes and a regression, both engines,
+    /// and a sweep trained in lockstep.
     /// `--version` and the run summary say which width ran.
     func testEightLanesAndFourTrainTheSameBits() throws {
         let four = ["GRADBOOK_LANES": "4"]
@@ -73,6 +75,18 @@ final class EngineEndToEndTests: EndToEndTestCase {
             XCTAssertEqual(narrow.engine["lanes"] as? Int, 4)
             XCTAssertEqual(wide.loss.bitPattern, narrow.loss.bitPattern, "\(options): 8 lanes \(wide.loss), 4 lanes \(narrow.loss)")
         }
+        // A sweep trained in lockstep (eight models in the lanes of every value): every row the same.
+        let sweep = ["sweep", "--dataset", "spiral", "--epochs", "12", "--layers", "12,5", "--activation", "tanh,relu", "--lr", "0.1,0.03",
+                     "--seeds", "2", "--optimizer", "adam", "--jobs", "1", "--name", "l"]
+        let wide = try gradbook(sweep + ["--db", "lw.sqlite"])
+        let narrow = try GradbookProcess.run(sweep + ["--db", "ln.sqlite"], in: folder, environment: four)
+        XCTAssertEqual(wide.status, 0, wide.stderr)
+        XCTAssertEqual(narrow.status, 0, narrow.stderr)
+        XCTAssertTrue(wide.stderr.contains("train together (lockstep)"), wide.stderr)
+        let a = try StoreTables.rows(folder.appendingPathComponent("lw.sqlite").path)
+        let b = try StoreTables.rows(folder.appendingPathComponent("ln.sqlite").path)
+        XCTAssertGreaterThan(a["epochs"]?.count ?? 0, 90)
+        for table in a.keys.sorted() { XCTAssertTrue(a[table] == b[table], "\(table) differs between eight lanes and four") }
     }
 
     /// `alloc-count` under the preloaded malloc interposer: no allocation in 1,000 engine steps,

@@ -1,0 +1,114 @@
+/// A ``LockstepNetwork``'s products, eight models in the lanes of every value, each lane doing
+/// what ``Kernels/forward(x:w:b:a:rows:inputs:outputs:)`` and
+/// ``Kernels/backward(x:d:w:wt:gw:gb:dx:rows:inputs:outputs:)`` do for its model, in their
+/// order: each sum from its first value (the bias, or 0) over its terms in order. Shared with
+/// `WideLanes` (a link to this file), where a `SIMD8<Float>` is one AVX register instead of two
+/// SSE ones; ``VectorLanes`` picks. Four sums go side by side, held in registers while their
+/// terms go by (alone, each was a chain of dependent additions the processor waited on).
+enum LockstepKernels {
+    /// `a[r, :] = b + x[r, :]·w`: the outputs of whole groups of four as running sums from the
+    /// bias, the last `outputs % 4` (a one-logit layer's) as four partial sums plus a tail.
+    static func forward(x: UnsafePointer<SIMD8<Float>>, w: UnsafePointer<SIMD8<Float>>, b: UnsafePointer<SIMD8<Float>>,
+                        a: UnsafeMutablePointer<SIMD8<Float>>, rows: Int, inputs d: Int, outputs n: Int) {
+        let grouped = n / 4 * 4
+        for r in 0..<rows {
+            let xr = x + r * d, ar = a + r * n
+            var j = 0
+            while j < grouped {
+                var a0 = b[j], a1 = b[j + 1], a2 = b[j + 2], a3 = b[j + 3]
+                for p in 0..<d {
+                    let xp = xr[p], wp = w + p * n + j
+                    a0 += xp * wp[0]
+                    a1 += xp * wp[1]
+                    a2 += xp * wp[2]
+                    a3 += xp * wp[3]
+                }
+                ar[j] = a0
+                ar[j + 1] = a1
+                ar[j + 2] = a2
+                ar[j + 3] = a3
+                j += 4
+            }
+            for j in grouped..<n {
+                var s0 = SIMD8<Float>(), s1 = SIMD8<Float>(), s2 = SIMD8<Float>(), s3 = SIMD8<Float>(), tail = SIMD8<Float>(), p = 0
+                while p + 4 <= d {
+                    s0 += xr[p] * w[p * n + j]
+                    s1 += xr[p + 1] * w[(p + 1) * n + j]
+                    s2 += xr[p + 2] * w[(p + 2) * n + j]
+                    s3 += xr[p + 3] * w[(p + 3) * n + j]
+                    p += 4
+                }
+                while p < d { tail += xr[p] * w[p * n + j]; p += 1 }
+                ar[j] = b[j] + ((((s0 + s1) + s2) + s3) + tail)
+            }
+        }
+    }
+
+    /// `gw = xᵀ·d`, `gb = Σ_r d[r, :]` (each over the rows in order, from 0) and, when `dx` is
+    /// given, `dx = d·wᵀ` (each input's sum over the outputs in order, from 0).
+    static func backward(x: UnsafePointer<SIMD8<Float>>, d: UnsafePointer<SIMD8<Float>>, w: UnsafePointer<SIMD8<Float>>,
+                         gw: UnsafeMutablePointer<SIMD8<Float>>, gb: UnsafeMutablePointer<SIMD8<Float>>,
+                         dx: UnsafeMutablePointer<SIMD8<Float>>?, rows: Int, inputs: Int, outputs n: Int) {
+        // gb as a row of ones times d; gw row i as column i of x times d.
+        sums(count: n, terms: rows, into: gb) { _ in SIMD8<Float>(repeating: 1) } vector: { d + $0 * n }
+        for i in 0..<inputs {
+            sums(count: n, terms: rows, into: gw + i * n) { x[$0 * inputs + i] } vector: { d + $0 * n }
+        }
+        guard let dx else { return }
+        for r in 0..<rows {
+            let dr = d + r * n, dxr = dx + r * inputs
+            var i = 0
+            while i + 4 <= inputs {
+                var a0 = SIMD8<Float>(), a1 = a0, a2 = a0, a3 = a0
+                let w0 = w + i * n, w1 = w0 + n, w2 = w1 + n, w3 = w2 + n
+                for j in 0..<n {
+                    let dj = dr[j]
+                    a0 += dj * w0[j]
+                    a1 += dj * w1[j]
+                    a2 += dj * w2[j]
+                    a3 += dj * w3[j]
+                }
+                dxr[i] = a0
+                dxr[i + 1] = a1
+                dxr[i + 2] = a2
+                dxr[i + 3] = a3
+                i += 4
+            }
+            while i < inputs {
+                var acc = SIMD8<Float>()
+                for j in 0..<n { acc += dr[j] * w[i * n + j] }
+                dxr[i] = acc
+                i += 1
+            }
+        }
+    }
+
+    /// `y[k] = Σ_t s(t) · v(t)[k]` for `k` in `0..<count`, each from 0 over `t` in order, four
+    /// values of `k` side by side.
+    @inline(__always)
+    private static func sums(count: Int, terms: Int, into y: UnsafeMutablePointer<SIMD8<Float>>, scalar s: (Int) -> SIMD8<Float>,
+                             vector v: (Int) -> UnsafePointer<SIMD8<Float>>) {
+        var k = 0
+        while k + 4 <= count {
+            var a0 = SIMD8<Float>(), a1 = a0, a2 = a0, a3 = a0
+            for t in 0..<terms {
+                let st = s(t), vt = v(t) + k
+                a0 += st * vt[0]
+                a1 += st * vt[1]
+                a2 += st * vt[2]
+                a3 += st * vt[3]
+            }
+            y[k] = a0
+            y[k + 1] = a1
+            y[k + 2] = a2
+            y[k + 3] = a3
+            k += 4
+        }
+        while k < count {
+            var acc = SIMD8<Float>()
+            for t in 0..<terms { acc += s(t) * v(t)[k] }
+            y[k] = acc
+            k += 1
+        }
+    }
+}
