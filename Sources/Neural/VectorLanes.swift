@@ -1,4 +1,3 @@
-internal import WideLanes
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -6,8 +5,9 @@ import Darwin
 #endif
 
 /// How many floats Gradbook's own loops take at a time: eight where the processor runs AVX2
-/// (the fused products and the tanh and sigmoid activations then go through `WideLanes`, the
-/// same code compiled for AVX2), four otherwise (SSE on x86-64, NEON on arm64).
+/// (the fused products, tanh and sigmoid, the binary head and `Lockstep`'s products then go
+/// through `WideLanes`, the same code compiled for AVX2), four otherwise (SSE on x86-64, NEON on
+/// arm64).
 ///
 /// Swift has no per-function target attribute, and a binary built for AVX2 would not start on
 /// a processor without it: so the eight-lane build is a module of its own, called only when the
@@ -18,7 +18,7 @@ public enum VectorLanes {
     /// Whether the eight-lane kernels run.
     static let wide: Bool = {
         if DynamicLibrary.environment("GRADBOOK_LANES") == "4" { return false }
-        return WideLanes.isBuilt && processorRunsAVX2
+        return processorRunsAVX2
     }()
 
     /// Floats per step: 8 or 4.
@@ -33,9 +33,10 @@ public enum VectorLanes {
         #endif
     }
 
-    /// Whether the processor and the system run AVX2: Linux lists `avx2` among a processor's
-    /// flags only when it saves the registers' upper halves on a switch; macOS answers
-    /// `hw.optional.avx2_0` (kept compiling, not tested here).
+    /// Whether the processor and the system run AVX2 (and `WideLanes` was built for it: x86-64
+    /// only): Linux lists `avx2` among a processor's flags only when it saves the registers'
+    /// upper halves on a switch; macOS answers `hw.optional.avx2_0` (kept compiling, not tested
+    /// here). Asked in this module, built for the baseline: nothing of `WideLanes` runs first.
     private static var processorRunsAVX2: Bool {
         #if arch(x86_64) && os(Linux)
         guard let file = fopen("/proc/cpuinfo", "r") else { return false }

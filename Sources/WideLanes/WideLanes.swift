@@ -1,15 +1,8 @@
-/// `Neural`'s lane kernels (`LaneKernels.swift`, `Lane+Math.swift`: the same files) compiled
-/// for eight lanes with AVX2. Called by `Neural` only where ``VectorLanes`` found AVX2.
+/// `Neural`'s lane kernels (`LaneKernels.swift`, `LockstepKernels.swift`, `Lane+Math.swift`,
+/// `Lane+Memory.swift`: links to the same files) compiled for eight lanes with AVX2 (x86-64;
+/// elsewhere built plain and never called). `Neural` calls these only where its `VectorLanes`
+/// found AVX2: nothing here may run before that check, not even to ask.
 public enum WideLanes {
-    /// Whether this build holds the eight-lane kernels (x86-64 only).
-    public static var isBuilt: Bool {
-        #if arch(x86_64)
-        true
-        #else
-        false
-        #endif
-    }
-
     /// `y[i] = tanh(x[i])` over the whole lanes of `count` values; returns how many it did.
     public static func tanh(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, count: Int) -> Int {
         LaneKernels.tanh(x, y, count: count)
