@@ -1,4 +1,5 @@
 import Foundation
+internal import WideLanes
 
 /// How gradients update parameters.
 public enum Optimizer: Sendable, Hashable, TextCodable {
@@ -68,20 +69,24 @@ public enum Optimizer: Sendable, Hashable, TextCodable {
 
     /// Applies one update to a parameter from its gradient; `step` counts updates from 1.
     ///
-    /// As PyTorch computes it (Adam: `p −= (lr / c1) · m / (√v / √c2 + ε)`), four lanes at a
-    /// time.
+    /// As PyTorch computes it (Adam: `p −= (lr / c1) · m / (√v / √c2 + ε)`), a lane at a time
+    /// (``LaneUpdates``, eight floats where ``VectorLanes`` says so).
     ///
     /// - Returns: Σg² of the gradient applied, summed in the same pass.
     @discardableResult
     func update(_ p: ParameterSpan, lr: Float, step: Int) -> Double {
         let n = p.count, w = p.values, g = UnsafePointer(p.gradients), m = p.moments1, v = p.moments2
+        let wide = VectorLanes.wide
         switch self {
-        case .sgd: return Self.sgd(w, g, n, lr: lr)
-        case .momentum(let beta): return Self.momentum(w, g, m, n, lr: lr, beta: beta)
+        case .sgd: return wide ? WideLanes.sgd(w, g, n, lr: lr) : LaneUpdates.sgd(w, g, n, lr: lr)
+        case .momentum(let beta):
+            return wide ? WideLanes.momentum(w, g, m, n, lr: lr, beta: beta) : LaneUpdates.momentum(w, g, m, n, lr: lr, beta: beta)
         case let .adam(b1, b2, eps): return Self.adam(w, g, m, v, n, lr: lr, b1: b1, b2: b2, eps: eps, step: step)
         case let .adamw(b1, b2, eps, wd): return Self.adam(w, g, m, v, n, lr: lr, b1: b1, b2: b2, eps: eps, step: step, decay: wd)
-        case let .rmsprop(alpha, eps): return Self.rmsprop(w, g, m, n, lr: lr, alpha: alpha, eps: eps)
-        case .nesterov(let beta): return Self.nesterov(w, g, m, n, lr: lr, beta: beta)
+        case let .rmsprop(alpha, eps):
+            return wide ? WideLanes.rmsprop(w, g, m, n, lr: lr, alpha: alpha, eps: eps) : LaneUpdates.rmsprop(w, g, m, n, lr: lr, alpha: alpha, eps: eps)
+        case .nesterov(let beta):
+            return wide ? WideLanes.nesterov(w, g, m, n, lr: lr, beta: beta) : LaneUpdates.nesterov(w, g, m, n, lr: lr, beta: beta)
         }
     }
 
@@ -94,18 +99,6 @@ public enum Optimizer: Sendable, Hashable, TextCodable {
         }
     }
 
-    private static func sgd(_ w: UnsafeMutablePointer<Float>, _ g: UnsafePointer<Float>, _ n: Int, lr: Float) -> Double {
-        var squares = Lane(), tail: Float = 0, i = 0
-        while i + 4 <= n {
-            let gi = Lane(g, i)
-            squares += gi * gi
-            (Lane(w, i) - lr * gi).store(w, i)
-            i += 4
-        }
-        while i < n { tail += g[i] * g[i]; w[i] -= lr * g[i]; i += 1 }
-        return Double(squares.sum() + tail)
-    }
-
     /// Whether the optimiser keeps a second moment per parameter (Adam's `v`); RMSProp keeps its
     /// running square in the first.
     var usesSecondMoment: Bool {
@@ -115,67 +108,6 @@ public enum Optimizer: Sendable, Hashable, TextCodable {
         }
     }
 
-    private static func rmsprop(_ w: UnsafeMutablePointer<Float>, _ g: UnsafePointer<Float>, _ v: UnsafeMutablePointer<Float>,
-                                _ n: Int, lr: Float, alpha: Float, eps: Float) -> Double {
-        var squares = Lane(), tail: Float = 0, i = 0
-        while i + 4 <= n {
-            let gi = Lane(g, i)
-            squares += gi * gi
-            let vi = alpha * Lane(v, i) + (1 - alpha) * gi * gi
-            vi.store(v, i)
-            (Lane(w, i) - lr * (gi / (vi.laneSquareRoot + eps))).store(w, i)
-            i += 4
-        }
-        while i < n {
-            let gi = g[i]
-            tail += gi * gi
-            v[i] = alpha * v[i] + (1 - alpha) * gi * gi
-            w[i] -= lr * (gi / (v[i].squareRoot() + eps))
-            i += 1
-        }
-        return Double(squares.sum() + tail)
-    }
-
-    private static func nesterov(_ w: UnsafeMutablePointer<Float>, _ g: UnsafePointer<Float>, _ m: UnsafeMutablePointer<Float>,
-                                 _ n: Int, lr: Float, beta: Float) -> Double {
-        var squares = Lane(), tail: Float = 0, i = 0
-        while i + 4 <= n {
-            let gi = Lane(g, i)
-            squares += gi * gi
-            let mi = beta * Lane(m, i) + gi
-            mi.store(m, i)
-            (Lane(w, i) - lr * (gi + beta * mi)).store(w, i)
-            i += 4
-        }
-        while i < n {
-            tail += g[i] * g[i]
-            m[i] = beta * m[i] + g[i]
-            w[i] -= lr * (g[i] + beta * m[i])
-            i += 1
-        }
-        return Double(squares.sum() + tail)
-    }
-
-    private static func momentum(_ w: UnsafeMutablePointer<Float>, _ g: UnsafePointer<Float>, _ m: UnsafeMutablePointer<Float>,
-                                 _ n: Int, lr: Float, beta: Float) -> Double {
-        var squares = Lane(), tail: Float = 0, i = 0
-        while i + 4 <= n {
-            let gi = Lane(g, i)
-            squares += gi * gi
-            let mi = beta * Lane(m, i) + gi
-            mi.store(m, i)
-            (Lane(w, i) - lr * mi).store(w, i)
-            i += 4
-        }
-        while i < n {
-            tail += g[i] * g[i]
-            m[i] = beta * m[i] + g[i]
-            w[i] -= lr * m[i]
-            i += 1
-        }
-        return Double(squares.sum() + tail)
-    }
-
     private static func adam(_ w: UnsafeMutablePointer<Float>, _ g: UnsafePointer<Float>, _ m: UnsafeMutablePointer<Float>,
                              _ v: UnsafeMutablePointer<Float>, _ n: Int, lr: Float, b1: Float, b2: Float, eps: Float, step: Int,
                              decay: Float = 0) -> Double {
@@ -183,25 +115,8 @@ public enum Optimizer: Sendable, Hashable, TextCodable {
         if decay != 0 { for i in 0..<n { w[i] *= 1 - lr * decay } }
         // One division per element: ÷ √c2 is a multiplication by its reciprocal.
         let stepSize = lr / (1 - pow(b1, Float(step))), inverseRoot2 = 1 / (1 - pow(b2, Float(step))).squareRoot()
-        var squares = Lane(), tail: Float = 0, i = 0
-        while i + 4 <= n {
-            let gi = Lane(g, i)
-            squares += gi * gi
-            let mi = b1 * Lane(m, i) + (1 - b1) * gi
-            let vi = b2 * Lane(v, i) + (1 - b2) * gi * gi
-            mi.store(m, i)
-            vi.store(v, i)
-            (Lane(w, i) - stepSize * (mi / (vi.laneSquareRoot * inverseRoot2 + eps))).store(w, i)
-            i += 4
-        }
-        while i < n {
-            let gi = g[i]
-            tail += gi * gi
-            m[i] = b1 * m[i] + (1 - b1) * gi
-            v[i] = b2 * v[i] + (1 - b2) * gi * gi
-            w[i] -= stepSize * (m[i] / (v[i].squareRoot() * inverseRoot2 + eps))
-            i += 1
-        }
-        return Double(squares.sum() + tail)
+        return VectorLanes.wide
+            ? WideLanes.adam(w, g, m, v, n, stepSize: stepSize, inverseRoot2: inverseRoot2, b1: b1, b2: b2, eps: eps)
+            : LaneUpdates.adam(w, g, m, v, n, stepSize: stepSize, inverseRoot2: inverseRoot2, b1: b1, b2: b2, eps: eps)
     }
 }

@@ -36,5 +36,17 @@ extension SIMD8 where Scalar == Float {
     @inline(__always) func replacing(with other: Float, where mask: SIMDMask<SIMD8<Int32>>) -> Lane {
         replacing(with: Lane(repeating: other), where: mask)
     }
+
+    /// The square root of each lane (IEEE's, as `Float.squareRoot()`), in one instruction.
+    @inline(__always) var laneSquareRoot: Lane { _mm256_sqrt_ps(self) }
+}
+#else
+extension SIMD8 where Scalar == Float {
+    /// The square root of each lane (this module is never called off x86-64; it compiles).
+    var laneSquareRoot: Lane {
+        var r = self
+        for k in r.indices { r[k] = r[k].squareRoot() }
+        return r
+    }
 }
 #endif

@@ -19,6 +19,32 @@ public enum WideLanes {
         LaneKernels.binaryHead(z, y, p, g, count: count, scale: scale, loss: &loss, right: &right)
     }
 
+    /// The optimisers' updates (`LaneUpdates`), each returning Σg² in the four-lane order.
+    public static func sgd(_ w: UnsafeMutablePointer<Float>, _ g: UnsafePointer<Float>, _ n: Int, lr: Float) -> Double {
+        LaneUpdates.sgd(w, g, n, lr: lr)
+    }
+
+    public static func momentum(_ w: UnsafeMutablePointer<Float>, _ g: UnsafePointer<Float>, _ m: UnsafeMutablePointer<Float>,
+                                _ n: Int, lr: Float, beta: Float) -> Double {
+        LaneUpdates.momentum(w, g, m, n, lr: lr, beta: beta)
+    }
+
+    public static func nesterov(_ w: UnsafeMutablePointer<Float>, _ g: UnsafePointer<Float>, _ m: UnsafeMutablePointer<Float>,
+                                _ n: Int, lr: Float, beta: Float) -> Double {
+        LaneUpdates.nesterov(w, g, m, n, lr: lr, beta: beta)
+    }
+
+    public static func rmsprop(_ w: UnsafeMutablePointer<Float>, _ g: UnsafePointer<Float>, _ v: UnsafeMutablePointer<Float>,
+                               _ n: Int, lr: Float, alpha: Float, eps: Float) -> Double {
+        LaneUpdates.rmsprop(w, g, v, n, lr: lr, alpha: alpha, eps: eps)
+    }
+
+    public static func adam(_ w: UnsafeMutablePointer<Float>, _ g: UnsafePointer<Float>, _ m: UnsafeMutablePointer<Float>,
+                            _ v: UnsafeMutablePointer<Float>, _ n: Int, stepSize: Float, inverseRoot2: Float, b1: Float, b2: Float,
+                            eps: Float) -> Double {
+        LaneUpdates.adam(w, g, m, v, n, stepSize: stepSize, inverseRoot2: inverseRoot2, b1: b1, b2: b2, eps: eps)
+    }
+
     /// A `LockstepNetwork`'s forward product, eight models in the lanes.
     public static func lockstepForward(x: UnsafePointer<SIMD8<Float>>, w: UnsafePointer<SIMD8<Float>>, b: UnsafePointer<SIMD8<Float>>,
                                        a: UnsafeMutablePointer<SIMD8<Float>>, rows: Int, inputs: Int, outputs: Int) {

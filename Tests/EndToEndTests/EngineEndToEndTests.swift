@@ -65,7 +65,9 @@ final class EngineEndToEndTests: EndToEndTestCase {
             ["--layers", "12,3", "--activation", "sigmoid", "--engine", "fused", "--optimizer", "adam", "--lr", "0.01", "--batch-size", "15"],
             ["--layers", "16,9", "--activation", "tanh", "--dataset", "blobs", "--classes", "3", "--dimensions", "11"],
             ["--layers", "24", "--activation", "tanh", "--engine", "blas", "--dataset", "blobs", "--classes", "5"],
-            ["--layers", "8,5", "--activation", "relu", "--dataset", "plane"],
+            ["--layers", "8,5", "--activation", "relu", "--dataset", "plane", "--optimizer", "rmsprop", "--lr", "0.003"],
+            ["--layers", "13,6", "--activation", "tanh", "--optimizer", "nesterov", "--engine", "fused"],
+            ["--layers", "7", "--activation", "sigmoid", "--optimizer", "momentum", "--batch-size", "7"],
         ]
         for (k, options) in runs.enumerated() {
             let base = ["run", "--epochs", "15", "--samples", "240", "--format", "json"] + options
@@ -74,6 +76,10 @@ final class EngineEndToEndTests: EndToEndTestCase {
             XCTAssertEqual(wide.engine["lanes"] as? Int, 8)
             XCTAssertEqual(narrow.engine["lanes"] as? Int, 4)
             XCTAssertEqual(wide.loss.bitPattern, narrow.loss.bitPattern, "\(options): 8 lanes \(wide.loss), 4 lanes \(narrow.loss)")
+            // Every stored row: each epoch's metrics, gradient norms (Σg² from the update), health, snapshots.
+            let a = try StoreTables.rows(folder.appendingPathComponent("w\(k).sqlite").path)
+            let b = try StoreTables.rows(folder.appendingPathComponent("n\(k).sqlite").path)
+            for table in a.keys.sorted() { XCTAssertTrue(a[table] == b[table], "\(options): \(table) differs between eight lanes and four") }
         }
         // A sweep trained in lockstep (eight models in the lanes of every value): every row the same.
         let sweep = ["sweep", "--dataset", "spiral", "--epochs", "12", "--layers", "12,5", "--activation", "tanh,relu", "--lr", "0.1,0.03",

@@ -1,0 +1,1 @@
+../Neural/LaneUpdates.swift
