@@ -13,22 +13,7 @@ enum LockstepKernels {
         let grouped = n / 4 * 4
         for r in 0..<rows {
             let xr = x + r * d, ar = a + r * n
-            var j = 0
-            while j < grouped {
-                var a0 = b[j], a1 = b[j + 1], a2 = b[j + 2], a3 = b[j + 3]
-                for p in 0..<d {
-                    let xp = xr[p], wp = w + p * n + j
-                    a0 += xp * wp[0]
-                    a1 += xp * wp[1]
-                    a2 += xp * wp[2]
-                    a3 += xp * wp[3]
-                }
-                ar[j] = a0
-                ar[j + 1] = a1
-                ar[j + 2] = a2
-                ar[j + 3] = a3
-                j += 4
-            }
+            sums(count: grouped, terms: d, from: b, into: ar) { xr[$0] } vector: { w + $0 * n }
             for j in grouped..<n {
                 var s0 = SIMD8<Float>(), s1 = SIMD8<Float>(), s2 = SIMD8<Float>(), s3 = SIMD8<Float>(), tail = SIMD8<Float>(), p = 0
                 while p + 4 <= d {
@@ -50,9 +35,9 @@ enum LockstepKernels {
                          gw: UnsafeMutablePointer<SIMD8<Float>>, gb: UnsafeMutablePointer<SIMD8<Float>>,
                          dx: UnsafeMutablePointer<SIMD8<Float>>?, rows: Int, inputs: Int, outputs n: Int) {
         // gb as a row of ones times d; gw row i as column i of x times d.
-        sums(count: n, terms: rows, into: gb) { _ in SIMD8<Float>(repeating: 1) } vector: { d + $0 * n }
+        sums(count: n, terms: rows, from: nil, into: gb) { _ in SIMD8<Float>(repeating: 1) } vector: { d + $0 * n }
         for i in 0..<inputs {
-            sums(count: n, terms: rows, into: gw + i * n) { x[$0 * inputs + i] } vector: { d + $0 * n }
+            sums(count: n, terms: rows, from: nil, into: gw + i * n) { x[$0 * inputs + i] } vector: { d + $0 * n }
         }
         guard let dx else { return }
         for r in 0..<rows {
@@ -83,14 +68,15 @@ enum LockstepKernels {
         }
     }
 
-    /// `y[k] = Σ_t s(t) · v(t)[k]` for `k` in `0..<count`, each from 0 over `t` in order, four
-    /// values of `k` side by side.
+    /// `y[k] = initial[k] + Σ_t s(t) · v(t)[k]` for `k` in `0..<count`, each from `initial[k]`
+    /// (0 without it) over `t` in order, four values of `k` side by side.
     @inline(__always)
-    private static func sums(count: Int, terms: Int, into y: UnsafeMutablePointer<SIMD8<Float>>, scalar s: (Int) -> SIMD8<Float>,
-                             vector v: (Int) -> UnsafePointer<SIMD8<Float>>) {
+    private static func sums(count: Int, terms: Int, from initial: UnsafePointer<SIMD8<Float>>?, into y: UnsafeMutablePointer<SIMD8<Float>>,
+                             scalar s: (Int) -> SIMD8<Float>, vector v: (Int) -> UnsafePointer<SIMD8<Float>>) {
+        @inline(__always) func start(_ k: Int) -> SIMD8<Float> { initial?[k] ?? SIMD8<Float>() }
         var k = 0
         while k + 4 <= count {
-            var a0 = SIMD8<Float>(), a1 = a0, a2 = a0, a3 = a0
+            var a0 = start(k), a1 = start(k + 1), a2 = start(k + 2), a3 = start(k + 3)
             for t in 0..<terms {
                 let st = s(t), vt = v(t) + k
                 a0 += st * vt[0]
@@ -105,7 +91,7 @@ enum LockstepKernels {
             k += 4
         }
         while k < count {
-            var acc = SIMD8<Float>()
+            var acc = start(k)
             for t in 0..<terms { acc += s(t) * v(t)[k] }
             y[k] = acc
             k += 1
