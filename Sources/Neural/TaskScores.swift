@@ -181,8 +181,8 @@ public enum ROC {
             }
             let sorted = radixSort(keys, spare)
             // Twice each positive's rank (the mean rank of its tied run, 1-based), summed as an
-            // integer: exact, as the sum of halves in `Double` it replaces, without a branch on
-            // each label (a coin flip the processor mispredicted half the time).
+            // integer (exact below 2⁶³, as the sum of halves in `Double` it replaces was below
+            // 2⁵³), each label added rather than branched on.
             var twiceRanks = 0, i = 0
             while i < n {
                 var j = i, positivesInRun = Int(sorted[i] & 1)
