@@ -5,6 +5,7 @@
 //   side-by-side serve                  reads commands on stdin, answers one JSON line each:
 //       train W [E]     the bare engine (no diagnostics, no store), the training loop timed;
 //                       E = auto (default), fused or blas (--engine)
+//       diagnosed W [E] the bare engine computing every diagnostic (T2's share without the store)
 //       tracked W [E]   the same through Runner: every diagnostic, the store, snapshots every 10
 //       ingest DB [N]   T1: N (200) runs × 12 params × 100 epochs × 4 metrics through RunStore
 //       sweep S2        S2: W1's net at 64 learning rates × 500 epochs, one after another, bare
@@ -124,9 +125,9 @@ func prepare(_ name: String, into folder: URL) throws {
 // MARK: - serve
 
 /// Times the bare training loop: the trainer (data included) is built before the clock starts.
-func train(_ name: String, engine: String? = nil) throws -> [String: Any] {
+func train(_ name: String, engine: String? = nil, diagnostics: Bool = false) throws -> [String: Any] {
     let trainer = try configuration(name, engine: engine).makeTrainer(blasThreads: blasThreads)
-    trainer.collectsDiagnostics = false
+    trainer.collectsDiagnostics = diagnostics
     var last: EpochReport?
     let (start, cpuStart) = (now(), cpu())
     let outcome = trainer.train { last = $0; return .proceed }
@@ -261,6 +262,7 @@ func serve() throws {
         do {
             switch words[0] {
             case "train": answer = try train(words[1], engine: words.count > 2 ? words[2] : nil)
+            case "diagnosed": answer = try train(words[1], engine: words.count > 2 ? words[2] : nil, diagnostics: true)
             case "tracked": answer = try tracked(words[1], store: store, engine: words.count > 2 ? words[2] : nil)
             case "sweep": answer = try sweep(store: nil)
             case "lockstep-sweep": answer = try lockstepSweep()
