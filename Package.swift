@@ -39,8 +39,10 @@ let package = Package(
         .target(name: "Datasets", swiftSettings: strict),
         // Training. BLAS (OpenBLAS, reference BLAS, Accelerate) is loaded at run time when present:
         // nothing links against it.
-        .target(name: "Neural", dependencies: ["Datasets", "WideLanes"], swiftSettings: strict),
+        .target(name: "Neural", dependencies: ["Datasets", "WideLanes", "ProcessorFeatures"], swiftSettings: strict),
         .target(name: "WideLanes", swiftSettings: strict + wide),
+        // The processor's own answer (CPUID) to whether `WideLanes` may run: Swift cannot ask it.
+        .target(name: "ProcessorFeatures"),
         // The store. Knows nothing of training: it keeps plain values.
         .target(
             name: "Tracking",

@@ -1,8 +1,4 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
+import ProcessorFeatures
 
 /// How many floats Gradbook's own loops take at a time: eight where the processor runs AVX2
 /// (the fused products, tanh and sigmoid, the binary head and `Lockstep`'s products then go
@@ -34,26 +30,9 @@ public enum VectorLanes {
     }
 
     /// Whether the processor and the system run AVX2 (and `WideLanes` was built for it: x86-64
-    /// only): Linux lists `avx2` among a processor's flags only when it saves the registers'
-    /// upper halves on a switch; macOS answers `hw.optional.avx2_0` (kept compiling, not tested
-    /// here). Asked in this module, built for the baseline: nothing of `WideLanes` runs first.
-    private static var processorRunsAVX2: Bool {
-        #if arch(x86_64) && os(Linux)
-        guard let file = fopen("/proc/cpuinfo", "r") else { return false }
-        defer { fclose(file) }
-        var line: UnsafeMutablePointer<CChar>?, capacity = 0
-        defer { free(line) }
-        while getline(&line, &capacity, file) > 0, let line {
-            let text = String(cString: line)
-            guard text.hasPrefix("flags") else { continue }
-            return text.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\n" }).contains("avx2")
-        }
-        return false
-        #elseif arch(x86_64) && os(macOS)
-        var value: Int32 = 0, size = MemoryLayout<Int32>.size
-        return sysctlbyname("hw.optional.avx2_0", &value, &size, nil, 0) == 0 && value != 0
-        #else
-        return false
-        #endif
-    }
+    /// only), as the processor itself answers (CPUID, and XGETBV for the system's saving of the
+    /// registers' upper halves) in C built for the baseline: nothing of `WideLanes` runs first.
+    /// Not `/proc/cpuinfo`, which an emulator, a sandbox or a container may hand over from
+    /// another processor (QEMU's user mode shows the host's).
+    private static var processorRunsAVX2: Bool { gradbook_processor_runs_avx2() != 0 }
 }

@@ -95,6 +95,38 @@ final class EngineEndToEndTests: EndToEndTestCase {
         for table in a.keys.sorted() { XCTAssertTrue(a[table] == b[table], "\(table) differs between eight lanes and four") }
     }
 
+    /// The eight-lane build runs only where the processor itself says it has AVX2: on an
+    /// emulated processor without it (QEMU's user mode, `-cpu Nehalem`, whose `/proc/cpuinfo` is
+    /// still the host's) Gradbook says four lanes and trains, where an AVX2 instruction would stop
+    /// it with SIGILL; on an emulated Haswell it says eight. Both train the bits of four lanes run
+    /// natively. Skipped without `qemu-x86_64` (`.ci/run` installs Debian's `qemu-user`).
+    func testAProcessorWithoutAVX2TrainsOnFourLanes() throws {
+        #if arch(x86_64)
+        guard let path = ["/usr/bin/qemu-x86_64", "/usr/local/bin/qemu-x86_64"].first(where: FileManager.default.isExecutableFile) else {
+            throw XCTSkip("no qemu-x86_64 here (Debian: qemu-user)")
+        }
+        let qemu = URL(fileURLWithPath: path)
+        func emulated(_ cpu: String, _ arguments: [String]) throws -> GradbookProcess.Result {
+            try GradbookProcess.run(["-cpu", cpu, GradbookProcess.binary.path] + arguments, in: folder, executable: qemu)
+        }
+        let old = try emulated("Nehalem", ["--version"]), haswell = try emulated("Haswell", ["--version"])
+        XCTAssertTrue(old.stdout.contains("Vector lanes: 4 (SSE)"), old.stdout + old.stderr)
+        XCTAssertTrue(haswell.stdout.contains("Vector lanes: 8 (AVX2)"), haswell.stdout + haswell.stderr)
+        let run = ["run", "--layers", "12,8", "--activation", "tanh", "--engine", "fused", "--optimizer", "adam", "--lr", "0.01",
+                   "--epochs", "4", "--samples", "120", "--format", "json"]
+        let native = try finalLoss(GradbookProcess.run(run + ["--db", "native.sqlite"], in: folder, environment: ["GRADBOOK_LANES": "4"]))
+        let withoutAVX2 = try finalLoss(emulated("Nehalem", run + ["--db", "nehalem.sqlite"]))
+        let withAVX2 = try finalLoss(emulated("Haswell", run + ["--db", "haswell.sqlite"]))
+        XCTAssertEqual(withoutAVX2.engine["lanes"] as? Int, 4)
+        XCTAssertEqual(withAVX2.engine["lanes"] as? Int, 8)
+        for (name, loss) in [("Nehalem", withoutAVX2.loss), ("Haswell", withAVX2.loss)] {
+            XCTAssertEqual(loss.bitPattern, native.loss.bitPattern, "emulated \(name): \(loss), natively on four lanes: \(native.loss)")
+        }
+        #else
+        throw XCTSkip("AVX2 is an x86-64 matter")
+        #endif
+    }
+
     /// `alloc-count` under the preloaded malloc interposer: no allocation in 1,000 engine steps,
     /// and an epoch of 100 minibatches allocates no more than one of 25, for every engine,
     /// optimiser and diagnostics setting.
