@@ -43,7 +43,8 @@ TRAINING = {  # workload: (description, the peers that train it)
 LABELS = {"gradbook": "Gradbook", "torch": "PyTorch eager", "jax": "JAX jit (epoch as lax.scan)",
           "sklearn": "scikit-learn MLPClassifier", "numpy": "numpy by hand", "mlflow": "MLflow log_batch, SQLite",
           "gradbook-tracked": "Gradbook tracked (diagnostics, store, snapshots/10)",
-          "gradbook-bare": "Gradbook untracked", "torch-mlflow": "PyTorch + MLflow (SQLite), 2 processes",
+          "gradbook-bare": "Gradbook untracked",
+          "gradbook-diagnosed": "Gradbook untracked, every diagnostic computed", "torch-mlflow": "PyTorch + MLflow (SQLite), 2 processes",
           "gradbook-sweep": "gradbook sweep --jobs 2",
           "gradbook-s2": "Gradbook, 64 runs one after another, bare", "gradbook-s2-lockstep": "Gradbook, 64 runs in Lockstep groups of 8, bare",
           "gradbook-s2-tracked": "Gradbook, 64 runs tracked (Runner, store)",
@@ -197,10 +198,12 @@ def main():
             if worker:
                 worker.close()
 
-    # T2: W2 tracked (every diagnostic, the store, snapshots every 10 epochs) against untracked.
+    # T2: W2 tracked (every diagnostic, the store, snapshots every 10 epochs) against untracked;
+    # between them, untracked with the diagnostics computed (what the store and Runner add is the rest).
     if "T2" in only:
         print("T2: W2 tracked against W2 untracked", file=sys.stderr)
         results = alternate({"gradbook-bare": lambda warmup: gradbook.ask("train W2"),
+                             "gradbook-diagnosed": lambda warmup: gradbook.ask("diagnosed W2"),
                              "gradbook-tracked": lambda warmup: gradbook.ask("tracked W2")}, max(args.reps, 9), "T2")
         for name, answers in results.items():
             rows.append(summary("T2", name, answers, per=30))
