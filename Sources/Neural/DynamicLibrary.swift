@@ -25,6 +25,12 @@ struct DynamicLibrary: @unchecked Sendable {
         return unsafeBitCast(address, to: type)
     }
 
+    /// Whether the running program (the executable and what it loaded) defines `name`.
+    static func programDefines(_ name: String) -> Bool {
+        guard let program = dlopen(nil, RTLD_NOW) else { return false }
+        return dlsym(program, name) != nil
+    }
+
     /// An environment variable (read without Foundation, which this module does not need).
     static func environment(_ name: String) -> String? {
         getenv(name).map { String(cString: $0) }
