@@ -18,7 +18,7 @@ final class BatchNorm {
     private var sum: [Float]
     private var sumProduct: [Float]
 
-    init(units: Int, capacity: Int, arena: Arena) {
+    init(units: Int, capacity: Int, arena: Arena<Float>) {
         self.units = units
         gamma = Parameter(name: "gamma", shape: [units], value: [Float](repeating: 1, count: units), regularized: false, arena: arena)
         beta = Parameter(name: "beta", shape: [units], value: [Float](repeating: 0, count: units), regularized: false, arena: arena)

@@ -44,7 +44,7 @@ public final class Dense {
     }
 
     init(inputs: Int, outputs: Int, activation: Activation, batchNorm: Bool, dropout: Float,
-         initializer: Initializer, capacity: Int, kernel: LayerKernel, arena: Arena, rng: inout SeededGenerator) {
+         initializer: Initializer, capacity: Int, kernel: LayerKernel, arena: Arena<Float>, rng: inout SeededGenerator) {
         self.kernel = kernel
         self.inputs = inputs
         self.outputs = outputs

@@ -41,7 +41,8 @@ final class LockstepNetwork {
     /// In the order of ``TrainingEngine/parameters``: each layer's weight, then its bias.
     let tensors: [Tensor]
     private let input, targets: UnsafeMutablePointer<Lanes>
-    private let base: UnsafeMutablePointer<Lanes>
+    /// Every model's parameters and buffers, and one model's head and statistics buffers.
+    private let arena: Arena<Lanes>, modelFloats: Arena<Float>
     /// One model's logits, targets, predictions and ∂loss/∂logits, for its head.
     private let logits, target, predictions, gradient: UnsafeMutablePointer<Float>
     /// One model's hidden outputs, for its activation statistics.
@@ -64,11 +65,9 @@ final class LockstepNetwork {
         for layer in dense {
             size += 4 * (layer.inputs * layer.outputs + layer.outputs) + capacity * layer.outputs * (layer.activation == .identity ? 2 : 3)
         }
-        let memory = UnsafeMutablePointer<Lanes>.allocate(capacity: size)
-        memory.initialize(repeating: Lanes(), count: size)
-        base = memory
-        var used = 0
-        func take(_ n: Int) -> UnsafeMutablePointer<Lanes> { defer { used += n }; return memory + used }
+        let arena = Arena(count: size, zero: Lanes())
+        self.arena = arena
+        func take(_ n: Int) -> UnsafeMutablePointer<Lanes> { arena.take(n) }
         var tensors: [Tensor] = []
         func tensor(_ n: Int) -> Int {
             tensors.append(Tensor(count: n, values: take(n), gradients: take(n), moments1: take(n), moments2: take(n)))
@@ -86,17 +85,12 @@ final class LockstepNetwork {
         input = take(capacity * inputs)
         targets = take(capacity * outputs)
         unitSums = take(3 * widest)
-        let floatCount = 4 * capacity * outputs + capacity * widest + 3 * widest
-        let floats = UnsafeMutablePointer<Float>.allocate(capacity: floatCount)
-        floats.initialize(repeating: 0, count: floatCount)
-        (logits, target, predictions, gradient) = (floats, floats + capacity * outputs, floats + 2 * capacity * outputs, floats + 3 * capacity * outputs)
-        scratch = floats + 4 * capacity * outputs
-        laneSums = scratch + capacity * widest
-    }
-
-    deinit {
-        base.deallocate()
-        logits.deallocate()
+        let floats = Arena(count: 4 * capacity * outputs + capacity * widest + 3 * widest)
+        modelFloats = floats
+        (logits, target) = (floats.take(capacity * outputs), floats.take(capacity * outputs))
+        (predictions, gradient) = (floats.take(capacity * outputs), floats.take(capacity * outputs))
+        scratch = floats.take(capacity * widest)
+        laneSums = floats.take(3 * widest)
     }
 
     // MARK: - Models in and out

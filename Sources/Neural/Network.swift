@@ -18,7 +18,7 @@ public final class Network: TrainingEngine {
     public var blasThreads: Int?
     let capacity: Int
     /// Every parameter and buffer, in one allocation.
-    private let arena: Arena
+    private let arena: Arena<Float>
     /// The rows of the current batch, their targets, and the head's predictions for them.
     private let batchInput: UnsafeMutablePointer<Float>
     private let batchTargets: UnsafeMutablePointer<Float>

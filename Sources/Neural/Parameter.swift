@@ -18,7 +18,7 @@ public final class Parameter {
     /// Whether the optimiser has used each moment (a checkpoint keeps only those).
     var usesMoment1 = false, usesMoment2 = false
     /// Keeps the spans alive.
-    private let arena: Arena
+    private let arena: Arena<Float>
 
     /// Its spans, for the optimiser's step.
     var span: ParameterSpan {
@@ -29,7 +29,7 @@ public final class Parameter {
     static func floats(_ count: Int) -> Int { 4 * count }
 
     /// A parameter holding `value`, in `arena` (or in an arena of its own).
-    init(name: String, shape: [Int], value: [Float], regularized: Bool, arena: Arena? = nil) {
+    init(name: String, shape: [Int], value: [Float], regularized: Bool, arena: Arena<Float>? = nil) {
         precondition(shape.reduce(1, *) == value.count, "parameter \(name) does not match its shape")
         self.name = name
         self.shape = shape

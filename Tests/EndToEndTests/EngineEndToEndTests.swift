@@ -90,18 +90,23 @@ final class EngineEndToEndTests: EndToEndTestCase {
             let b = try StoreTables.rows(folder.appendingPathComponent("n\(k).sqlite").path)
             for table in a.keys.sorted() { XCTAssertTrue(a[table] == b[table], "\(options): \(table) differs between eight lanes and four") }
         }
-        // A sweep trained in lockstep (eight models in the lanes of every value): every row the same.
-        let sweep = ["sweep", "--dataset", "spiral", "--epochs", "12", "--layers", "12,5", "--activation", "tanh,relu", "--lr", "0.1,0.03",
-                     "--seeds", "2", "--optimizer", "adam", "--jobs", "1", "--name", "l"]
-        let wide = try gradbook(sweep + ["--db", "lw.sqlite"])
-        let narrow = try GradbookProcess.run(sweep + ["--db", "ln.sqlite"], in: folder, environment: four)
-        XCTAssertEqual(wide.status, 0, wide.stderr)
-        XCTAssertEqual(narrow.status, 0, narrow.stderr)
-        XCTAssertTrue(wide.stderr.contains("train together (lockstep)"), wide.stderr)
-        let a = try StoreTables.rows(folder.appendingPathComponent("lw.sqlite").path)
-        let b = try StoreTables.rows(folder.appendingPathComponent("ln.sqlite").path)
-        XCTAssertGreaterThan(a["epochs"]?.count ?? 0, 90)
-        for table in a.keys.sorted() { XCTAssertTrue(a[table] == b[table], "\(table) differs between eight lanes and four") }
+        // Sweeps trained in lockstep (eight models in the lanes of every value): every row the
+        // same; the second fills every buffer to capacity (batches of 256).
+        let sweeps = [["--epochs", "12", "--layers", "12,5", "--activation", "tanh,relu", "--lr", "0.1,0.03", "--seeds", "2"],
+                      ["--epochs", "3", "--layers", "7,3", "--activation", "sigmoid", "--lr", "0.1,0.3", "--seeds", "2", "--samples", "1024",
+                       "--batch-size", "256"]]
+        for (k, options) in sweeps.enumerated() {
+            let sweep = ["sweep", "--dataset", "spiral", "--optimizer", "adam", "--jobs", "1", "--name", "l"] + options
+            let wide = try gradbook(sweep + ["--db", "lw\(k).sqlite"])
+            let narrow = try GradbookProcess.run(sweep + ["--db", "ln\(k).sqlite"], in: folder, environment: four)
+            XCTAssertEqual(wide.status, 0, wide.stderr)
+            XCTAssertEqual(narrow.status, 0, narrow.stderr)
+            XCTAssertTrue(wide.stderr.contains("train together (lockstep)"), wide.stderr)
+            let a = try StoreTables.rows(folder.appendingPathComponent("lw\(k).sqlite").path)
+            let b = try StoreTables.rows(folder.appendingPathComponent("ln\(k).sqlite").path)
+            XCTAssertGreaterThan(a["epochs"]?.count ?? 0, k == 0 ? 90 : 11)
+            for table in a.keys.sorted() { XCTAssertTrue(a[table] == b[table], "\(options): \(table) differs between eight lanes and four") }
+        }
     }
 
     /// The eight-lane build runs only where the processor itself says it has AVX2: on an
