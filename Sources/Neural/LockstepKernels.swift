@@ -40,49 +40,28 @@ enum LockstepKernels {
             sums(count: n, terms: rows, from: nil, into: gw + i * n) { x[$0 * inputs + i] } vector: { d + $0 * n }
         }
         guard let dx else { return }
+        // dx[r, i] over the outputs j in order: w's row i read with the stride of a row.
         for r in 0..<rows {
-            let dr = d + r * n, dxr = dx + r * inputs
-            var i = 0
-            while i + 4 <= inputs {
-                var a0 = SIMD8<Float>(), a1 = a0, a2 = a0, a3 = a0
-                let w0 = w + i * n, w1 = w0 + n, w2 = w1 + n, w3 = w2 + n
-                for j in 0..<n {
-                    let dj = dr[j]
-                    a0 += dj * w0[j]
-                    a1 += dj * w1[j]
-                    a2 += dj * w2[j]
-                    a3 += dj * w3[j]
-                }
-                dxr[i] = a0
-                dxr[i + 1] = a1
-                dxr[i + 2] = a2
-                dxr[i + 3] = a3
-                i += 4
-            }
-            while i < inputs {
-                var acc = SIMD8<Float>()
-                for j in 0..<n { acc += dr[j] * w[i * n + j] }
-                dxr[i] = acc
-                i += 1
-            }
+            let dr = d + r * n
+            sums(count: inputs, terms: n, from: nil, into: dx + r * inputs, stride: n) { dr[$0] } vector: { w + $0 }
         }
     }
 
-    /// `y[k] = initial[k] + Σ_t s(t) · v(t)[k]` for `k` in `0..<count`, each from `initial[k]`
-    /// (0 without it) over `t` in order, four values of `k` side by side.
+    /// `y[k] = initial[k] + Σ_t s(t) · v(t)[k · stride]` for `k` in `0..<count`, each from
+    /// `initial[k]` (0 without it) over `t` in order, four values of `k` side by side.
     @inline(__always)
     private static func sums(count: Int, terms: Int, from initial: UnsafePointer<SIMD8<Float>>?, into y: UnsafeMutablePointer<SIMD8<Float>>,
-                             scalar s: (Int) -> SIMD8<Float>, vector v: (Int) -> UnsafePointer<SIMD8<Float>>) {
+                             stride: Int = 1, scalar s: (Int) -> SIMD8<Float>, vector v: (Int) -> UnsafePointer<SIMD8<Float>>) {
         @inline(__always) func start(_ k: Int) -> SIMD8<Float> { initial?[k] ?? SIMD8<Float>() }
         var k = 0
         while k + 4 <= count {
             var a0 = start(k), a1 = start(k + 1), a2 = start(k + 2), a3 = start(k + 3)
             for t in 0..<terms {
-                let st = s(t), vt = v(t) + k
+                let st = s(t), vt = v(t) + k * stride
                 a0 += st * vt[0]
-                a1 += st * vt[1]
-                a2 += st * vt[2]
-                a3 += st * vt[3]
+                a1 += st * vt[stride]
+                a2 += st * vt[2 * stride]
+                a3 += st * vt[3 * stride]
             }
             y[k] = a0
             y[k + 1] = a1
@@ -92,7 +71,7 @@ enum LockstepKernels {
         }
         while k < count {
             var acc = start(k)
-            for t in 0..<terms { acc += s(t) * v(t)[k] }
+            for t in 0..<terms { acc += s(t) * v(t)[k * stride] }
             y[k] = acc
             k += 1
         }
