@@ -15,35 +15,31 @@ enum LaneUpdates {
         /// sums, in order.
         @inline(__always) mutating func add(_ g: Lane) {
             let q = g * g
-            withUnsafeBytes(of: q) { bytes in
-                for c in 0..<(Lane.scalarCount / 4) { four += bytes.loadUnaligned(fromByteOffset: 16 * c, as: SIMD4<Float>.self) }
-            }
+            for c in stride(from: 0, to: Lane.scalarCount, by: 4) { four += SIMD4(q[c], q[c + 1], q[c + 2], q[c + 3]) }
         }
 
-        /// Four values' squares into the partial sums (where a lane is eight and four are left).
-        @inline(__always) mutating func add(_ g: UnsafePointer<Float>) {
-            let v = UnsafeRawPointer(g).loadUnaligned(as: SIMD4<Float>.self)
-            four += v * v
-        }
+        /// A group of four's squares, into the partial sums.
+        @inline(__always) mutating func add(four group: SIMD4<Float>) { four += group }
 
         @inline(__always) mutating func add(_ g: Float) { tail += g * g }
 
         var total: Double { Double(four.sum() + tail) }
     }
 
-    /// Whole lanes by `lane`, then (where a lane is eight) a group of four and the rest one by one
-    /// by `one`, each element's square summed in the four-lane order.
+    /// Whole lanes by `lane`; the rest — where a lane is eight, a group of four, then fewer than
+    /// four — one by one by `one`; each element's square summed in the four-lane order.
+    ///
+    /// The rest goes first: each element's update is its own, and its squares are kept aside and
+    /// added where the four-lane order puts them. Done last, the scalar constants of `one` were
+    /// held in registers across the loop, and the partial sums went to the stack, a store and a
+    /// load on the loop's chain of additions (57 % on Adam's loop, measured in C).
     @inline(__always)
     private static func each(_ g: UnsafePointer<Float>, _ n: Int, lane: (Int, Lane) -> Void, one: (Int, Float) -> Void) -> Double {
-        var squares = Squares(), i = 0
-        while i + Lane.scalarCount <= n {
-            let gi = Lane(g, i)
-            squares.add(gi)
-            lane(i, gi)
-            i += Lane.scalarCount
-        }
+        let whole = n - n % Lane.scalarCount
+        var squares = Squares(), lastFour: SIMD4<Float>? = nil, i = whole
         if i + 4 <= n {
-            squares.add(g + i)
+            let v = UnsafeRawPointer(g + i).loadUnaligned(as: SIMD4<Float>.self)
+            lastFour = v * v
             for k in i..<(i + 4) { one(k, g[k]) }
             i += 4
         }
@@ -52,6 +48,14 @@ enum LaneUpdates {
             one(i, g[i])
             i += 1
         }
+        i = 0
+        while i < whole {
+            let gi = Lane(g, i)
+            squares.add(gi)
+            lane(i, gi)
+            i += Lane.scalarCount
+        }
+        if let lastFour { squares.add(four: lastFour) }
         return squares.total
     }
 
