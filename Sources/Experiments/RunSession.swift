@@ -82,7 +82,7 @@ public final class RunSession {
         try writer.enqueue(earlierBest.map { [.snapshot($0), .epoch(epoch)] } ?? [.epoch(epoch)])
         // Kept every epoch (a run interrupted mid-epoch resumes after the last whole one),
         // written every checkpointInterval seconds of training and when the run is interrupted.
-        checkpoint = trainer.checkpoint(after: report.epoch, tensors: report.layers.flatMap(\.tensors))
+        trainer.keepCheckpoint(after: report.epoch, tensors: report.layers.flatMap(\.tensors), in: &checkpoint)
         trained += report.seconds
         if trained - checkpointed >= Runner.checkpointInterval, let state = try checkpoint?.encoded() {
             try writer.enqueue(.checkpoint(epoch: report.epoch, state: state))

@@ -53,15 +53,25 @@ public final class Parameter {
     /// ∂loss/∂value from the last backward pass, copied.
     public var gradient: [Float] { Array(UnsafeBufferPointer(start: gradients, count: count)) }
 
-    /// The optimiser's moments, copied (empty when it never used one).
-    var moment1: [Float] {
-        get { usesMoment1 ? Array(UnsafeBufferPointer(start: moments1, count: count)) : [] }
-        set { usesMoment1 = Self.restore(newValue, into: moments1, count: count) }
+    /// Copies the moments into `kept` (empty arrays for one never used), into the arrays' own
+    /// storage when they have the size already.
+    func copyMoments(into kept: inout TrainerCheckpoint.Moments) {
+        Self.copy(moments1, count: usesMoment1 ? count : 0, into: &kept.first)
+        Self.copy(moments2, count: usesMoment2 ? count : 0, into: &kept.second)
     }
 
-    var moment2: [Float] {
-        get { usesMoment2 ? Array(UnsafeBufferPointer(start: moments2, count: count)) : [] }
-        set { usesMoment2 = Self.restore(newValue, into: moments2, count: count) }
+    private static func copy(_ span: UnsafeMutablePointer<Float>, count: Int, into array: inout [Float]) {
+        guard array.count == count else {
+            array = Array(UnsafeBufferPointer(start: span, count: count))
+            return
+        }
+        array.withUnsafeMutableBufferPointer { $0.baseAddress?.update(from: span, count: count) }
+    }
+
+    /// Takes the moments back from a checkpoint (zeros for one it has empty).
+    func restoreMoments(_ kept: TrainerCheckpoint.Moments) {
+        usesMoment1 = Self.restore(kept.first, into: moments1, count: count)
+        usesMoment2 = Self.restore(kept.second, into: moments2, count: count)
     }
 
     /// Copies `values` in (zeros when empty); whether the moment is in use.

@@ -103,11 +103,30 @@ extension Trainer {
     /// The trainer's state now, to be taken right after an epoch's report (between epochs).
     /// - Parameter tensors: the engine's snapshot of that epoch when the caller has it already.
     public func checkpoint(after epoch: Int, tensors: [TensorSnapshot]? = nil) -> TrainerCheckpoint {
-        TrainerCheckpoint(
+        var checkpoint: TrainerCheckpoint?
+        keepCheckpoint(after: epoch, tensors: tensors, in: &checkpoint)
+        return checkpoint!
+    }
+
+    /// The same, kept in `kept`: the optimiser's moments are copied into its arrays where they
+    /// have the sizes already. A recorded run keeps the state after every epoch (so that one
+    /// interrupted mid-epoch resumes after the last whole one), and reusing the last one's storage
+    /// spares allocating, filling from cold memory and freeing a copy of the moments every epoch.
+    ///
+    /// The minibatch order is copied too, never shared: the trainer shuffles it in place, and an
+    /// order shared with the checkpoint would be copied by every epoch's shuffle.
+    public func keepCheckpoint(after epoch: Int, tensors: [TensorSnapshot]? = nil, in kept: inout TrainerCheckpoint?) {
+        var (moments, rows) = kept.take().map { ($0.moments, $0.rows) } ?? ([], [])
+        let parameters = engine.parameters
+        if moments.count != parameters.count { moments = parameters.map { _ in .init(first: [], second: []) } }
+        for (i, p) in parameters.enumerated() { p.copyMoments(into: &moments[i]) }
+        if rows.count == order.rows.count { _ = rows.withUnsafeMutableBufferPointer { $0.update(fromContentsOf: order.rows) } } else {
+            rows = order.rows.withUnsafeBufferPointer(Array.init)
+        }
+        kept = TrainerCheckpoint(
             epoch: epoch, step: step,
             tensors: (tensors ?? engine.snapshot()).map { .init(layer: $0.layer, name: $0.name, shape: $0.shape, values: $0.values) },
-            moments: engine.parameters.map { .init(first: $0.moment1, second: $0.moment2) },
-            order: order.generator.words, rows: order.rows, dropout: dropoutRNG.words, schedule: scheduler.state)
+            moments: moments, order: order.generator.words, rows: rows, dropout: dropoutRNG.words, schedule: scheduler.state)
     }
 
     /// Continues from `checkpoint`: the next ``train(interrupted:observer:)`` starts at its
@@ -125,8 +144,7 @@ extension Trainer {
             guard m.first.isEmpty || m.first.count == p.count, m.second.isEmpty || m.second.count == p.count else {
                 throw .incompatibleData("the checkpoint's optimiser state does not fit parameter \(p.name)")
             }
-            p.moment1 = m.first
-            p.moment2 = m.second
+            p.restoreMoments(m)
         }
         step = checkpoint.step
         order = MinibatchOrder(generator: orderRNG, rows: checkpoint.rows)

@@ -51,6 +51,27 @@ final class CheckpointTests: XCTestCase {
         }
     }
 
+    /// A checkpoint kept after every epoch in the last one's arrays is the checkpoint taken afresh,
+    /// and the optimiser's moments and the minibatch order are copied into the storage they had
+    /// (not allocated anew, and the order not shared with the trainer, whose next shuffle would
+    /// then copy it).
+    func testACheckpointKeptInPlaceIsTheFreshOneInTheSameStorage() throws {
+        for optimizer: Optimizer in [.adam(), .momentum(beta: 0.9), .sgd] {
+            let trainer = try Trainer(config: config(optimizer), data: split())
+            var kept: TrainerCheckpoint?
+            var storage: [UnsafeRawPointer?] = []
+            _ = trainer.train { report in
+                trainer.keepCheckpoint(after: report.epoch, tensors: report.layers.flatMap(\.tensors), in: &kept)
+                XCTAssertEqual(kept, trainer.checkpoint(after: report.epoch), "\(optimizer) epoch \(report.epoch)")
+                let addresses = kept!.moments.flatMap { [$0.first, $0.second] }.map { $0.withUnsafeBytes(\.baseAddress) }
+                    + [kept!.rows.withUnsafeBytes(\.baseAddress)]
+                if storage.isEmpty { storage = addresses } else { XCTAssertEqual(addresses, storage, "\(optimizer) epoch \(report.epoch)") }
+                return .proceed
+            }
+            XCTAssertEqual(kept?.epoch, 12)
+        }
+    }
+
     /// A schedule that has seen no loss yet holds an infinite best; the bytes keep it.
     func testACheckpointWithoutALossSoFarEncodes() throws {
         let data = try split()
