@@ -14,8 +14,10 @@ struct EpochRecorder {
     private(set) var selected: EpochRecord?
     /// The last epoch's metrics, as recorded (without layers or snapshot).
     private(set) var lastMetrics: EpochRecord?
-    /// The selected epoch's confusion matrices, on the test and the validation part.
-    private(set) var selectedConfusion: ConfusionRecord?
+    /// The selected epoch's scores on the test and the validation part, made into its confusion
+    /// matrices only when asked (``selectedConfusion``): a run that improves every epoch would
+    /// otherwise build a record of every cell at every epoch.
+    private var selectedScores: (epoch: Int, test: TaskScores?, validation: TaskScores?)?
     /// The last epoch's tensors and whether they were stored as `final`, for a run that stops early.
     private var last: (epoch: Int, tensors: [TensorSnapshot], storedFinal: Bool)?
     /// The best weights not yet written, and the training time at which a best was last written.
@@ -74,10 +76,10 @@ struct EpochRecorder {
     mutating func record(_ r: EpochReport) -> (epoch: EpochRecord, best: SnapshotRecord?) {
         let alerts = monitor.check(r)
         if alerts.contains(where: { $0.kind == .exploding }) { exploded = true }
-        let norms = r.gradientNorms.map(Double.init)
+        let norms = Self.meanAndMax(r.gradientNorms)
         var extra = [String: Double](minimumCapacity: Metric.catalogue.count)
-        extra[Metric.gradNorm.name] = norms.isEmpty ? 0 : norms.reduce(0, +) / Double(norms.count)
-        extra[Metric.gradNormMax.name] = norms.max() ?? 0
+        extra[Metric.gradNorm.name] = norms.mean
+        extra[Metric.gradNormMax.name] = norms.max
         extra[Metric.alerts.name] = Double(alerts.filter { $0.severity != .note }.count)
         if let loss = r.validationLoss { extra[Metric.valLoss.name] = loss }
         if let accuracy = r.validationAccuracy { extra[Metric.valAccuracy.name] = accuracy }
@@ -90,7 +92,7 @@ struct EpochRecorder {
         let improved = selection.add(record)
         if improved {
             selected = record
-            selectedConfusion = Self.confusion(epoch: r.epoch, test: r.testScores, validation: r.validationScores)
+            selectedScores = (r.epoch, r.testScores, r.validationScores)
         }
         if stopper?.observe(record) == true, options.snapshots { earlyBest = (r.epoch, r.layers.flatMap(\.tensors)) }
         record.layers = r.layers.map(Self.health)
@@ -136,7 +138,9 @@ struct EpochRecorder {
         return snapshots
     }
 
-    private static func confusion(epoch: Int, test: TaskScores?, validation: TaskScores?) -> ConfusionRecord? {
+    /// The selected epoch's confusion matrices, on the test and the validation part.
+    var selectedConfusion: ConfusionRecord? {
+        guard let (epoch, test, validation) = selectedScores else { return nil }
         var cells: [ConfusionRecord.Cell] = []
         for (split, scores) in [("test", test), ("validation", validation)] {
             guard case let .classes(matrix, _)? = scores else { continue }
@@ -153,13 +157,24 @@ struct EpochRecorder {
         tensors.map { TensorRecord(layer: $0.layer, name: $0.name, shape: $0.shape, values: $0.values) }
     }
 
+    /// The mean (summed in `Double`, in order) and the largest of an epoch's per-step norms; 0 and
+    /// 0 for none.
+    private static func meanAndMax(_ norms: [Float]) -> (mean: Double, max: Double) {
+        guard var largest = norms.first.map(Double.init) else { return (0, 0) }
+        var sum = 0.0
+        for norm in norms {
+            sum += Double(norm)
+            if largest < Double(norm) { largest = Double(norm) }   // as `max()`
+        }
+        return (sum / Double(norms.count), largest)
+    }
+
     private static func health(_ l: LayerReport) -> LayerHealthRecord {
-        let w = l.weightGradientNorms.map(Double.init), b = l.biasGradientNorms.map(Double.init)
+        let w = meanAndMax(l.weightGradientNorms), b = meanAndMax(l.biasGradientNorms)
         let a = l.activations, e = l.evaluationActivations
         return LayerHealthRecord(
             layer: l.index, units: l.units, activation: l.activation.description,
-            gradNormMean: w.isEmpty ? 0 : w.reduce(0, +) / Double(w.count), gradNormMax: w.max() ?? 0,
-            biasGradNormMean: b.isEmpty ? 0 : b.reduce(0, +) / Double(b.count), biasGradNormMax: b.max() ?? 0,
+            gradNormMean: w.mean, gradNormMax: w.max, biasGradNormMean: b.mean, biasGradNormMax: b.max,
             weightNorm: l.weightNorm, updateRatio: l.updateRatio,
             actMean: a?.mean, actStd: a?.std, deadUnits: a?.deadUnits, deadFraction: a?.deadFraction,
             saturatedFraction: a?.saturatedFraction, evalActMean: e?.mean, evalActStd: e?.std,

@@ -78,8 +78,8 @@ public struct HealthMonitor: Sendable {
                 alerts.append(AlertRecord(
                     epoch: epoch, kind: .saturation, severity: harmful ? .warning : .note, layer: layer.index, value: saturated,
                     threshold: t.saturationFraction,
-                    message: String(format: "%.3g%%", saturated * 100) + " of layer \(layer.index + 1)'s \(layer.activation) outputs are saturated"
-                        + (gain.map { String(format: ", passing on %.3g%% of the gradient the activation can at most", $0 * 100) } ?? "")
+                    message: Printf.format("%.3g%%", saturated * 100) + " of layer \(layer.index + 1)'s \(layer.activation) outputs are saturated"
+                        + (gain.map { ", passing on " + Printf.format("%.3g%%", $0 * 100) + " of the gradient the activation can at most" } ?? "")
                         + (harmful ? "" : ": the rest still carry the gradient")))
             }
         }
@@ -117,5 +117,5 @@ private func mean(_ values: [Float]) -> Float {
 
 private func short(_ x: Double) -> String {
     let s = "\(Float(x))"
-    return s.count > 9 ? String(format: "%.3g", x) : s
+    return s.count > 9 ? Printf.format("%.3g", x) : s
 }

@@ -7,12 +7,26 @@ extension TaskScores {
     /// `r2`); metrics without a value (AUC of more than two classes, R² of a constant target) are
     /// left out.
     public var metricValues: [(name: String, value: Double)] {
-        let values: [(String, Double?)]
-        switch self {
-        case let .classes(confusion, auc): values = [("macro_f1", confusion.macroF1), ("auc", auc)]
-        case let .values(errors): values = [("rmse", errors.rmse), ("mae", errors.mae), ("r2", errors.r2)]
+        var values: [(name: String, value: Double)] = []
+        forEachMetric { values.append(($0, $1)) }
+        return values
+    }
+
+    /// Calls `body` with each of ``metricValues`` in turn, without making the list (every
+    /// recorded epoch adds them to its metrics).
+    func forEachMetric(_ body: (_ name: String, _ value: Double) -> Void) {
+        func give(_ name: String, _ value: Double?) {
+            if let value, value.isFinite { body(name, value) }
         }
-        return values.compactMap { name, value in value.flatMap { $0.isFinite ? (name, $0) : nil } }
+        switch self {
+        case let .classes(confusion, auc):
+            give("macro_f1", confusion.macroF1)
+            give("auc", auc)
+        case let .values(errors):
+            give("rmse", errors.rmse)
+            give("mae", errors.mae)
+            give("r2", errors.r2)
+        }
     }
 
     /// A metric's catalogue name on one part: `test_macro_f1`, `val_rmse`.
@@ -21,7 +35,7 @@ extension TaskScores {
     /// Adds the metrics on one part (`test` or `val`) to `metrics`, by their catalogue names
     /// (``Metric/taskMetrics``).
     func addMetrics(split: String, to metrics: inout [String: Double]) {
-        for (name, value) in metricValues {
+        forEachMetric { name, value in
             let metric = Self.metricName(name, split: split)
             assert(Metric.taskMetrics.contains { $0.name == metric }, "\(metric) is not in the catalogue")
             metrics[metric] = value

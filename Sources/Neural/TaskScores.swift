@@ -117,8 +117,11 @@ public struct ConfusionMatrix: Sendable, Equatable {
     /// The mean F1 over the classes present in the data or the predictions (scikit-learn's
     /// `f1_score(average='macro')`).
     public var macroF1: Double? {
-        let scores = (0..<classes).compactMap(f1)
-        return scores.isEmpty ? nil : scores.reduce(0, +) / Double(scores.count)
+        var sum = 0.0, scored = 0
+        for c in 0..<classes {
+            if let f1 = f1(c) { (sum, scored) = (sum + f1, scored + 1) }
+        }
+        return scored == 0 ? nil : sum / Double(scored)
     }
 }
 
