@@ -52,8 +52,8 @@ public final class RunSession {
             recorder.replay(resuming.epochs)
         }
         do {
-            if let transform = trainer.data.transform, let json = try? String(decoding: JSONEncoder.sorted.encode(transform), as: UTF8.self) {
-                try writer.enqueue(.inputTransform(json: json))
+            if let transform = trainer.data.transform {
+                try writer.enqueue { (try? JSONEncoder.sorted.encode(transform)).map { .inputTransform(json: String(decoding: $0, as: UTF8.self)) } }
             }
             if resuming == nil, let initial = recorder.initialSnapshot(trainer.engine) { try writer.enqueue(.snapshot(initial)) }
         } catch {
