@@ -80,7 +80,7 @@ final class RunWriter: Sendable {
         self.lockWait = lockWait
         // Then what queued meanwhile (the input transform, the initial weights): a short run's
         // close does not wait for them.
-        queue.async { [self] in if openedRun() != nil { writePending(scheduled: false) } }
+        queue.async { [self] in if openedRun() != nil { writePending(.once) } }
     }
 
     /// The run's id: `nil` until the queue opened it, and when opening it failed.
@@ -119,20 +119,30 @@ final class RunWriter: Sendable {
             defer { s.writing = true }
             return (!s.writing, before < Self.maxPending / 2 && s.pending.count >= Self.maxPending / 2)
         }
-        if full {
-            queue.async { [self] in writePending(scheduled: false) }
-        } else if schedule {
-            queue.asyncAfter(deadline: .now() + Self.batchWindow) { [self] in writePending(scheduled: true) }
-        }
+        if schedule { queue.asyncAfter(deadline: .now() + Self.batchWindow) { [self] in writePending(.scheduled) } }
+        if full { queue.async { [self] in writePending(.once) } }
     }
 
-    /// Writes what waits, oldest first, in one call, until nothing does; the `scheduled` pass
-    /// then ends the schedule.
-    private func writePending(scheduled: Bool) {
+    /// What a pass over the waiting writes does once it has written them.
+    private enum Pass {
+        /// The pass ``batchWindow`` after a first write arrived: when writes arrived meanwhile,
+        /// it passes again ``batchWindow`` later (at once if half of ``maxPending`` waits), and
+        /// it ends the schedule when none did. Passing again at once whatever arrived made a
+        /// writer that was behind commit a few epochs at a time: most of a tracked sweep's
+        /// writing was commits of the same last pages.
+        case scheduled
+        /// One write of what waits now (the run just opened, or half of ``maxPending`` waits).
+        case once
+        /// ``drain()``'s: until nothing waits.
+        case all
+    }
+
+    /// Writes what waits, oldest first, in one call; then as `pass` says.
+    private func writePending(_ pass: Pass) {
         while true {
             let items: [Queued] = state.withLock { s in
                 guard !s.pending.isEmpty else {
-                    if scheduled { s.writing = false }
+                    if pass == .scheduled { s.writing = false }
                     return []
                 }
                 defer { s.pending.removeAll(keepingCapacity: true) }
@@ -144,6 +154,22 @@ final class RunWriter: Sendable {
                 perform { (store: any RunRecorder) throws(StoreError) in try store.record(run: run, writes) }
             }
             for _ in items { slots.signal() }
+            switch pass {
+            case .all: continue
+            case .once: return
+            case .scheduled:
+                let next: Bool? = state.withLock { s in
+                    if s.pending.isEmpty { s.writing = false }
+                    return s.pending.isEmpty ? nil : s.pending.count >= Self.maxPending / 2
+                }
+                switch next {
+                case nil: return
+                case true?: continue
+                case false?:
+                    queue.asyncAfter(deadline: .now() + Self.batchWindow) { [self] in writePending(.scheduled) }
+                    return
+                }
+            }
         }
     }
 
@@ -186,7 +212,7 @@ final class RunWriter: Sendable {
     /// - Throws: the first write error, if any.
     @discardableResult
     func drain() throws(StoreError) -> (run: Int64, seconds: Double) {
-        let run = queue.sync { writePending(scheduled: false); return openedRun() }
+        let run = queue.sync { writePending(.all); return openedRun() }
         let (failure, seconds) = state.withLock { ($0.failure, $0.seconds) }
         if let failure { throw failure }
         // Opening fails only with an error, thrown above.

@@ -87,6 +87,22 @@ final class RunRecorderTests: XCTestCase {
         XCTAssertEqual(log.finished, [.finished], "the run closed after its last epoch was written")
     }
 
+    /// A writer that fell behind does not then commit whatever arrived during its last write, an
+    /// epoch or two at a time: a trickle of epochs waits the batch window (25 ms) for the next
+    /// pass. (Passing again at once made most of a tracked sweep's commits a few epochs each.)
+    /// Epochs every 2 ms, writes of 5 ms: at most one pass per window, plus the opening's,
+    /// the drain's and those a full queue starts.
+    func testAWriterBehindATrickleOfEpochsWaitsAWindowBeforeWritingAgain() throws {
+        let recorder = MemoryRecorder(delay: 0.005)
+        let config = try RunSettings(["dataset": "circle", "layers": "4", "epochs": "100", "snapshots": "none"]).configuration()
+        let start = Date()
+        _ = try Runner(store: recorder).run(config, version: "t", onEpoch: { _ in Thread.sleep(forTimeInterval: 0.002) })
+        let elapsed = Date().timeIntervalSince(start)
+        let log = recorder.log.withLock { $0 }
+        XCTAssertEqual(log.epochs.map(\.epoch), Array(1...100), "every epoch, in order")
+        XCTAssertLessThanOrEqual(Double(log.batches.count), elapsed / 0.025 + 6, "\(elapsed) s: \(log.batches)")
+    }
+
     func testTheRunnerWritesThroughAnyRecorder() throws {
         let recorder = MemoryRecorder()
         let config = try RunSettings(["dataset": "circle", "layers": "4", "epochs": "6", "snapshot-every": "3"]).configuration()
