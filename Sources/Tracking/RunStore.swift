@@ -145,7 +145,8 @@ public final class RunStore: SweepRecorder {
     public func record(run: Int64, _ writes: [RunWrite]) throws(StoreError) {
         try checkFileIsStillThere()
         try write { db in
-            for w in writes { try Self.apply(w, run: run, db) }
+            let received = Timestamp.now()
+            for w in writes { try Self.apply(w, run: run, received: received, db) }
         }
     }
 
@@ -156,12 +157,15 @@ public final class RunStore: SweepRecorder {
         try db.cachedStatement(literal: literal).execute()
     }
 
-    /// One write of a run's, inside the caller's transaction.
-    static func apply(_ w: RunWrite, run: Int64, _ db: Database) throws {
+    /// One write of a run's, inside the caller's transaction; an epoch not stamped yet is
+    /// stamped `received` (the transaction's time: one clock reading and formatting per commit,
+    /// not per epoch).
+    static func apply(_ w: RunWrite, run: Int64, received: String, _ db: Database) throws {
         switch w {
         case .epoch(let e):
             var row = e
             row.runID = run
+            row.recordedAt = row.recordedAt ?? received
             try row.insertPrepared(db)
             for (name, value) in e.extra where !EpochRecord.extraColumnSet.contains(name) {
                 try MetricRow(runID: run, epoch: e.epoch, name: name, value: finite(value)).insertPrepared(db)
