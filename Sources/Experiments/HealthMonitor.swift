@@ -20,8 +20,10 @@ public import Tracking
 ///   beside ones that still carry the gradient: tanh nets that reach 96–99 % accuracy).
 public struct HealthMonitor: Sendable {
     public let thresholds: HealthThresholds
+    /// The per-layer norms of the last `explodingWindow` epochs, oldest first, and the last
+    /// epoch's training loss: all the growth test looks back at (a long run keeps no more).
     private var history: [[Double]] = []
-    private var losses: [Double] = []
+    private var lastLoss: Double?
 
     public init(thresholds: HealthThresholds) {
         self.thresholds = thresholds
@@ -41,7 +43,7 @@ public struct HealthMonitor: Sendable {
                                                   : "\(short(t.vanishingRatio)) × the output layer's \(short(last))")))
             }
         }
-        let previousLoss = losses.last
+        let previousLoss = lastLoss
         for (i, norm) in norms.enumerated() {
             let windowAgo = history.count >= t.explodingWindow ? history[history.count - t.explodingWindow].element(i) : nil
             let previous = history.last?.element(i)
@@ -84,7 +86,8 @@ public struct HealthMonitor: Sendable {
             }
         }
         history.append(norms)
-        losses.append(report.trainLoss)
+        if history.count > t.explodingWindow { history.removeFirst(history.count - t.explodingWindow) }
+        lastLoss = report.trainLoss
         return alerts
     }
 

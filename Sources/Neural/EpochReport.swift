@@ -24,6 +24,28 @@ public struct EpochReport: Sendable {
     public var gradientNorms: [Float]
     /// Hidden layers first, output layer last.
     public var layers: [LayerReport]
+
+    /// A report as a trainer makes it (also for a recorder's tests, which need reports of their
+    /// own making).
+    public init(epoch: Int, trainLoss: Double, testLoss: Double, trainAccuracy: Double? = nil, testAccuracy: Double? = nil,
+                validationLoss: Double? = nil, validationAccuracy: Double? = nil, testScores: TaskScores? = nil,
+                validationScores: TaskScores? = nil, learningRate: Double, steps: Int, seconds: Double, gradientNorms: [Float],
+                layers: [LayerReport]) {
+        self.epoch = epoch
+        self.trainLoss = trainLoss
+        self.testLoss = testLoss
+        self.trainAccuracy = trainAccuracy
+        self.testAccuracy = testAccuracy
+        self.validationLoss = validationLoss
+        self.validationAccuracy = validationAccuracy
+        self.testScores = testScores
+        self.validationScores = validationScores
+        self.learningRate = learningRate
+        self.steps = steps
+        self.seconds = seconds
+        self.gradientNorms = gradientNorms
+        self.layers = layers
+    }
 }
 
 /// One layer's share of an ``EpochReport``.
@@ -48,6 +70,22 @@ public struct LayerReport: Sendable {
     /// The layer's tensors at the end of the epoch: weight (`inputs × units`, row-major), bias,
     /// and batch norm's gamma, beta and running statistics when present.
     public var tensors: [TensorSnapshot]
+
+    public init(index: Int, units: Int, activation: Activation, weightGradientNorms: [Float], biasGradientNorms: [Float],
+                weightNorm: Double, biasNorm: Double, updateNorm: Double, activations: ActivationStatistics? = nil,
+                evaluationActivations: ActivationStatistics? = nil, tensors: [TensorSnapshot] = []) {
+        self.index = index
+        self.units = units
+        self.activation = activation
+        self.weightGradientNorms = weightGradientNorms
+        self.biasGradientNorms = biasGradientNorms
+        self.weightNorm = weightNorm
+        self.biasNorm = biasNorm
+        self.updateNorm = updateNorm
+        self.activations = activations
+        self.evaluationActivations = evaluationActivations
+        self.tensors = tensors
+    }
 
     /// The weight matrix at the end of the epoch, row-major.
     public var weights: [Float] { tensors.first { $0.name == "weight" }?.values ?? [] }
