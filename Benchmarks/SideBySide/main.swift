@@ -178,9 +178,11 @@ func trackedLockstepSweep(store: RunStore) throws -> [String: Any] {
     let runs = try sweepRates.indices.map { k in (try sweepConfiguration(k), try sweepConfiguration(k).makeTrainer(blasThreads: blasThreads)) }
     var testLoss = 0.0, trainLoss = 0.0, epochs = 0
     let (start, cpuStart) = (now(), cpu())
+    // As `SweepRunner`: every run writes the store on one queue.
+    let writes = DispatchQueue(label: "gradbook.sweep-writer")
     for first in stride(from: 0, to: runs.count, by: Lockstep.width) {
         let members = Array(runs[first..<min(first + Lockstep.width, runs.count)])
-        let sessions = try members.map { try Runner(store: store).open($0.0, trainer: $0.1, version: "bench") }
+        let sessions = try members.map { try Runner(store: store, writeQueue: writes).open($0.0, trainer: $0.1, version: "bench") }
         let group = try Lockstep(members.map(\.1))
         var failure: (any Error)?
         let outcomes = group.train { i, report in
@@ -206,10 +208,11 @@ func sweep(store: RunStore?) throws -> [String: Any] {
     let trainers = try sweepRates.indices.map { k in (try sweepConfiguration(k), try sweepConfiguration(k).makeTrainer(blasThreads: blasThreads)) }
     var testLoss = 0.0, trainLoss = 0.0, epochs = 0
     let (start, cpuStart) = (now(), cpu())
+    let writes = DispatchQueue(label: "gradbook.sweep-writer")
     for (config, trainer) in trainers {
         var last: EpochReport?
         if let store {
-            let r = try Runner(store: store).run(config, trainer: trainer, version: "bench")
+            let r = try Runner(store: store, writeQueue: writes).run(config, trainer: trainer, version: "bench")
             (last, epochs) = (r.last, epochs + r.outcome.epochs)
         } else {
             trainer.collectsDiagnostics = false

@@ -36,7 +36,9 @@ final class RunWriter: Sendable {
     private let opening: NewRun?
     /// How long one write may keep meeting locks before the run fails.
     let lockWait: Double
-    private let queue = DispatchQueue(label: "gradbook.run-writer")
+    /// Where the writes are made: the writer's own, or one the runs writing the same store
+    /// share (``Runner/writeQueue``).
+    private let queue: DispatchQueue
     private let slots = DispatchSemaphore(value: maxPending)
     private let state = Mutex<State>(State())
 
@@ -66,22 +68,27 @@ final class RunWriter: Sendable {
     }
 
     /// A writer for a run already open.
-    init(store: any RunRecorder, run: Int64, lockWait: Double) {
+    init(store: any RunRecorder, run: Int64, lockWait: Double, queue: DispatchQueue? = nil) {
         self.store = store
+        self.queue = queue ?? Self.ownQueue()
         opening = nil
         self.lockWait = lockWait
         state.withLock { $0.run = run }
     }
 
     /// A writer that opens the run `new` at once, on its queue, before the writes queued for it.
-    init(store: any RunRecorder, opening new: NewRun, lockWait: Double) {
+    init(store: any RunRecorder, opening new: NewRun, lockWait: Double, queue: DispatchQueue? = nil) {
         self.store = store
+        self.queue = queue ?? Self.ownQueue()
         opening = new
         self.lockWait = lockWait
         // Then what queued meanwhile (the input transform, the initial weights): a short run's
         // close does not wait for them.
-        queue.async { [self] in if openedRun() != nil { writePending(.once) } }
+        self.queue.async { [self] in if openedRun() != nil { writePending(.once) } }
     }
+
+    /// A queue for one run's writes.
+    static func ownQueue() -> DispatchQueue { DispatchQueue(label: "gradbook.run-writer") }
 
     /// The run's id: `nil` until the queue opened it, and when opening it failed.
     var run: Int64? { state.withLock { $0.run } }

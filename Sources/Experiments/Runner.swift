@@ -1,4 +1,5 @@
 public import Datasets
+public import Dispatch
 import Foundation
 public import Neural
 public import Tracking
@@ -15,14 +16,20 @@ public struct Runner: Sendable {
     /// How long an epoch's write may keep meeting another command's lock (the epochs behind it
     /// waiting in memory) before the run fails.
     public var lockWait: Double
+    /// The queue the runs' writes are made on, when runs training at once share one (a sweep's:
+    /// SQLite makes one write at a time, and a ``Lockstep`` group's eight writers, each on a
+    /// queue of its own, spent their time waiting for each other's turn); `nil`, a queue per run.
+    public var writeQueue: DispatchQueue?
 
     /// The longest wait for a lock by default: ten minutes.
     public static let defaultLockWait = 600.0
 
-    public init(store: any RunRecorder, heartbeatInterval: Double = 5, lockWait: Double = Runner.defaultLockWait) {
+    public init(store: any RunRecorder, heartbeatInterval: Double = 5, lockWait: Double = Runner.defaultLockWait,
+                writeQueue: DispatchQueue? = nil) {
         self.store = store
         self.heartbeatInterval = heartbeatInterval
         self.lockWait = lockWait
+        self.writeQueue = writeQueue
     }
 
     /// What the store is told when `config` opens as a run.
@@ -124,9 +131,9 @@ public struct Runner: Sendable {
             throw SettingsError.invalid(key: "early-stop", value: rule.metric, expected: "a loss: this run's data is a regression, with no accuracy")
         }
         // A new run is opened by its writer, while the first epoch trains.
-        let writer = try opened.map { RunWriter(store: store, run: $0, lockWait: lockWait) }
+        let writer = try opened.map { RunWriter(store: store, run: $0, lockWait: lockWait, queue: writeQueue) }
             ?? RunWriter(store: store, opening: Self.newRun(config, name: name, experiment: experiment, tags: tags, version: version),
-                           lockWait: lockWait)
+                           lockWait: lockWait, queue: writeQueue)
         return try RunSession(runner: self, config: config, trainer: trainer, writer: writer, resuming: resuming)
     }
 }

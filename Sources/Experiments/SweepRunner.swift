@@ -65,6 +65,8 @@ public final class SweepRunner: Sendable {
     /// Groups of configurations still to run: one alone, or several to train together.
     private let queue: Mutex<[[Int]]>
     private let outcome = Mutex(Outcome())
+    /// The queue every run of the sweep writes the store on (``Runner/writeQueue``).
+    private let writes = DispatchQueue(label: "gradbook.sweep-writer")
 
     public init(store: any SweepRecorder, sweep: StoredSweep, options: Options) {
         self.store = store
@@ -261,7 +263,7 @@ public final class SweepRunner: Sendable {
     private func train(_ run: Ready, interrupted: () -> Bool, events: @Sendable (Event) -> Void) {
         var selection = selection(run)
         do {
-            let result = try Runner(store: store, lockWait: options.lockWait).run(
+            let result = try Runner(store: store, lockWait: options.lockWait, writeQueue: writes).run(
                 run.config, trainer: run.trainer, version: options.version, opened: run.runID, resuming: run.resuming, interrupted: interrupted,
                 onRecord: { selection.add($0) })
             finished(run.index, result, selection, events: events)
@@ -275,7 +277,7 @@ public final class SweepRunner: Sendable {
         var sessions: [RunSession] = [], members: [Ready] = []
         for run in runs {
             do {
-                sessions.append(try Runner(store: store, lockWait: options.lockWait).open(run.config, trainer: run.trainer, version: options.version,
+                sessions.append(try Runner(store: store, lockWait: options.lockWait, writeQueue: writes).open(run.config, trainer: run.trainer, version: options.version,
                                                                                         opened: run.runID))
                 members.append(run)
             } catch {

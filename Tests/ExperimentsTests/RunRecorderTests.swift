@@ -15,6 +15,8 @@ private final class MemoryRecorder: RunRecorder {
         var calls: [[String]] = []
         /// When `startRun` returned, and when the trainer reported its first epoch.
         var opened: Date?, firstEpoch: Date?
+        /// Calls of `record` under way now, and the most there were at once.
+        var recording = 0, mostAtOnce = 0
     }
     let log = Mutex(Log())
     /// Seconds each write of epochs takes (a slow disk).
@@ -36,6 +38,8 @@ private final class MemoryRecorder: RunRecorder {
     }
     func record(run: Int64, _ writes: [RunWrite]) throws(StoreError) {
         let epochs = writes.compactMap { if case .epoch(let e) = $0 { e } else { nil } }
+        log.withLock { $0.recording += 1; $0.mostAtOnce = max($0.mostAtOnce, $0.recording) }
+        defer { log.withLock { $0.recording -= 1 } }
         if delay > 0, !epochs.isEmpty { Thread.sleep(forTimeInterval: delay) }
         log.withLock { log in
             if !epochs.isEmpty { log.epochs += epochs; log.batches.append(epochs.count) }
@@ -101,6 +105,23 @@ final class RunRecorderTests: XCTestCase {
         let log = recorder.log.withLock { $0 }
         XCTAssertEqual(log.epochs.map(\.epoch), Array(1...100), "every epoch, in order")
         XCTAssertLessThanOrEqual(Double(log.batches.count), elapsed / 0.025 + 6, "\(elapsed) s: \(log.batches)")
+    }
+
+    /// Runs that share a write queue (a sweep's, a ``Lockstep`` group's members) take turns at
+    /// the store: their writes never run at once, each waiting for the other's lock.
+    func testRunsSharingAWriteQueueWriteOneAtATime() throws {
+        let recorder = MemoryRecorder(delay: 0.01)
+        let runner = Runner(store: recorder, writeQueue: DispatchQueue(label: "test.writes"))
+        let configs = try (1...4).map { seed in
+            try RunSettings(["dataset": "circle", "layers": "4", "epochs": "60", "snapshots": "none", "seed": "\(seed)"]).configuration()
+        }
+        let trainers = try configs.map { try $0.makeTrainer() }
+        let sessions = try zip(configs, trainers).map { try runner.open($0, trainer: $1, version: "t", opened: 7) }
+        let outcomes = try Lockstep(trainers).train { i, report in (try? sessions[i].observe(report).decision) ?? .stop }
+        for (session, outcome) in zip(sessions, outcomes) { _ = try session.finish(outcome) }
+        let log = recorder.log.withLock { $0 }
+        XCTAssertEqual(log.epochs.count, 4 * 60, "every member's every epoch")
+        XCTAssertEqual(log.mostAtOnce, 1, "one write at a time")
     }
 
     func testTheRunnerWritesThroughAnyRecorder() throws {
