@@ -106,7 +106,9 @@ final class RunWriter: Sendable {
     /// those queued before them.
     /// - Throws: the error of an earlier write that failed.
     func enqueue(_ items: [RunWrite]) throws(StoreError) {
-        try enqueue(items.lazy.map(Queued.write))
+        try enqueue(count: items.count) { pending in
+            for item in items { pending.append(.write(item)) }
+        }
     }
 
     /// Queues a write that `make` makes on the queue, in its turn: what costs the training
@@ -114,15 +116,16 @@ final class RunWriter: Sendable {
     /// millisecond for 64 standardised columns). `nil` writes nothing.
     /// - Throws: the error of an earlier write that failed.
     func enqueue(making make: @escaping @Sendable () -> RunWrite?) throws(StoreError) {
-        try enqueue(CollectionOfOne(Queued.made(make)))
+        try enqueue(count: 1) { $0.append(.made(make)) }
     }
 
-    private func enqueue(_ items: some Collection<Queued>) throws(StoreError) {
+    /// Queues the `count` writes `add` appends.
+    private func enqueue(count: Int, _ add: (inout [Queued]) -> Void) throws(StoreError) {
         if let failure = state.withLock({ $0.failure }) { throw failure }
-        for _ in items { slots.wait() }
+        for _ in 0..<count { slots.wait() }
         let (schedule, full) = state.withLock { s in
             let before = s.pending.count
-            s.pending.append(contentsOf: items)
+            add(&s.pending)
             defer { s.writing = true }
             return (!s.writing, before < Self.maxPending / 2 && s.pending.count >= Self.maxPending / 2)
         }
