@@ -160,7 +160,7 @@ final class RunWriter: Sendable {
             }
             if items.isEmpty { return }
             if let run = openedRun() {
-                let writes = items.compactMap(\.write)
+                let writes = items.compactMap { $0.write }
                 perform { (store: any RunRecorder) throws(StoreError) in try store.record(run: run, writes) }
             }
             for _ in items { slots.signal() }

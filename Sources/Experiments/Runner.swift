@@ -4,8 +4,9 @@ import Foundation
 public import Neural
 public import Tracking
 
-/// Trains one run and records it: opens it in the store, writes each epoch in one transaction,
-/// keeps its heartbeat, and closes it with the status training ended with.
+/// Trains one run and records it: opens it in the store, hands each epoch to its background
+/// writer (which stores the epochs a few at a time, each batch in one transaction), keeps its
+/// heartbeat, and closes it with the status training ended with.
 ///
 /// The data are loaded and the configuration checked before anything is written, so bad input
 /// leaves the store untouched.
