@@ -56,16 +56,8 @@ public final class Parameter {
     /// Copies the moments into `kept` (empty arrays for one never used), into the arrays' own
     /// storage when they have the size already.
     func copyMoments(into kept: inout TrainerCheckpoint.Moments) {
-        Self.copy(moments1, count: usesMoment1 ? count : 0, into: &kept.first)
-        Self.copy(moments2, count: usesMoment2 ? count : 0, into: &kept.second)
-    }
-
-    private static func copy(_ span: UnsafeMutablePointer<Float>, count: Int, into array: inout [Float]) {
-        guard array.count == count else {
-            array = Array(UnsafeBufferPointer(start: span, count: count))
-            return
-        }
-        array.withUnsafeMutableBufferPointer { $0.baseAddress?.update(from: span, count: count) }
+        kept.first.overwrite(with: UnsafeBufferPointer(start: moments1, count: usesMoment1 ? count : 0))
+        kept.second.overwrite(with: UnsafeBufferPointer(start: moments2, count: usesMoment2 ? count : 0))
     }
 
     /// Takes the moments back from a checkpoint (zeros for one it has empty).

@@ -120,9 +120,7 @@ extension Trainer {
         let parameters = engine.parameters
         if moments.count != parameters.count { moments = parameters.map { _ in .init(first: [], second: []) } }
         for (i, p) in parameters.enumerated() { p.copyMoments(into: &moments[i]) }
-        if rows.count == order.rows.count { _ = rows.withUnsafeMutableBufferPointer { $0.update(fromContentsOf: order.rows) } } else {
-            rows = order.rows.withUnsafeBufferPointer(Array.init)
-        }
+        order.rows.withUnsafeBufferPointer { rows.overwrite(with: $0) }
         kept = TrainerCheckpoint(
             epoch: epoch, step: step,
             tensors: (tensors ?? engine.snapshot()).map { .init(layer: $0.layer, name: $0.name, shape: $0.shape, values: $0.values) },
