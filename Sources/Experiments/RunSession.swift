@@ -18,7 +18,10 @@ public final class RunSession {
     private var recorder: EpochRecorder
     private let resumedAfter: Int?
     private let scale: TargetScale?
-    /// The trainer's state after the last epoch, and the training time of the last checkpoint written.
+    /// Epochs shorter than this are finished on an interrupt (``Runner/interruptGrace``).
+    private let interruptGrace: Double
+    /// The trainer's state after an epoch (the last one, when that epoch was long enough to be
+    /// abandoned on an interrupt), and the training time of the last checkpoint written.
     private var checkpoint: TrainerCheckpoint?
     private var trained = 0.0, checkpointed = 0.0
     private var last: EpochReport?
@@ -41,6 +44,7 @@ public final class RunSession {
         recorder = EpochRecorder(options: config.tracking, plannedEpochs: config.training.epochs, earlyStopping: config.earlyStopping,
                                  snapshotInterval: interval)
         resumedAfter = resuming?.checkpoint.epoch
+        interruptGrace = runner.interruptGrace
         // A standardised regression target: every number recorded is in the target's own units.
         scale = trainer.data.transform?.targetScale
         // A resumed run: the trainer continues from the checkpoint, the recorder from the epochs stored up to it.
@@ -80,11 +84,15 @@ public final class RunSession {
         let (epoch, earlierBest) = recorder.record(report)
         // A best held back goes before the epoch that lets it out.
         try writer.enqueue(earlierBest.map { [.snapshot($0), .epoch(epoch)] } ?? [.epoch(epoch)])
-        // Kept every epoch (a run interrupted mid-epoch resumes after the last whole one),
-        // written every checkpointInterval seconds of training and when the run is interrupted.
-        trainer.keepCheckpoint(after: report.epoch, tensors: report.layers.flatMap(\.tensors), in: &checkpoint)
+        // Written every checkpointInterval seconds of training and when the run is interrupted;
+        // kept every epoch when epochs are long (an interrupt abandons the epoch in progress and
+        // the run resumes after the last whole one), while an interrupt finishes a short one.
+        let abandons = report.seconds >= interruptGrace
+        trainer.finishesEpochOnInterrupt = !abandons
         trained += report.seconds
-        if trained - checkpointed >= Runner.checkpointInterval, let state = try checkpoint?.encoded() {
+        let due = trained - checkpointed >= Runner.checkpointInterval
+        if abandons || due { trainer.keepCheckpoint(after: report.epoch, tensors: report.layers.flatMap(\.tensors), in: &checkpoint) }
+        if due, let state = try checkpoint?.encoded() {
             try writer.enqueue(.checkpoint(epoch: report.epoch, state: state))
             checkpointed = trained
         }
@@ -130,8 +138,10 @@ public final class RunSession {
             // One list: the store writes them in one transaction, the status with what it closes.
             var writes = recorder.closingSnapshots().map(RunWrite.snapshot)
             if let confusion = recorder.selectedConfusion { writes.append(.confusion(confusion)) }
-            if case .interrupted = outcome.reason, let checkpoint {
-                writes.append(.checkpoint(epoch: checkpoint.epoch, state: try checkpoint.encoded()))
+            if case .interrupted = outcome.reason {
+                // Not kept after the last epoch: the trainer finished it and stopped at its end.
+                if let last, checkpoint?.epoch != last.epoch { trainer.keepCheckpoint(after: last.epoch, in: &checkpoint) }
+                if let checkpoint { writes.append(.checkpoint(epoch: checkpoint.epoch, state: try checkpoint.encoded())) }
             }
             if case let .diverged(epoch, reason) = outcome.reason {
                 writes.append(.alerts(epoch: epoch, [HealthMonitor.nanAlert(epoch: epoch, message: reason)]))

@@ -62,8 +62,10 @@ public final class Lockstep {
     /// `observer` with the member's index; a member stops alone (the observer's word, a
     /// divergence) and the others go on.
     ///
-    /// - Parameter interrupted: checked before every step; when it returns true every member
-    ///   still training abandons the epoch in progress and ends as ``StopReason/interrupted``.
+    /// - Parameter interrupted: checked before each round of epochs and before every step of it;
+    ///   when it returns true every member still training abandons the epoch in progress (or
+    ///   finishes it first, when any of them ``Trainer/finishesEpochOnInterrupt``) and ends as
+    ///   ``StopReason/interrupted``.
     /// - Returns: each member's outcome, in the order of ``trainers``.
     public func train(interrupted: () -> Bool = { false }, observer: (Int, EpochReport) -> TrainingDecision) -> [TrainingOutcome] {
         var outcomes = trainers.map { $0.firstEpoch > $0.config.epochs ? TrainingOutcome(epochs: $0.config.epochs, reason: .completed) : nil }
@@ -74,6 +76,11 @@ public final class Lockstep {
         while true {
             let active = trainers.indices.filter { outcomes[$0] == nil }
             guard !active.isEmpty else { break }
+            if interrupted() {
+                for i in active { outcomes[i] = TrainingOutcome(epochs: epochs[i] - 1, reason: .interrupted) }
+                break
+            }
+            let abandons = !active.contains { trainers[$0].finishesEpochOnInterrupt }
             let roundStart = DispatchTime.now().uptimeNanoseconds
             for i in active { network.load(models[i], lane: i) }
             var progress = trainers.map { _ in EpochProgress?.none }
@@ -91,7 +98,7 @@ public final class Lockstep {
             for b in 0..<progress[active[0]]!.batches {
                 // The members still training this epoch, without an array a step.
                 guard active.contains(where: { progress[$0] != nil }) else { break }
-                if interrupted() {
+                if b > 0, abandons, interrupted() {
                     for i in active where progress[i] != nil { stop(i, .interrupted) }
                     break
                 }

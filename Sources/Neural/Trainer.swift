@@ -44,6 +44,12 @@ public final class Trainer {
     /// Gather the diagnostics' raw material: per-step gradient norms and activation statistics.
     /// Off only to measure what they cost; reports then carry empty norms and no statistics.
     public var collectsDiagnostics = true
+    /// Whether an interrupt lets the epoch in progress finish (and be reported) before training
+    /// stops, rather than abandoning it: for a caller that keeps no copy of the state after each
+    /// epoch because its epochs are short (finishing one costs less than copying the optimiser's
+    /// state every epoch). Either way training stops at an epoch's boundary, before the next
+    /// epoch's shuffle.
+    public var finishesEpochOnInterrupt = false
     var dropoutRNG: SeededGenerator
     var step = 0
     var order: MinibatchOrder
@@ -89,8 +95,9 @@ public final class Trainer {
     /// Runs up to `config.epochs` epochs.
     ///
     /// - Parameters:
-    ///   - interrupted: checked before every step; when it returns true the epoch in progress
-    ///     is abandoned (never reported half done) and training ends as ``StopReason/interrupted``.
+    ///   - interrupted: checked before each epoch and before every step of it; when it returns
+    ///     true the epoch in progress is abandoned (never reported half done), or finished first
+    ///     when ``finishesEpochOnInterrupt``, and training ends as ``StopReason/interrupted``.
     ///   - observer: receives each epoch's report and may stop training; an error it throws
     ///     ends training and is rethrown.
     public func train(interrupted: () -> Bool = { false },
@@ -113,10 +120,11 @@ public final class Trainer {
     }
 
     private func runEpoch(_ epoch: Int, interrupted: () -> Bool) -> EpochResult {
+        if interrupted() { return .stop(.interrupted) }
         var progress = beginEpoch(epoch)
         let parameters = engine.parameters, layers = engine.layers   // read once, not at every step
         for b in 0..<progress.batches {
-            if interrupted() { return .stop(.interrupted) }
+            if b > 0, !finishesEpochOnInterrupt, interrupted() { return .stop(.interrupted) }
             let r = engine.computeGradients(data.train, rows: rows(ofBatch: b), dropout: &dropoutRNG)
             if let stop = recordGradients(r, &progress, batch: b) { return .stop(stop) }
             var norm = 0.0

@@ -68,9 +68,9 @@ final class RunnerTests: XCTestCase {
         let tensors = try store.snapshotTensors(run: result.runID, epoch: best.epoch)
         XCTAssertEqual(tensors.first { $0.layer == 0 && $0.name == "weight" }?.values, best.layers[0].weights)
 
-        var steps = 0
+        var reported = 0
         let stopped = try Runner(store: store).run(config(lr: 0.1, epochs: 30), version: "t",
-                                                   interrupted: { steps += 1; return steps > 7 * 25 + 3 })
+                                                   interrupted: { reported >= 7 }, onEpoch: { _ in reported += 1 })
         XCTAssertEqual(stopped.status, .interrupted)
         let kept = try store.snapshots(run: stopped.runID)
         XCTAssertEqual(kept.filter(\.best).count, 1)
@@ -155,14 +155,34 @@ final class RunnerTests: XCTestCase {
         XCTAssertEqual(try store.runs().count, 1, "no run was opened for it")
     }
 
-    func testInterruptionClosesTheRunWithWholeEpochs() throws {
+    /// An interrupt that arrives while epoch 6 trains (the second check after epoch 5): epochs
+    /// shorter than the grace finish it and the run stops after it, with a checkpoint taken
+    /// there; with no grace the epoch is abandoned and the checkpoint is the copy kept after
+    /// epoch 5. Either way the stored epochs are whole, and the run resumed from its checkpoint
+    /// ends with the very numbers of the run that never stopped.
+    func testAnInterruptFinishesAShortEpochOrAbandonsALongOneAndTheRunResumesBitForBit() throws {
         let store = try store()
-        var steps = 0
-        let result = try Runner(store: store).run(config(epochs: 50), version: "t", interrupted: { steps += 1; return steps > 130 })
-        XCTAssertEqual(result.status, .interrupted)
-        XCTAssertEqual(try store.run("\(result.runID)").status, .interrupted)
-        // 25 steps an epoch: 130 checks complete 5 epochs; the 6th is dropped.
-        XCTAssertEqual(try store.epochs(run: result.runID).map(\.epoch), [1, 2, 3, 4, 5])
+        let straight = try store.epochs(run: Runner(store: store).run(config(epochs: 12), version: "t").runID)
+        for (grace, whole) in [(Runner.defaultInterruptGrace, 6), (0, 5)] {
+            var reported = 0, checks = 0
+            let result = try Runner(store: store, interruptGrace: grace).run(
+                config(epochs: 12), version: "t", interrupted: { if reported >= 5 { checks += 1 }; return checks >= 2 },
+                onEpoch: { _ in reported += 1 })
+            XCTAssertEqual(result.status, .interrupted)
+            XCTAssertEqual(try store.run("\(result.runID)").status, .interrupted)
+            XCTAssertEqual(try store.epochs(run: result.runID).map(\.epoch), Array(1...whole), "grace \(grace)")
+            let (epoch, state) = try XCTUnwrap(store.checkpoint(run: result.runID))
+            XCTAssertEqual(epoch, whole, "grace \(grace)")
+            try store.reopenRun(result.runID, after: epoch)
+            let resumed = try Runner(store: store, interruptGrace: grace).run(
+                config(epochs: 12), version: "t", opened: result.runID,
+                resuming: .init(checkpoint: TrainerCheckpoint(decoding: state), epochs: store.epochs(run: result.runID)))
+            XCTAssertEqual(resumed.status, .finished)
+            let epochs = try store.epochs(run: result.runID)
+            XCTAssertEqual(epochs.map(\.epoch), Array(1...12))
+            XCTAssertEqual(epochs.map(\.trainLoss), straight.map(\.trainLoss), "grace \(grace)")
+            XCTAssertEqual(epochs.map(\.testLoss), straight.map(\.testLoss), "grace \(grace)")
+        }
     }
 
     func testDivergenceIsRecordedWithItsReason() throws {

@@ -173,6 +173,25 @@ final class LockstepTests: XCTestCase {
         XCTAssertEqual(reported, 4)
     }
 
+    /// When any member is told to finish the epoch in progress, an interrupt during the third
+    /// round (the second check after the second) lets every member finish it, and the members
+    /// stop before the fourth begins: each one's state is the state after its third epoch.
+    func testAnInterruptFinishesTheRoundWhenAMemberIsToldTo() throws {
+        let configs = (0..<2).map { training(hidden: layers, batchSize: 10, epochs: 50, seed: UInt64($0 + 1)) }
+        let data = try configs.map { try split(.binaryCrossEntropy, outputs: 1, seed: $0.seed) }
+        let group = try Lockstep(configs.indices.map { try Trainer(config: configs[$0], data: data[$0], engine: .fused) })
+        group.trainers[0].finishesEpochOnInterrupt = true
+        var rounds = 0, checks = 0
+        var atReport: [TrainerCheckpoint?] = [nil, nil]
+        let outcomes = group.train(interrupted: { if rounds >= 2 { checks += 1 }; return checks >= 2 }) { i, report in
+            if i == 1 { rounds = report.epoch }
+            atReport[i] = group.trainers[i].checkpoint(after: report.epoch)
+            return .proceed
+        }
+        XCTAssertEqual(outcomes, [TrainingOutcome(epochs: 3, reason: .interrupted), TrainingOutcome(epochs: 3, reason: .interrupted)])
+        for i in 0..<2 { XCTAssertEqual(group.trainers[i].checkpoint(after: 3), atReport[i], "member \(i): the state after epoch 3") }
+    }
+
     func testEachMemberIsTimedAtItsShareOfTheGroupsTime() throws {
         let configs = (0..<6).map { training(hidden: layers, batchSize: 10, epochs: 40, seed: UInt64($0 + 1)) }
         let data = try configs.map { try split(.binaryCrossEntropy, outputs: 1, seed: $0.seed) }

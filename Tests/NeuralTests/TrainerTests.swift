@@ -187,6 +187,28 @@ final class TrainerTests: XCTestCase {
         XCTAssertEqual(interrupted, TrainingOutcome(epochs: 2, reason: .interrupted))
     }
 
+    /// Told to finish the epoch in progress, a trainer interrupted while epoch 3 trains (the
+    /// second check after epoch 2) reports epoch 3 and stops before epoch 4 begins: its state is
+    /// then the state after epoch 3, minibatch order included, as a checkpoint taken at epoch 3's
+    /// report holds it. Not told, it abandons epoch 3 at its second step.
+    func testAnInterruptFinishesTheEpochInProgressWhenToldAndStopsBeforeTheNextShuffle() throws {
+        let data = try spiral()
+        for finishes in [true, false] {
+            let trainer = try Trainer(config: training(hidden: twoLayers, optimizer: .adam(), epochs: 50), data: data)
+            trainer.finishesEpochOnInterrupt = finishes
+            var reported = 0, checks = 0
+            var atReport: TrainerCheckpoint?
+            let outcome = trainer.train(interrupted: { if reported >= 2 { checks += 1 }; return checks >= 2 }) { report in
+                reported = report.epoch
+                atReport = trainer.checkpoint(after: report.epoch)
+                return .proceed
+            }
+            XCTAssertEqual(outcome, TrainingOutcome(epochs: finishes ? 3 : 2, reason: .interrupted), "finishes: \(finishes)")
+            XCTAssertEqual(reported, finishes ? 3 : 2)
+            if finishes { XCTAssertEqual(trainer.checkpoint(after: 3), atReport, "the state after epoch 3, not epoch 4's start") }
+        }
+    }
+
     func testGradientClippingBoundsTheStep() throws {
         let data = Dataset(features: [100, -50], targets: [1e4, -1e4], featureCount: 1, task: .regression(outputs: 1))
         let config = training(hidden: [], learningRate: 0.1, batchSize: 2, epochs: 1, clipNorm: 1)
