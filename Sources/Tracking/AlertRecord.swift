@@ -35,8 +35,8 @@ public struct AlertRecord: StoredRecord, Sendable, Equatable {
 /// epoch's other rows are. An alert raised again at the same epoch, kind and layer replaces it.
 extension AlertRecord: PreparedInsert {
     static let columns: [InsertColumn<AlertRecord>] = [
-        ("run_id", { $0.runID }), ("epoch", { $0.epoch }), ("kind", { $0.kind }), ("severity", { $0.severity }),
-        ("layer", { $0.layer }), ("value", { $0.value }), ("threshold", { $0.threshold }), ("message", { $0.message }),
+        .init("run_id", { $0.runID }), .init("epoch", { $0.epoch }), .init("kind", { $0.kind }), .init("severity", { $0.severity }),
+        .init("layer", { $0.layer }), .init("value", { $0.value }), .init("threshold", { $0.threshold }), .init("message", { $0.message }),
     ]
     static let insertSQL = makeInsertSQL(replacing: true)
 }

@@ -37,8 +37,8 @@ struct ConfusionRow: TableRecord, PreparedInsert {
     var cell: ConfusionRecord.Cell
 
     static let columns: [InsertColumn<ConfusionRow>] = [
-        ("run_id", { $0.runID }), ("split", { $0.cell.split }), ("epoch", { $0.epoch }), ("actual", { $0.cell.actual }),
-        ("predicted", { $0.cell.predicted }), ("count", { $0.cell.count }),
+        .init("run_id", { $0.runID }), .init("split", { $0.cell.split }), .init("epoch", { $0.epoch }), .init("actual", { $0.cell.actual }),
+        .init("predicted", { $0.cell.predicted }), .init("count", { $0.cell.count }),
     ]
     static let insertSQL = makeInsertSQL()
 }

@@ -69,11 +69,11 @@ public struct EpochRecord: Sendable, Equatable, FetchableRecord, PersistableReco
     /// The columns of `epochs` and how each is read from a record: GRDB's encoding and the
     /// prepared insert both come from this one list. After the record's own fields, a column per
     /// metric of the catalogue stored in `epochs` (``Metric/Source/epochs``), from ``extra``.
-    static let columns = fieldColumns + extraColumns.map { name -> InsertColumn<EpochRecord> in (name, { finite($0.extra[name]) }) }
+    static let columns = fieldColumns + extraColumns.map { name in InsertColumn<EpochRecord>(name, { finite($0.extra[name]) }) }
     private static let fieldColumns: [InsertColumn<EpochRecord>] = [
-        ("run_id", { $0.runID }), ("epoch", { $0.epoch }), ("train_loss", { $0.trainLoss }), ("test_loss", { $0.testLoss }),
-        ("train_accuracy", { $0.trainAccuracy }), ("test_accuracy", { $0.testAccuracy }), ("learning_rate", { $0.learningRate }),
-        ("seconds", { $0.seconds }), ("recorded_at", { $0.recordedAt ?? Timestamp.now() }),
+        .init("run_id", { $0.runID }), .init("epoch", { $0.epoch }), .init("train_loss", { $0.trainLoss }), .init("test_loss", { $0.testLoss }),
+        .init("train_accuracy", { $0.trainAccuracy }), .init("test_accuracy", { $0.testAccuracy }), .init("learning_rate", { $0.learningRate }),
+        .init("seconds", { $0.seconds }), .init("recorded_at", { $0.recordedAt ?? Timestamp.now() }),
     ]
 
     /// The catalogue's metrics with a column of `epochs` but no field of their own: kept in ``extra``.
@@ -100,7 +100,7 @@ struct MetricRow: StoredRecord, PreparedInsert {
     var value: Double?
 
     static let columns: [InsertColumn<MetricRow>] = [
-        ("run_id", { $0.runID }), ("epoch", { $0.epoch }), ("name", { $0.name }), ("value", { $0.value }),
+        .init("run_id", { $0.runID }), .init("epoch", { $0.epoch }), .init("name", { $0.name }), .init("value", { $0.value }),
     ]
     static let insertSQL = makeInsertSQL()
 }

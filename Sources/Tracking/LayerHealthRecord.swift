@@ -64,14 +64,14 @@ extension LayerHealthRecord: PreparedInsert {
     /// `layer_health`'s columns (decoding stays `Codable`'s, by ``ColumnKey``; a row written
     /// here and read back is the same record: `RunStoreTests`).
     static let columns: [InsertColumn<LayerHealthRecord>] = [
-        ("run_id", { $0.runID }), ("epoch", { $0.epoch }), ("layer", { $0.layer }), ("units", { $0.units }),
-        ("activation", { $0.activation }), ("grad_norm_mean", { $0.gradNormMean }), ("grad_norm_max", { $0.gradNormMax }),
-        ("bias_grad_norm_mean", { $0.biasGradNormMean }), ("bias_grad_norm_max", { $0.biasGradNormMax }),
-        ("weight_norm", { $0.weightNorm }), ("update_ratio", { $0.updateRatio }), ("act_mean", { $0.actMean }),
-        ("act_std", { $0.actStd }), ("dead_units", { $0.deadUnits }), ("dead_fraction", { $0.deadFraction }),
-        ("saturated_fraction", { $0.saturatedFraction }), ("eval_act_mean", { $0.evalActMean }),
-        ("eval_act_std", { $0.evalActStd }), ("eval_dead_units", { $0.evalDeadUnits }),
-        ("eval_saturated_fraction", { $0.evalSaturatedFraction }),
+        .init("run_id", { $0.runID }), .init("epoch", { $0.epoch }), .init("layer", { $0.layer }), .init("units", { $0.units }),
+        .init("activation", { $0.activation }), .init("grad_norm_mean", { $0.gradNormMean }), .init("grad_norm_max", { $0.gradNormMax }),
+        .init("bias_grad_norm_mean", { $0.biasGradNormMean }), .init("bias_grad_norm_max", { $0.biasGradNormMax }),
+        .init("weight_norm", { $0.weightNorm }), .init("update_ratio", { $0.updateRatio }), .init("act_mean", { $0.actMean }),
+        .init("act_std", { $0.actStd }), .init("dead_units", { $0.deadUnits }), .init("dead_fraction", { $0.deadFraction }),
+        .init("saturated_fraction", { $0.saturatedFraction }), .init("eval_act_mean", { $0.evalActMean }),
+        .init("eval_act_std", { $0.evalActStd }), .init("eval_dead_units", { $0.evalDeadUnits }),
+        .init("eval_saturated_fraction", { $0.evalSaturatedFraction }),
     ]
     static let insertSQL = makeInsertSQL()
 }

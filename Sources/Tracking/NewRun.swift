@@ -40,7 +40,7 @@ struct ParamRow: StoredRecord, PreparedInsert {
     var value: ParamValue
 
     static let columns: [InsertColumn<ParamRow>] = [
-        ("run_id", { $0.runID }), ("name", { $0.name }), ("value", { $0.value }),
+        .init("run_id", { $0.runID }), .init("name", { $0.name }), .init("value", { $0.value }),
     ]
     static let insertSQL = makeInsertSQL()
 }
@@ -53,7 +53,7 @@ struct TagRow: StoredRecord, PreparedInsert {
     var value: String
 
     static let columns: [InsertColumn<TagRow>] = [
-        ("run_id", { $0.runID }), ("key", { $0.key }), ("value", { $0.value }),
+        .init("run_id", { $0.runID }), .init("key", { $0.key }), .init("value", { $0.value }),
     ]
     static let insertSQL = makeInsertSQL()
 }

@@ -14,8 +14,18 @@ protocol PreparedInsert: TableRecord {
     static var insertSQL: String { get }
 }
 
-/// A column of a ``PreparedInsert`` row: its name and how its value is read from the row.
-typealias InsertColumn<Row> = (name: String, value: @Sendable (Row) -> (any DatabaseValueConvertible)?)
+/// A column of a ``PreparedInsert`` row: its name and how its value is read from the row, as
+/// the `DatabaseValue` that is bound (read through a closure typed for the column's own value,
+/// not an existential opened again for every value of every row).
+struct InsertColumn<Row>: Sendable {
+    let name: String
+    let value: @Sendable (Row) -> DatabaseValue
+
+    init<Value: DatabaseValueConvertible>(_ name: String, _ read: @escaping @Sendable (Row) -> Value?) {
+        self.name = name
+        value = { read($0)?.databaseValue ?? .null }
+    }
+}
 
 extension PreparedInsert {
     /// `INSERT` (or, `replacing`, `INSERT OR REPLACE`) of every column.
@@ -34,11 +44,16 @@ extension PreparedInsert {
         sqlite3_reset(handle)
         for (i, column) in Self.columns.enumerated() {
             let index = CInt(i + 1)
-            switch column.value(self)?.databaseValue.storage ?? .null {
+            switch column.value(self).storage {
             case .null: sqlite3_bind_null(handle, index)
             case .int64(let v): sqlite3_bind_int64(handle, index, v)
             case .double(let v): sqlite3_bind_double(handle, index, v)
-            case .string(let v): sqlite3_bind_text(handle, index, v, -1, transient)
+            case .string(var v):
+                // The string's own UTF-8 bytes, not a NUL-terminated copy made for the call.
+                v.withUTF8 { bytes in
+                    guard !bytes.isEmpty else { return _ = sqlite3_bind_text(handle, index, "", 0, transient) }
+                    bytes.withMemoryRebound(to: CChar.self) { _ = sqlite3_bind_text(handle, index, $0.baseAddress, CInt($0.count), transient) }
+                }
             case .blob(let v): v.withUnsafeBytes { _ = sqlite3_bind_blob(handle, index, $0.baseAddress, CInt($0.count), transient) }
             }
         }

@@ -7,9 +7,9 @@ public struct TensorRecord: Sendable, Equatable, FetchableRecord, PersistableRec
     public static let databaseTableName = "snapshot_tensors"
 
     static let columns: [InsertColumn<TensorRecord>] = [
-        ("run_id", { $0.runID }), ("epoch", { $0.epoch }), ("layer", { $0.layer }), ("name", { $0.name }),
-        ("shape", { "[" + $0.shape.map(String.init).joined(separator: ",") + "]" }), ("dtype", { _ in "float32" }),
-        ("data", { littleEndianBytes($0.values) }),
+        .init("run_id", { $0.runID }), .init("epoch", { $0.epoch }), .init("layer", { $0.layer }), .init("name", { $0.name }),
+        .init("shape", { "[" + $0.shape.map(String.init).joined(separator: ",") + "]" }), .init("dtype", { _ in "float32" }),
+        .init("data", { littleEndianBytes($0.values) }),
     ]
     /// A snapshot written again at the same epoch (a `final` that is also `best`) replaces its tensors.
     static let insertSQL = makeInsertSQL(replacing: true)
