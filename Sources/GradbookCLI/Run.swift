@@ -11,8 +11,9 @@ struct Run: ParsableCommand {
         abstract: "Train one network and record it.",
         discussion: """
             Progress goes to stderr when it is a terminal; the run id and a summary go to stdout.
-            SIGINT or SIGTERM closes the run as 'interrupted' with whole epochs only (exit 130 or 143), keeping a checkpoint \
-            after its last whole epoch; a running run keeps one every 10 s of training, for a crash. \
+            SIGINT or SIGTERM closes the run as 'interrupted' with whole epochs only (exit 130 or 143): the epoch in progress \
+            is finished when epochs take under \(Runner.defaultInterruptGrace) s, dropped otherwise. It keeps a checkpoint \
+            after its last whole epoch; a running run keeps one every \(Int(Runner.checkpointInterval)) s of training, for a crash. \
             --resume RUN continues an interrupted or crashed run from its checkpoint, to the numbers it would have had.
             """)
 

@@ -4,7 +4,8 @@ import Glibc
 import Synchronization
 
 /// Turns SIGINT and SIGTERM into a flag the training loop polls between steps, so a run can
-/// finish its bookkeeping (drop the half-done epoch, close the run) before the process exits.
+/// finish its bookkeeping (finish a short epoch in progress or drop a long one, close the run)
+/// before the process exits.
 final class SignalTrap: Sendable {
     private let received = Atomic<Int32>(0)
     private nonisolated(unsafe) var sources: [any DispatchSourceSignal] = []
