@@ -105,14 +105,18 @@ def start_peer(peer, python, env):
 
 
 def alternate(systems, reps, label):
-    """Warm-up once each, then `reps` rounds of every system in turn. systems: name -> callable."""
+    """Warm-up once each, then `reps` rounds of every system in turn, each round starting one
+    system later: a system's place in the round moves its time (the one after a tracked run
+    meets that run's writes still reaching the disk), so every system takes every place.
+    systems: name -> callable."""
     results = {name: [] for name in systems}
     print(f"  {label}: warm-up", file=sys.stderr, flush=True)
     for name, run in systems.items():
         run(warmup=True)
+    order = list(systems.items())
     for r in range(reps):
         print(f"  {label}: round {r + 1}/{reps}", file=sys.stderr, flush=True)
-        for name, run in systems.items():
+        for name, run in order[r % len(order):] + order[:r % len(order)]:
             results[name].append(run(warmup=False))
     return results
 
