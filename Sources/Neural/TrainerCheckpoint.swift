@@ -109,9 +109,10 @@ extension Trainer {
     }
 
     /// The same, kept in `kept`: the optimiser's moments are copied into its arrays where they
-    /// have the sizes already. A recorded run keeps the state after every epoch (so that one
-    /// interrupted mid-epoch resumes after the last whole one), and reusing the last one's storage
-    /// spares allocating, filling from cold memory and freeing a copy of the moments every epoch.
+    /// have the sizes already. A recorded run of long epochs keeps the state after every epoch (so
+    /// that one interrupted mid-epoch resumes after the last whole one; a run of short epochs
+    /// finishes the epoch instead, ``finishesEpochOnInterrupt``), and reusing the last one's
+    /// storage spares allocating, filling from cold memory and freeing a copy of the moments.
     ///
     /// The minibatch order is copied too, never shared: the trainer shuffles it in place, and an
     /// order shared with the checkpoint would be copied by every epoch's shuffle.
