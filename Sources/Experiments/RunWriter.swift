@@ -10,9 +10,9 @@ import Tracking
 /// catches up with one commit for many epochs instead of one each, and a run's closing
 /// snapshots, confusion and status are stored together or not at all.
 ///
-/// A run not opened yet is opened on the queue as soon as the writer is made
-/// (``init(store:opening:lockWait:)``): its parameters and tags are written while the first
-/// epoch trains, not before it. Opening does not wait out another command's lock as writes do:
+/// A run not opened yet is made and opened on the queue as soon as the writer is made
+/// (``init(store:opening:lockWait:queue:)``): its configuration is encoded and its parameters
+/// and tags written while the first epoch trains, not before it. Opening does not wait out another command's lock as writes do:
 /// a store locked past its busy timeout fails the run at once, as it did before training.
 ///
 /// A pass over what waits starts ``batchWindow`` seconds after the first item arrives, so that
@@ -32,8 +32,10 @@ final class RunWriter: Sendable {
     static let batchWindow = 0.025
 
     private let store: any RunRecorder
-    /// The run this writer opens on its queue before anything else, when it was not open already.
-    private let opening: NewRun?
+    /// What opens the run on the writer's queue before anything else, when it was not open
+    /// already: made there too (the configuration's JSON and hyperparameters were a fifth of a
+    /// millisecond of a small run's training thread).
+    private let opening: (@Sendable () throws(StoreError) -> NewRun)?
     /// How long one write may keep meeting locks before the run fails.
     let lockWait: Double
     /// Where the writes are made: the writer's own, or one the runs writing the same store
@@ -76,8 +78,10 @@ final class RunWriter: Sendable {
         state.withLock { $0.run = run }
     }
 
-    /// A writer that opens the run `new` at once, on its queue, before the writes queued for it.
-    init(store: any RunRecorder, opening new: NewRun, lockWait: Double, queue: DispatchQueue? = nil) {
+    /// A writer that opens the run `new` makes at once, on its queue, before the writes queued
+    /// for it; an error `new` throws fails the run as a failed write does.
+    init(store: any RunRecorder, opening new: @escaping @Sendable () throws(StoreError) -> NewRun, lockWait: Double,
+         queue: DispatchQueue? = nil) {
         self.store = store
         self.queue = queue ?? Self.ownQueue()
         opening = new
@@ -188,7 +192,7 @@ final class RunWriter: Sendable {
         if let run = state.withLock({ $0.run }) { return run }
         guard let opening else { return nil }
         var opened: Int64?
-        perform(waitingOutLocks: false) { (store: any RunRecorder) throws(StoreError) in opened = try store.startRun(opening) }
+        perform(waitingOutLocks: false) { (store: any RunRecorder) throws(StoreError) in opened = try store.startRun(opening()) }
         if let opened { state.withLock { $0.run = opened } }
         return opened
     }

@@ -140,10 +140,13 @@ public struct Runner: Sendable {
         if let rule = config.earlyStopping, rule.metric.hasSuffix("accuracy"), !trainer.data.train.task.isClassification {
             throw SettingsError.invalid(key: "early-stop", value: rule.metric, expected: "a loss: this run's data is a regression, with no accuracy")
         }
-        // A new run is opened by its writer, while the first epoch trains.
-        let writer = try opened.map { RunWriter(store: store, run: $0, lockWait: lockWait, queue: writeQueue) }
-            ?? RunWriter(store: store, opening: Self.newRun(config, name: name, experiment: experiment, tags: tags, version: version),
-                           lockWait: lockWait, queue: writeQueue)
+        // A new run is made and opened by its writer, while the first epoch trains.
+        let writer = opened.map { RunWriter(store: store, run: $0, lockWait: lockWait, queue: writeQueue) }
+            ?? RunWriter(store: store, opening: { () throws(StoreError) in
+                do { return try Self.newRun(config, name: name, experiment: experiment, tags: tags, version: version) } catch {
+                    throw .unrecordable(what: "the run's configuration", reason: "\(error)")
+                }
+            }, lockWait: lockWait, queue: writeQueue)
         return try RunSession(runner: self, config: config, trainer: trainer, writer: writer, resuming: resuming)
     }
 }

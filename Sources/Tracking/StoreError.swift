@@ -41,6 +41,9 @@ public enum StoreError: Error, Sendable, CustomStringConvertible {
     case sliceMismatch(path: String, sweep: String, holds: String, asked: String)
     /// Text with a NUL byte, which would be cut short on the way out.
     case nulByte(what: String)
+    /// Something of a run's that could not be written as the store keeps it (a configuration
+    /// that JSON cannot hold).
+    case unrecordable(what: String, reason: String)
     /// A store named as its own merge source.
     case mergeIntoItself(path: String, source: String)
 
@@ -88,6 +91,8 @@ public enum StoreError: Error, Sendable, CustomStringConvertible {
             "'\(path)' holds \(holds) of sweep '\(sweep)'; \(asked) would mix slices in one file: give each slice its own --db"
         case let .nulByte(what):
             "\(what) holds a NUL byte (\\0), which other programs would cut the text short at; remove it"
+        case let .unrecordable(what, reason):
+            "\(what) could not be recorded: \(reason)"
         case let .mergeIntoItself(path, source):
             "'\(source)' is the store being merged into ('\(path)'): a store cannot be merged into itself"
         case let .sweepMismatch(name):
