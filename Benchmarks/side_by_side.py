@@ -47,6 +47,7 @@ LABELS = {"gradbook": "Gradbook", "torch": "PyTorch eager", "jax": "JAX jit (epo
           "gradbook-diagnosed": "Gradbook untracked, every diagnostic computed", "torch-mlflow": "PyTorch + MLflow (SQLite), 2 processes",
           "gradbook-sweep": "gradbook sweep --jobs 2",
           "gradbook-s2": "Gradbook, 64 runs one after another, bare", "gradbook-s2-lockstep": "Gradbook, 64 runs in Lockstep groups of 8, bare",
+          "gradbook-s2-diagnosed": "Gradbook, 64 runs in Lockstep groups of 8, every diagnostic, no store",
           "gradbook-s2-tracked": "Gradbook, 64 runs tracked (Runner, store)",
           "gradbook-s2-sweep": "Gradbook, 64 runs tracked in Lockstep groups of 8",
           "jax-vmap": "JAX vmap over the 64 models (compiled epoch)", "torch-func": "PyTorch torch.func vmap (stack_module_state)"}
@@ -213,7 +214,8 @@ def main():
             rows.append(summary("T2", name, answers, per=30))
 
     # S2: a sweep-sized workload, 64 configurations of W1 x 500 epochs in one process: Gradbook's
-    # runs (bare one by one, bare in Lockstep groups of eight, tracked into the store one by one,
+    # runs (bare one by one, bare in Lockstep groups of eight with and without the diagnostics,
+    # tracked into the store one by one,
     # and tracked in Lockstep groups as `gradbook sweep` trains and records them) against
     # JAX and PyTorch training all 64 as one batched computation, from the same weights and minibatches.
     if "S2" in only:
@@ -222,6 +224,7 @@ def main():
         print("S2: W1's net at 64 learning rates x 500 epochs, one process", file=sys.stderr)
         systems = {"gradbook-s2": lambda warmup: pinned.ask("sweep S2"),
                    "gradbook-s2-lockstep": lambda warmup: pinned.ask("lockstep-sweep S2"),
+                   "gradbook-s2-diagnosed": lambda warmup: pinned.ask("diagnosed-lockstep-sweep S2"),
                    "gradbook-s2-tracked": lambda warmup: pinned.ask("tracked-sweep S2"),
                    "gradbook-s2-sweep": lambda warmup: pinned.ask("tracked-lockstep-sweep S2")}
         peers = {p: start_peer(p, python, env) for p in ("jax", "torch")}

@@ -153,10 +153,11 @@ func result(seconds: Double, epochs: Int, last: EpochReport?) -> [String: Any] {
 }
 
 /// S2 as `gradbook sweep` trains it bare: the 64 configurations in `Lockstep` groups of eight,
-/// each group one computation (no diagnostics, no store).
-func lockstepSweep() throws -> [String: Any] {
+/// each group one computation (no store; no diagnostics unless `diagnostics`, which separates
+/// what the diagnostics cost a tracked sweep from what the store does).
+func lockstepSweep(diagnostics: Bool = false) throws -> [String: Any] {
     let trainers = try sweepRates.indices.map { k in try sweepConfiguration(k).makeTrainer(blasThreads: blasThreads) }
-    for t in trainers { t.collectsDiagnostics = false }
+    for t in trainers { t.collectsDiagnostics = diagnostics }
     var testLoss = 0.0, trainLoss = 0.0, epochs = 0
     let (start, cpuStart) = (now(), cpu())
     for first in stride(from: 0, to: trainers.count, by: Lockstep.width) {
@@ -269,6 +270,7 @@ func serve() throws {
             case "tracked": answer = try tracked(words[1], store: store, engine: words.count > 2 ? words[2] : nil)
             case "sweep": answer = try sweep(store: nil)
             case "lockstep-sweep": answer = try lockstepSweep()
+            case "diagnosed-lockstep-sweep": answer = try lockstepSweep(diagnostics: true)
             case "tracked-sweep": answer = try sweep(store: store)
             case "tracked-lockstep-sweep": answer = try trackedLockstepSweep(store: store)
             case "ingest": answer = try ingest(into: words[1], runs: words.count > 2 ? Int(words[2]) ?? 200 : 200)
