@@ -38,7 +38,20 @@ extension PreparedInsert {
     /// prepared (GRDB's `StatementArguments` built two arrays and nested a closure per value,
     /// most of a tracked small run's write time).
     func insertPrepared(_ db: Database) throws {
-        let statement = try db.cachedStatement(sql: Self.insertSQL), handle = statement.sqliteStatement
+        try insert(into: db.cachedStatement(sql: Self.insertSQL))
+    }
+
+    /// Inserts `rows` through one statement, taken from GRDB's cache once rather than once a row:
+    /// the cache finds a statement by hashing its SQL's text, which for an epoch's layer rows, a
+    /// snapshot's tensors or a confusion matrix's cells was a lookup per row.
+    static func insertAll(_ rows: some Sequence<Self>, _ db: Database) throws {
+        let statement = try db.cachedStatement(sql: insertSQL)
+        for row in rows { try row.insert(into: statement) }
+    }
+
+    /// Binds the row's columns into `statement` (made from ``insertSQL``) and runs it.
+    private func insert(into statement: Statement) throws {
+        let handle = statement.sqliteStatement
         // SQLite copies text and blobs before the call returns (transient).
         let transient = unsafeBitCast(OpaquePointer(bitPattern: -1), to: sqlite3_destructor_type.self)
         sqlite3_reset(handle)

@@ -3,17 +3,20 @@ import GRDB
 
 extension RunStore {
     static func insert(_ layers: [LayerHealthRecord], run: Int64, epoch: Int, _ db: Database) throws {
-        for var layer in layers {
+        try LayerHealthRecord.insertAll(layers.lazy.map { layer in
+            var layer = layer
             (layer.runID, layer.epoch) = (run, epoch)
-            try layer.insertPrepared(db)
-        }
+            return layer
+        }, db)
     }
 
     static func insert(_ alerts: [AlertRecord], run: Int64, epoch: Int, _ db: Database) throws {
-        for var alert in alerts {
+        guard !alerts.isEmpty else { return }
+        try AlertRecord.insertAll(alerts.lazy.map { alert in
+            var alert = alert
             (alert.runID, alert.epoch) = (run, epoch)
-            try alert.insertPrepared(db)
-        }
+            return alert
+        }, db)
     }
 
     /// Writes a snapshot; a new `best` one takes the flag from the previous best, whose
@@ -30,10 +33,11 @@ extension RunStore {
             ON CONFLICT(run_id, epoch) DO UPDATE SET initial = MAX(initial, excluded.initial), every = MAX(every, excluded.every),
                 best = MAX(best, excluded.best), final = MAX(final, excluded.final)
             """).execute(arguments: [run, s.epoch, s.initial, s.every, s.best, s.final])
-        for var tensor in s.tensors {
+        try TensorRecord.insertAll(s.tensors.lazy.map { tensor in
+            var tensor = tensor
             (tensor.runID, tensor.epoch) = (run, s.epoch)
-            try tensor.insertPrepared(db)
-        }
+            return tensor
+        }, db)
     }
 
     /// The epochs of a run that have a snapshot, with why (tensors not loaded).

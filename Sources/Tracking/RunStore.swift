@@ -134,8 +134,8 @@ public final class RunStore: SweepRecorder {
                          epochsPlanned: new.epochsPlanned, config: new.configJSON, gradbookVersion: new.gradbookVersion)
         try row.insert(db)
         let id = db.lastInsertedRowID
-        for (name, value) in new.params.sorted(by: { $0.key < $1.key }) { try ParamRow(runID: id, name: name, value: value).insertPrepared(db) }
-        for (key, value) in new.tags.sorted(by: { $0.key < $1.key }) { try TagRow(runID: id, key: key, value: value).insertPrepared(db) }
+        try ParamRow.insertAll(new.params.sorted(by: { $0.key < $1.key }).lazy.map { ParamRow(runID: id, name: $0.key, value: $0.value) }, db)
+        try TagRow.insertAll(new.tags.sorted(by: { $0.key < $1.key }).lazy.map { TagRow(runID: id, key: $0.key, value: $0.value) }, db)
         return id
     }
 
@@ -185,7 +185,7 @@ public final class RunStore: SweepRecorder {
         case .confusion(let confusion):
             try execute(db, "DELETE FROM confusion WHERE run_id = \(run)")
             // A ten-class run closes with a few hundred cells: each bound into one prepared statement.
-            for cell in confusion.cells { try ConfusionRow(runID: run, epoch: confusion.epoch, cell: cell).insertPrepared(db) }
+            try ConfusionRow.insertAll(confusion.cells.lazy.map { ConfusionRow(runID: run, epoch: confusion.epoch, cell: $0) }, db)
         case .inputTransform(let json):
             try execute(db, "UPDATE runs SET input_transform = \(json) WHERE id = \(run)")
         case let .finish(status, error, stopReason):
