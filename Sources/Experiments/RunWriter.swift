@@ -12,8 +12,9 @@ import Tracking
 ///
 /// A run not opened yet is made and opened on the queue as soon as the writer is made
 /// (``init(store:opening:lockWait:queue:)``): its configuration is encoded and its parameters
-/// and tags written while the first epoch trains, not before it. Opening does not wait out another command's lock as writes do:
-/// a store locked past its busy timeout fails the run at once, as it did before training.
+/// and tags written while the first epoch trains, not before it. Opening does not wait out
+/// another command's lock as writes do: a store locked past its busy timeout fails the run at
+/// once, as it did before training.
 ///
 /// A pass over what waits starts ``batchWindow`` seconds after the first item arrives, so that
 /// a run's epochs are committed a few at a time rather than one by one: consecutive epochs
