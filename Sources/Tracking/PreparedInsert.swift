@@ -41,12 +41,17 @@ extension PreparedInsert {
         try insert(into: db.cachedStatement(sql: Self.insertSQL))
     }
 
-    /// Inserts `rows` through one statement, taken from GRDB's cache once rather than once a row:
-    /// the cache finds a statement by hashing its SQL's text, which for an epoch's layer rows, a
-    /// snapshot's tensors or a confusion matrix's cells was a lookup per row.
+    /// Inserts `rows` through one statement, taken from GRDB's cache once rather than once a row
+    /// (the cache finds a statement by hashing its SQL's text: for an epoch's layer rows, a
+    /// snapshot's tensors or a confusion matrix's cells that was a lookup per row), and not at
+    /// all when there are none (most epochs raise no alert).
     static func insertAll(_ rows: some Sequence<Self>, _ db: Database) throws {
-        let statement = try db.cachedStatement(sql: insertSQL)
-        for row in rows { try row.insert(into: statement) }
+        var statement: Statement?
+        for row in rows {
+            let prepared = try statement ?? db.cachedStatement(sql: insertSQL)
+            statement = prepared
+            try row.insert(into: prepared)
+        }
     }
 
     /// Binds the row's columns into `statement` (made from ``insertSQL``) and runs it.

@@ -11,7 +11,6 @@ extension RunStore {
     }
 
     static func insert(_ alerts: [AlertRecord], run: Int64, epoch: Int, _ db: Database) throws {
-        guard !alerts.isEmpty else { return }
         try AlertRecord.insertAll(alerts.lazy.map { alert in
             var alert = alert
             (alert.runID, alert.epoch) = (run, epoch)

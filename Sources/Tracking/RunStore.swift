@@ -167,9 +167,8 @@ public final class RunStore: SweepRecorder {
             row.runID = run
             row.recordedAt = row.recordedAt ?? received
             try row.insertPrepared(db)
-            for (name, value) in e.extra where !EpochRecord.extraColumnSet.contains(name) {
-                try MetricRow(runID: run, epoch: e.epoch, name: name, value: finite(value)).insertPrepared(db)
-            }
+            try MetricRow.insertAll(e.extra.lazy.filter { !EpochRecord.extraColumnSet.contains($0.key) }
+                .map { MetricRow(runID: run, epoch: e.epoch, name: $0.key, value: finite($0.value)) }, db)
             try insert(e.layers, run: run, epoch: e.epoch, db)
             try insert(e.alerts, run: run, epoch: e.epoch, db)
             if let snapshot = e.snapshot { try insert(snapshot, run: run, db) }
