@@ -2,7 +2,8 @@
 //
 //   LD_PRELOAD=.build/release/libMallocInterposerSwift.so .build/release/alloc-count
 //
-// For each engine (auto, fused, blas), optimiser and diagnostics setting it prints one line:
+// For each engine (auto, fused, blas), optimiser and diagnostics setting (and W2 on one thread
+// and on two) it prints one line:
 // the allocations of 1,000 engine steps (forward, backward, optimiser update with the gradient
 // norms it sums), and those of one whole trainer epoch at 25 and at 100 minibatches (the
 // difference is what the trainer's own loop allocates per step). Exits 2 when the interposer
@@ -41,48 +42,52 @@ guard canary > 0 else {
     exit(2)
 }
 
-struct Shape { var name: String; var features: Int; var hidden: [Int]; var classes: Int; var batch: Int }
-let shapes = [Shape(name: "W1 2-8-8-1", features: 2, hidden: [8, 8], classes: 2, batch: 10),
-              Shape(name: "W2 64-128-64-10", features: 64, hidden: [128, 64], classes: 10, batch: 32)]
+/// `threads`: each setting of `blasThreads` to count (two shares W2's steps between threads).
+struct Shape { var name: String; var features: Int; var hidden: [Int]; var classes: Int; var batch: Int; var threads: [Int] }
+let shapes = [Shape(name: "W1 2-8-8-1", features: 2, hidden: [8, 8], classes: 2, batch: 10, threads: [1]),
+              Shape(name: "W2 64-128-64-10", features: 64, hidden: [128, 64], classes: 10, batch: 32, threads: [1, 2])]
 let optimizers: [Optimizer] = [.sgd, .adam(), .momentum()]
 
 for shape in shapes {
-    for engine in EngineKind.allCases {
-        for optimizer in optimizers {
-            for diagnostics in [false, true] {
-                let hidden = shape.hidden.map { LayerSpec(units: $0, activation: .tanh) }
-                func trainer(rows: Int) -> Trainer {
-                    let split = DatasetSplit(train: data(rows: rows, features: shape.features, classes: shape.classes, seed: 1),
-                                             test: data(rows: 250, features: shape.features, classes: shape.classes, seed: 2))
-                    let config = TrainingConfig(hidden: hidden, initializer: .xavier, optimizer: optimizer, learningRate: 0.01,
-                                                batchSize: shape.batch, epochs: 1, l1: 0, l2: 0, clipNorm: nil, seed: 1,
-                                                evaluateTrainingSet: false, playgroundLoss: nil)
-                    let t = try! Trainer(config: config, data: split, engine: engine, blasThreads: 1)
-                    t.collectsDiagnostics = diagnostics
-                    return t
+    for threads in shape.threads {
+        for engine in EngineKind.allCases {
+            for optimizer in optimizers {
+                for diagnostics in [false, true] {
+                    let hidden = shape.hidden.map { LayerSpec(units: $0, activation: .tanh) }
+                    func trainer(rows: Int) -> Trainer {
+                        let split = DatasetSplit(train: data(rows: rows, features: shape.features, classes: shape.classes, seed: 1),
+                                                 test: data(rows: 250, features: shape.features, classes: shape.classes, seed: 2))
+                        let config = TrainingConfig(hidden: hidden, initializer: .xavier, optimizer: optimizer, learningRate: 0.01,
+                                                    batchSize: shape.batch, epochs: 1, l1: 0, l2: 0, clipNorm: nil, seed: 1,
+                                                    evaluateTrainingSet: false, playgroundLoss: nil)
+                        let t = try! Trainer(config: config, data: split, engine: engine, blasThreads: threads)
+                        t.collectsDiagnostics = diagnostics
+                        return t
+                    }
+                    // The engine's step, as the trainer runs it: forward and backward, then the update.
+                    let t = trainer(rows: shape.batch * 25)
+                    let e = t.engine, train = t.data.train
+                    var squares = [Double](repeating: 0, count: e.parameters.count)
+                    var dropout = SeededGenerator(seed: 3)
+                    let rows = Array(0..<shape.batch)[...]
+                    e.collectStatistics(diagnostics)
+                    func step(_ k: Int) {
+                        _ = e.computeGradients(train, rows: rows, dropout: &dropout)
+                        e.update(optimizer, learningRate: 0.01, step: k, squares: &squares)
+                    }
+                    for k in 1...10 { step(k) }
+                    let steps = allocations { for k in 11...1010 { step(k) } }
+                    // Whole epochs of 25 and 100 minibatches: what the trainer's loop adds per step.
+                    func epoch(_ batches: Int) -> Int {
+                        let t = trainer(rows: shape.batch * batches)
+                        return allocations { _ = t.train { _ in .proceed } }
+                    }
+                    let (short, long) = (epoch(25), epoch(100))
+                    print("\(shape.name) engine=\(engine) kernels=\(e.layers.map(\.kernel.rawValue).joined(separator: ",")) "
+                          + "threads=\(threads) workers=\(e.workers?.size ?? 1) "
+                          + "optimizer=\(optimizer) diagnostics=\(diagnostics ? "on" : "off") "
+                          + "allocations_per_1000_steps=\(steps) epoch_25_batches=\(short) epoch_100_batches=\(long)")
                 }
-                // The engine's step, as the trainer runs it: forward and backward, then the update.
-                let t = trainer(rows: shape.batch * 25)
-                let e = t.engine, train = t.data.train
-                var squares = [Double](repeating: 0, count: e.parameters.count)
-                var dropout = SeededGenerator(seed: 3)
-                let rows = Array(0..<shape.batch)[...]
-                e.collectStatistics(diagnostics)
-                func step(_ k: Int) {
-                    _ = e.computeGradients(train, rows: rows, dropout: &dropout)
-                    e.update(optimizer, learningRate: 0.01, step: k, squares: &squares)
-                }
-                for k in 1...10 { step(k) }
-                let steps = allocations { for k in 11...1010 { step(k) } }
-                // Whole epochs of 25 and 100 minibatches: what the trainer's loop adds per step.
-                func epoch(_ batches: Int) -> Int {
-                    let t = trainer(rows: shape.batch * batches)
-                    return allocations { _ = t.train { _ in .proceed } }
-                }
-                let (short, long) = (epoch(25), epoch(100))
-                print("\(shape.name) engine=\(engine) kernels=\(e.layers.map(\.kernel.rawValue).joined(separator: ",")) "
-                      + "optimizer=\(optimizer) diagnostics=\(diagnostics ? "on" : "off") "
-                      + "allocations_per_1000_steps=\(steps) epoch_25_batches=\(short) epoch_100_batches=\(long)")
             }
         }
     }

@@ -36,7 +36,8 @@ struct Run: ParsableCommand {
 
     @OptionGroup var format: ResultFormat
 
-    @Option(name: .customLong("blas-threads"), help: "Threads for OpenBLAS, 1 to 1024. (default: OpenBLAS's own choice)")
+    @Option(name: .customLong("blas-threads"),
+            help: "Threads the run trains on, 1 to 1024: above 1, each BLAS layer's units, the batch's rows and the update are shared between that many threads (at most one per processor), each calling OpenBLAS on one thread. (default: OpenBLAS's own choice)")
     var blasThreads: Int?
 
     func validate() throws {

@@ -46,26 +46,31 @@ public enum BLAS {
     /// `c = alpha · op(a) · op(b) + beta · c`, where `op` transposes when asked.
     ///
     /// Shapes are the rows and columns in use; `c` must already have `op(a).rows` rows in use.
+    /// `b` and `c` may be columns of wider row-major matrices, whose rows are `ldb` and `ldc`
+    /// floats apart (by default the columns in use): a ``WorkerTeam``'s share of a layer.
     static func gemm(_ a: UnsafePointer<Float>, rows aRows: Int, cols aCols: Int, transposeA: Bool = false,
-                     _ b: UnsafePointer<Float>, rows bRows: Int, cols bCols: Int, transposeB: Bool = false,
-                     into c: UnsafeMutablePointer<Float>, alpha: Float = 1, beta: Float = 0) {
+                     _ b: UnsafePointer<Float>, rows bRows: Int, cols bCols: Int, transposeB: Bool = false, ldb: Int? = nil,
+                     into c: UnsafeMutablePointer<Float>, ldc: Int? = nil, alpha: Float = 1, beta: Float = 0) {
         let m = transposeA ? aCols : aRows
         let k = transposeA ? aRows : aCols
         let n = transposeB ? bRows : bCols
+        let ldb = ldb ?? bCols, ldc = ldc ?? n
         precondition(k == (transposeB ? bCols : bRows), "inner dimensions differ in a matrix product")
         guard m > 0, n > 0 else { return }
         guard let sgemm = loaded?.sgemm else {
-            Kernels.gemm(a, lda: aCols, transposeA: transposeA, b, ldb: bCols, transposeB: transposeB,
-                         c, m: m, n: n, k: k, alpha: alpha, beta: beta)
+            Kernels.gemm(a, lda: aCols, transposeA: transposeA, b, ldb: ldb, transposeB: transposeB,
+                         c, ldc: ldc, m: m, n: n, k: k, alpha: alpha, beta: beta)
             return
         }
         // OpenBLAS meets `beta = 0` with a pass of its own that clears `c`, slower than clearing
         // it here (5–12 % of an epoch of W2 and W3, more with two threads); accumulating onto
         // zeros with `beta = 1` then gives the same sums, bit for bit.
-        if beta == 0 { c.update(repeating: 0, count: m * n) }
+        if beta == 0 {
+            if ldc == n { c.update(repeating: 0, count: m * n) } else { for i in 0..<m { (c + i * ldc).update(repeating: 0, count: n) } }
+        }
         _ = buffersMapped
         sgemm(rowMajor, transposeA ? transposed : notTransposed, transposeB ? transposed : notTransposed,
-              Int32(m), Int32(n), Int32(k), alpha, a, Int32(aCols), b, Int32(bCols), beta == 0 ? 1 : beta, c, Int32(n))
+              Int32(m), Int32(n), Int32(k), alpha, a, Int32(aCols), b, Int32(ldb), beta == 0 ? 1 : beta, c, Int32(ldc))
     }
 
     /// `Σ x[i]²` over `count` values: one `sdot`, or `snrm2`² (which scales) when the squares
@@ -79,15 +84,17 @@ public enum BLAS {
         return norm * norm
     }
 
-    /// `sums[j] = Σ_r m[r·cols + j]` over the `rows × cols` row-major `m` (a bias gradient, a
-    /// layer's per-unit sums of its outputs): `sgemv` against a vector of ones, 1,024 rows at a time.
-    static func columnSums(_ m: UnsafePointer<Float>, rows: Int, cols: Int, into sums: UnsafeMutablePointer<Float>) {
-        guard let sgemv = loaded?.sgemv else { return Kernels.columnSums(m, rows: rows, cols: cols, into: sums) }
+    /// `sums[j] = Σ_r m[r·ld + j]` over the `rows × cols` row-major `m` whose rows are `ld`
+    /// floats apart (by default `cols`) — a bias gradient, a layer's per-unit sums of its
+    /// outputs: `sgemv` against a vector of ones, 1,024 rows at a time.
+    static func columnSums(_ m: UnsafePointer<Float>, rows: Int, cols: Int, ld: Int? = nil, into sums: UnsafeMutablePointer<Float>) {
+        let ld = ld ?? cols
+        guard let sgemv = loaded?.sgemv else { return Kernels.columnSums(m, rows: rows, cols: cols, ld: ld, into: sums) }
         sums.update(repeating: 0, count: cols)
         ones.withUnsafeBufferPointer { one in
             for start in stride(from: 0, to: rows, by: one.count) {
                 sgemv(rowMajor, transposed, Int32(min(one.count, rows - start)), Int32(cols), 1,
-                      m + start * cols, Int32(cols), one.baseAddress, 1, 1, sums, 1)
+                      m + start * ld, Int32(ld), one.baseAddress, 1, 1, sums, 1)
             }
         }
     }

@@ -18,9 +18,6 @@ public final class Dense {
     let capacity: Int
     /// BLAS products, or the fused loops (``LayerKernel``).
     public let kernel: LayerKernel
-
-    /// Rows of the last forward pass.
-    private(set) var rows = 0
     /// `x·W + b` of the last forward pass.
     private let linear: UnsafeMutablePointer<Float>
     /// The activation's input: `linear`, or its batch-normalised form.
@@ -72,32 +69,54 @@ public final class Dense {
         [weight, bias] + (batchNorm.map { [$0.gamma, $0.beta] } ?? [])
     }
 
-    /// What the next layer reads: the output of the last forward pass, after dropout if it applied.
-    var result: UnsafeMutablePointer<Float> { droppedLast ? dropped : output }
-    private var droppedLast = false
+    /// What the next layer reads after a forward pass in training mode (`training`) or in
+    /// evaluation mode: the outputs after dropout when dropout applied.
+    func result(training: Bool) -> UnsafeMutablePointer<Float> { training && dropout > 0 ? dropped : output }
 
-    /// Runs the layer on `rows` rows of `input`: in training mode when a dropout generator is
-    /// given (batch statistics, dropout), in evaluation mode otherwise.
-    func forward(_ input: UnsafePointer<Float>, rows: Int, dropout rng: inout SeededGenerator?) {
-        let training = rng != nil
+    /// Runs this worker's share of the layer on `rows` rows of `input`: in training mode (batch
+    /// statistics, dropout drawn from `rng`) or in evaluation mode.
+    ///
+    /// With several workers a BLAS layer's units are split between them (``Share/columns(of:)``);
+    /// what needs every unit — batch norm, dropout's draws in order, the activation statistics —
+    /// and a fused layer run on the first worker, the only one given `rng`. With one worker
+    /// (``Share/whole``) this is the whole layer.
+    func forward(_ input: UnsafePointer<Float>, rows: Int, training: Bool, share: Share = .whole, dropout rng: inout SeededGenerator?) {
         precondition(rows <= capacity, "batch of \(rows) exceeds the layer's \(capacity) rows")
-        self.rows = rows
         let n = outputs
         if kernel == .fused {
+            guard share.isFirst else { return }
             Kernels.forward(x: input, w: weight.values, b: bias.values, a: linear, rows: rows, inputs: inputs, outputs: n)
-        } else {
-            // Each row starts as the bias; the product adds x·W to it (β = 1), so no pass adds b.
-            for r in 0..<rows { (linear + r * n).update(from: bias.values, count: n) }
-            BLAS.gemm(input, rows: rows, cols: inputs, weight.values, rows: inputs, cols: n, into: linear, beta: 1)
+            finishForward(rows: rows, training: training, dropout: &rng)
+            return
         }
+        let cols = share.columns(of: n), c0 = cols.lowerBound
+        if !cols.isEmpty {
+            // Each row starts as the bias; the product adds x·W to it (β = 1), so no pass adds b.
+            for r in 0..<rows { (linear + r * n + c0).update(from: bias.values + c0, count: cols.count) }
+            BLAS.gemm(input, rows: rows, cols: inputs, weight.values + c0, rows: inputs, cols: cols.count, ldb: n,
+                      into: linear + c0, ldc: n, beta: 1)
+        }
+        if batchNorm != nil || collectsStatistics || (training && dropout > 0) {
+            share.barrier()
+            if share.isFirst { finishForward(rows: rows, training: training, dropout: &rng) }
+        } else if share.hasWhole(cols, of: n) {
+            activation.forward(linear, output, count: rows * n)
+        } else if !cols.isEmpty {
+            for r in 0..<rows { activation.forward(linear + r * n + c0, output + r * n + c0, count: cols.count) }
+        }
+    }
+
+    /// Everything after the product, over every unit: batch norm, the activation (with its
+    /// statistics when collected), dropout.
+    private func finishForward(rows: Int, training: Bool, dropout rng: inout SeededGenerator?) {
+        let n = outputs
         batchNorm?.forward(linear, activationInput, rows: rows, training: training)
         if collectsStatistics {
             statistics.forward(activationInput, output, rows: rows, kernel: kernel)
         } else {
             activation.forward(activationInput, output, count: rows * n)
         }
-        droppedLast = training && dropout > 0
-        guard droppedLast else { return }
+        guard training && dropout > 0 else { return }
         let keep = 1 - dropout, scale = 1 / keep
         for i in 0..<(rows * n) {
             mask[i] = rng!.nextUnit() < Double(keep) ? scale : 0
@@ -105,23 +124,46 @@ public final class Dense {
         }
     }
 
-    /// Back-propagates ``delta`` (∂loss/∂output) through the last forward pass, whose input was
-    /// `input`: sets the parameters' gradients and, when asked, writes ∂loss/∂input into
-    /// `inputGradient`.
-    func backward(_ input: UnsafePointer<Float>, inputGradient: UnsafeMutablePointer<Float>?) {
-        let n = outputs, count = rows * n
-        if droppedLast { for i in 0..<count { delta[i] *= mask[i] } }
-        activation.backward(activationInput, output, delta, count: count)
-        batchNorm?.backward(delta, rows: rows)
+    /// This worker's share of back-propagating ``delta`` (∂loss/∂output) through the last
+    /// training pass of `rows` rows, whose input was `input`: sets its columns of the parameters'
+    /// gradients and, when asked, once every worker's delta is in (a barrier), writes its columns
+    /// of ∂loss/∂input — the units of the layer below it owns — into `inputGradient`.
+    func backward(_ input: UnsafePointer<Float>, rows: Int, inputGradient: UnsafeMutablePointer<Float>?, share: Share = .whole) {
+        let n = outputs
         if kernel == .fused {
+            guard share.isFirst else { return }
+            backwardThroughActivation(rows: rows)
             Kernels.backward(x: input, d: delta, w: weight.values, wt: transposedWeight, gw: weight.gradients, gb: bias.gradients,
                              dx: inputGradient, rows: rows, inputs: inputs, outputs: n)
             return
         }
-        BLAS.gemm(input, rows: rows, cols: inputs, transposeA: true, delta, rows: rows, cols: n, into: weight.gradients)
-        BLAS.columnSums(delta, rows: rows, cols: n, into: bias.gradients)
-        if let inputGradient {
-            BLAS.gemm(delta, rows: rows, cols: n, weight.values, rows: inputs, cols: n, transposeB: true, into: inputGradient)
+        let cols = share.columns(of: n), c0 = cols.lowerBound
+        if batchNorm != nil || dropout > 0 {
+            if share.isFirst { backwardThroughActivation(rows: rows) }
+            share.barrier()
+        } else if share.hasWhole(cols, of: n) {
+            activation.backward(linear, output, delta, count: rows * n)
+        } else if !cols.isEmpty {
+            for r in 0..<rows { activation.backward(linear + r * n + c0, output + r * n + c0, delta + r * n + c0, count: cols.count) }
         }
+        if !cols.isEmpty {
+            BLAS.gemm(input, rows: rows, cols: inputs, transposeA: true, delta + c0, rows: rows, cols: cols.count, ldb: n,
+                      into: weight.gradients + c0, ldc: n)
+            BLAS.columnSums(delta + c0, rows: rows, cols: cols.count, ld: n, into: bias.gradients + c0)
+        }
+        guard let inputGradient else { return }
+        share.barrier()
+        let k = share.columns(of: inputs)
+        guard !k.isEmpty else { return }
+        BLAS.gemm(delta, rows: rows, cols: n, weight.values + k.lowerBound * n, rows: k.count, cols: n, transposeB: true,
+                  into: inputGradient + k.lowerBound, ldc: inputs)
+    }
+
+    /// ``delta`` taken back through dropout, the activation and batch norm, over every unit.
+    private func backwardThroughActivation(rows: Int) {
+        let count = rows * outputs
+        if dropout > 0 { for i in 0..<count { delta[i] *= mask[i] } }
+        activation.backward(activationInput, output, delta, count: count)
+        batchNorm?.backward(delta, rows: rows)
     }
 }

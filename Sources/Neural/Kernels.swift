@@ -10,9 +10,9 @@ enum Kernels {
     /// `c = alpha · op(a) · op(b) + beta · c` for row-major `op(a)` of `m × k`, `op(b)` of
     /// `k × n`, `c` of `m × n` (BLAS's `sgemm` with `lda`, `ldb` the stored rows' lengths).
     static func gemm(_ a: UnsafePointer<Float>, lda: Int, transposeA: Bool, _ b: UnsafePointer<Float>, ldb: Int, transposeB: Bool,
-                     _ c: UnsafeMutablePointer<Float>, m: Int, n: Int, k: Int, alpha: Float, beta: Float) {
+                     _ c: UnsafeMutablePointer<Float>, ldc: Int, m: Int, n: Int, k: Int, alpha: Float, beta: Float) {
         for i in 0..<m {
-            let ci = c + i * n
+            let ci = c + i * ldc
             // BLAS's rule: with beta = 0, c is overwritten, whatever it held (NaN included).
             if beta == 0 { ci.update(repeating: 0, count: n) } else if beta != 1 { scale(ci, n, by: beta) }
             if !transposeB {
@@ -157,10 +157,12 @@ enum Kernels {
         }
     }
 
-    /// `sums[j] = Σ_r m[r·cols + j]` over a row-major `rows × cols` matrix.
-    static func columnSums(_ m: UnsafePointer<Float>, rows: Int, cols: Int, into sums: UnsafeMutablePointer<Float>) {
+    /// `sums[j] = Σ_r m[r·ld + j]` over a row-major `rows × cols` matrix whose rows are `ld`
+    /// floats apart (by default `cols`).
+    static func columnSums(_ m: UnsafePointer<Float>, rows: Int, cols: Int, ld: Int? = nil, into sums: UnsafeMutablePointer<Float>) {
+        let ld = ld ?? cols
         sums.update(repeating: 0, count: cols)
-        for r in 0..<rows { axpy(1, m + r * cols, sums, cols) }
+        for r in 0..<rows { axpy(1, m + r * ld, sums, cols) }
     }
 
     /// A layer's forward product, `a[r, :] = b + x[r, :]·w` (``LaneKernels``' loop, eight lanes

@@ -1,4 +1,5 @@
 public import Datasets
+import Foundation
 
 /// A multilayer perceptron: hidden ``Dense`` layers, an output layer, and a ``Head``. Each layer
 /// computes its products with the ``LayerKernel`` its ``EngineKind`` chose for it: BLAS for
@@ -23,16 +24,19 @@ public final class Network: TrainingEngine {
     private let batchInput: UnsafeMutablePointer<Float>
     private let batchTargets: UnsafeMutablePointer<Float>
     private let predictions: UnsafeMutablePointer<Float>
-    private var batchRows = 0
+    /// The threads each step is shared between, when asked for more than one and a layer runs
+    /// on BLAS: OpenBLAS then runs one thread in each of them (``blasThreads`` is 1).
+    public let workers: WorkerTeam?
 
     /// Rows per forward pass during evaluation.
     static let evaluationChunk = 256
 
-    /// Makes a network with freshly initialised weights.
+    /// Makes a network with freshly initialised weights. `blasThreads` above 1 shares each step
+    /// between that many threads (at most one per processor; ``WorkerTeam``) when a layer runs on
+    /// BLAS: a network of fused layers only is too small to gain from it.
     public init(inputs: Int, hidden: [LayerSpec], outputs: Int, head: Head,
                 initializer: Initializer, batchSize: Int = 1, blasThreads: Int? = nil, kind: EngineKind = .blas,
                 rng: inout SeededGenerator) {
-        self.blasThreads = blasThreads
         self.kind = kind
         self.inputs = inputs
         self.head = head
@@ -40,6 +44,14 @@ public final class Network: TrainingEngine {
         let widths = [inputs] + hidden.map(\.units) + [outputs]
         // Each layer's kernel, chosen once: it sizes the layer's share of the arena and runs it.
         let kernels = widths.indices.dropLast().map { kind.kernel(inputs: widths[$0], outputs: widths[$0 + 1]) }
+        let threads = min(blasThreads ?? 1, ProcessInfo.processInfo.activeProcessorCount)
+        if threads > 1 && kernels.contains(.blas) {
+            workers = WorkerTeam(size: threads)
+            self.blasThreads = 1
+        } else {
+            workers = nil
+            self.blasThreads = blasThreads
+        }
         var size = capacity * (inputs + 2 * outputs)
         for (i, spec) in hidden.enumerated() {
             size += Dense.floats(inputs: widths[i], outputs: spec.units, batchNorm: spec.batchNorm, dropout: spec.dropout, capacity: capacity,
@@ -77,28 +89,18 @@ public final class Network: TrainingEngine {
 
     /// Predictions (values or probabilities) for the rows of `x`, in evaluation mode.
     public func predict(_ x: Matrix) -> Matrix {
-        precondition(x.cols == inputs, "expected \(inputs) features, got \(x.cols)")
         var out = Matrix(rows: x.rows, cols: outputs)
-        var evaluation: SeededGenerator? = nil
-        for start in stride(from: 0, to: x.rows, by: capacity) {
-            let rows = min(capacity, x.rows - start)
-            gather(x.storage, nil, start..<(start + rows))
-            forward(dropout: &evaluation)
-            _ = headPass(gradient: false)
+        forwardInChunks(x) { start, rows in
+            _ = headPass(rows: rows, gradient: false)
             for i in 0..<(rows * outputs) { out.storage[start * outputs + i] = predictions[i] }
         }
         return out
     }
 
     public func hiddenOutputs(_ x: Matrix) -> [Matrix] {
-        precondition(x.cols == inputs, "expected \(inputs) features, got \(x.cols)")
         let hidden = dense.dropLast()
         var out = hidden.map { Matrix(rows: x.rows, cols: $0.outputs) }
-        var evaluation: SeededGenerator? = nil
-        for start in stride(from: 0, to: x.rows, by: capacity) {
-            let rows = min(capacity, x.rows - start)
-            gather(x.storage, nil, start..<(start + rows))
-            forward(dropout: &evaluation)
+        forwardInChunks(x) { start, rows in
             for (l, layer) in hidden.enumerated() {
                 let n = layer.outputs
                 for i in 0..<(rows * n) { out[l].storage[start * n + i] = layer.output[i] }
@@ -107,11 +109,27 @@ public final class Network: TrainingEngine {
         return out
     }
 
+    /// Runs the rows of `x` forward in evaluation mode, a chunk of ``capacity`` rows at a time,
+    /// calling `each` with each chunk's first row and row count on the first worker once the
+    /// whole chunk is through.
+    private func forwardInChunks(_ x: Matrix, _ each: (_ start: Int, _ rows: Int) -> Void) {
+        precondition(x.cols == inputs, "expected \(inputs) features, got \(x.cols)")
+        run { share in
+            var none: SeededGenerator? = nil
+            for start in stride(from: 0, to: x.rows, by: capacity) {
+                let rows = min(capacity, x.rows - start)
+                gather(x.storage, nil, start..<(start + rows), share: share)
+                forward(rows: rows, training: false, share: share, dropout: &none)
+                share.barrier()
+                if share.isFirst { each(start, rows) }
+            }
+        }
+    }
+
     /// The mean loss and accuracy on `data`, in evaluation mode (no dropout, batch norm's
     /// running statistics). With `collectStatistics`, the hidden layers' activation
     /// statistics of this pass are returned too.
     public func evaluate(_ data: Dataset, collectStatistics: Bool = false) -> Evaluation {
-        var evaluation: SeededGenerator? = nil
         var loss = 0.0, correct = 0.0
         let hidden = dense.dropLast()
         for l in hidden {
@@ -120,15 +138,21 @@ public final class Network: TrainingEngine {
         }
         defer { for l in hidden { l.collectsStatistics = false } }
         var scores = TaskScores.Accumulator(head: head, outputs: outputs, samples: data.count)
-        for start in stride(from: 0, to: data.count, by: capacity) {
-            let range = start..<min(start + capacity, data.count)
-            gather(data.features, data.targets, range)
-            forward(dropout: &evaluation)
-            let r = headPass(gradient: false)
-            loss += r.loss
-            correct += r.correct
-            TaskScores.gather(head: head, predictions: UnsafeBufferPointer(start: predictions, count: range.count * outputs), targets: data.targets[(range.lowerBound * outputs)..<(range.upperBound * outputs)],
-                              rows: range.count, cols: outputs, into: &scores)
+        run { share in
+            var none: SeededGenerator? = nil
+            for start in stride(from: 0, to: data.count, by: capacity) {
+                let range = start..<min(start + capacity, data.count)
+                gather(data.features, share.isFirst ? data.targets : nil, range, share: share)
+                forward(rows: range.count, training: false, share: share, dropout: &none)
+                share.barrier()
+                guard share.isFirst else { continue }
+                let r = headPass(rows: range.count, gradient: false)
+                loss += r.loss
+                correct += r.correct
+                TaskScores.gather(head: head, predictions: UnsafeBufferPointer(start: predictions, count: range.count * outputs),
+                                  targets: data.targets[(range.lowerBound * outputs)..<(range.upperBound * outputs)],
+                                  rows: range.count, cols: outputs, into: &scores)
+            }
         }
         let n = Double(max(data.count, 1))
         return Evaluation(loss: loss / n, accuracy: head.isRegression ? nil : correct / n,
@@ -140,13 +164,41 @@ public final class Network: TrainingEngine {
     /// - Returns: the summed per-sample loss and accuracy of the batch (before the update).
     @discardableResult
     public func computeGradients(_ data: Dataset, rows: ArraySlice<Int>, dropout: inout SeededGenerator) -> BatchResult {
-        gather(data.features, data.targets, rows)
-        var training: SeededGenerator? = dropout
-        forward(dropout: &training)
-        dropout = training!
-        let result = headPass(gradient: true)
-        backward()
-        return BatchResult(loss: result.loss, correct: result.correct)
+        precondition(rows.count <= capacity, "batch of \(rows.count) exceeds capacity \(capacity)")
+        (stepData, stepRows, stepDropout) = (data, rows, dropout)
+        if let workers { workers.run(made: stepWork) } else { runStep(.whole) }
+        dropout = stepDropout!
+        stepData = Self.noData
+        return stepResult
+    }
+
+    // The training step under way: what ``computeGradients(_:rows:dropout:)`` hands its workers
+    // (each its own property: the first worker writes the dropout stream and the result while
+    // the others read the data and rows).
+    private var stepData = Network.noData
+    private var stepRows: ArraySlice<Int> = []
+    private var stepDropout: SeededGenerator?
+    private var stepResult = BatchResult(loss: 0, correct: 0)
+    private static let noData = Dataset(features: [], targets: [], featureCount: 1, task: .binary)
+    /// ``runStep(_:)`` as a closure made once: a closure made per step would allocate its context.
+    private lazy var stepWork: (Share) -> Void = { [unowned self] share in runStep(share) }
+
+    /// This worker's share of the training step.
+    private func runStep(_ share: Share) {
+        let rows = stepRows.count
+        gather(stepData.features, share.isFirst ? stepData.targets : nil, stepRows, share: share)
+        if share.isFirst {
+            forward(rows: rows, training: true, share: share, dropout: &stepDropout)
+        } else {
+            var none: SeededGenerator? = nil
+            forward(rows: rows, training: true, share: share, dropout: &none)
+        }
+        share.barrier()
+        if share.isFirst {
+            let r = headPass(rows: rows, gradient: true)
+            stepResult = BatchResult(loss: r.loss, correct: r.correct)
+        }
+        backward(rows: rows, share: share)
     }
 
     public func collectStatistics(_ on: Bool) {
@@ -160,41 +212,53 @@ public final class Network: TrainingEngine {
 
     // MARK: - The passes
 
-    /// Training mode when `dropout` holds a generator, evaluation mode when it is nil.
-    private func forward(dropout: inout SeededGenerator?) {
+    /// Runs `body` on every worker of ``workers``, or once on this thread.
+    private func run(_ body: (Share) -> Void) {
+        if let workers { workers.run(body) } else { body(.whole) }
+    }
+
+    /// This worker's share of a forward pass over `rows` rows of the batch: in training mode
+    /// (dropout drawn from `dropout`, which only the first worker is given) or evaluation mode.
+    /// Every layer waits for the whole of the one below it.
+    private func forward(rows: Int, training: Bool, share: Share, dropout: inout SeededGenerator?) {
         var input = UnsafePointer(batchInput)
         for layer in dense {
-            layer.forward(input, rows: batchRows, dropout: &dropout)
-            input = UnsafePointer(layer.result)
+            share.barrier()
+            layer.forward(input, rows: rows, training: training, share: share, dropout: &dropout)
+            input = UnsafePointer(layer.result(training: training))
         }
     }
 
-    /// The head on the output layer's logits, into ``predictions``; with `gradient`, also
-    /// writes ∂loss/∂logits into the output layer's `delta`.
-    private func headPass(gradient: Bool) -> (loss: Double, correct: Double) {
+    /// The head on the output layer's logits for `rows` rows, into ``predictions``; with
+    /// `gradient`, also writes ∂loss/∂logits into the output layer's `delta`.
+    private func headPass(rows: Int, gradient: Bool) -> (loss: Double, correct: Double) {
         let out = dense[dense.count - 1]
-        return head.evaluate(out.output, batchTargets, rows: batchRows, cols: out.outputs, predictions: predictions,
+        return head.evaluate(out.output, batchTargets, rows: rows, cols: out.outputs, predictions: predictions,
                              gradient: gradient ? out.delta : nil)
     }
 
-    private func backward() {
+    /// This worker's share of the backward pass; each layer starts once the whole of its delta
+    /// is in.
+    private func backward(rows: Int, share: Share) {
         for i in stride(from: dense.count - 1, through: 0, by: -1) {
-            let input = i == 0 ? UnsafePointer(batchInput) : UnsafePointer(dense[i - 1].result)
-            dense[i].backward(input, inputGradient: i == 0 ? nil : dense[i - 1].delta)
+            share.barrier()
+            let input = i == 0 ? UnsafePointer(batchInput) : UnsafePointer(dense[i - 1].result(training: true))
+            dense[i].backward(input, rows: rows, inputGradient: i == 0 ? nil : dense[i - 1].delta, share: share)
         }
     }
 
     // MARK: - Batches
 
-    /// Copies the rows `indices` of row-major `features` (and of `targets`, when given) into the
-    /// batch buffers: the one copy behind training steps, evaluation and prediction.
-    private func gather(_ features: [Float], _ targets: [Float]?, _ indices: some Collection<Int>) {
+    /// Copies this worker's share of the rows `indices` of row-major `features` (and all of
+    /// `targets`, when given) into the batch buffers: the one copy behind training steps,
+    /// evaluation and prediction.
+    private func gather(_ features: [Float], _ targets: [Float]?, _ indices: some Collection<Int>, share: Share) {
         let d = inputs, k = outputs, rows = indices.count
         precondition(rows <= capacity, "batch of \(rows) exceeds capacity \(capacity)")
-        batchRows = rows
+        let mine = share.rows(of: rows)
         // Element by element: rows of a few values are copied faster than memmove is called.
         features.withUnsafeBufferPointer { f in
-            for (r, i) in indices.enumerated() {
+            for (r, i) in zip(mine, indices.dropFirst(mine.lowerBound)) {
                 let from = f.baseAddress! + i * d, to = batchInput + r * d
                 for c in 0..<d { to[c] = from[c] }
             }

@@ -11,3 +11,12 @@ struct ParameterSpan {
     let moments2: UnsafeMutablePointer<Float>
     let count: Int
 }
+
+extension ParameterSpan {
+    /// The elements `range` of the parameter: one worker's part of its update.
+    func part(_ range: Range<Int>) -> ParameterSpan {
+        let i = range.lowerBound
+        return ParameterSpan(values: values + i, gradients: gradients + i, moments1: moments1 + i, moments2: moments2 + i,
+                             count: range.count)
+    }
+}

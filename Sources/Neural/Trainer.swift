@@ -61,6 +61,16 @@ public final class Trainer {
     /// The engine's parameters as spans, in the order of ``TrainingEngine/parameters``: what
     /// each step's update walks.
     private let spans: [ParameterSpan]
+    /// When the engine shares its steps between threads, each worker's part of the update: the
+    /// parameters' spans cut at multiples of 64 floats, with the index of the parameter each
+    /// part belongs to.
+    private let updateShares: [[(parameter: Int, span: ParameterSpan)]]
+    /// Each worker's Σg² of each parameter (worker after worker), added up in worker order.
+    private let partialSquares: UnsafeMutableBufferPointer<Double>
+    /// The rate of the update under way, for the workers.
+    private var updateRate: Float = 0
+    /// ``updateShare(_:)`` as a closure made once: a closure made per step would allocate.
+    private lazy var updateWork: (Share) -> Void = { [unowned self] share in updateShare(share) }
     /// Whether anything (a penalty, clipping) changes the gradients between backward and update.
     var changesGradients: Bool { config.l1 != 0 || config.l2 != 0 || config.clipNorm != nil }
 
@@ -89,8 +99,21 @@ public final class Trainer {
         order = MinibatchOrder(seed: config.seed, count: data.train.count)
         scheduler = LearningRateScheduler(config: config)
         squares = [Double](repeating: 0, count: engine.parameters.count)
-        spans = engine.parameters.map(\.span)
+        let spans = engine.parameters.map(\.span)
+        self.spans = spans
+        let workers = engine.workers?.size ?? 1
+        updateShares = workers == 1 ? [] : (0..<workers).map { w in
+            spans.enumerated().compactMap { k, span in
+                func bound(_ w: Int) -> Int { w >= workers ? span.count : span.count * w / workers / 64 * 64 }
+                let part = bound(w)..<bound(w + 1)
+                return part.isEmpty ? nil : (k, span.part(part))
+            }
+        }
+        partialSquares = .allocate(capacity: workers == 1 ? 0 : workers * spans.count)
+        partialSquares.initialize(repeating: 0)
     }
+
+    deinit { partialSquares.deallocate() }
 
     /// Runs up to `config.epochs` epochs.
     ///
@@ -153,7 +176,25 @@ public final class Trainer {
     private func update(rate: Float) {
         step += 1
         if step == 1 { config.optimizer.markMoments(of: engine.parameters) }
-        config.optimizer.update(spans, lr: rate, step: step, squares: &squares)
+        guard let workers = engine.workers else {
+            return config.optimizer.update(spans, lr: rate, step: step, squares: &squares)
+        }
+        updateRate = rate
+        workers.run(made: updateWork)
+        let count = spans.count
+        for k in 0..<count {
+            var sum = 0.0
+            for w in 0..<workers.size { sum += partialSquares[w * count + k] }
+            squares[k] = sum
+        }
+    }
+
+    /// This worker's part of the update: its parts of the parameters, their Σg² into its row of
+    /// ``partialSquares``.
+    private func updateShare(_ share: Share) {
+        let count = spans.count, mine = partialSquares.baseAddress! + share.worker * count
+        mine.update(repeating: 0, count: count)
+        for (k, span) in updateShares[share.worker] { mine[k] += config.optimizer.update(span, lr: updateRate, step: step) }
     }
 
     /// Starts epoch `epoch`: its minibatch order, its rate, and empty sums and norms.

@@ -26,6 +26,9 @@ public protocol TrainingEngine: AnyObject {
     /// OpenBLAS threads the engine's products may use while it trains (`nil`: leave the
     /// process's setting alone).
     var blasThreads: Int? { get }
+    /// The threads each step is shared between, when the engine has more than one: the trainer
+    /// shares the optimiser's update between them too. `nil` on one thread.
+    var workers: WorkerTeam? { get }
 
     /// One forward and backward pass over the samples `rows` of `data`: every parameter's
     /// gradient becomes that of the batch-mean loss. `dropout` draws the dropout masks.

@@ -50,6 +50,31 @@ final class EngineEndToEndTests: EndToEndTestCase {
         XCTAssertEqual(wide.engine["layers"] as? [String], ["fused", "fused", "fused"])
     }
 
+    /// `--blas-threads 2` shares each step of a network with BLAS layers between two threads:
+    /// the run repeats itself bit for bit (every stored epoch and layer row) and trains what one
+    /// thread trains, to about 1e-5.
+    func testARunOnTwoThreadsRepeatsItselfAndAgreesWithOne() throws {
+        guard ProcessInfo.processInfo.activeProcessorCount >= 2 else { throw XCTSkip("one processor: no threads to share") }
+        let options = ["run", "--layers", "64,48", "--activation", "relu", "--dataset", "blobs", "--classes", "4", "--dimensions", "40",
+                       "--samples", "600", "--optimizer", "adam", "--lr", "0.003", "--epochs", "12", "--format", "json"]
+        var rows: [[String]] = [], losses: [Double] = []
+        for (file, threads) in [("a.sqlite", "2"), ("b.sqlite", "2"), ("c.sqlite", "1")] {
+            losses.append(try finalLoss(gradbook(options + ["--blas-threads", threads, "--db", file])).loss)
+            let db = try DatabaseQueue(path: folder.appendingPathComponent(file).path)
+            rows.append(try db.read { db in
+                let epochs = try Row.fetchAll(db, sql: "SELECT * FROM epochs ORDER BY epoch").map { row in
+                    row.columnNames.filter { $0 != "recorded_at" && $0 != "seconds" }.map { "\(row[$0] as DatabaseValue)" }.joined(separator: ",")
+                }
+                let layers = try Row.fetchAll(db, sql: "SELECT * FROM layer_health ORDER BY epoch, layer").map { "\($0)" }
+                return epochs + layers
+            })
+        }
+        XCTAssertGreaterThan(rows[0].count, 12)
+        XCTAssertEqual(rows[0], rows[1], "two threads, twice")
+        XCTAssertNotEqual(rows[0], rows[2], "one thread sums in other orders")
+        XCTAssertEqual(losses[0], losses[2], accuracy: 1e-5 * losses[2])
+    }
+
     /// Eight lanes (AVX2, where the processor has it) and four (`GRADBOOK_LANES=4`) train the
     /// same networks to the same bits: widths that fill two lanes, one, four floats and a few
     /// left over, tanh and sigmoid, a binary head, three classes and a regression, both engines,
@@ -143,7 +168,7 @@ final class EngineEndToEndTests: EndToEndTestCase {
 
     /// `alloc-count` under the preloaded malloc interposer: no allocation in 1,000 engine steps,
     /// and an epoch of 100 minibatches allocates no more than one of 25, for every engine,
-    /// optimiser and diagnostics setting.
+    /// optimiser and diagnostics setting, and with W2's steps shared between two threads.
     func testATrainingStepAllocatesNothing() throws {
         let build = GradbookProcess.binary.deletingLastPathComponent()
         let interposer = build.appendingPathComponent("libMallocInterposerSwift.so")
@@ -154,7 +179,13 @@ final class EngineEndToEndTests: EndToEndTestCase {
         let result = try GradbookProcess.run([], in: folder, environment: ["LD_PRELOAD": interposer.path], executable: counter)
         XCTAssertEqual(result.status, 0, result.stderr)
         let lines = result.stdout.split(separator: "\n")
-        XCTAssertEqual(lines.count, 2 * 3 * 3 * 2, result.stdout)
+        // W1 on one thread, W2 on one and on two: engines × optimisers × diagnostics each.
+        XCTAssertEqual(lines.count, 3 * 3 * 3 * 2, result.stdout)
+        let shared = lines.filter { $0.contains("threads=2") && !$0.contains("engine=fused") }
+        XCTAssertEqual(shared.count, 2 * 3 * 2, result.stdout)
+        if ProcessInfo.processInfo.activeProcessorCount >= 2 {
+            for line in shared { XCTAssertTrue(line.contains("workers=2"), "steps shared between two threads: \(line)") }
+        }
         for line in lines {
             var fields: [String: Int] = [:]
             for word in line.split(separator: " ") {

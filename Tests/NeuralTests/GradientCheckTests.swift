@@ -1,4 +1,5 @@
 import Datasets
+import Foundation
 import Neural
 import XCTest
 
@@ -58,6 +59,25 @@ final class GradientCheckTests: XCTestCase {
                                                       LayerSpec(units: 4, activation: .softsign, dropout: 0.5)],
                                   outputs: 2, head: .multiLabel)
             assertGradientsMatchFiniteDifferences(net, data, "\(engine): dropout")
+        }
+    }
+
+    /// Layers of 32 units and more are split between two threads (each worker a multiple of 16
+    /// units), the input gradient of the layer below too; batch norm, dropout and the activation
+    /// statistics run on the first worker between the split products.
+    func testLayersSplitBetweenTwoThreads() throws {
+        guard ProcessInfo.processInfo.activeProcessorCount >= 2 else { throw XCTSkip("one processor: a network makes no team") }
+        for engine in [EngineKind.blas, .auto] {
+            let data = randomData(samples: 7, features: 3, outputs: 3, head: .softmaxCrossEntropy, seed: 23)
+            let plain = makeNetwork(engine, inputs: 3, hidden: [LayerSpec(units: 34, activation: .tanh), LayerSpec(units: 33, activation: .gelu)],
+                                    outputs: 3, head: .softmaxCrossEntropy, initializer: .normal(std: 0.3), threads: 2)
+            XCTAssertEqual(plain.workers?.size, 2)
+            assertGradientsMatchFiniteDifferences(plain, data, l1: 0.01, l2: 0.1, "\(engine) on two threads")
+            let normed = makeNetwork(engine, inputs: 3, hidden: [LayerSpec(units: 32, activation: .sigmoid, batchNorm: true),
+                                                                 LayerSpec(units: 40, activation: .swish, dropout: 0.3)],
+                                     outputs: 3, head: .softmaxCrossEntropy, initializer: .normal(std: 0.3), threads: 2)
+            normed.collectStatistics(true)
+            assertGradientsMatchFiniteDifferences(normed, data, "\(engine) on two threads: batch norm, dropout, statistics")
         }
     }
 

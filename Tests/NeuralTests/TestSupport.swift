@@ -25,10 +25,12 @@ func randomData(samples: Int, features: Int, outputs: Int, head: Head, seed: UIn
 
 /// An engine of `kind` with seeded weights: the gradient checks and golden values run against
 /// every engine through the ``TrainingEngine`` seam.
+/// `threads` above 1 shares its steps between threads (``WorkerTeam``).
 func makeNetwork(_ kind: EngineKind = .blas, inputs: Int, hidden: [LayerSpec], outputs: Int, head: Head,
-                 initializer: Initializer = .normal(std: 0.8), batchSize: Int = 8, seed: UInt64 = 3) -> any TrainingEngine {
+                 initializer: Initializer = .normal(std: 0.8), batchSize: Int = 8, seed: UInt64 = 3, threads: Int? = nil) -> any TrainingEngine {
     var rng = SeededGenerator(seed: seed)
-    return kind.make(inputs: inputs, hidden: hidden, outputs: outputs, head: head, initializer: initializer, batchSize: batchSize, rng: &rng)
+    return kind.make(inputs: inputs, hidden: hidden, outputs: outputs, head: head, initializer: initializer, batchSize: batchSize,
+                     blasThreads: threads, rng: &rng)
 }
 
 /// A training configuration with the values tests take for granted (the product's defaults are
