@@ -118,7 +118,7 @@ public final class Network: TrainingEngine {
             var none: SeededGenerator? = nil
             for start in stride(from: 0, to: x.rows, by: capacity) {
                 let rows = min(capacity, x.rows - start)
-                gather(x.storage, nil, start..<(start + rows), share: share)
+                x.storage.withUnsafeBufferPointer { gather($0.baseAddress!, nil, start..<(start + rows), share: share) }
                 forward(rows: rows, training: false, share: share, dropout: &none)
                 share.barrier()
                 if share.isFirst { each(start, rows) }
@@ -142,7 +142,9 @@ public final class Network: TrainingEngine {
             var none: SeededGenerator? = nil
             for start in stride(from: 0, to: data.count, by: capacity) {
                 let range = start..<min(start + capacity, data.count)
-                gather(data.features, share.isFirst ? data.targets : nil, range, share: share)
+                data.features.withUnsafeBufferPointer { features in
+                    data.targets.withUnsafeBufferPointer { gather(features.baseAddress!, share.isFirst ? $0.baseAddress! : nil, range, share: share) }
+                }
                 forward(rows: range.count, training: false, share: share, dropout: &none)
                 share.barrier()
                 guard share.isFirst else { continue }
@@ -165,40 +167,59 @@ public final class Network: TrainingEngine {
     @discardableResult
     public func computeGradients(_ data: Dataset, rows: ArraySlice<Int>, dropout: inout SeededGenerator) -> BatchResult {
         precondition(rows.count <= capacity, "batch of \(rows.count) exceeds capacity \(capacity)")
-        (stepData, stepRows, stepDropout) = (data, rows, dropout)
-        if let workers { workers.run(made: stepWork) } else { runStep(.whole) }
-        dropout = stepDropout!
-        stepData = Self.noData
-        return stepResult
+        return data.features.withUnsafeBufferPointer { features in
+            data.targets.withUnsafeBufferPointer { targets in
+                rows.withUnsafeBufferPointer { rows in
+                    step = Batch(features: features.baseAddress!, targets: targets.baseAddress!, rows: rows)
+                    var generator: SeededGenerator? = dropout
+                    defer { dropout = generator! }
+                    guard let workers else { return runStep(.whole, dropout: &generator) }
+                    stepDropout = generator
+                    workers.run(made: stepWork)
+                    generator = stepDropout
+                    return stepResult
+                }
+            }
+        }
     }
 
-    // The training step under way: what ``computeGradients(_:rows:dropout:)`` hands its workers
-    // (each its own property: the first worker writes the dropout stream and the result while
-    // the others read the data and rows).
-    private var stepData = Network.noData
-    private var stepRows: ArraySlice<Int> = []
+    /// A batch's rows of a data set, as plain pointers (no reference counted on the way).
+    private struct Batch {
+        var features: UnsafePointer<Float>
+        var targets: UnsafePointer<Float>
+        var rows: UnsafeBufferPointer<Int>
+    }
+
+    // The training step under way, for the workers (each its own property: the first worker
+    // writes the dropout stream and the result while the others read the batch).
+    private var step = Batch(features: UnsafePointer(bitPattern: 8)!, targets: UnsafePointer(bitPattern: 8)!, rows: .init(start: nil, count: 0))
     private var stepDropout: SeededGenerator?
     private var stepResult = BatchResult(loss: 0, correct: 0)
-    private static let noData = Dataset(features: [], targets: [], featureCount: 1, task: .binary)
-    /// ``runStep(_:)`` as a closure made once: a closure made per step would allocate its context.
-    private lazy var stepWork: (Share) -> Void = { [unowned self] share in runStep(share) }
-
-    /// This worker's share of the training step.
-    private func runStep(_ share: Share) {
-        let rows = stepRows.count
-        gather(stepData.features, share.isFirst ? stepData.targets : nil, stepRows, share: share)
+    /// A team's share of the step as a closure made once: a closure made per step would
+    /// allocate its context.
+    private lazy var stepWork: (Share) -> Void = { [unowned self] share in
         if share.isFirst {
-            forward(rows: rows, training: true, share: share, dropout: &stepDropout)
+            stepResult = runStep(share, dropout: &stepDropout)
         } else {
             var none: SeededGenerator? = nil
-            forward(rows: rows, training: true, share: share, dropout: &none)
+            _ = runStep(share, dropout: &none)
         }
+    }
+
+    /// This worker's share of the training step on ``step``; the first worker is given the
+    /// dropout stream and returns the batch's summed loss and accuracy.
+    private func runStep(_ share: Share, dropout: inout SeededGenerator?) -> BatchResult {
+        let batch = step, rows = batch.rows.count
+        gather(batch.features, share.isFirst ? batch.targets : nil, batch.rows, share: share)
+        forward(rows: rows, training: true, share: share, dropout: &dropout)
         share.barrier()
+        var result = BatchResult(loss: 0, correct: 0)
         if share.isFirst {
             let r = headPass(rows: rows, gradient: true)
-            stepResult = BatchResult(loss: r.loss, correct: r.correct)
+            result = BatchResult(loss: r.loss, correct: r.correct)
         }
         backward(rows: rows, share: share)
+        return result
     }
 
     public func collectStatistics(_ on: Bool) {
@@ -252,23 +273,20 @@ public final class Network: TrainingEngine {
     /// Copies this worker's share of the rows `indices` of row-major `features` (and all of
     /// `targets`, when given) into the batch buffers: the one copy behind training steps,
     /// evaluation and prediction.
-    private func gather(_ features: [Float], _ targets: [Float]?, _ indices: some Collection<Int>, share: Share) {
+    private func gather(_ features: UnsafePointer<Float>, _ targets: UnsafePointer<Float>?, _ indices: some Collection<Int>,
+                        share: Share) {
         let d = inputs, k = outputs, rows = indices.count
         precondition(rows <= capacity, "batch of \(rows) exceeds capacity \(capacity)")
         let mine = share.rows(of: rows)
         // Element by element: rows of a few values are copied faster than memmove is called.
-        features.withUnsafeBufferPointer { f in
-            for (r, i) in zip(mine, indices.dropFirst(mine.lowerBound)) {
-                let from = f.baseAddress! + i * d, to = batchInput + r * d
-                for c in 0..<d { to[c] = from[c] }
-            }
+        for (r, i) in zip(mine, indices.dropFirst(mine.lowerBound)) {
+            let from = features + i * d, to = batchInput + r * d
+            for c in 0..<d { to[c] = from[c] }
         }
         guard let targets else { return }
-        targets.withUnsafeBufferPointer { t in
-            for (r, i) in indices.enumerated() {
-                let from = t.baseAddress! + i * k, to = batchTargets + r * k
-                for c in 0..<k { to[c] = from[c] }
-            }
+        for (r, i) in indices.enumerated() {
+            let from = targets + i * k, to = batchTargets + r * k
+            for c in 0..<k { to[c] = from[c] }
         }
     }
 }

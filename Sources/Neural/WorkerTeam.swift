@@ -75,8 +75,8 @@ struct Share {
     func barrier() { spinBarrier?.wait() }
 
     /// This worker's columns of a layer `n` units wide: contiguous, split at multiples of 16 (a
-    /// cache line of floats) so that no two workers write one line of a row; a layer narrower
-    /// than that is the first worker's alone.
+    /// cache line of floats) so that no two workers write one line of a row; a layer too narrow
+    /// to give each worker 16 is the last worker's alone (the first has the head to run).
     func columns(of n: Int) -> Range<Int> {
         func bound(_ w: Int) -> Int { w >= workers ? n : n * w / workers / 16 * 16 }
         return bound(worker)..<bound(worker + 1)
