@@ -104,8 +104,7 @@ public final class Trainer {
         let workers = engine.workers?.size ?? 1
         updateShares = workers == 1 ? [] : (0..<workers).map { w in
             spans.enumerated().compactMap { k, span in
-                func bound(_ w: Int) -> Int { w >= workers ? span.count : span.count * w / workers / 64 * 64 }
-                let part = bound(w)..<bound(w + 1)
+                let part = Share(worker: w, workers: workers, barrier: nil).part(of: span.count, unit: 64)
                 return part.isEmpty ? nil : (k, span.part(part))
             }
         }

@@ -74,18 +74,20 @@ struct Share {
     /// Waits until every worker has reached this point: what each wrote before is visible to all.
     func barrier() { spinBarrier?.wait() }
 
-    /// This worker's columns of a layer `n` units wide: contiguous, split at multiples of 16 (a
-    /// cache line of floats) so that no two workers write one line of a row; a layer too narrow
-    /// to give each worker 16 is the last worker's alone (the first has the head to run).
-    func columns(of n: Int) -> Range<Int> {
-        func bound(_ w: Int) -> Int { w >= workers ? n : n * w / workers / 16 * 16 }
+    /// This worker's part of `n` things shared out in contiguous parts that start at multiples
+    /// of `unit`: about an equal part each, and the whole to the last worker when `n` is too
+    /// small to give each one `unit` (the first has the head to run).
+    func part(of n: Int, unit: Int = 1) -> Range<Int> {
+        func bound(_ w: Int) -> Int { w >= workers ? n : n * w / workers / unit * unit }
         return bound(worker)..<bound(worker + 1)
     }
 
+    /// This worker's columns of a layer `n` units wide, split at multiples of 16 (a cache line of
+    /// floats) so that no two workers write one line of a row.
+    func columns(of n: Int) -> Range<Int> { part(of: n, unit: 16) }
+
     /// This worker's rows of a batch of `n`.
-    func rows(of n: Int) -> Range<Int> {
-        (n * worker / workers)..<(n * (worker + 1) / workers)
-    }
+    func rows(of n: Int) -> Range<Int> { part(of: n) }
 
     /// Whether this worker's columns are the whole layer (one worker): the layer's loops then
     /// run as one call over every row.
