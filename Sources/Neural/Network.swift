@@ -172,7 +172,7 @@ public final class Network: TrainingEngine {
                 rows.withUnsafeBufferPointer { rows in
                     step = Batch(features: features.baseAddress!, targets: targets.baseAddress!, rows: rows)
                     var generator: SeededGenerator? = dropout
-                    defer { dropout = generator! }
+                    defer { (dropout, step) = (generator!, nil) }
                     guard let workers else { return runStep(.whole, dropout: &generator) }
                     stepDropout = generator
                     workers.run(made: stepWork)
@@ -192,7 +192,7 @@ public final class Network: TrainingEngine {
 
     // The training step under way, for the workers (each its own property: the first worker
     // writes the dropout stream and the result while the others read the batch).
-    private var step = Batch(features: UnsafePointer(bitPattern: 8)!, targets: UnsafePointer(bitPattern: 8)!, rows: .init(start: nil, count: 0))
+    private var step: Batch?
     private var stepDropout: SeededGenerator?
     private var stepResult = BatchResult(loss: 0, correct: 0)
     /// A team's share of the step as a closure made once: a closure made per step would
@@ -209,7 +209,7 @@ public final class Network: TrainingEngine {
     /// This worker's share of the training step on ``step``; the first worker is given the
     /// dropout stream and returns the batch's summed loss and accuracy.
     private func runStep(_ share: Share, dropout: inout SeededGenerator?) -> BatchResult {
-        let batch = step, rows = batch.rows.count
+        let batch = step!, rows = batch.rows.count
         gather(batch.features, share.isFirst ? batch.targets : nil, batch.rows, share: share)
         forward(rows: rows, training: true, share: share, dropout: &dropout)
         share.barrier()

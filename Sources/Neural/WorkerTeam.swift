@@ -111,11 +111,18 @@ final class SpinBarrier: Sendable {
             phase.store(current &+ 1, ordering: .releasing)
             return
         }
-        var spins = 0
-        while phase.load(ordering: .acquiring) == current {
-            spins += 1
-            if spins > 4_000 { sched_yield() }
-        }
+        spin { phase.load(ordering: .acquiring) == current }
+    }
+}
+
+/// Spins while `waiting` holds, giving the processor up after a few thousand turns so that a
+/// machine with fewer free cores than spinning threads still makes progress.
+@inline(__always)
+private func spin(while waiting: () -> Bool) {
+    var spins = 0
+    while waiting() {
+        spins += 1
+        if spins > 4_000 { sched_yield() }
     }
 }
 
@@ -157,11 +164,7 @@ extension WorkerTeam {
         }
 
         func finish() {
-            var spins = 0
-            while running.load(ordering: .acquiring) > 0 {
-                spins += 1
-                if spins > 4_000 { sched_yield() }
-            }
+            spin { running.load(ordering: .acquiring) > 0 }
             body = State.idle
         }
 
