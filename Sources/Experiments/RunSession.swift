@@ -171,6 +171,7 @@ public final class RunSession {
                              selected: recorder.selected,
                              selectedBy: recorder.selected == nil ? nil : recorder.selection.selectedOn, seconds: seconds,
                              storeSeconds: storeSeconds, missing: trainer.data.missing, targetUnits: trainer.data.transform?.targetScale != nil,
-                             resumedAfter: resumedAfter, kernels: trainer.engine.layers.map(\.kernel))
+                             resumedAfter: resumedAfter, kernels: trainer.engine.layers.map(\.kernel),
+                             threads: trainer.engine.workers?.size ?? 1)
     }
 }

@@ -48,7 +48,8 @@ public struct RunSummary {
         return lines.joined(separator: "\n")
     }
 
-    /// `engine auto: layers 1-2 fused, layer 3 blas; BLAS: OpenBLAS 0.3.21 (libopenblas.so.0); lanes: 8 (AVX2)`.
+    /// `engine auto: layers 1-2 fused, layer 3 blas; BLAS: OpenBLAS 0.3.21 (libopenblas.so.0); lanes: 8 (AVX2)`,
+    /// with `threads: N` after the layers when a team of N threads shared the steps.
     var engineLine: String {
         var groups: [(kernel: LayerKernel, layers: [Int])] = []
         for (i, kernel) in result.kernels.enumerated() {
@@ -57,7 +58,8 @@ public struct RunSummary {
         let layers = groups.map { g in
             g.layers.count == 1 ? "layer \(g.layers[0]) \(g.kernel.rawValue)" : "layers \(g.layers[0])-\(g.layers.last!) \(g.kernel.rawValue)"
         }
-        return "engine \((config.training.engine ?? .blas).rawValue): \(layers.joined(separator: ", ")); BLAS: \(BLAS.library); lanes: \(VectorLanes.description)"
+        let threads = result.threads > 1 ? "; threads: \(result.threads)" : ""
+        return "engine \((config.training.engine ?? .blas).rawValue): \(layers.joined(separator: ", "))\(threads); BLAS: \(BLAS.library); lanes: \(VectorLanes.description)"
     }
 
     /// The same as a JSON document, for scripts: the run, how it ended, its hyperparameters, the
@@ -82,7 +84,8 @@ public struct RunSummary {
         members.append(("resumed_after", .integer(result.resumedAfter)))
         members.append(("engine", .object([("asked", .string((config.training.engine ?? .blas).rawValue)),
                                            ("layers", .array(result.kernels.map { .string($0.rawValue) })),
-                                           ("blas", .string(BLAS.library)), ("lanes", .integer(VectorLanes.width))])))
+                                           ("threads", .integer(result.threads)), ("blas", .string(BLAS.library)),
+                                           ("lanes", .integer(VectorLanes.width))])))
         return .object(members)
     }
 

@@ -77,6 +77,8 @@ public struct Runner: Sendable {
         public var resumedAfter: Int?
         /// What each layer ran (hidden layers first, the output layer last).
         public var kernels: [LayerKernel] = []
+        /// The threads each training step was shared between (``WorkerTeam``): 1 without a team.
+        public var threads = 1
     }
 
     /// Seconds of training between two checkpoints written (a crash loses at most this much).

@@ -37,7 +37,7 @@ struct Run: ParsableCommand {
     @OptionGroup var format: ResultFormat
 
     @Option(name: .customLong("blas-threads"),
-            help: "Threads the run trains on, 1 to 1024: above 1, each BLAS layer's units, the batch's rows and the update are shared between that many threads (at most one per processor), each calling OpenBLAS on one thread. (default: OpenBLAS's own choice)")
+            help: "Threads the run trains on, 1 to 1024: above 1, when a layer has 16 units a thread, each layer's units (on BLAS or in the fused loops), the batch's rows and the update are shared between that many threads (at most one per processor), each calling OpenBLAS on one thread. (default: OpenBLAS's own choice)")
     var blasThreads: Int?
 
     func validate() throws {

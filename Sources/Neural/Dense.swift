@@ -76,25 +76,23 @@ public final class Dense {
     /// Runs this worker's share of the layer on `rows` rows of `input`: in training mode (batch
     /// statistics, dropout drawn from `rng`) or in evaluation mode.
     ///
-    /// With several workers a BLAS layer's units are split between them (``Share/columns(of:)``);
-    /// what needs every unit — batch norm, dropout's draws in order, the activation statistics —
-    /// and a fused layer run on the first worker, the only one given `rng`. With one worker
-    /// (``Share/whole``) this is the whole layer.
+    /// With several workers the layer's units are split between them (``Share/columns(of:)``),
+    /// on BLAS and in the fused loops; what needs every unit — batch norm, dropout's draws in
+    /// order, the activation statistics — runs on the first worker, the only one given `rng`.
+    /// With one worker (``Share/whole``) this is the whole layer.
     func forward(_ input: UnsafePointer<Float>, rows: Int, training: Bool, share: Share = .whole, dropout rng: inout SeededGenerator?) {
         precondition(rows <= capacity, "batch of \(rows) exceeds the layer's \(capacity) rows")
         let n = outputs
-        if kernel == .fused {
-            guard share.isFirst else { return }
-            Kernels.forward(x: input, w: weight.values, b: bias.values, a: linear, rows: rows, inputs: inputs, outputs: n)
-            finishForward(rows: rows, training: training, dropout: &rng)
-            return
-        }
         let cols = share.columns(of: n), c0 = cols.lowerBound
         if !cols.isEmpty {
-            // Each row starts as the bias; the product adds x·W to it (β = 1), so no pass adds b.
-            for r in 0..<rows { (linear + r * n + c0).update(from: bias.values + c0, count: cols.count) }
-            BLAS.gemm(input, rows: rows, cols: inputs, weight.values + c0, rows: inputs, cols: cols.count, ldb: n,
-                      into: linear + c0, ldc: n, beta: 1)
+            if kernel == .fused {
+                Kernels.forward(x: input, w: weight.values, b: bias.values, a: linear, rows: rows, inputs: inputs, outputs: n, columns: cols)
+            } else {
+                // Each row starts as the bias; the product adds x·W to it (β = 1), so no pass adds b.
+                for r in 0..<rows { (linear + r * n + c0).update(from: bias.values + c0, count: cols.count) }
+                BLAS.gemm(input, rows: rows, cols: inputs, weight.values + c0, rows: inputs, cols: cols.count, ldb: n,
+                          into: linear + c0, ldc: n, beta: 1)
+            }
         }
         if batchNorm != nil || collectsStatistics || (training && dropout > 0) {
             share.barrier()
@@ -130,13 +128,6 @@ public final class Dense {
     /// of ∂loss/∂input — the units of the layer below it owns — into `inputGradient`.
     func backward(_ input: UnsafePointer<Float>, rows: Int, inputGradient: UnsafeMutablePointer<Float>?, share: Share = .whole) {
         let n = outputs
-        if kernel == .fused {
-            guard share.isFirst else { return }
-            backwardThroughActivation(rows: rows)
-            Kernels.backward(x: input, d: delta, w: weight.values, wt: transposedWeight, gw: weight.gradients, gb: bias.gradients,
-                             dx: inputGradient, rows: rows, inputs: inputs, outputs: n)
-            return
-        }
         let cols = share.columns(of: n), c0 = cols.lowerBound
         if batchNorm != nil || dropout > 0 {
             if share.isFirst { backwardThroughActivation(rows: rows) }
@@ -147,16 +138,26 @@ public final class Dense {
             for r in 0..<rows { activation.backward(linear + r * n + c0, output + r * n + c0, delta + r * n + c0, count: cols.count) }
         }
         if !cols.isEmpty {
-            BLAS.gemm(input, rows: rows, cols: inputs, transposeA: true, delta + c0, rows: rows, cols: cols.count, ldb: n,
-                      into: weight.gradients + c0, ldc: n)
-            BLAS.columnSums(delta + c0, rows: rows, cols: cols.count, ld: n, into: bias.gradients + c0)
+            if kernel == .fused {
+                Kernels.weightGradients(x: input, d: delta, gw: weight.gradients, gb: bias.gradients, rows: rows, inputs: inputs,
+                                        outputs: n, columns: cols)
+            } else {
+                BLAS.gemm(input, rows: rows, cols: inputs, transposeA: true, delta + c0, rows: rows, cols: cols.count, ldb: n,
+                          into: weight.gradients + c0, ldc: n)
+                BLAS.columnSums(delta + c0, rows: rows, cols: cols.count, ld: n, into: bias.gradients + c0)
+            }
         }
         guard let inputGradient else { return }
         share.barrier()
         let k = share.columns(of: inputs)
         guard !k.isEmpty else { return }
-        BLAS.gemm(delta, rows: rows, cols: n, weight.values + k.lowerBound * n, rows: k.count, cols: n, transposeB: true,
-                  into: inputGradient + k.lowerBound, ldc: inputs)
+        if kernel == .fused {
+            Kernels.inputGradient(d: delta, w: weight.values, wt: transposedWeight, dx: inputGradient, rows: rows, inputs: inputs,
+                                  outputs: n, columns: k)
+        } else {
+            BLAS.gemm(delta, rows: rows, cols: n, weight.values + k.lowerBound * n, rows: k.count, cols: n, transposeB: true,
+                      into: inputGradient + k.lowerBound, ldc: inputs)
+        }
     }
 
     /// ``delta`` taken back through dropout, the activation and batch norm, over every unit.

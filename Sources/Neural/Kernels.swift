@@ -165,27 +165,37 @@ enum Kernels {
         for r in 0..<rows { axpy(1, m + r * ld, sums, cols) }
     }
 
-    /// A layer's forward product, `a[r, :] = b + x[r, :]·w` (``LaneKernels``' loop, eight lanes
-    /// wide where ``VectorLanes`` says so).
+    /// A layer's forward product for the outputs `columns` (all, or a ``WorkerTeam`` worker's
+    /// part), `a[r, j] = b[j] + x[r, :]·w[:, j]` (``LaneKernels``' loop, eight lanes wide where
+    /// ``VectorLanes`` says so).
     static func forward(x: UnsafePointer<Float>, w: UnsafePointer<Float>, b: UnsafePointer<Float>, a: UnsafeMutablePointer<Float>,
-                        rows: Int, inputs: Int, outputs: Int) {
+                        rows: Int, inputs: Int, outputs: Int, columns: Range<Int>) {
         if VectorLanes.wide {
-            WideLanes.forward(x: x, w: w, b: b, a: a, rows: rows, inputs: inputs, outputs: outputs)
+            WideLanes.forward(x: x, w: w, b: b, a: a, rows: rows, inputs: inputs, outputs: outputs, columns: columns)
         } else {
-            LaneKernels.forward(x: x, w: w, b: b, a: a, rows: rows, inputs: inputs, outputs: outputs)
+            LaneKernels.forward(x: x, w: w, b: b, a: a, rows: rows, inputs: inputs, outputs: outputs, columns: columns)
         }
     }
 
-    /// A layer's backward step in place of three products: `gw = xᵀ·d`, `gb = Σ_r d[r, :]` and,
-    /// when `dx` is given, `dx = d·wᵀ` (``LaneKernels``' loops, eight lanes wide where
-    /// ``VectorLanes`` says so).
-    static func backward(x: UnsafePointer<Float>, d: UnsafePointer<Float>, w: UnsafePointer<Float>, wt: UnsafeMutablePointer<Float>,
-                         gw: UnsafeMutablePointer<Float>, gb: UnsafeMutablePointer<Float>, dx: UnsafeMutablePointer<Float>?,
-                         rows: Int, inputs: Int, outputs: Int) {
+    /// A layer's weight and bias gradients for the outputs `columns` in place of two products:
+    /// `gw[:, j] = xᵀ·d[:, j]`, `gb[j] = Σ_r d[r, j]` (``LaneKernels``' loops).
+    static func weightGradients(x: UnsafePointer<Float>, d: UnsafePointer<Float>, gw: UnsafeMutablePointer<Float>,
+                                gb: UnsafeMutablePointer<Float>, rows: Int, inputs: Int, outputs: Int, columns: Range<Int>) {
         if VectorLanes.wide {
-            WideLanes.backward(x: x, d: d, w: w, wt: wt, gw: gw, gb: gb, dx: dx, rows: rows, inputs: inputs, outputs: outputs)
+            WideLanes.weightGradients(x: x, d: d, gw: gw, gb: gb, rows: rows, inputs: inputs, outputs: outputs, columns: columns)
         } else {
-            LaneKernels.backward(x: x, d: d, w: w, wt: wt, gw: gw, gb: gb, dx: dx, rows: rows, inputs: inputs, outputs: outputs)
+            LaneKernels.weightGradients(x: x, d: d, gw: gw, gb: gb, rows: rows, inputs: inputs, outputs: outputs, columns: columns)
+        }
+    }
+
+    /// The input gradient's columns `columns` in place of a product, `dx[r, i] = d[r, :]·w[i, :]`,
+    /// through the transposed weights `wt` (``LaneKernels``' loop).
+    static func inputGradient(d: UnsafePointer<Float>, w: UnsafePointer<Float>, wt: UnsafeMutablePointer<Float>,
+                              dx: UnsafeMutablePointer<Float>, rows: Int, inputs: Int, outputs: Int, columns: Range<Int>) {
+        if VectorLanes.wide {
+            WideLanes.inputGradient(d: d, w: w, wt: wt, dx: dx, rows: rows, inputs: inputs, outputs: outputs, columns: columns)
+        } else {
+            LaneKernels.inputGradient(d: d, w: w, wt: wt, dx: dx, rows: rows, inputs: inputs, outputs: outputs, columns: columns)
         }
     }
 }

@@ -1,5 +1,6 @@
-/// The fused small-layer products (``Kernels/forward(x:w:b:a:rows:inputs:outputs:)`` and
-/// ``Kernels/backward(x:d:w:wt:gw:gb:dx:rows:inputs:outputs:)``) and the lane-wise
+/// The fused small-layer products (``Kernels/forward(x:w:b:a:rows:inputs:outputs:columns:)``,
+/// ``Kernels/weightGradients(x:d:gw:gb:rows:inputs:outputs:columns:)`` and
+/// ``Kernels/inputGradient(d:w:wt:dx:rows:inputs:outputs:columns:)``) and the lane-wise
 /// activations, written for a ``Lane`` of any width: this file is compiled here, for four
 /// lanes, and again in `WideLanes` (a link to it), for eight with AVX2, which ``VectorLanes``
 /// picks at run time.
@@ -59,26 +60,28 @@ enum LaneKernels {
         return i
     }
 
-    /// A layer's forward product in one pass over the rows: `a[r, :] = b + x[r, :]·w`, four rows
-    /// at a time (``blocks(count:terms:instances:initial:_:)``); the last few
-    /// outputs (fewer than four: a binary head's one logit) sum their inputs four at a time.
+    /// A layer's forward product in one pass over the rows, for the outputs `columns` (all of
+    /// them, or a ``WorkerTeam`` worker's part): `a[r, j] = b[j] + x[r, :]·w[:, j]`, four rows at
+    /// a time (``blocks(count:terms:instances:initial:_:)``); the last few outputs (fewer than
+    /// four: a binary head's one logit) sum their inputs four at a time. Parts of a layer that
+    /// start at multiples of four sum each output as the whole layer does.
     static func forward(x: UnsafePointer<Float>, w: UnsafePointer<Float>, b: UnsafePointer<Float>, a: UnsafeMutablePointer<Float>,
-                        rows: Int, inputs: Int, outputs: Int) {
-        let n = outputs
-        var narrow = n
+                        rows: Int, inputs: Int, outputs: Int, columns: Range<Int>) {
+        let n = outputs, c0 = columns.lowerBound
+        var narrow = columns.upperBound
         for r in stride(from: 0, to: rows, by: group) {
             constant(min(group, rows - r)) { g in
-                narrow = blocks(count: n, terms: inputs, instances: g, initial: b,
-                                Strided(s: x + r * inputs, sq: inputs, st: 1, v: w, vt: n, y: a + r * n, yq: n))
+                narrow = c0 + blocks(count: columns.count, terms: inputs, instances: g, initial: b + c0,
+                                     Strided(s: x + r * inputs, sq: inputs, st: 1, v: w + c0, vt: n, y: a + r * n + c0, yq: n))
             }
         }
-        guard narrow < n else { return }
+        guard narrow < columns.upperBound else { return }
         var r = 0
         while r < rows {
             // A last row alone goes through the same code as its own partner, stored once.
             let pair = r + 1 < rows
             let x0 = x + r * inputs, x1 = pair ? x0 + inputs : x0, a0 = a + r * n, a1 = a0 + n
-            for j in narrow..<n {
+            for j in narrow..<columns.upperBound {
                 // The inputs four at a time against a column of w (w itself when it is one column).
                 var lanes0 = SIMD4<Float>(), lanes1 = SIMD4<Float>(), tail0: Float = 0, tail1: Float = 0, p = 0
                 while p + 4 <= inputs {
@@ -99,46 +102,53 @@ enum LaneKernels {
         }
     }
 
-    /// A layer's backward step in place of three products: `gw = xᵀ·d` (`inputs × outputs`),
-    /// `gb = Σ_r d[r, :]` and, when `dx` is given, `dx = d·wᵀ` (`rows × inputs`).
-    ///
-    /// Each value is a sum held in registers and written once: `gw`'s and `gb`'s over the rows
-    /// in order, `dx`'s over the outputs in order (from `wt`, where `w` is transposed first; a
-    /// single output, a binary head, reads `w` itself as `wᵀ`'s one row) — each from 0, as
-    /// ``LockstepNetwork`` sums them. (Summed in memory instead, one row at a time, every step
-    /// waited on the store before it.)
-    static func backward(x: UnsafePointer<Float>, d: UnsafePointer<Float>, w: UnsafePointer<Float>, wt: UnsafeMutablePointer<Float>,
-                         gw: UnsafeMutablePointer<Float>, gb: UnsafeMutablePointer<Float>, dx: UnsafeMutablePointer<Float>?,
-                         rows: Int, inputs: Int, outputs: Int) {
+    /// A layer's weight and bias gradients for the outputs `columns` (all, or a worker's part),
+    /// in place of two products: `gw[:, j] = xᵀ·d[:, j]` (`gw` is `inputs × outputs`) and
+    /// `gb[j] = Σ_r d[r, j]`, each a sum over the rows in order from 0, held in registers and
+    /// written once — as ``LockstepNetwork`` sums them. (Summed in memory instead, one row at a
+    /// time, every step waited on the store before it.)
+    static func weightGradients(x: UnsafePointer<Float>, d: UnsafePointer<Float>, gw: UnsafeMutablePointer<Float>,
+                                gb: UnsafeMutablePointer<Float>, rows: Int, inputs: Int, outputs: Int, columns: Range<Int>) {
+        guard !columns.isEmpty else { return }
         if outputs == 1 {
             // One output: gw is a row over the inputs, d a column.
             var sum: Float = 0
             for r in 0..<rows { sum += d[r] }
             gb[0] = sum
             sums(count: inputs, terms: rows, instances: 1, Strided(s: d, sq: 0, st: 1, v: x, vt: inputs, y: gw, yq: 0))
-        } else {
-            withUnsafePointer(to: Float(1)) { one in
-                sums(count: outputs, terms: rows, instances: 1, Strided(s: one, sq: 0, st: 0, v: d, vt: outputs, y: gb, yq: 0))
-            }
-            for i in stride(from: 0, to: inputs, by: group) {
-                constant(min(group, inputs - i)) { g in
-                    sums(count: outputs, terms: rows, instances: g,
-                         Strided(s: x + i, sq: 1, st: inputs, v: d, vt: outputs, y: gw + i * outputs, yq: outputs))
-                }
+            return
+        }
+        let c0 = columns.lowerBound
+        withUnsafePointer(to: Float(1)) { one in
+            sums(count: columns.count, terms: rows, instances: 1, Strided(s: one, sq: 0, st: 0, v: d + c0, vt: outputs, y: gb + c0, yq: 0))
+        }
+        for i in stride(from: 0, to: inputs, by: group) {
+            constant(min(group, inputs - i)) { g in
+                sums(count: columns.count, terms: rows, instances: g,
+                     Strided(s: x + i, sq: 1, st: inputs, v: d + c0, vt: outputs, y: gw + i * outputs + c0, yq: outputs))
             }
         }
-        guard let dx else { return }
+    }
+
+    /// The input gradient's columns `columns` (all, or a worker's part) in place of a product:
+    /// `dx[r, i] = d[r, :]·w[i, :]`, each a sum over the outputs in order from 0, read from `wt`
+    /// where this call first transposes `w`'s rows `columns` (a single output, a binary head,
+    /// reads `w` itself as `wᵀ`'s one row).
+    static func inputGradient(d: UnsafePointer<Float>, w: UnsafePointer<Float>, wt: UnsafeMutablePointer<Float>,
+                              dx: UnsafeMutablePointer<Float>, rows: Int, inputs: Int, outputs: Int, columns: Range<Int>) {
+        guard !columns.isEmpty else { return }
         let rowsOfWT: UnsafePointer<Float>
         if outputs == 1 {
             rowsOfWT = w
         } else {
-            for i in 0..<inputs { for j in 0..<outputs { wt[j &* inputs &+ i] = w[i &* outputs &+ j] } }
+            for i in columns { for j in 0..<outputs { wt[j &* inputs &+ i] = w[i &* outputs &+ j] } }
             rowsOfWT = UnsafePointer(wt)
         }
+        let k0 = columns.lowerBound
         for r in stride(from: 0, to: rows, by: group) {
             constant(min(group, rows - r)) { g in
-                sums(count: inputs, terms: outputs, instances: g,
-                     Strided(s: d + r * outputs, sq: outputs, st: 1, v: rowsOfWT, vt: inputs, y: dx + r * inputs, yq: inputs))
+                sums(count: columns.count, terms: outputs, instances: g,
+                     Strided(s: d + r * outputs, sq: outputs, st: 1, v: rowsOfWT + k0, vt: inputs, y: dx + r * inputs + k0, yq: inputs))
             }
         }
     }

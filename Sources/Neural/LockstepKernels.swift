@@ -1,6 +1,7 @@
 /// A ``LockstepNetwork``'s products, eight models in the lanes of every value, each lane doing
-/// what ``Kernels/forward(x:w:b:a:rows:inputs:outputs:)`` and
-/// ``Kernels/backward(x:d:w:wt:gw:gb:dx:rows:inputs:outputs:)`` do for its model, in their
+/// what ``Kernels/forward(x:w:b:a:rows:inputs:outputs:columns:)``,
+/// ``Kernels/weightGradients(x:d:gw:gb:rows:inputs:outputs:columns:)`` and
+/// ``Kernels/inputGradient(d:w:wt:dx:rows:inputs:outputs:columns:)`` do for its model, in their
 /// order: each sum from its first value (the bias, or 0) over its terms in order. Shared with
 /// `WideLanes` (a link to this file), where a `SIMD8<Float>` is one AVX register instead of two
 /// SSE ones; ``VectorLanes`` picks. Four sums go side by side, held in registers while their

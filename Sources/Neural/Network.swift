@@ -24,16 +24,17 @@ public final class Network: TrainingEngine {
     private let batchInput: UnsafeMutablePointer<Float>
     private let batchTargets: UnsafeMutablePointer<Float>
     private let predictions: UnsafeMutablePointer<Float>
-    /// The threads each step is shared between, when asked for more than one and a layer runs
-    /// on BLAS: OpenBLAS then runs one thread in each of them (``blasThreads`` is 1).
+    /// The threads each step is shared between, when asked for more than one and a layer is
+    /// wide enough to share (``Share/splits(units:between:)``): OpenBLAS then runs one thread in
+    /// each of them (``blasThreads`` is 1).
     public let workers: WorkerTeam?
 
     /// Rows per forward pass during evaluation.
     static let evaluationChunk = 256
 
     /// Makes a network with freshly initialised weights. `blasThreads` above 1 shares each step
-    /// between that many threads (at most one per processor; ``WorkerTeam``) when a layer runs on
-    /// BLAS: a network of fused layers only is too small to gain from it.
+    /// between that many threads (at most one per processor; ``WorkerTeam``) when a layer is wide
+    /// enough to give each some of its units: a narrower network is too small to gain from it.
     public init(inputs: Int, hidden: [LayerSpec], outputs: Int, head: Head,
                 initializer: Initializer, batchSize: Int = 1, blasThreads: Int? = nil, kind: EngineKind = .blas,
                 rng: inout SeededGenerator) {
@@ -45,7 +46,7 @@ public final class Network: TrainingEngine {
         // Each layer's kernel, chosen once: it sizes the layer's share of the arena and runs it.
         let kernels = widths.indices.dropLast().map { kind.kernel(inputs: widths[$0], outputs: widths[$0 + 1]) }
         let threads = min(blasThreads ?? 1, ProcessInfo.processInfo.activeProcessorCount)
-        if threads > 1 && kernels.contains(.blas) {
+        if threads > 1 && widths.dropFirst().contains(where: { Share.splits(units: $0, between: threads) }) {
             workers = WorkerTeam(size: threads)
             self.blasThreads = 1
         } else {

@@ -6,10 +6,11 @@ import Synchronization
 /// 0 and `size − 1` threads of the team's own, made once with the engine that owns the team.
 ///
 /// A ``Network`` asked for more than one thread splits each step between them (each layer's
-/// units, the batch's rows, the parameters' update) instead of handing every product to
-/// OpenBLAS's threads: OpenBLAS splits only the products, so the rest of a step (gathering the
-/// batch, the activations, the update) ran on one thread while the other waited. The split is
-/// fixed by the shapes alone, so a run on a team is bit-for-bit repeatable with itself.
+/// units, on BLAS or in the fused loops; the batch's rows; the parameters' update) instead of
+/// handing every product to OpenBLAS's threads: OpenBLAS splits only the products, so the rest
+/// of a step (gathering the batch, the activations, the update) ran on one thread while the
+/// other waited, and the fused loops not at all. The split is fixed by the shapes alone, so a
+/// run on a team is bit-for-bit repeatable with itself (and, on fused layers, with one thread).
 ///
 /// Between runs a worker spins briefly (a training step follows the last one within
 /// microseconds), then sleeps until woken.
@@ -85,6 +86,12 @@ struct Share {
     /// This worker's columns of a layer `n` units wide, split at multiples of 16 (a cache line of
     /// floats) so that no two workers write one line of a row.
     func columns(of n: Int) -> Range<Int> { part(of: n, unit: 16) }
+
+    /// Whether a layer of `units` gives each of `workers` some of its columns: a team is made
+    /// only for a network with such a layer.
+    static func splits(units: Int, between workers: Int) -> Bool {
+        !Share(worker: 0, workers: workers, barrier: nil).columns(of: units).isEmpty
+    }
 
     /// This worker's rows of a batch of `n`.
     func rows(of n: Int) -> Range<Int> { part(of: n) }

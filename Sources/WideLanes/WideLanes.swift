@@ -58,16 +58,21 @@ public enum WideLanes {
         LockstepKernels.backward(x: x, d: d, w: w, gw: gw, gb: gb, dx: dx, rows: rows, inputs: inputs, outputs: outputs)
     }
 
-    /// `a[r, :] = b + x[r, :]·w`.
+    /// `a[r, j] = b[j] + x[r, :]·w[:, j]` for the outputs `columns`.
     public static func forward(x: UnsafePointer<Float>, w: UnsafePointer<Float>, b: UnsafePointer<Float>, a: UnsafeMutablePointer<Float>,
-                               rows: Int, inputs: Int, outputs: Int) {
-        LaneKernels.forward(x: x, w: w, b: b, a: a, rows: rows, inputs: inputs, outputs: outputs)
+                               rows: Int, inputs: Int, outputs: Int, columns: Range<Int>) {
+        LaneKernels.forward(x: x, w: w, b: b, a: a, rows: rows, inputs: inputs, outputs: outputs, columns: columns)
     }
 
-    /// `gw = xᵀ·d`, `gb = Σ_r d[r, :]` and, when `dx` is given, `dx = d·wᵀ`.
-    public static func backward(x: UnsafePointer<Float>, d: UnsafePointer<Float>, w: UnsafePointer<Float>, wt: UnsafeMutablePointer<Float>,
-                                gw: UnsafeMutablePointer<Float>, gb: UnsafeMutablePointer<Float>, dx: UnsafeMutablePointer<Float>?,
-                                rows: Int, inputs: Int, outputs: Int) {
-        LaneKernels.backward(x: x, d: d, w: w, wt: wt, gw: gw, gb: gb, dx: dx, rows: rows, inputs: inputs, outputs: outputs)
+    /// `gw[:, j] = xᵀ·d[:, j]` and `gb[j] = Σ_r d[r, j]` for the outputs `columns`.
+    public static func weightGradients(x: UnsafePointer<Float>, d: UnsafePointer<Float>, gw: UnsafeMutablePointer<Float>,
+                                       gb: UnsafeMutablePointer<Float>, rows: Int, inputs: Int, outputs: Int, columns: Range<Int>) {
+        LaneKernels.weightGradients(x: x, d: d, gw: gw, gb: gb, rows: rows, inputs: inputs, outputs: outputs, columns: columns)
+    }
+
+    /// `dx[r, i] = d[r, :]·w[i, :]` for the inputs `columns`, through `wt`.
+    public static func inputGradient(d: UnsafePointer<Float>, w: UnsafePointer<Float>, wt: UnsafeMutablePointer<Float>,
+                                     dx: UnsafeMutablePointer<Float>, rows: Int, inputs: Int, outputs: Int, columns: Range<Int>) {
+        LaneKernels.inputGradient(d: d, w: w, wt: wt, dx: dx, rows: rows, inputs: inputs, outputs: outputs, columns: columns)
     }
 }

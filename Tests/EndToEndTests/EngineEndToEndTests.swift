@@ -59,7 +59,9 @@ final class EngineEndToEndTests: EndToEndTestCase {
                        "--samples", "600", "--optimizer", "adam", "--lr", "0.003", "--epochs", "12", "--format", "json"]
         var rows: [[String]] = [], losses: [Double] = []
         for (file, threads) in [("a.sqlite", "2"), ("b.sqlite", "2"), ("c.sqlite", "1")] {
-            losses.append(try finalLoss(gradbook(options + ["--blas-threads", threads, "--db", file])).loss)
+            let run = try finalLoss(gradbook(options + ["--blas-threads", threads, "--db", file]))
+            XCTAssertEqual(run.engine["threads"] as? Int, Int(threads), "the summary says the run's threads")
+            losses.append(run.loss)
             let db = try DatabaseQueue(path: folder.appendingPathComponent(file).path)
             rows.append(try db.read { db in
                 let epochs = try Row.fetchAll(db, sql: "SELECT * FROM epochs ORDER BY epoch").map { row in
@@ -73,6 +75,33 @@ final class EngineEndToEndTests: EndToEndTestCase {
         XCTAssertEqual(rows[0], rows[1], "two threads, twice")
         XCTAssertNotEqual(rows[0], rows[2], "one thread sums in other orders")
         XCTAssertEqual(losses[0], losses[2], accuracy: 1e-5 * losses[2])
+    }
+
+    /// Without a BLAS library `auto` runs every layer fused, and `--blas-threads 2` shares the
+    /// fused loops between two threads: the summary says so, and the run stores one thread's
+    /// losses, weights and activations bit for bit (the fused loops' sums do not depend on the
+    /// split; only the gradient norms, summed in halves, may differ in their last bits).
+    func testWithoutBLASTwoThreadsShareTheFusedLayersAndTrainOneThreadsBits() throws {
+        guard ProcessInfo.processInfo.activeProcessorCount >= 2 else { throw XCTSkip("one processor: no threads to share") }
+        let options = ["run", "--layers", "64,48", "--activation", "relu", "--dataset", "blobs", "--classes", "4", "--dimensions", "40",
+                       "--samples", "600", "--optimizer", "adam", "--lr", "0.003", "--epochs", "12"]
+        var stored: [[String]] = []
+        for (file, threads) in [("a.sqlite", "2"), ("b.sqlite", "1")] {
+            let text = try GradbookProcess.run(options + ["--blas-threads", threads, "--db", file], in: folder,
+                                               environment: ["GRADBOOK_BLAS": "none"])
+            XCTAssertEqual(text.status, 0, text.stderr)
+            XCTAssertEqual(text.stdout.contains("engine auto: layers 1-3 fused; threads: 2; BLAS: portable"), threads == "2", text.stdout)
+            let db = try DatabaseQueue(path: folder.appendingPathComponent(file).path)
+            stored.append(try db.read { db in
+                try Row.fetchAll(db, sql: "SELECT train_loss, test_loss, train_accuracy, test_accuracy FROM epochs ORDER BY epoch").map { "\($0)" }
+                    + Row.fetchAll(db, sql: """
+                        SELECT layer, weight_norm, update_ratio, act_mean, act_std, dead_units, eval_act_mean, eval_act_std
+                        FROM layer_health ORDER BY epoch, layer
+                        """).map { "\($0)" }
+            })
+        }
+        XCTAssertEqual(stored[0].count, 12 + 12 * 3)
+        XCTAssertEqual(stored[0], stored[1], "two threads against one")
     }
 
     /// Eight lanes (AVX2, where the processor has it) and four (`GRADBOOK_LANES=4`) train the
@@ -181,8 +210,9 @@ final class EngineEndToEndTests: EndToEndTestCase {
         let lines = result.stdout.split(separator: "\n")
         // W1 on one thread, W2 on one and on two: engines × optimisers × diagnostics each.
         XCTAssertEqual(lines.count, 3 * 3 * 3 * 2, result.stdout)
-        let shared = lines.filter { $0.contains("threads=2") && !$0.contains("engine=fused") }
-        XCTAssertEqual(shared.count, 2 * 3 * 2, result.stdout)
+        // Every engine shares W2's steps (its 128 units split on BLAS and in the fused loops).
+        let shared = lines.filter { $0.contains("threads=2") }
+        XCTAssertEqual(shared.count, 3 * 3 * 2, result.stdout)
         if ProcessInfo.processInfo.activeProcessorCount >= 2 {
             for line in shared { XCTAssertTrue(line.contains("workers=2"), "steps shared between two threads: \(line)") }
         }

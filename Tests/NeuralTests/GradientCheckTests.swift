@@ -63,11 +63,11 @@ final class GradientCheckTests: XCTestCase {
     }
 
     /// Layers of 32 units and more are split between two threads (each worker a multiple of 16
-    /// units), the input gradient of the layer below too; batch norm, dropout and the activation
-    /// statistics run on the first worker between the split products.
+    /// units), the input gradient of the layer below too, on BLAS and in the fused loops; batch
+    /// norm, dropout and the activation statistics run on the first worker between the split products.
     func testLayersSplitBetweenTwoThreads() throws {
         guard ProcessInfo.processInfo.activeProcessorCount >= 2 else { throw XCTSkip("one processor: a network makes no team") }
-        for engine in [EngineKind.blas, .auto] {
+        for engine in [EngineKind.blas, .auto, .fused] {
             let data = randomData(samples: 7, features: 3, outputs: 3, head: .softmaxCrossEntropy, seed: 23)
             let plain = makeNetwork(engine, inputs: 3, hidden: [LayerSpec(units: 34, activation: .tanh), LayerSpec(units: 33, activation: .gelu)],
                                     outputs: 3, head: .softmaxCrossEntropy, initializer: .normal(std: 0.3), threads: 2)

@@ -120,10 +120,30 @@ final class WorkerTeamTests: XCTestCase {
                          optimizer: .adamw(), kernels: [.fused, .blas, .blas])
     }
 
-    func testANetworkOfFusedLayersMakesNoTeam() throws {
+    /// The fused loops sum each value in the same order however a layer's units are split, so a
+    /// network of fused layers trains to one thread's very bits on two: every loss and weight
+    /// (the gradient norms, summed in halves, to 5e-5).
+    func testFusedLayersOnTwoThreadsTrainOneThreadsBits() throws {
+        let hidden = [LayerSpec(units: 48, activation: .relu), LayerSpec(units: 40, activation: .tanh, batchNorm: true),
+                      LayerSpec(units: 36, activation: .sigmoid, dropout: 0.1)]
+        try assertShared(engine: .fused, hidden: hidden, optimizer: .momentum(), kernels: [.fused, .fused, .fused, .fused])
+        let one = try train(threads: 1, engine: .fused, hidden: hidden, optimizer: .momentum())
+        let two = try train(threads: 2, engine: .fused, hidden: hidden, optimizer: .momentum())
+        XCTAssertEqual(one.reports.flatMap { [$0.trainLoss, $0.testLoss] }.map(\.bitPattern),
+                       two.reports.flatMap { [$0.trainLoss, $0.testLoss] }.map(\.bitPattern), "losses")
+        XCTAssertEqual(one.weights.map { $0.map(\.bitPattern) }, two.weights.map { $0.map(\.bitPattern) }, "weights")
+    }
+
+    /// A team only where a layer has units for every worker (16 each): narrower networks train
+    /// on one thread, on either engine.
+    func testANetworkTooNarrowToShareMakesNoTeam() throws {
         try requireTwoProcessors()
-        let fused = try train(threads: 2, engine: .fused, hidden: [LayerSpec(units: 48, activation: .relu)], optimizer: .sgd, epochs: 1)
-        XCTAssertEqual(fused.workers, 1)
+        for engine in [EngineKind.fused, .blas] {
+            let narrow = try train(threads: 2, engine: engine, hidden: [LayerSpec(units: 31, activation: .relu)], optimizer: .sgd, epochs: 1)
+            XCTAssertEqual(narrow.workers, 1, "\(engine)")
+        }
+        let wide = try train(threads: 2, engine: .fused, hidden: [LayerSpec(units: 32, activation: .relu)], optimizer: .sgd, epochs: 1)
+        XCTAssertEqual(wide.workers, 2)
     }
 
     func testPredictionsAndHiddenOutputsOnTwoThreadsAreOneThreads() throws {
