@@ -63,8 +63,11 @@ final class WorkerTeamTests: XCTestCase {
                        kernels: trainer.engine.layers.map(\.kernel))
     }
 
+    /// Trains on one thread, on two, and on two again; checks what any shared run must hold and
+    /// returns the first two.
+    @discardableResult
     private func assertShared(engine: EngineKind, hidden: [LayerSpec], optimizer: Optimizer, kernels: [LayerKernel],
-                              file: StaticString = #filePath, line: UInt = #line) throws {
+                              file: StaticString = #filePath, line: UInt = #line) throws -> (one: Trained, two: Trained) {
         try requireTwoProcessors()
         let one = try train(threads: 1, engine: engine, hidden: hidden, optimizer: optimizer)
         let two = try train(threads: 2, engine: engine, hidden: hidden, optimizer: optimizer)
@@ -87,6 +90,7 @@ final class WorkerTeamTests: XCTestCase {
             for (x, y) in zip(p, q) { XCTAssertEqual(Double(x), Double(y), accuracy: 1e-5 * max(scale, 1), file: file, line: line) }
         }
         XCTAssertNotNil(two.reports.last?.layers.first?.activations, "diagnostics kept", file: file, line: line)
+        return (one, two)
     }
 
     private func assertClose(_ a: [Double], _ b: [Double], within tolerance: Double, _ what: String,
@@ -126,9 +130,7 @@ final class WorkerTeamTests: XCTestCase {
     func testFusedLayersOnTwoThreadsTrainOneThreadsBits() throws {
         let hidden = [LayerSpec(units: 48, activation: .relu), LayerSpec(units: 40, activation: .tanh, batchNorm: true),
                       LayerSpec(units: 36, activation: .sigmoid, dropout: 0.1)]
-        try assertShared(engine: .fused, hidden: hidden, optimizer: .momentum(), kernels: [.fused, .fused, .fused, .fused])
-        let one = try train(threads: 1, engine: .fused, hidden: hidden, optimizer: .momentum())
-        let two = try train(threads: 2, engine: .fused, hidden: hidden, optimizer: .momentum())
+        let (one, two) = try assertShared(engine: .fused, hidden: hidden, optimizer: .momentum(), kernels: [.fused, .fused, .fused, .fused])
         XCTAssertEqual(one.reports.flatMap { [$0.trainLoss, $0.testLoss] }.map(\.bitPattern),
                        two.reports.flatMap { [$0.trainLoss, $0.testLoss] }.map(\.bitPattern), "losses")
         XCTAssertEqual(one.weights.map { $0.map(\.bitPattern) }, two.weights.map { $0.map(\.bitPattern) }, "weights")
