@@ -79,6 +79,8 @@ struct Share {
     /// of `unit`: about an equal part each, and the whole to the last worker when `n` is too
     /// small to give each one `unit` (the first has the head to run).
     func part(of n: Int, unit: Int = 1) -> Range<Int> {
+        // One worker: everything, without the divisions (a small network's step asks per layer).
+        guard workers > 1 else { return 0..<n }
         func bound(_ w: Int) -> Int { w >= workers ? n : n * w / workers / unit * unit }
         return bound(worker)..<bound(worker + 1)
     }
