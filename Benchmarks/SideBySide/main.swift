@@ -7,6 +7,10 @@
 //                       E = auto (default), fused or blas (--engine)
 //       diagnosed W [E] the bare engine computing every diagnostic (T2's share without the store)
 //       tracked W [E]   the same through Runner: every diagnostic, the store, snapshots every 10
+//       checkpoint W [L] [O]  a run's checkpoint (weights and the optimiser's moments) encoded
+//                       for the store and decoded, as a recorded run keeps one every 10 s of
+//                       training: medians of five, in seconds; L and O override the layers
+//                       and the optimiser (`checkpoint W3 1024,1024 adam`: 5.6 M floats)
 //       ingest DB [N]   T1: N (200) runs × 12 params × 100 epochs × 4 metrics through RunStore
 //       sweep S2        S2: W1's net at 64 learning rates × 500 epochs, one after another, bare
 //       tracked-sweep S2  the same through Runner into one store, one run after another
@@ -53,8 +57,9 @@ struct BenchmarkFailure: Error, CustomStringConvertible {
     var description: String
 }
 
-func configuration(_ name: String, tracked: Bool = false, engine: String? = nil) throws -> RunConfiguration {
-    guard var values = workloads[name] else {
+func configuration(_ name: String, tracked: Bool = false, engine: String? = nil,
+                   overrides: [String: String] = [:]) throws -> RunConfiguration {
+    guard var values = workloads[name]?.merging(overrides, uniquingKeysWith: { $1 }) else {
         throw BenchmarkFailure(description: "unknown workload '\(name)'; expected one of \(workloads.keys.sorted())")
     }
     if tracked { values["snapshot-every"] = "10" }
@@ -144,6 +149,30 @@ func tracked(_ name: String, store: RunStore, engine: String? = nil) throws -> [
     let r = try Runner(store: store).run(config, trainer: trainer, version: "bench")
     let seconds = now() - start
     return result(seconds: seconds, epochs: r.outcome.epochs, last: r.last)
+}
+
+/// Times a checkpoint's trip through the store's bytes: encoded, then decoded (five of each,
+/// medians), from the trainer's state after one epoch (the optimiser's moments made).
+func checkpoint(_ name: String, overrides: [String: String]) throws -> [String: Any] {
+    let trainer = try configuration(name, overrides: overrides.merging(["epochs": "1"]) { $1 }).makeTrainer(blasThreads: blasThreads)
+    _ = trainer.train { _ in .proceed }
+    let state = trainer.checkpoint(after: 1)
+    func median(_ body: () throws -> Void) rethrows -> Double {
+        var times: [Double] = []
+        for _ in 0..<5 {
+            let start = now()
+            try body()
+            times.append(now() - start)
+        }
+        return times.sorted()[2]
+    }
+    var bytes = Data()
+    let encode = try median { bytes = try state.encoded() }
+    var decoded: TrainerCheckpoint?
+    let decode = try median { decoded = try TrainerCheckpoint(decoding: bytes) }
+    guard decoded == state else { throw BenchmarkFailure(description: "the decoded checkpoint differs from the encoded one") }
+    let floats = state.tensors.reduce(0) { $0 + $1.values.count } + state.moments.reduce(0) { $0 + $1.first.count + $1.second.count }
+    return ["encode_seconds": encode, "decode_seconds": decode, "bytes": bytes.count, "floats": floats]
 }
 
 func result(seconds: Double, epochs: Int, last: EpochReport?) -> [String: Any] {
@@ -273,6 +302,11 @@ func serve() throws {
             case "diagnosed-lockstep-sweep": answer = try lockstepSweep(diagnostics: true)
             case "tracked-sweep": answer = try sweep(store: store)
             case "tracked-lockstep-sweep": answer = try trackedLockstepSweep(store: store)
+            case "checkpoint":
+                var overrides: [String: String] = [:]
+                if words.count > 2 { overrides["layers"] = words[2] }
+                if words.count > 3 { overrides["optimizer"] = words[3] }
+                answer = try checkpoint(words[1], overrides: overrides)
             case "ingest": answer = try ingest(into: words[1], runs: words.count > 2 ? Int(words[2]) ?? 200 : 200)
             default: throw BenchmarkFailure(description: "unknown command '\(words[0])'")
             }
