@@ -31,10 +31,11 @@ public struct TrainerCheckpoint: Sendable, Codable, Equatable {
     }
 
     /// As compact bytes for the store: `GBCK`, the header's length (a little-endian `UInt32`),
-    /// the header (JSON: everything but the floats, with each float array's count), then every
-    /// float array's little-endian words in the header's order, four bytes a float. (As base64
-    /// inside JSON, a wide Adam net's 5.6 M floats took a second to encode, on the training
-    /// thread every 10 s of a recorded run, and a third more room.)
+    /// the header (JSON: everything but the floats and the rows, with their counts), then every
+    /// float array's little-endian words in the header's order, four bytes a float, then the
+    /// rows' as `Int64`. (As JSON with base64 floats, a wide Adam net's 5.6 M floats took a
+    /// second to encode, on the training thread every 10 s of a recorded run, and a third more
+    /// room; the rows as JSON numbers were 4,600 instructions each.)
     public func encoded() throws -> Data {
         let encoder = JSONEncoder()
         encoder.nonConformingFloatEncodingStrategy = Self.nonFinite.encoding   // plateau's best loss starts at infinity
@@ -47,11 +48,12 @@ public struct TrainerCheckpoint: Sendable, Codable, Equatable {
         withUnsafeBytes(of: length.littleEndian) { data.append(contentsOf: $0) }
         data.append(header)
         var offset = data.count
-        data.count += 4 * arrays.reduce(0) { $0 + $1.count }
+        data.count += 4 * arrays.reduce(0) { $0 + $1.count } + 8 * rows.count
         data.withUnsafeMutableBytes { bytes in
             for array in arrays {
                 for v in array { bytes.storeBytes(of: v.bitPattern.littleEndian, toByteOffset: offset, as: UInt32.self); offset += 4 }
             }
+            for row in rows { bytes.storeBytes(of: Int64(row).littleEndian, toByteOffset: offset, as: Int64.self); offset += 8 }
         }
         return data
     }
@@ -86,12 +88,13 @@ public struct TrainerCheckpoint: Sendable, Codable, Equatable {
     /// first and second moments.
     private var floatArrays: [[Float]] { tensors.map(\.values) + moments.flatMap { [$0.first, $0.second] } }
 
-    /// Everything but the floats, which follow it.
+    /// Everything but the floats and the rows, which follow it.
     private struct Header: Codable {
         var epoch: Int, step: Int
         var tensors: [TensorHeader]
         var moments: [MomentCounts]
-        var order: [UInt64], rows: [Int], dropout: [UInt64], schedule: [Double]
+        var rows: Int
+        var order: [UInt64], dropout: [UInt64], schedule: [Double]
 
         struct TensorHeader: Codable { var layer: Int, name: String, shape: [Int], count: Int }
         struct MomentCounts: Codable { var first: Int, second: Int }
@@ -100,7 +103,8 @@ public struct TrainerCheckpoint: Sendable, Codable, Equatable {
             (epoch, step) = (c.epoch, c.step)
             tensors = c.tensors.map { TensorHeader(layer: $0.layer, name: $0.name, shape: $0.shape, count: $0.values.count) }
             moments = c.moments.map { MomentCounts(first: $0.first.count, second: $0.second.count) }
-            (order, rows, dropout, schedule) = (c.order, c.rows, c.dropout, c.schedule)
+            rows = c.rows.count
+            (order, dropout, schedule) = (c.order, c.dropout, c.schedule)
         }
     }
 
@@ -116,13 +120,14 @@ public struct TrainerCheckpoint: Sendable, Codable, Equatable {
             decoder.nonConformingFloatDecodingStrategy = nonFinite.decoding
             let header = try decoder.decode(Header.self, from: Data(bytes[offset..<(offset + length)]))
             offset += length
-            // The counts must add up to the floats there are, exactly (none negative, no overflow).
+            // The counts must add up to the bytes there are, exactly (none negative, no overflow).
             var total = 0
             for count in header.tensors.map(\.count) + header.moments.flatMap({ [$0.first, $0.second] }) {
                 guard count >= 0, count <= (bytes.count - offset) / 4 - total else { throw Damaged() }
                 total += count
             }
-            guard 4 * total == bytes.count - offset else { throw Damaged() }
+            guard header.rows >= 0, header.rows <= (bytes.count - offset - 4 * total) / 8,
+                  4 * total + 8 * header.rows == bytes.count - offset else { throw Damaged() }
             func next(_ count: Int) -> [Float] {
                 defer { offset += 4 * count }
                 return floats(bytes, at: offset, count: count)
@@ -130,7 +135,9 @@ public struct TrainerCheckpoint: Sendable, Codable, Equatable {
             return TrainerCheckpoint(epoch: header.epoch, step: header.step,
                                      tensors: header.tensors.map { Tensor(layer: $0.layer, name: $0.name, shape: $0.shape, values: next($0.count)) },
                                      moments: header.moments.map { Moments(first: next($0.first), second: next($0.second)) },
-                                     order: header.order, rows: header.rows, dropout: header.dropout, schedule: header.schedule)
+                                     order: header.order,
+                                     rows: (0..<header.rows).map { Int(Int64(littleEndian: bytes.loadUnaligned(fromByteOffset: offset + 8 * $0, as: Int64.self))) },
+                                     dropout: header.dropout, schedule: header.schedule)
         }
     }
 

@@ -94,20 +94,26 @@ final class CheckpointTests: XCTestCase {
         XCTAssertThrowsError(try Trainer(config: other, data: data).restore(trainer.checkpoint(after: 2)))
     }
 
-    /// The store's bytes are the floats themselves, four a float, after a short header: a wide
-    /// Adam net's checkpoint (5.6 M floats) is encoded on the training thread every 10 s of a
-    /// recorded run, and as base64 inside JSON it took a second and a third more room.
-    func testACheckpointIsItsFloatsFourBytesEachAfterAShortHeader() throws {
+    /// The store's bytes are the floats themselves, four a float, and the minibatch order's
+    /// rows, eight a row, after a short header (`GBCK` and its length first): a wide Adam net's
+    /// checkpoint (5.6 M floats) is encoded on the training thread every 10 s of a recorded run;
+    /// as base64 inside JSON it took a second and a third more room, and rows as JSON numbers
+    /// 4,600 instructions each.
+    func testACheckpointIsItsFloatsAndRowsAfterAShortHeader() throws {
         var c = config(.adam())
         c.hidden = [LayerSpec(units: 200, activation: .relu), LayerSpec(units: 100, activation: .tanh)]
-        let trainer = try Trainer(config: c, data: split())
+        let data = randomData(samples: 3_000, features: 3, outputs: 1, head: .binaryCrossEntropy, seed: 4)
+        let trainer = try Trainer(config: c, data: DatasetSplit.split(data, trainFraction: 0.6, validationFraction: 0.25, seed: 4))
         _ = trainer.train { $0.epoch == 1 ? .stop : .proceed }
         let checkpoint = trainer.checkpoint(after: 1)
         let floats = checkpoint.tensors.reduce(0) { $0 + $1.values.count } + checkpoint.moments.reduce(0) { $0 + $1.first.count + $1.second.count }
         XCTAssertGreaterThan(floats, 60_000)
+        XCTAssertGreaterThan(checkpoint.rows.count, 1_000)
         let bytes = try checkpoint.encoded()
-        XCTAssertGreaterThanOrEqual(bytes.count, 4 * floats)
-        XCTAssertLessThan(bytes.count, 4 * floats + 4_096, "\(bytes.count) bytes for \(floats) floats")
+        XCTAssertEqual(Array(bytes.prefix(4)), Array("GBCK".utf8))
+        let header = bytes.dropFirst(4).prefix(4).reversed().reduce(0) { $0 << 8 | Int($1) }
+        XCTAssertLessThan(header, 1_024, "a header of \(header) bytes")
+        XCTAssertEqual(bytes.count, 8 + header + 4 * floats + 8 * checkpoint.rows.count)
         XCTAssertEqual(try TrainerCheckpoint(decoding: bytes), checkpoint)
     }
 
@@ -166,9 +172,10 @@ final class CheckpointTests: XCTestCase {
         var longHeader = bytes
         longHeader.replaceSubrange((longHeader.startIndex + 4)..<(longHeader.startIndex + 8), with: [0xFF, 0xFF, 0xFF, 0x7F])
         damaged.append(longHeader)
-        // A header whose counts are negative or overflow when added up.
-        for counts in ["-4", "4611686018427387904", "9223372036854775807"] {
-            let header = Data(#"{"epoch":1,"step":1,"tensors":[{"layer":0,"name":"w","shape":[1],"count":\#(counts)}],"moments":[],"order":[],"rows":[],"dropout":[],"schedule":[]}"#.utf8)
+        // A header whose counts are negative or overflow when added up (16 bytes follow it).
+        for (count, rows) in [("-4", "0"), ("4611686018427387904", "0"), ("9223372036854775807", "0"), ("4", "-1"), ("0", "-2"),
+                              ("0", "4611686018427387904"), ("2", "1152921504606846976"), ("3", "0"), ("0", "1")] {
+            let header = Data(#"{"epoch":1,"step":1,"tensors":[{"layer":0,"name":"w","shape":[1],"count":\#(count)}],"moments":[],"order":[],"rows":\#(rows),"dropout":[],"schedule":[]}"#.utf8)
             var data = bytes.prefix(4)
             withUnsafeBytes(of: UInt32(header.count).littleEndian) { data.append(contentsOf: $0) }
             damaged.append(data + header + Data(repeating: 0, count: 16))
