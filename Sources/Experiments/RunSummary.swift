@@ -23,7 +23,9 @@ public struct RunSummary {
         var status = result.status.rawValue
         if case .diverged(_, let message) = outcome.reason { status += ": \(message)" }
         if let reason = result.stopReason { status += " (\(reason))" }
-        let perEpoch = outcome.epochs > 0 ? result.seconds / Double(outcome.epochs) * 1000 : 0
+        // This process's time over the epochs it trained (a resumed run's earlier ones were another's).
+        let trainedHere = outcome.epochs - (result.resumedAfter ?? 0)
+        let perEpoch = trainedHere > 0 ? result.seconds / Double(trainedHere) * 1000 : 0
         lines.append(String(format: "%@ after %d epochs in %.2f s (%.2f ms/epoch); the store's writes took %.3f s in the background",
                             status, outcome.epochs, result.seconds, perEpoch, result.storeSeconds))
         if let at = result.resumedAfter { lines.append("resumed after epoch \(at) from its checkpoint; the times above are this process's") }

@@ -40,6 +40,10 @@ final class ResumeEndToEndTests: EndToEndTestCase {
         XCTAssertEqual(again.status, 0, again.stderr)
         XCTAssertTrue(again.stderr.contains("resuming run 1 after epoch \(at) of 400, from its checkpoint"), again.stderr)
         XCTAssertTrue(again.stdout.contains("resumed after epoch \(at) from its checkpoint"), again.stdout)
+        // The time per epoch is this process's time over the epochs it trained, not over the run's.
+        let timing = try XCTUnwrap(again.stdout.firstMatch(of: /finished after 400 epochs in ([0-9.]+) s \(([0-9.]+) ms\/epoch\)/), again.stdout)
+        let (seconds, perEpoch) = (try XCTUnwrap(Double(timing.1)), try XCTUnwrap(Double(timing.2)))
+        XCTAssertEqual(perEpoch, seconds * 1000 / Double(400 - at), accuracy: 0.01 + 5 / Double(400 - at), again.stdout)   // both printed to two places
         XCTAssertEqual(try gradbook(["run"] + training + ["--name", "straight"]).status, 0)
         let resumed = try finalNumbers("stopped"), straight = try finalNumbers("straight")
         XCTAssertEqual(resumed.count, 3 * 400, "every epoch once")
