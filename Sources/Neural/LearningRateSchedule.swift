@@ -68,12 +68,18 @@ struct LearningRateScheduler {
     private(set) var reductions = 0
 
     /// `plateau`'s state: the best loss, the epochs without improvement, the reductions made.
-    var state: [Double] {
-        get { [best, Double(badEpochs), Double(reductions)] }
-        set {
-            guard newValue.count == 3 else { return }
-            (best, badEpochs, reductions) = (newValue[0], Int(newValue[1]), Int(newValue[2]))
+    var state: [Double] { [best, Double(badEpochs), Double(reductions)] }
+
+    /// Takes `state` back (empty: the state of a fresh run). Returns `false`, changing nothing,
+    /// for numbers no scheduler had: a best that is not a number, counts that are not whole
+    /// and non-negative (from damaged bytes).
+    mutating func restore(_ state: [Double]) -> Bool {
+        if state.isEmpty { return true }
+        guard state.count == 3, !state[0].isNaN, let bad = Int(exactly: state[1]), let made = Int(exactly: state[2]), bad >= 0, made >= 0 else {
+            return false
         }
+        (best, badEpochs, reductions) = (state[0], bad, made)
+        return true
     }
 
     init(config: TrainingConfig) {

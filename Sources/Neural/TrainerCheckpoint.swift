@@ -210,10 +210,15 @@ extension Trainer {
     /// - Throws: ``TrainingError/incompatibleData(_:)`` for a checkpoint of another network or data.
     public func restore(_ checkpoint: TrainerCheckpoint) throws(TrainingError) {
         let parameters = engine.parameters
-        guard checkpoint.moments.count == parameters.count, checkpoint.rows.count == data.train.count,
-              checkpoint.epoch >= 0, checkpoint.epoch <= config.epochs,
+        let rows = 0..<data.train.count
+        guard checkpoint.moments.count == parameters.count, checkpoint.rows.count == rows.count,
+              checkpoint.rows.allSatisfy(rows.contains), checkpoint.epoch >= 0, checkpoint.epoch <= config.epochs, checkpoint.step >= 0,
               let orderRNG = SeededGenerator(words: checkpoint.order), let dropout = SeededGenerator(words: checkpoint.dropout) else {
             throw .incompatibleData("the checkpoint is of another network or data set")
+        }
+        var scheduler = scheduler
+        guard scheduler.restore(checkpoint.schedule) else {
+            throw .incompatibleData("the checkpoint's learning-rate schedule state \(checkpoint.schedule) is not one a run had")
         }
         try engine.load(checkpoint.tensors.map { TensorSnapshot(layer: $0.layer, name: $0.name, shape: $0.shape, values: $0.values) })
         for (p, m) in zip(parameters, checkpoint.moments) {
@@ -225,7 +230,7 @@ extension Trainer {
         step = checkpoint.step
         order = MinibatchOrder(generator: orderRNG, rows: checkpoint.rows)
         dropoutRNG = dropout
-        scheduler.state = checkpoint.schedule
+        self.scheduler = scheduler
         firstEpoch = checkpoint.epoch + 1
     }
 }

@@ -186,4 +186,32 @@ final class CheckpointTests: XCTestCase {
             }
         }
     }
+
+    /// A checkpoint whose numbers cannot be a trainer's state (damaged in the store) is refused
+    /// by `restore`, before any training reads it: rows outside the training set, a schedule's
+    /// counts that are not whole numbers.
+    func testACheckpointWithImpossibleStateIsRefused() throws {
+        let data = try split()
+        let trainer = try Trainer(config: config(.adam()), data: data)
+        _ = trainer.train { $0.epoch == 2 ? .stop : .proceed }
+        let good = trainer.checkpoint(after: 2)
+        XCTAssertNoThrow(try Trainer(config: config(.adam()), data: data).restore(good))
+        var damaged: [TrainerCheckpoint] = []
+        for row in [-1, data.train.count, Int.max] {
+            var c = good
+            c.rows[3] = row
+            damaged.append(c)
+        }
+        for state: [Double] in [[0.5, .nan, 0], [0.5, 1, .infinity], [0.5, 1e300, 0], [0.5, 1.5, 0], [0.5, -1, 0], [.nan, 0, 0], [0.5, 0]] {
+            var c = good
+            c.schedule = state
+            damaged.append(c)
+        }
+        var negativeStep = good
+        negativeStep.step = -1
+        damaged.append(negativeStep)
+        for (i, c) in damaged.enumerated() {
+            XCTAssertThrowsError(try Trainer(config: config(.adam()), data: data).restore(c), "damage \(i)")
+        }
+    }
 }
