@@ -70,12 +70,14 @@ struct LearningRateScheduler {
     /// `plateau`'s state: the best loss, the epochs without improvement, the reductions made.
     var state: [Double] { [best, Double(badEpochs), Double(reductions)] }
 
-    /// Takes `state` back (empty: the state of a fresh run). Returns `false`, changing nothing,
-    /// for numbers no scheduler had: a best that is not a number, counts that are not whole
-    /// and non-negative (from damaged bytes).
-    mutating func restore(_ state: [Double]) -> Bool {
+    /// Takes `state` back after `epochs` epochs (empty: the state of a fresh run). Returns
+    /// `false`, changing nothing, for numbers no scheduler had then: a best that is not a number,
+    /// counts that are not whole numbers from 0 to `epochs` (each grows by at most one an epoch;
+    /// from damaged bytes).
+    mutating func restore(_ state: [Double], after epochs: Int) -> Bool {
         if state.isEmpty { return true }
-        guard state.count == 3, !state[0].isNaN, let bad = Int(exactly: state[1]), let made = Int(exactly: state[2]), bad >= 0, made >= 0 else {
+        guard state.count == 3, !state[0].isNaN, let bad = Int(exactly: state[1]), let made = Int(exactly: state[2]),
+              (0...epochs).contains(bad), (0...epochs).contains(made) else {
             return false
         }
         (best, badEpochs, reductions) = (state[0], bad, made)

@@ -212,12 +212,14 @@ extension Trainer {
         let parameters = engine.parameters
         let rows = 0..<data.train.count
         guard checkpoint.moments.count == parameters.count, checkpoint.rows.count == rows.count,
-              checkpoint.rows.allSatisfy(rows.contains), checkpoint.epoch >= 0, checkpoint.epoch <= config.epochs, checkpoint.step >= 0,
+              checkpoint.rows.allSatisfy(rows.contains), checkpoint.epoch >= 0, checkpoint.epoch <= config.epochs,
+              // About one update a row in each epoch so far at most (a damaged count must not overflow).
+              checkpoint.step >= 0, checkpoint.step / max(rows.count, 1) <= checkpoint.epoch,
               let orderRNG = SeededGenerator(words: checkpoint.order), let dropout = SeededGenerator(words: checkpoint.dropout) else {
             throw .incompatibleData("the checkpoint is of another network or data set")
         }
         var scheduler = scheduler
-        guard scheduler.restore(checkpoint.schedule) else {
+        guard scheduler.restore(checkpoint.schedule, after: checkpoint.epoch) else {
             throw .incompatibleData("the checkpoint's learning-rate schedule state \(checkpoint.schedule) is not one a run had")
         }
         try engine.load(checkpoint.tensors.map { TensorSnapshot(layer: $0.layer, name: $0.name, shape: $0.shape, values: $0.values) })

@@ -207,9 +207,18 @@ final class CheckpointTests: XCTestCase {
             c.schedule = state
             damaged.append(c)
         }
-        var negativeStep = good
-        negativeStep.step = -1
-        damaged.append(negativeStep)
+        // Counts past what the epochs so far allow: a step count at `Int.max` traps at the next
+        // update; a schedule's counts grow by at most one an epoch, the steps by about one a row.
+        for state: [Double] in [[0.5, 3, 0], [0.5, 0, 3], [0.5, 1e15, 0]] {
+            var c = good
+            c.schedule = state
+            damaged.append(c)
+        }
+        for step in [-1, Int.max, 3 * data.train.count] {
+            var c = good
+            c.step = step
+            damaged.append(c)
+        }
         for (i, c) in damaged.enumerated() {
             XCTAssertThrowsError(try Trainer(config: config(.adam()), data: data).restore(c), "damage \(i)")
         }
