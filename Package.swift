@@ -50,8 +50,9 @@ let package = Package(
             swiftSettings: strict,
             plugins: ["EmbedMigrations"]
         ),
-        // migrations/*.sql → EmbeddedMigrations.swift, so an installed binary needs no checkout.
-        .executableTarget(name: "MigrationEmbedder"),
+        // migrations/*.sql → EmbeddedMigrations.swift, so an installed binary needs no checkout;
+        // SQLite applies them once there, for the schema a new store is made with.
+        .executableTarget(name: "MigrationEmbedder", dependencies: [.product(name: "GRDBSQLite", package: "GRDB.swift")]),
         .plugin(name: "EmbedMigrations", capability: .buildTool(), dependencies: ["MigrationEmbedder"]),
         // Pictures of the store: SVG charts and the self-contained HTML report.
         .target(name: "Reporting", dependencies: ["Tracking"], swiftSettings: strict),

@@ -56,7 +56,7 @@ public final class RunStore: SweepRecorder {
         try Self.checkPath(path, create: access == .create)
         self.path = path
         self.busyTimeout = busyTimeout
-        migrator = SchemaMigrator(migrations: Migration.embedded, path: path)
+        migrator = SchemaMigrator(migrations: Migration.embedded, baseline: Migration.baseline, path: path)
         var config = Configuration()
         config.busyMode = .timeout(busyTimeout)
         config.foreignKeysEnabled = true

@@ -43,6 +43,52 @@ final class MigrationTests: StoreTestCase {
         }
     }
 
+    /// A new store is made at once from the schema the migrations make (`Migration.baseline`,
+    /// built from them at build time) rather than by applying them one by one: it must be the
+    /// store the migrations make — every object's SQL, every column, the header's values, every
+    /// row, and every migration recorded with its checksum.
+    func testANewStoreIsExactlyWhatTheMigrationsMakeOneByOne() throws {
+        XCTAssertNotNil(Migration.baseline, "the build embeds the migrations' schema")
+        let made = path("new.sqlite")
+        try RunStore(path: made).close()
+        // The migrations one by one: a store with no migration applied yet is not empty (it has
+        // the table that records them), so the migrator applies each in turn.
+        let stepped = path("stepped.sqlite")
+        let queue = try DatabaseQueue(path: stepped)
+        try queue.write { db in
+            try db.execute(sql: "CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, checksum TEXT NOT NULL, applied_at TEXT NOT NULL)")
+        }
+        try queue.close()
+        try RunStore(path: stepped).close()
+        let (new, old) = (try schema(of: made), try schema(of: stepped))
+        XCTAssertEqual(new.filter { !old.contains($0) }, [], "only in the new store")
+        XCTAssertEqual(old.filter { !new.contains($0) }, [], "only in the store migrated one by one")
+        XCTAssertEqual(new.count, old.count)
+    }
+
+    /// Everything a store's schema is, line by line: its objects' SQL (the table that records the
+    /// migrations by its columns, its SQL being the test's own in one of the two), every table's
+    /// and view's columns, the header's values, and every row (the migrations' without the time
+    /// they were applied).
+    private func schema(of file: String) throws -> [String] {
+        try RawDatabase.read(file) { db in
+            var lines = try Row.fetchAll(db, sql: """
+                SELECT type, name, tbl_name, sql FROM sqlite_master WHERE name != 'schema_migrations' ORDER BY type, name
+                """).map(\.description)
+            let names = try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type IN ('table', 'view') ORDER BY name")
+            for name in names {
+                lines += try Row.fetchAll(db, sql: "SELECT * FROM pragma_table_xinfo(?)", arguments: [name]).map { "\(name) \($0)" }
+                guard try String.fetchOne(db, sql: "SELECT type FROM sqlite_master WHERE name = ?", arguments: [name]) == "table" else { continue }
+                let columns = name == "schema_migrations" ? "version, name, checksum" : "*"
+                lines += try Row.fetchAll(db, sql: "SELECT \(columns) FROM \"\(name)\"").map { "\(name) \($0)" }.sorted()
+            }
+            for pragma in ["application_id", "user_version", "page_size", "auto_vacuum", "encoding", "journal_mode"] {
+                lines.append("\(pragma) \(try String.fetchOne(db, sql: "PRAGMA \(pragma)") ?? "-")")
+            }
+            return lines
+        }
+    }
+
     /// A store opened to read writes nothing: it reads what is stored, a write through it fails
     /// as a read-only store's does, and neither the file nor its log changes.
     func testAStoreOpenedToReadWritesNothing() throws {
