@@ -100,10 +100,14 @@ public final class RunStore: SweepRecorder {
     ///
     /// The checkpoint is passive (it never waits for other processes' readers), and it is
     /// explicit because GRDB closes the pool's writer before its read-only readers, so the last
-    /// connection to close cannot checkpoint by itself.
+    /// connection to close cannot checkpoint by itself. Another connection checkpointing at the
+    /// same moment (SQLite answers busy) folds the log in itself: the store closes all the same.
     public func close() throws(StoreError) {
         do {
-            if !readOnly { try database.writeWithoutTransaction { db in _ = try db.checkpoint(.passive) } }
+            if !readOnly {
+                do { try database.writeWithoutTransaction { db in _ = try db.checkpoint(.passive) } } catch let error as DatabaseError
+                    where error.resultCode == .SQLITE_BUSY || error.resultCode == .SQLITE_LOCKED {}
+            }
             try database.close()
         } catch {
             throw .database(path: path, reason: "\(error)")

@@ -2,6 +2,7 @@ import GradbookTestSupport
 import Foundation
 import GRDB
 import Tracking
+import Synchronization
 import XCTest
 
 final class MigrationTests: StoreTestCase {
@@ -64,6 +65,22 @@ final class MigrationTests: StoreTestCase {
         XCTAssertEqual(new.filter { !old.contains($0) }, [], "only in the new store")
         XCTAssertEqual(old.filter { !new.contains($0) }, [], "only in the store migrated one by one")
         XCTAssertEqual(new.count, old.count)
+    }
+
+    /// Stores opening one new file at once (as processes started together do): one makes it, the
+    /// others find it made; every migration is recorded once, and the store works.
+    func testStoresOpeningOneNewFileAtOnceMakeItOnce() throws {
+        let file = path("together.sqlite")
+        let errors = Mutex<[String]>([])
+        DispatchQueue.concurrentPerform(iterations: 6) { _ in
+            do { try RunStore(path: file).close() } catch { errors.withLock { $0.append("\(error)") } }
+        }
+        XCTAssertEqual(errors.withLock { $0 }, [])
+        let versions = try RawDatabase.read(file) { try Int.fetchAll($0, sql: "SELECT version FROM schema_migrations ORDER BY version") }
+        XCTAssertEqual(versions, Migration.embedded.map(\.version))
+        let store = try RunStore(path: file)
+        try store.finishRun(run: try store.startRun(sampleRun("after")), status: .finished)
+        XCTAssertEqual(try store.run("after").id, 1)
     }
 
     /// Everything a store's schema is, line by line: its objects' SQL (the table that records the
