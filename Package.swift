@@ -142,7 +142,7 @@ let package = Package(
         ),
         .testTarget(
             name: "EndToEndTests",
-            dependencies: ["gradbook", "alloc-count", "Experiments", "Datasets", "GradbookTestSupport", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: ["gradbook", "alloc-count", "MigrationEmbedder", "Experiments", "Datasets", "GradbookTestSupport", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: strict
         ),
     ],
