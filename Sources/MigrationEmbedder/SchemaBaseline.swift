@@ -36,7 +36,8 @@ struct SchemaBaseline {
         let objects = try db.rows("SELECT type, sql FROM sqlite_master WHERE sql IS NOT NULL AND NOT \(InMemory.internalName) ORDER BY rowid")
         var lines = ["PRAGMA defer_foreign_keys = ON;"] + objects.filter { $0[0] == "table" }.map { $0[1] + ";" }
         // Rows the migrations seeded, column by column as SQLite quotes them. Implicit rowids are
-        // not carried: a new table numbers its rows again from 1, in the same order.
+        // not carried: a new table numbers its rows again from 1, in the same order (where that
+        // differs, after a delete, the check below finds it).
         for table in try db.tables() {
             // AUTOINCREMENT's counters, which the inserts above moved: as the migrations left them.
             if table == "sqlite_sequence" { lines.append("DELETE FROM sqlite_sequence;") }
@@ -122,11 +123,14 @@ private final class InMemory {
     }
 
     /// Everything that makes the database what it is: its objects (automatic indexes included),
-    /// every table's rows, sorted, and its header values.
+    /// every table's rows with their rowids where they have one, sorted, and its header values.
     func contents() throws(SchemaBaseline.Failure) -> [String] {
         var lines = try rows("SELECT type, name, tbl_name, sql FROM sqlite_master ORDER BY type, name").map { $0.joined(separator: "|") }
         for table in try rows("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").map({ $0[0] }) {
-            lines += try quotedRows(of: table, columns: columns(of: table)).map { table + "|" + $0.joined(separator: ",") }.sorted()
+            let columns = try columns(of: table)
+            let values: [[String]]
+            do { values = try quotedRows(of: table, columns: ["rowid"] + columns) } catch { values = try quotedRows(of: table, columns: columns) }
+            lines += values.map { table + "|" + $0.joined(separator: ",") }.sorted()
         }
         return lines + (try header().map { "\($0)=\($1)" })
     }

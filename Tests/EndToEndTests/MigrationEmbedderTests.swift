@@ -72,11 +72,13 @@ final class MigrationEmbedderTests: EndToEndTestCase {
         XCTAssertEqual(try contents([baseline]), try contents(steps))
     }
 
-    /// A virtual table's own tables, and `ANALYZE`'s, are made by SQLite, not by their `CREATE`:
-    /// no script is embedded, and new stores apply the migrations one by one.
+    /// A virtual table's own tables, and `ANALYZE`'s, are made by SQLite, not by their `CREATE`;
+    /// rows left after a delete keep rowids a script would number again: no script is embedded,
+    /// and new stores apply the migrations one by one.
     func testMigrationsAScriptCannotMakeAgainEmbedNone() throws {
         for sql in ["CREATE VIRTUAL TABLE documents USING fts5(body);",
-                    "CREATE TABLE t (a); CREATE INDEX t_a ON t(a); INSERT INTO t VALUES (1), (2); ANALYZE;"] {
+                    "CREATE TABLE t (a); CREATE INDEX t_a ON t(a); INSERT INTO t VALUES (1), (2); ANALYZE;",
+                    "CREATE TABLE notes (text TEXT); INSERT INTO notes VALUES ('a'), ('b'), ('c'); DELETE FROM notes WHERE text = 'b';"] {
             let (status, stderr, script) = try embed(["0001_only.sql": sql])
             XCTAssertEqual(status, 0, stderr)
             XCTAssertNil(script, sql)
