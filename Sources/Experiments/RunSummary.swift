@@ -50,7 +50,7 @@ public struct RunSummary {
         return lines.joined(separator: "\n")
     }
 
-    /// `engine auto: layers 1-2 fused, layer 3 blas; BLAS: OpenBLAS 0.3.21 (libopenblas.so.0); lanes: 8 (AVX2)`,
+    /// `engine auto: layer 1 fused, layers 2-3 blas; BLAS: OpenBLAS 0.3.21 (libopenblas.so.0); lanes: 8 (AVX2)`,
     /// with `threads: N` after the layers when a team of N threads shared the steps.
     var engineLine: String {
         var groups: [(kernel: LayerKernel, layers: [Int])] = []
@@ -61,8 +61,12 @@ public struct RunSummary {
             g.layers.count == 1 ? "layer \(g.layers[0]) \(g.kernel.rawValue)" : "layers \(g.layers[0])-\(g.layers.last!) \(g.kernel.rawValue)"
         }
         let threads = result.threads > 1 ? "; threads: \(result.threads)" : ""
-        return "engine \((config.training.engine ?? .blas).rawValue): \(layers.joined(separator: ", "))\(threads); BLAS: \(BLAS.library); lanes: \(VectorLanes.description)"
+        return "engine \((config.training.engine ?? .blas).rawValue): \(layers.joined(separator: ", "))\(threads); BLAS: \(Self.blas); lanes: \(VectorLanes.description)"
     }
+
+    /// The BLAS library the process loaded, or that it loaded none: only a layer on BLAS (or
+    /// wide enough that `auto` asks) looks for one.
+    static var blas: String { BLAS.libraryIfLookedFor ?? "not loaded (every layer fused)" }
 
     /// The same as a JSON document, for scripts: the run, how it ended, its hyperparameters, the
     /// last epoch's metrics and the selected epoch's, by their catalogue names.
@@ -86,7 +90,7 @@ public struct RunSummary {
         members.append(("resumed_after", .integer(result.resumedAfter)))
         members.append(("engine", .object([("asked", .string((config.training.engine ?? .blas).rawValue)),
                                            ("layers", .array(result.kernels.map { .string($0.rawValue) })),
-                                           ("threads", .integer(result.threads)), ("blas", .string(BLAS.library)),
+                                           ("threads", .integer(result.threads)), ("blas", .string(Self.blas)),
                                            ("lanes", .integer(VectorLanes.width))])))
         return .object(members)
     }

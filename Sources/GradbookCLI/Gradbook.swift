@@ -22,7 +22,7 @@ public struct Gradbook: ParsableCommand {
         signal(SIGXFSZ, SIG_IGN)
         let line = arguments ?? Array(CommandLine.arguments.dropFirst())
         // The version with what computes the products (the only command that loads BLAS
-        // without training: the query commands never do).
+        // without a layer on it: the query commands and fused networks never do).
         if line == ["--version"] {
             print("\(GradbookVersion.current)\nBLAS: \(BLAS.library)\nVector lanes: \(VectorLanes.description)")
             return 0

@@ -7,13 +7,25 @@ import Synchronization
 /// CBLAS entry points it needs with `dlsym`. When none is there, or `GRADBOOK_BLAS=none`,
 /// ``Kernels`` computes the same products (slower on wide layers, identical in meaning).
 /// ``library`` says which one runs; the run summary and `gradbook --version` print it.
+///
+/// Only a network with a layer on BLAS (or one wide enough that `auto` asks) looks for the
+/// library: opening OpenBLAS is ~24 M instructions, a fifth of a small run's whole process, and
+/// a network of fused layers never calls it.
 public enum BLAS {
     /// What computes the products: `OpenBLAS 0.3.21 (libopenblas.so.0)`, `reference BLAS
-    /// (libblas.so.3)`, `Accelerate`, or `portable kernels (no BLAS found)`.
+    /// (libblas.so.3)`, `Accelerate`, or `portable kernels (no BLAS found)`. Looks for the library.
     public static var library: String { loaded?.name ?? "portable kernels (no BLAS found)" }
 
-    /// Whether a BLAS library was loaded (else the portable kernels run every product).
+    /// ``library`` once something has looked for it; `nil` while nothing has (every network made
+    /// so far ran its layers fused).
+    public static var libraryIfLookedFor: String? { lookedFor.load(ordering: .acquiring) ? library : nil }
+
+    /// Whether a BLAS library was loaded (else the portable kernels run every product). Looks for the library.
     public static var isLoaded: Bool { loaded != nil }
+
+    /// Looks for the library now, before a network with a layer on BLAS trains: ``withThreads(_:_:)``
+    /// sets the threads of a library already looked for, and leaves alone one nothing needed yet.
+    static func lookFor() { _ = loaded }
 
     /// The number of threads BLAS uses for one product (a setting of the whole process; 1 when
     /// the library cannot say).
@@ -28,7 +40,10 @@ public enum BLAS {
     /// a sweep all ask for one thread: the runs, not BLAS, share the cores). `nil` changes
     /// nothing, and so does a library without a thread setting.
     public static func withThreads<R>(_ threads: Int?, _ body: () throws -> R) rethrows -> R {
-        guard let threads, let get = loaded?.getThreads, let set = loaded?.setThreads else { return try body() }
+        // Nothing looked for the library: no network made so far calls it, the body's included.
+        guard let threads, lookedFor.load(ordering: .acquiring), let get = loaded?.getThreads, let set = loaded?.setThreads else {
+            return try body()
+        }
         leases.withLock { lease in
             if lease.count == 0 { lease.saved = get() }
             lease.count += 1
@@ -107,7 +122,13 @@ public enum BLAS {
     private static let rowMajor: Int32 = 101, notTransposed: Int32 = 111, transposed: Int32 = 112
 
     /// The library in use, loaded on first use (`nil`: the portable kernels).
-    private static let loaded: Library? = Library.find()
+    private static let loaded: Library? = {
+        defer { lookedFor.store(true, ordering: .releasing) }
+        return Library.find()
+    }()
+
+    /// Whether ``loaded`` was made (its lookup is over).
+    private static let lookedFor = Atomic<Bool>(false)
 
     /// OpenBLAS packs a product's operands into work buffers it maps lazily, and its x86-64
     /// kernels prefetch past the part a product packed. A prefetch into a page never touched is

@@ -8,9 +8,10 @@ public enum LayerKernel: String, Sendable, Hashable, Codable, CaseIterable {
     case fused
 
     /// The kernel ``EngineKind/auto`` gives a layer of `inputs × outputs` weights: fused up to
-    /// ``fusedLimit`` weights, or whenever no BLAS library is loaded; BLAS above.
+    /// ``fusedLimit`` weights, or whenever no BLAS library is loaded; BLAS above. Only a layer
+    /// above the limit looks for the library.
     public static func automatic(inputs: Int, outputs: Int) -> LayerKernel {
-        !BLAS.isLoaded || inputs * outputs <= fusedLimit ? .fused : .blas
+        inputs * outputs <= fusedLimit || !BLAS.isLoaded ? .fused : .blas
     }
 
     /// The widest layer (in weights) given to the fused loops when BLAS is there: W1's layers

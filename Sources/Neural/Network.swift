@@ -45,6 +45,7 @@ public final class Network: TrainingEngine {
         let widths = [inputs] + hidden.map(\.units) + [outputs]
         // Each layer's kernel, chosen once: it sizes the layer's share of the arena and runs it.
         let kernels = widths.indices.dropLast().map { kind.kernel(inputs: widths[$0], outputs: widths[$0 + 1]) }
+        if kernels.contains(.blas) { BLAS.lookFor() }
         let threads = min(blasThreads ?? 1, ProcessInfo.processInfo.activeProcessorCount)
         if threads > 1 && widths.dropFirst().contains(where: { Share.splits(units: $0, between: threads) }) {
             workers = WorkerTeam(size: threads)

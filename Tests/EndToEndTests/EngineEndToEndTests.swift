@@ -50,6 +50,42 @@ final class EngineEndToEndTests: EndToEndTestCase {
         XCTAssertEqual(wide.engine["layers"] as? [String], ["fused", "fused", "fused"])
     }
 
+    /// A run whose every layer is fused never opens a BLAS library (opening OpenBLAS was a fifth
+    /// of a small run's instructions), nor does predicting with its model; a layer on BLAS opens
+    /// it. Seen from outside through the dynamic loader's own log (`LD_DEBUG=files`, glibc).
+    func testBLASIsOpenedOnlyWhenALayerRunsOnIt() throws {
+        #if os(Linux)
+        let loader = ["LD_DEBUG": "files"]
+        func opensBLAS(_ result: GradbookProcess.Result) -> Bool {
+            result.stderr.split(separator: "\n").contains { $0.contains("file=") && ($0.contains("libopenblas") || $0.contains("libblas")) }
+        }
+        let small = try GradbookProcess.run(["run", "--layers", "8,8", "--epochs", "2", "--db", "a.sqlite"], in: folder, environment: loader)
+        XCTAssertEqual(small.status, 0, small.stderr)
+        XCTAssertFalse(opensBLAS(small), "a fused run opened a BLAS library")
+        XCTAssertTrue(small.stdout.contains("engine auto: layers 1-3 fused; BLAS: not loaded (every layer fused); lanes: "), small.stdout)
+        let json = try finalLoss(GradbookProcess.run(["run", "--layers", "8,8", "--epochs", "1", "--engine", "fused", "--format", "json",
+                                                      "--db", "a.sqlite"], in: folder))
+        XCTAssertEqual(json.engine["blas"] as? String, "not loaded (every layer fused)")
+        try "x,y\n0.5,-0.25\n-1,2\n".write(to: folder.appendingPathComponent("new.csv"), atomically: true, encoding: .utf8)
+        let predicted = try GradbookProcess.run(["predict", "1", "new.csv", "--db", "a.sqlite"], in: folder, environment: loader)
+        XCTAssertEqual(predicted.status, 0, predicted.stderr)
+        XCTAssertFalse(opensBLAS(predicted), "predicting with a fused model opened a BLAS library")
+
+        let version = try gradbook(["--version"])
+        guard !version.stdout.contains("portable kernels") else { return }   // no BLAS on this machine: nothing to open
+        let library = try XCTUnwrap(version.stdout.split(separator: "\n").first { $0.hasPrefix("BLAS: ") }).dropFirst(6)
+        for engine in ["auto", "blas"] {
+            let wide = try GradbookProcess.run(["run", "--layers", "300", "--epochs", "1", "--engine", engine, "--db", "b.sqlite"], in: folder,
+                                               environment: loader)
+            XCTAssertEqual(wide.status, 0, wide.stderr)
+            XCTAssertTrue(opensBLAS(wide), "a layer on BLAS (\(engine)) did not open the library")
+            XCTAssertTrue(wide.stdout.contains("BLAS: \(library);"), wide.stdout)
+        }
+        #else
+        throw XCTSkip("LD_DEBUG is glibc's")
+        #endif
+    }
+
     /// `--blas-threads 2` shares each step of a network with BLAS layers between two threads:
     /// the run repeats itself bit for bit (every stored epoch and layer row) and trains what one
     /// thread trains, to about 1e-5.
