@@ -138,17 +138,20 @@ def summary(workload, system, answers, key="seconds", unit="s", per=None):
 
 
 def machine():
-    """The system, its cores, the processor and its widest vector instructions: the peers' compiled
-    code uses them (XLA's AVX-512 on one machine, AVX2 on another), Gradbook's own loops stay at
-    the baseline's four lanes, so the ratios move with the machine."""
+    """The system, its cores, the processor (with its family and model: a virtual machine's "AMD
+    EPYC" was a Zen 4 with AVX-512 in some sessions and a Zen 3 with AVX2 in others) and its
+    widest vector instructions: the peers' compiled code uses them (XLA's AVX-512 on one machine,
+    AVX2 on another), Gradbook's own loops eight lanes with AVX2, else four, so the ratios move
+    with the machine."""
     cpu, vectors = "", ""
     try:
         lines = open("/proc/cpuinfo").read().splitlines()
-        cpu = next(l.split(":", 1)[1].strip() for l in lines if l.startswith("model name"))
-        flags = set(next(l.split(":", 1)[1].split() for l in lines if l.startswith("flags")))
+        field = lambda name: next(l.split(":", 1)[1].strip() for l in lines if l.split(":", 1)[0].strip() == name)
+        cpu = f"{field('model name')}, family {field('cpu family')} model {field('model')}, {float(field('cpu MHz')):.0f} MHz"
+        flags = set(field("flags").split())
         vectors = next((name for flag, name in (("avx512f", "AVX-512"), ("avx2", "AVX2"), ("avx", "AVX"))
                         if flag in flags), "SSE")
-    except (OSError, StopIteration):
+    except (OSError, StopIteration, ValueError):
         pass
     return f"{platform.system()} {platform.machine()}, {os.cpu_count()} cores, {cpu}" + (f" ({vectors})" if vectors else "")
 
