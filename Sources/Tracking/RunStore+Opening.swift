@@ -56,6 +56,10 @@ extension RunStore {
         }
         let pool = try DatabasePool(path: path, configuration: config)
         try migrator.migrate(pool)
+        // The writer's connection read the schema when it opened (the check above), maybe before
+        // another process made the store; GRDB never refreshes a writer's cached schema by itself
+        // (its readers check at each read), and a record's insert then found "no such table".
+        try pool.writeWithoutTransaction { $0.clearSchemaCache() }
         return pool
     }
 
@@ -81,12 +85,18 @@ extension RunStore {
 
     /// Refuses a database that is not a Gradbook store (tables but no migrations applied), or
     /// whose migrations are not this binary's.
+    ///
+    /// Whether there are tables and whether `schema_migrations` is one of them are read in one
+    /// statement, one snapshot: a writer's connection checks outside any transaction, and another
+    /// process making the store between two reads (no `schema_migrations` yet, then every table)
+    /// made a new store look foreign (one process in ~500 of eight opening one new file at once).
     static func checkIsStore(_ db: Database, path: String, migrator: SchemaMigrator) throws {
         try migrator.validate(db)
-        if try !db.tableExists("schema_migrations") {
-            let objects = try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE name NOT LIKE 'sqlite_%' ORDER BY name")
-            if !objects.isEmpty { throw StoreError.foreignDatabase(path: path, tables: objects) }
+        let objects = try Row.fetchAll(db, sql: "SELECT type, name FROM sqlite_master WHERE name NOT LIKE 'sqlite_%' ORDER BY name")
+        let isStore = objects.contains { row in
+            row["type"] as String == "table" && (row["name"] as String).lowercased() == "schema_migrations"
         }
+        if !objects.isEmpty && !isStore { throw StoreError.foreignDatabase(path: path, tables: objects.map { $0["name"] }) }
     }
 
     /// Reads another store file (a shard, a merge source) through a read-only connection, after

@@ -57,6 +57,30 @@ final class StoreEndToEndTests: EndToEndTestCase {
         XCTAssertEqual(try query { try String.fetchOne($0, sql: "PRAGMA integrity_check") }, "ok")
     }
 
+    /// Eight processes opening one new file at once, ten times: every run is recorded. A process
+    /// whose connection read the file before another made the store kept that reading (GRDB's
+    /// writer connection caches the schema and does not notice another process changing it):
+    /// about one process in twenty failed with "no such table: runs".
+    func testProcessesOpeningOneNewFileAtOnceEachRecordTheirRun() throws {
+        for attempt in 0..<10 {
+            let file = "together-\(attempt).sqlite"
+            let processes = try (0..<8).map { i in
+                try GradbookProcess.start(["run", "--epochs", "1", "--seed", "\(i)", "--db", file], in: folder,
+                                          stderr: folder.appendingPathComponent("\(file).\(i).err"))
+            }
+            var failures: [String] = []
+            for (i, process) in processes.enumerated() {
+                process.waitUntilExit()
+                if process.terminationStatus != 0 {
+                    failures.append((try? String(contentsOf: folder.appendingPathComponent("\(file).\(i).err"), encoding: .utf8)) ?? "?")
+                }
+            }
+            XCTAssertEqual(failures, [], "attempt \(attempt)")
+            let statuses = try query(folder.appendingPathComponent(file).path) { try String.fetchAll($0, sql: "SELECT status FROM runs") }
+            XCTAssertEqual(statuses, Array(repeating: "finished", count: 8), "attempt \(attempt)")
+        }
+    }
+
     func testSIGTERMAndSIGINTCloseTheRunAsInterrupted() throws {
         for (signal, status) in [(SIGTERM, Int32(143)), (SIGINT, Int32(130))] {
             let db = folder.appendingPathComponent("signal\(signal).sqlite").path
