@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import Synchronization
 
 /// Opening a store: which connections, and the checks made before anything is written.
 extension RunStore {
@@ -50,16 +51,25 @@ extension RunStore {
             try openReadOnly(path: path, migrator: migrator, busyTimeout: busyTimeout).queue.close()
         }
         var config = config
+        // The schema's version when the writer's connection checked the file (read before the
+        // check, so that a change during it counts as a change).
+        let checkedVersion = Mutex<Int32?>(nil)
         config.prepareDatabase { db in
             // Readers are read-only; GRDB runs this before it sets up WAL mode.
-            if !db.configuration.readonly { try checkIsStore(db, path: path, migrator: migrator) }
+            guard !db.configuration.readonly else { return }
+            let version = try db.schemaVersion()
+            try checkIsStore(db, path: path, migrator: migrator)
+            checkedVersion.withLock { $0 = version }
         }
         let pool = try DatabasePool(path: path, configuration: config)
         try migrator.migrate(pool)
-        // The writer's connection read the schema when it opened (the check above), maybe before
-        // another process made the store; GRDB never refreshes a writer's cached schema by itself
-        // (its readers check at each read), and a record's insert then found "no such table".
-        try pool.writeWithoutTransaction { $0.clearSchemaCache() }
+        // The writer's connection cached the schema when it checked the file, maybe before another
+        // process made the store; GRDB never refreshes a writer's cached schema by itself (its
+        // readers check at each read), and a record's insert then found "no such table". Dropped
+        // when the schema changed since (always dropping it cost a small run 2 % re-reading it).
+        try pool.writeWithoutTransaction { db in
+            if try db.schemaVersion() != checkedVersion.withLock({ $0 }) { db.clearSchemaCache() }
+        }
         return pool
     }
 
