@@ -24,7 +24,8 @@ public struct Gradbook: ParsableCommand {
         // The version with what computes the products (the only command that loads BLAS
         // without a layer on it: the query commands and fused networks never do).
         if line == ["--version"] {
-            print("\(GradbookVersion.current)\nBLAS: \(BLAS.library)\nVector lanes: \(VectorLanes.description)")
+            // Console: the library's name may carry what the user put in GRADBOOK_BLAS.
+            Console.out("\(GradbookVersion.current)\nBLAS: \(BLAS.library)\nVector lanes: \(VectorLanes.description)")
             return 0
         }
         if let repeated = CommandLineCheck.repeatedOption(in: line) {

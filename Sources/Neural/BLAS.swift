@@ -13,8 +13,14 @@ import Synchronization
 /// a network of fused layers never calls it.
 public enum BLAS {
     /// What computes the products: `OpenBLAS 0.3.21 (libopenblas.so.0)`, `reference BLAS
-    /// (libblas.so.3)`, `Accelerate`, or `portable kernels (no BLAS found)`. Looks for the library.
-    public static var library: String { loaded?.name ?? "portable kernels (no BLAS found)" }
+    /// (libblas.so.3)`, `Accelerate`, or `portable kernels (no BLAS found)` — followed, when
+    /// `GRADBOOK_BLAS` names a file that could not be used, by why (`; GRADBOOK_BLAS 'PATH' not
+    /// used: …`): a misspelt path is said where the library is, not silently passed over.
+    /// Looks for the library.
+    public static var library: String {
+        let name = loaded?.name ?? "portable kernels (no BLAS found)"
+        return lookup.refused.map { "\(name); \($0)" } ?? name
+    }
 
     /// ``library`` once something has looked for it; `nil` while nothing has (every network made
     /// so far ran its layers fused).
@@ -122,12 +128,15 @@ public enum BLAS {
     private static let rowMajor: Int32 = 101, notTransposed: Int32 = 111, transposed: Int32 = 112
 
     /// The library in use, loaded on first use (`nil`: the portable kernels).
-    private static let loaded: Library? = {
+    private static var loaded: Library? { lookup.library }
+
+    /// The lookup, made on first use: the library found, and why `GRADBOOK_BLAS`'s file was not.
+    private static let lookup: (library: Library?, refused: String?) = {
         defer { lookedFor.store(true, ordering: .releasing) }
         return Library.find()
     }()
 
-    /// Whether ``loaded`` was made (its lookup is over).
+    /// Whether ``lookup`` was made.
     private static let lookedFor = Atomic<Bool>(false)
 
     /// OpenBLAS packs a product's operands into work buffers it maps lazily, and its x86-64
@@ -174,29 +183,51 @@ public enum BLAS {
         var memoryAlloc: (@convention(c) (Int32) -> UnsafeMutableRawPointer?)?
         var memoryFree: (@convention(c) (UnsafeMutableRawPointer?) -> Void)?
 
-        /// The candidates in order; `GRADBOOK_BLAS=none` skips them all, `GRADBOOK_BLAS=PATH`
-        /// tries that file first.
-        static func find() -> Library? {
-            let choice = DynamicLibrary.environment("GRADBOOK_BLAS")
-            if choice == "none" { return nil }
-            #if os(macOS)
-            var candidates = ["/System/Library/Frameworks/Accelerate.framework/Accelerate"]
-            #else
-            var candidates = ["libopenblas.so.0", "libopenblas.so", "libblas.so.3"]
-            #endif
-            if let choice, !choice.isEmpty { candidates.insert(choice, at: 0) }
-            for file in candidates {
-                if let library = DynamicLibrary(file).flatMap(Library.init) { return library }
+        /// The first candidate that opens with the CBLAS entry points; `GRADBOOK_BLAS=none`
+        /// skips them all, `GRADBOOK_BLAS=PATH` tries that file first — and when it cannot be
+        /// used, `refused` says why, naming it.
+        static func find() -> (library: Library?, refused: String?) {
+            let choice = DynamicLibrary.environment("GRADBOOK_BLAS") ?? ""
+            if choice == "none" { return (nil, nil) }
+            var refused: String?
+            if !choice.isEmpty {
+                switch DynamicLibrary.open(choice) {
+                case let .success(file):
+                    do throws(MissingEntryPoint) {
+                        return (try Library(file), nil)
+                    } catch {
+                        refused = "it has no \(error.name) (expected a CBLAS library, such as libopenblas.so.0)"
+                    }
+                case let .failure(error):
+                    refused = "cannot be opened (\(error.message))"
+                }
+                refused = refused.map { "GRADBOOK_BLAS '\(choice)' not used: \($0)" }
             }
-            return nil
+            #if os(macOS)
+            let candidates = ["/System/Library/Frameworks/Accelerate.framework/Accelerate"]
+            #else
+            let candidates = ["libopenblas.so.0", "libopenblas.so", "libblas.so.3"]
+            #endif
+            for file in candidates {
+                if let library = try? DynamicLibrary.open(file).get(), let blas = try? Library(library) { return (blas, refused) }
+            }
+            return (nil, refused)
         }
 
-        init?(_ library: DynamicLibrary) {
-            guard let sgemm = library.symbol("cblas_sgemm", as: Gemm.self),
-                  let sgemv = library.symbol("cblas_sgemv", as: Gemv.self),
-                  let sdot = library.symbol("cblas_sdot", as: Dot.self),
-                  let snrm2 = library.symbol("cblas_snrm2", as: Norm.self) else { return nil }
-            (self.sgemm, self.sgemv, self.sdot, self.snrm2) = (sgemm, sgemv, sdot, snrm2)
+        /// A CBLAS entry point the library lacks (it is not a BLAS library, or not a CBLAS one).
+        struct MissingEntryPoint: Error {
+            var name: String
+        }
+
+        init(_ library: DynamicLibrary) throws(MissingEntryPoint) {
+            func entry<T>(_ name: String, _ type: T.Type) throws(MissingEntryPoint) -> T {
+                guard let function = library.symbol(name, as: type) else { throw MissingEntryPoint(name: name) }
+                return function
+            }
+            sgemm = try entry("cblas_sgemm", Gemm.self)
+            sgemv = try entry("cblas_sgemv", Gemv.self)
+            sdot = try entry("cblas_sdot", Dot.self)
+            snrm2 = try entry("cblas_snrm2", Norm.self)
             getThreads = library.symbol("openblas_get_num_threads", as: (@convention(c) () -> Int32).self)
             setThreads = library.symbol("openblas_set_num_threads", as: (@convention(c) (Int32) -> Void).self)
             memoryAlloc = library.symbol("blas_memory_alloc", as: (@convention(c) (Int32) -> UnsafeMutableRawPointer?).self)

@@ -12,11 +12,22 @@ struct DynamicLibrary: @unchecked Sendable {
     let file: String
     private let handle: UnsafeMutableRawPointer
 
-    /// Opens `file` (a name the loader searches for, or a path); `nil` when it cannot be loaded.
-    init?(_ file: String) {
-        guard let handle = dlopen(file, RTLD_NOW | RTLD_LOCAL) else { return nil }
+    /// Why a library could not be opened: the loader's own message (`dlerror`).
+    struct OpenError: Error {
+        var message: String
+    }
+
+    private init(file: String, handle: UnsafeMutableRawPointer) {
         self.file = file
         self.handle = handle
+    }
+
+    /// Opens `file` (a name the loader searches for, or a path).
+    static func open(_ file: String) -> Result<DynamicLibrary, OpenError> {
+        guard let handle = dlopen(file, RTLD_NOW | RTLD_LOCAL) else {
+            return .failure(OpenError(message: dlerror().map { String(cString: $0) } ?? "the loader gave no reason"))
+        }
+        return .success(DynamicLibrary(file: file, handle: handle))
     }
 
     /// The function `name` as a C function of type `T`, or `nil` when the library has none.

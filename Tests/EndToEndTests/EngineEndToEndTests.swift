@@ -50,6 +50,38 @@ final class EngineEndToEndTests: EndToEndTestCase {
         XCTAssertEqual(wide.engine["layers"] as? [String], ["fused", "fused", "fused"])
     }
 
+    /// `GRADBOOK_BLAS=PATH` naming a file that cannot be opened, or a library without CBLAS,
+    /// is not used — and the run summary, its JSON and `--version` say so, naming the value and
+    /// what was expected, beside the library that ran instead (control characters escaped).
+    func testAGRADBOOKBLASThatCannotBeUsedIsNamedWhereTheLibraryIs() throws {
+        #if os(Linux)
+        let missing = folder.appendingPathComponent("no-such-blas.so").path
+        let version = try GradbookProcess.run(["--version"], in: folder, environment: ["GRADBOOK_BLAS": missing])
+        XCTAssertEqual(version.status, 0, version.stderr)
+        let line = try XCTUnwrap(version.stdout.split(separator: "\n").first { $0.hasPrefix("BLAS: ") })
+        XCTAssertTrue(line.contains("GRADBOOK_BLAS '\(missing)' not used: cannot be opened"), String(line))
+        let fallback = try XCTUnwrap(try gradbook(["--version"]).stdout.split(separator: "\n").first { $0.hasPrefix("BLAS: ") })
+        XCTAssertTrue(line.hasPrefix(fallback + "; "), "the library that ran instead: \(line) against \(fallback)")
+
+        // A library that opens but is no BLAS: libm has no cblas_sgemm.
+        let run = try GradbookProcess.run(["run", "--layers", "300", "--epochs", "1", "--engine", "blas", "--format", "json"],
+                                          in: folder, environment: ["GRADBOOK_BLAS": "libm.so.6"])
+        let blas = try XCTUnwrap(try finalLoss(run).engine["blas"] as? String)
+        XCTAssertTrue(blas.contains("GRADBOOK_BLAS 'libm.so.6' not used: it has no cblas_sgemm"), blas)
+        let text = try GradbookProcess.run(["run", "--layers", "300", "--epochs", "1", "--engine", "blas", "--db", "b.sqlite"],
+                                           in: folder, environment: ["GRADBOOK_BLAS": "libm.so.6"])
+        XCTAssertEqual(text.status, 0, text.stderr)
+        XCTAssertTrue(text.stdout.contains("; BLAS: \(blas); lanes: "), text.stdout)
+
+        // What the user typed reaches the terminal escaped.
+        let typed = try GradbookProcess.run(["--version"], in: folder, environment: ["GRADBOOK_BLAS": "/tmp/\u{1B}[2Jblas.so"])
+        XCTAssertFalse(typed.stdout.contains("\u{1B}"), typed.stdout)
+        XCTAssertTrue(typed.stdout.contains("GRADBOOK_BLAS '/tmp/\\u{1B}[2Jblas.so' not used"), typed.stdout)
+        #else
+        throw XCTSkip("the libraries named here are Linux's")
+        #endif
+    }
+
     /// A run whose every layer is fused never opens a BLAS library (opening OpenBLAS was a fifth
     /// of a small run's instructions), nor does predicting with its model; a layer on BLAS opens
     /// it. Seen from outside through the dynamic loader's own log (`LD_DEBUG=files`, glibc).
