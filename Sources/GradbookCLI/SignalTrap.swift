@@ -1,6 +1,5 @@
 import Dispatch
 import Foundation
-import Glibc
 import Synchronization
 
 /// Turns SIGINT and SIGTERM into a flag the training loop polls between steps, so a run can
@@ -13,7 +12,7 @@ final class SignalTrap: Sendable {
     /// Starts catching SIGINT and SIGTERM.
     init() {
         for signo in [SIGINT, SIGTERM] {
-            Glibc.signal(signo, SIG_IGN)
+            ignore(signo)
             let source = DispatchSource.makeSignalSource(signal: signo, queue: .global())
             // The trap lives as long as the process; the handler may keep it.
             source.setEventHandler { self.received.store(signo, ordering: .relaxed) }
@@ -27,4 +26,10 @@ final class SignalTrap: Sendable {
 
     /// The exit status for the signal caught: 130 for SIGINT, 143 for SIGTERM.
     var exitStatus: ExitStatus { signal == SIGTERM ? .terminated : .interrupted }
+}
+
+/// `signal(signo, SIG_IGN)`: inside ``SignalTrap`` its own `signal` hides the C function, and
+/// naming the C library's module (`Glibc`, `Darwin`) would tie the file to one platform.
+private func ignore(_ signo: Int32) {
+    _ = signal(signo, SIG_IGN)
 }

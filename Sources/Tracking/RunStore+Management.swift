@@ -116,10 +116,10 @@ extension RunStore {
             let fd = open(temporary, O_RDWR | O_CLOEXEC)
             guard fd >= 0, fsync(fd) == 0 else {
                 let reason = String(cString: strerror(errno))
-                if fd >= 0 { Glibc.close(fd) }
+                if fd >= 0 { closeDescriptor(fd) }
                 throw StoreError.cannotOpen(path: destination, reason: reason)
             }
-            Glibc.close(fd)
+            closeDescriptor(fd)
         } catch {
             unlink(temporary)
             throw mappedCopy(error, destination)
@@ -137,4 +137,10 @@ extension RunStore {
         }
         return mapped(error)
     }
+}
+
+/// `close(2)`: inside ``RunStore`` its own `close()` hides the C function, and naming the C
+/// library's module (`Glibc`, `Darwin`) would tie the file to one platform.
+private func closeDescriptor(_ fd: Int32) {
+    _ = close(fd)
 }
