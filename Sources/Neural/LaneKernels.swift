@@ -10,8 +10,16 @@
 /// are a lane) or goes alone. So both builds give the same bits (`EngineEndToEndTests` trains
 /// with each and compares).
 enum LaneKernels {
-    /// How many rows (or inputs) a product's loop takes side by side (``blocks(count:terms:instances:initial:_:)``).
+    /// How many rows (or inputs) a product's loop takes side by side (``blocks(count:terms:instances:from:_:)``).
     private static let group = 4
+
+    /// The most weights (floats) of a layer's columns the forward product takes in one pass over
+    /// its inputs: 256 KB, half of a second-level cache. Wider, it takes ``termBlock`` inputs a
+    /// pass (``wideForward(x:w:b:a:rows:inputs:outputs:columns:)``).
+    private static let cachedWeights = 1 << 16
+
+    /// The inputs a pass of a wide layer's forward product takes (a block of w: 64 rows of its columns).
+    private static let termBlock = 64
 
     /// `y[i] = tanh(x[i])` over the whole lanes of `count` values; returns how many it did
     /// (the rest are the caller's, through the same formula).
@@ -62,18 +70,22 @@ enum LaneKernels {
 
     /// A layer's forward product in one pass over the rows, for the outputs `columns` (all of
     /// them, or a ``WorkerTeam`` worker's part): `a[r, j] = b[j] + x[r, :]·w[:, j]`, four rows at
-    /// a time (``blocks(count:terms:instances:initial:_:)``); the last few outputs (fewer than
+    /// a time (``blocks(count:terms:instances:from:_:)``); the last few outputs (fewer than
     /// four: a binary head's one logit) sum their inputs four at a time. Parts of a layer that
     /// start at multiples of four sum each output as the whole layer does.
     static func forward(x: UnsafePointer<Float>, w: UnsafePointer<Float>, b: UnsafePointer<Float>, a: UnsafeMutablePointer<Float>,
                         rows: Int, inputs: Int, outputs: Int, columns: Range<Int>) {
         let n = outputs, c0 = columns.lowerBound
         var narrow = columns.upperBound
-        for r in stride(from: 0, to: rows, by: group) {
-            constant(min(group, rows - r)) { g in
-                narrow = c0 + blocks(count: columns.count, terms: inputs, instances: g, initial: b + c0,
-                                     Strided(s: x + r * inputs, sq: inputs, st: 1, v: w + c0, vt: n, y: a + r * n + c0, yq: n))
+        if inputs * columns.count <= cachedWeights {
+            for r in stride(from: 0, to: rows, by: group) {
+                constant(min(group, rows - r)) { g in
+                    narrow = c0 + blocks(count: columns.count, terms: inputs, instances: g, from: .shared(b + c0),
+                                         Strided(s: x + r * inputs, sq: inputs, st: 1, v: w + c0, vt: n, y: a + r * n + c0, yq: n))
+                }
             }
+        } else {
+            narrow = c0 + wideForward(x: x, w: w, b: b, a: a, rows: rows, inputs: inputs, outputs: outputs, columns: columns)
         }
         guard narrow < columns.upperBound else { return }
         var r = 0
@@ -100,6 +112,28 @@ enum LaneKernels {
             }
             r += pair ? 2 : 1
         }
+    }
+
+    /// ``forward(x:w:b:a:rows:inputs:outputs:columns:)``'s product for columns of w too many to
+    /// stay in the second-level cache: ``termBlock`` inputs a pass, each pass adding to the sums
+    /// the last one stored (the same additions in the same order: the same bits), so that a
+    /// block of w stays cached while every row group goes through it, instead of all of w
+    /// streaming in from memory for each (W3's 784 × 256 layer: 14 → 24 G multiply-adds/s on
+    /// one core). Returns how many columns it did (all but fewer than four).
+    @inline(never)
+    private static func wideForward(x: UnsafePointer<Float>, w: UnsafePointer<Float>, b: UnsafePointer<Float>,
+                                    a: UnsafeMutablePointer<Float>, rows: Int, inputs: Int, outputs: Int, columns: Range<Int>) -> Int {
+        let n = outputs, c0 = columns.lowerBound
+        var done = 0
+        for t0 in stride(from: 0, to: inputs, by: termBlock) {
+            for r in stride(from: 0, to: rows, by: group) {
+                constant(min(group, rows - r)) { g in
+                    done = blocks(count: columns.count, terms: min(termBlock, inputs - t0), instances: g, from: t0 == 0 ? .shared(b + c0) : .stored,
+                                  Strided(s: x + r * inputs + t0, sq: inputs, st: 1, v: w + t0 * n + c0, vt: n, y: a + r * n + c0, yq: n))
+                }
+            }
+        }
+        return done
     }
 
     /// A layer's weight and bias gradients for the outputs `columns` (all, or a worker's part),
@@ -153,7 +187,7 @@ enum LaneKernels {
         }
     }
 
-    /// Where ``blocks(count:terms:instances:initial:_:)`` reads and writes: instance `q`'s `t`-th
+    /// Where ``blocks(count:terms:instances:from:_:)`` reads and writes: instance `q`'s `t`-th
     /// scalar at `s[q·sq + t·st]`, the `t`-th vector at `v + t·vt`, instance `q`'s sums at
     /// `y + q·yq`.
     struct Strided {
@@ -166,11 +200,11 @@ enum LaneKernels {
         @inline(__always) func sums(_ q: Int) -> UnsafeMutablePointer<Float> { y + q &* yq }
     }
 
-    /// ``blocks(count:terms:instances:initial:_:)`` from 0, and the values it leaves (fewer than
+    /// ``blocks(count:terms:instances:from:_:)`` from 0, and the values it leaves (fewer than
     /// four) one at a time, each summed over `t` in order from 0.
     @inline(__always)
     private static func sums(count: Int, terms: Int, instances: Int, _ m: Strided) {
-        let done = blocks(count: count, terms: terms, instances: instances, initial: nil, m)
+        let done = blocks(count: count, terms: terms, instances: instances, from: .zero, m)
         for q in 0..<instances {
             for k in done..<count {
                 var acc: Float = 0
@@ -180,19 +214,42 @@ enum LaneKernels {
         }
     }
 
-    /// `y(q)[k] = initial[k] + Σ_t s(q, t) · v(t)[k]` (``Strided``) for up to four `instances`
+    /// Where each sum of ``blocks(count:terms:instances:from:_:)`` starts.
+    enum Start {
+        /// 0.
+        case zero
+        /// `initial[k]`, the same for every instance (a layer's bias).
+        case shared(UnsafePointer<Float>)
+        /// The instance's own sum already at `y(q)[k]`: the terms are the next block of a longer sum.
+        case stored
+    }
+
+    /// `y(q)[k] = start + Σ_t s(q, t) · v(t)[k]` (``Strided``) for up to four `instances`
     /// `q` that share the vectors `v(t)` (rows of a matrix, consecutive in `k`): two lanes, then one, then four
     /// floats of `k` at a time, every instance's sums in registers at once while the terms go by
     /// (each sum alone is a chain of dependent additions: side by side the processor overlaps
-    /// them, and each `v(t)` is loaded once for all). Each sum starts from `initial[k]` (0 without
-    /// it) and adds its terms in order from `t = 0`, whatever the width and however many
+    /// them, and each `v(t)` is loaded once for all). Each sum starts from `start` (``Start``)
+    /// and adds its terms in order from `t = 0`, whatever the width and however many
     /// instances; the missing instances repeat the last, unstored.
     /// - Returns: how many values of `k` it did (all but fewer than four).
     @inline(__always)
-    private static func blocks(count: Int, terms: Int, instances: Int, initial: UnsafePointer<Float>?, _ m: Strided) -> Int {
+    private static func blocks(count: Int, terms: Int, instances: Int, from: Start, _ m: Strided) -> Int {
         let width = Lane.scalarCount
         let q1 = min(1, instances - 1), q2 = min(2, instances - 1), q3 = min(3, instances - 1)
-        @inline(__always) func start(_ k: Int) -> Lane { initial.map { Lane($0, k) } ?? Lane() }
+        @inline(__always) func start(_ q: Int, _ k: Int) -> Lane {
+            switch from {
+            case .zero: Lane()
+            case let .shared(initial): Lane(initial, k)
+            case .stored: Lane(UnsafePointer(m.sums(q)), k)
+            }
+        }
+        @inline(__always) func startFour(_ q: Int, _ k: Int) -> SIMD4<Float> {
+            switch from {
+            case .zero: SIMD4<Float>()
+            case let .shared(initial): four(initial, k)
+            case .stored: four(UnsafePointer(m.sums(q)), k)
+            }
+        }
         @inline(__always) func keep(_ lanes: (Lane, Lane, Lane, Lane), _ k: Int) {
             lanes.0.store(m.sums(0), k)
             if instances > 1 { lanes.1.store(m.sums(1), k) }
@@ -201,8 +258,8 @@ enum LaneKernels {
         }
         var k = 0
         while k + 2 * width <= count {
-            var lo0 = start(k), lo1 = lo0, lo2 = lo0, lo3 = lo0
-            var hi0 = start(k + width), hi1 = hi0, hi2 = hi0, hi3 = hi0
+            var lo0 = start(0, k), lo1 = start(q1, k), lo2 = start(q2, k), lo3 = start(q3, k)
+            var hi0 = start(0, k + width), hi1 = start(q1, k + width), hi2 = start(q2, k + width), hi3 = start(q3, k + width)
             for t in 0..<terms {
                 let vt = m.vector(t) + k, lo = Lane(vt, 0), hi = Lane(vt, width)
                 let s0 = m.scalar(0, t), s1 = m.scalar(q1, t), s2 = m.scalar(q2, t), s3 = m.scalar(q3, t)
@@ -216,7 +273,7 @@ enum LaneKernels {
             k += 2 * width
         }
         while k + width <= count {
-            var a0 = start(k), a1 = a0, a2 = a0, a3 = a0
+            var a0 = start(0, k), a1 = start(q1, k), a2 = start(q2, k), a3 = start(q3, k)
             for t in 0..<terms {
                 let vt = Lane(m.vector(t), k)
                 a0 += m.scalar(0, t) * vt
@@ -229,7 +286,7 @@ enum LaneKernels {
         }
         while k + 4 <= count {
             // Where a lane is eight: four floats as the four-lane build takes them.
-            var a0 = initial.map { four($0, k) } ?? SIMD4<Float>(), a1 = a0, a2 = a0, a3 = a0
+            var a0 = startFour(0, k), a1 = startFour(q1, k), a2 = startFour(q2, k), a3 = startFour(q3, k)
             for t in 0..<terms {
                 let vt = four(m.vector(t), k)
                 a0 += m.scalar(0, t) * vt

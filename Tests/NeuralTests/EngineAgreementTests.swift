@@ -34,6 +34,38 @@ final class EngineAgreementTests: XCTestCase {
         XCTAssertNotEqual(fused.losses.map(\.bitPattern), blas.losses.map(\.bitPattern), file: file, line: line)
     }
 
+    /// A fused layer too wide for one pass over its inputs (600 × 260 weights: blocks of 64
+    /// inputs, the last of 24) sums each output as a narrow one does — the bias, then each
+    /// input's product in order — on one thread and with each of two threads taking half its
+    /// units: bit for bit what a plain loop in that order gives, with 4-row groups and the 2
+    /// rows left over.
+    func testAWideFusedLayerSumsEachOutputInOrder() throws {
+        let (inputs, units, rows) = (600, 260, 70)
+        var rng = SeededGenerator(seed: 7)
+        let x = Matrix(rows: rows, cols: inputs, values: (0..<(rows * inputs)).map { _ in Float(rng.normal()) })
+        for threads in [1, 2] {
+            var seeds = SeededGenerator(seed: 3)
+            let net = Network(inputs: inputs, hidden: [LayerSpec(units: units, activation: .identity)], outputs: 1, head: .meanSquaredError,
+                              initializer: .xavier, batchSize: 8, blasThreads: threads, kind: .fused, rng: &seeds)
+            XCTAssertEqual(net.layers.map(\.kernel), [.fused, .fused])
+            XCTAssertEqual(net.workers?.size ?? 1, min(threads, ProcessInfo.processInfo.activeProcessorCount))
+            var bias = [Float](repeating: 0, count: units)
+            for j in 0..<units { bias[j] = Float(j % 7) * 0.25 - 0.5 }
+            net.parameters[1].set(bias)
+            let w = net.parameters[0].value
+            let out = try XCTUnwrap(net.hiddenOutputs(x).first)
+            var mismatches = 0
+            for r in 0..<rows {
+                for j in 0..<units {
+                    var sum = bias[j]
+                    for t in 0..<inputs { sum += x[r, t] * w[t * units + j] }
+                    if sum.bitPattern != out[r, j].bitPattern { mismatches += 1 }
+                }
+            }
+            XCTAssertEqual(mismatches, 0, "outputs not summed in order on \(threads) thread(s)")
+        }
+    }
+
     func testTheSpiralNetAgreesOverAHundredEpochs() throws {
         let data = try DatasetSplit.split(BuiltinDataset.spiral.generate(noise: 0, seed: 1), trainFraction: 0.5, seed: 1)
         try assertAgree(hidden: [LayerSpec(units: 8, activation: .tanh), LayerSpec(units: 8, activation: .tanh)],
