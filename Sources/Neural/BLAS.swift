@@ -191,17 +191,11 @@ public enum BLAS {
             if choice == "none" { return (nil, nil) }
             var refused: String?
             if !choice.isEmpty {
-                switch DynamicLibrary.open(choice) {
-                case let .success(file):
-                    do throws(MissingEntryPoint) {
-                        return (try Library(file), nil)
-                    } catch {
-                        refused = "it has no \(error.name) (expected a CBLAS library, such as libopenblas.so.0)"
-                    }
-                case let .failure(error):
-                    refused = "cannot be opened (\(error.message))"
+                do throws(Unusable) {
+                    return (try load(choice), nil)
+                } catch {
+                    refused = "GRADBOOK_BLAS '\(choice)' not used: \(error.reason)"
                 }
-                refused = refused.map { "GRADBOOK_BLAS '\(choice)' not used: \($0)" }
             }
             #if os(macOS)
             let candidates = ["/System/Library/Frameworks/Accelerate.framework/Accelerate"]
@@ -209,19 +203,29 @@ public enum BLAS {
             let candidates = ["libopenblas.so.0", "libopenblas.so", "libblas.so.3"]
             #endif
             for file in candidates {
-                if let library = try? DynamicLibrary.open(file).get(), let blas = try? Library(library) { return (blas, refused) }
+                if let library = try? load(file) { return (library, refused) }
             }
             return (nil, refused)
         }
 
-        /// A CBLAS entry point the library lacks (it is not a BLAS library, or not a CBLAS one).
-        struct MissingEntryPoint: Error {
-            var name: String
+        /// Why a file cannot serve as the library: it does not open, or lacks a CBLAS entry point.
+        struct Unusable: Error {
+            var reason: String
         }
 
-        init(_ library: DynamicLibrary) throws(MissingEntryPoint) {
-            func entry<T>(_ name: String, _ type: T.Type) throws(MissingEntryPoint) -> T {
-                guard let function = library.symbol(name, as: type) else { throw MissingEntryPoint(name: name) }
+        /// The library in `file` (a name the loader searches for, or a path).
+        static func load(_ file: String) throws(Unusable) -> Library {
+            switch DynamicLibrary.open(file) {
+            case let .success(library): return try Library(library)
+            case let .failure(error): throw Unusable(reason: "cannot be opened (\(error.message))")
+            }
+        }
+
+        init(_ library: DynamicLibrary) throws(Unusable) {
+            func entry<T>(_ name: String, _ type: T.Type) throws(Unusable) -> T {
+                guard let function = library.symbol(name, as: type) else {
+                    throw Unusable(reason: "it has no \(name) (expected a CBLAS library, such as libopenblas.so.0)")
+                }
                 return function
             }
             sgemm = try entry("cblas_sgemm", Gemm.self)

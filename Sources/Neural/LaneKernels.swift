@@ -119,7 +119,9 @@ enum LaneKernels {
     /// the last one stored (the same additions in the same order: the same bits), so that a
     /// block of w stays cached while every row group goes through it, instead of all of w
     /// streaming in from memory for each (W3's 784 × 256 layer: 14 → 24 G multiply-adds/s on
-    /// one core). Returns how many columns it did (all but fewer than four).
+    /// one core). Returns how many columns it did (all but fewer than four). A function of its
+    /// own: choosing the pass inside ``forward(x:w:b:a:rows:inputs:outputs:columns:)``'s loop
+    /// made the compiler stop inlining the tile there (+0.7 % of W1's instructions).
     @inline(never)
     private static func wideForward(x: UnsafePointer<Float>, w: UnsafePointer<Float>, b: UnsafePointer<Float>,
                                     a: UnsafeMutablePointer<Float>, rows: Int, inputs: Int, outputs: Int, columns: Range<Int>) -> Int {
